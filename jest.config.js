@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+const common = {
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@calm/(contracts|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
+  },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'reorder', testMatch: ['<rootDir>/test/reorder/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.reorder-spec.ts'] },
+  ],
+};

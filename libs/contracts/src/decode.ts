@@ -1,0 +1,27 @@
+import { DecodeResult, decodeEnvelope, describeIssues } from './cloud-event';
+import { KnownEvent, eventSchemas, isEventType } from './events';
+
+/**
+ * Full check of one message: envelope, known type, data schema, and agreement
+ * between the NATS subject, the CloudEvents subject and the entity key in `data`.
+ * A failure here is permanent: retrying the same bytes can never succeed.
+ */
+export function decodeEvent(bytes: Uint8Array, natsSubject: string): DecodeResult<KnownEvent> {
+  const envelope = decodeEnvelope(bytes);
+  if (!envelope.ok) return envelope;
+  const event = envelope.value;
+  if (!isEventType(event.type)) return { ok: false, reason: `unknown event type "${event.type.slice(0, 100)}"` };
+  const schema = eventSchemas[event.type];
+  const data = schema.data.safeParse(event.data);
+  if (!data.success) return { ok: false, reason: `invalid ${event.type} data: ${describeIssues(data.error)}` };
+  if (schema.needsTime && event.time === undefined) return { ok: false, reason: `${event.type} without "time"` };
+  const key = (data.data as Record<string, string>)[schema.subjectKey];
+  const expectedSubject = `${event.type}.${key}`;
+  if (natsSubject !== expectedSubject && !natsSubject.endsWith(`.${expectedSubject}`)) {
+    return { ok: false, reason: `NATS subject "${natsSubject.slice(0, 200)}" does not match data.${schema.subjectKey} ${key}` };
+  }
+  if (event.subject !== undefined && event.subject !== key) {
+    return { ok: false, reason: `CloudEvents subject "${event.subject.slice(0, 100)}" does not match data.${schema.subjectKey} ${key}` };
+  }
+  return { ok: true, value: { ...event, data: data.data } as KnownEvent };
+}

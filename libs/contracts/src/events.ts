@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { CloudEvent } from './cloud-event';
+import { eventIds } from './ids';
+
+const uuid = z.string().uuid();
+const isoInstant = z.string().datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+
+export const customerCreatedData = z
+  .object({ customerId: uuid, name: z.string().min(1).max(200), email: z.string().min(3).max(320) })
+  .passthrough();
+export const accountOpenedData = z
+  .object({ accountId: uuid, customerId: uuid, currency: z.string().regex(/^[A-Z]{3}$/), openedAt: isoInstant })
+  .passthrough();
+export const accountValidatedData = z
+  .object({ accountId: uuid, customerId: uuid, validatedAt: isoInstant })
+  .passthrough();
+
+export type CustomerCreatedData = z.infer<typeof customerCreatedData>;
+export type AccountOpenedData = z.infer<typeof accountOpenedData>;
+export type AccountValidatedData = z.infer<typeof accountValidatedData>;
+
+export type CustomerCreated = CloudEvent<'customer.created', CustomerCreatedData> & { time: string };
+export type AccountOpened = CloudEvent<'account.opened', AccountOpenedData>;
+export type AccountValidated = CloudEvent<'account.validated', AccountValidatedData>;
+export type KnownEvent = CustomerCreated | AccountOpened | AccountValidated;
+
+/**
+ * What each event type needs beyond the envelope. `subjectKey` names the data field
+ * that must equal the last token of the NATS subject and the CloudEvents `subject`.
+ */
+export const eventSchemas = {
+  'customer.created': { data: customerCreatedData, subjectKey: 'customerId', needsTime: true },
+  'account.opened': { data: accountOpenedData, subjectKey: 'accountId', needsTime: false },
+  'account.validated': { data: accountValidatedData, subjectKey: 'accountId', needsTime: false },
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const isEventType = (t: string): t is EventType => Object.prototype.hasOwnProperty.call(eventSchemas, t);
+
+export const streams = {
+  customers: { name: 'CUSTOMERS', subjects: ['customer.>'] },
+  accounts: { name: 'ACCOUNTS', subjects: ['account.>'] },
+} as const;
+
+export const subjectOf = (type: EventType, key: string): string => `${type}.${key}`;
+
+export function customerCreated(data: CustomerCreatedData, time: string, source = '/customers'): CustomerCreated {
+  return {
+    specversion: '1.0',
+    id: eventIds.customerCreated(data.customerId),
+    source,
+    type: 'customer.created',
+    subject: data.customerId,
+    time,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+export function accountOpened(data: AccountOpenedData): AccountOpened {
+  return {
+    specversion: '1.0',
+    id: eventIds.accountOpened(data.accountId),
+    source: '/accounts',
+    type: 'account.opened',
+    subject: data.accountId,
+    time: data.openedAt,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+export function accountValidated(data: AccountValidatedData, time: string): AccountValidated {
+  return {
+    specversion: '1.0',
+    id: eventIds.accountValidated(data.accountId),
+    source: '/accounts',
+    type: 'account.validated',
+    subject: data.accountId,
+    time,
+    datacontenttype: 'application/json',
+    data,
+  };
+}

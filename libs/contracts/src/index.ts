@@ -1,0 +1,4 @@
+export * from './cloud-event';
+export * from './decode';
+export * from './events';
+export * from './ids';
