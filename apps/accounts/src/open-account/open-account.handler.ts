@@ -1,0 +1,33 @@
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { newId } from '@calm/contracts';
+import { OutboxRelay } from '@calm/messaging';
+import { CLOCK, Clock } from '@calm/platform';
+import { Account } from '../domain/account';
+import { AccountStore } from '../persistence/account.store';
+import { OpenAccountRequest } from './open-account.request.dto';
+
+export const DEFAULT_CURRENCY = 'EUR';
+
+@Injectable()
+export class OpenAccountHandler {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Returns the account and whether this call created it; throws 409 on a conflicting repeat. */
+  async execute(req: OpenAccountRequest): Promise<{ created: boolean; account: Account }> {
+    const cmd = { accountId: req.accountId ?? newId(), customerId: req.customerId, currency: req.currency ?? DEFAULT_CURRENCY };
+    const outcome = await this.store.open(cmd, this.clock());
+    if (outcome.kind === 'conflict') {
+      throw new ConflictException({
+        statusCode: 409,
+        message: `account ${cmd.accountId} already exists with customerId ${outcome.account.customerId} and currency ${outcome.account.currency}`,
+        account: outcome.account,
+      });
+    }
+    if (outcome.kind === 'created') this.relay.wake();
+    return { created: outcome.kind === 'created', account: outcome.account };
+  }
+}

@@ -1,0 +1,75 @@
+import { Database } from '@calm/platform';
+
+export interface DeadLetter {
+  stream: string;
+  consumer: string;
+  subject: string;
+  streamSeq: number;
+  payload: Uint8Array;
+  headers: Record<string, string[]>;
+  reason: string;
+  deliveries: number;
+  eventId?: string;
+  eventType?: string;
+}
+
+export interface DeadLetterRow extends Omit<DeadLetter, 'payload'> {
+  id: number;
+  payload: Buffer;
+  failedAt: Date;
+  retriedAt: Date | null;
+}
+
+/**
+ * Durable dead letters, in the consuming service's own database. A message is only
+ * acknowledged (terminated) after its dead letter row has committed, so a message is
+ * never dropped: either it applied, or it sits here with its reason.
+ */
+export class DeadLetterStore {
+  constructor(private readonly db: Database) {}
+
+  async record(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = letters.map((l, i) => {
+      values.push(l.stream, l.consumer, l.subject, l.streamSeq, Buffer.from(l.payload), JSON.stringify(l.headers), l.reason.slice(0, 2000), l.deliveries, l.eventId ?? null, l.eventType ?? null);
+      const b = i * 10;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::jsonb, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10})`;
+    });
+    await this.db.manager().query(
+      `INSERT INTO dead_letter (stream, consumer, subject, stream_seq, payload, headers, reason, deliveries, event_id, event_type)
+       VALUES ${tuples.join(', ')}`,
+      values,
+    );
+  }
+
+  async list(options: { includeRetried?: boolean; limit?: number } = {}): Promise<DeadLetterRow[]> {
+    const rows: Record<string, unknown>[] = await this.db.manager().query(
+      `SELECT * FROM dead_letter WHERE ($1 OR retried_at IS NULL) ORDER BY id LIMIT $2`,
+      [options.includeRetried ?? false, options.limit ?? 1000],
+    );
+    return rows.map(toRow);
+  }
+
+  async markRetried(ids: number[]): Promise<void> {
+    await this.db.manager().query(`UPDATE dead_letter SET retried_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+}
+
+function toRow(r: Record<string, unknown>): DeadLetterRow {
+  return {
+    id: Number(r.id),
+    stream: r.stream as string,
+    consumer: r.consumer as string,
+    subject: r.subject as string,
+    streamSeq: Number(r.stream_seq),
+    payload: r.payload as Buffer,
+    headers: r.headers as Record<string, string[]>,
+    reason: r.reason as string,
+    deliveries: Number(r.deliveries),
+    eventId: (r.event_id as string) ?? undefined,
+    eventType: (r.event_type as string) ?? undefined,
+    failedAt: r.failed_at as Date,
+    retriedAt: (r.retried_at as Date) ?? null,
+  };
+}

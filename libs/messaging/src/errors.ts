@@ -1,0 +1,16 @@
+import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
+import { Observable, throwError } from 'rxjs';
+
+/** An event that can never apply, however often it is retried: dead-letter it at once. */
+export class PermanentEventError extends Error {}
+
+/**
+ * Nest's default RPC filter turns every unknown error into a generic object; the
+ * JetStream transport needs the original error to choose between retry and dead letter.
+ */
+@Catch()
+export class PassThroughRpcFilter implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    return throwError(() => exception);
+  }
+}

@@ -1,0 +1,308 @@
+import { Logger } from '@nestjs/common';
+import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { lastValueFrom } from 'rxjs';
+import { DecodeResult } from '@calm/contracts';
+import { backoffDelay, sleep } from '@calm/platform';
+import { DeadLetter, DeadLetterStore } from './dead-letter';
+import { PermanentEventError } from './errors';
+import { NatsClient } from './nats-client';
+
+export interface DecodedEvent {
+  id: string;
+  type: string;
+}
+
+export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
+  nats: NatsClient;
+  deadLetters: DeadLetterStore;
+  stream: string;
+  durable: string;
+  filterSubject: string;
+  /** Validates bytes into an event; a failure is permanent and dead-letters at once. */
+  decode: (bytes: Uint8Array, subject: string) => DecodeResult<E>;
+  /** Errors that mean "the world is not ready" (database down): hold and retry, never dead-letter. */
+  isTransient: (err: unknown) => boolean;
+  /** Resolves once the handlers can run (database connected). */
+  dependenciesReady: () => Promise<void>;
+  /** Throws while the handlers' dependencies are unhealthy. */
+  checkHealth: () => Promise<void>;
+  batchSize?: number;
+  maxDeliver?: number;
+  ackWaitMs?: number;
+  backoffMs?: number[];
+  maxAckPending?: number;
+  /** Observes every outcome, for metrics and tests. */
+  onOutcome?: (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number) => void;
+}
+
+export class JetStreamContext extends BaseRpcContext<[JsMsg[]]> {
+  getMessages(): JsMsg[] {
+    return this.args[0];
+  }
+}
+
+interface Item<E> {
+  msg: JsMsg;
+  event: E;
+}
+
+/**
+ * A NestJS transport strategy over a JetStream pull consumer, so that consumers are
+ * ordinary @EventPattern handlers while this class owns ack, nak, term and dead letters.
+ *
+ * - Messages are micro-batched: while one batch is applied the next accumulates, so an
+ *   idle consumer handles each message at once and a busy one applies large batches.
+ *   A handler registered with `@EventPattern(type, { batch: true })` receives the array.
+ * - A message that cannot be decoded, has no handler, or fails with PermanentEventError
+ *   is dead-lettered (durably, then terminated) and never blocks the ones behind it.
+ * - A transient failure (database down) holds the batch, keeps it alive with
+ *   `working()`, and retries when the dependency is back: it spends no delivery and is
+ *   never dead-lettered for that.
+ * - Any other failure is retried one message at a time with nak + backoff, and
+ *   dead-lettered with its last error on the final allowed delivery.
+ */
+export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger('JetStreamServer');
+  private readonly batchSize: number;
+  private readonly maxDeliver: number;
+  private readonly ackWaitMs: number;
+  private stopping = false;
+  private messages?: ConsumerMessages;
+  private running?: Promise<void>;
+  private attached = false;
+
+  constructor(private readonly options: JetStreamServerOptions<E>) {
+    super();
+    this.batchSize = options.batchSize ?? 256;
+    this.maxDeliver = options.maxDeliver ?? 10;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+  }
+
+  /** True while a consumer is attached and pulling, for /health/ready. */
+  get isConsuming(): boolean {
+    return this.attached;
+  }
+
+  listen(callback: () => void): void {
+    this.running = this.run();
+    callback();
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    await this.messages?.close().catch(() => undefined);
+    await this.running;
+  }
+
+  on(): void {
+    throw new Error('JetStreamServer has no events to subscribe to');
+  }
+
+  unwrap<T>(): T {
+    return this.options.nats.nc as T;
+  }
+
+  private async run(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        await this.options.nats.ready;
+        await this.options.dependenciesReady();
+        await this.ensureConsumer();
+        const consumer = await this.options.nats.js.consumers.get(this.options.stream, this.options.durable);
+        this.messages = await consumer.consume({ max_messages: this.batchSize * 2 });
+        if (this.stopping) await this.messages.close();
+        this.attached = true;
+        attempt = 0;
+        await this.pump(this.messages);
+      } catch (err) {
+        if (this.stopping) break;
+        const delay = backoffDelay(attempt);
+        this.logger.warn(`consumer ${this.options.durable}: ${(err as Error).message}; reattaching in ${delay} ms`);
+        await sleep(delay);
+      } finally {
+        this.attached = false;
+      }
+    }
+  }
+
+  /** Creates the durable consumer when missing; an existing one is left as it is. */
+  private async ensureConsumer(): Promise<void> {
+    const { jsm } = this.options.nats;
+    const { stream, durable, filterSubject } = this.options;
+    try {
+      await jsm.consumers.info(stream, durable);
+      return;
+    } catch (err) {
+      if (!/consumer not found/i.test((err as Error).message)) throw err;
+    }
+    // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
+    const backoff = (this.options.backoffMs ?? [this.ackWaitMs, 60_000, 120_000, 300_000]).slice(0, this.maxDeliver - 1);
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      filter_subject: filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.ackWaitMs),
+      max_deliver: this.maxDeliver,
+      backoff: backoff.map((ms) => nanos(ms)),
+      max_ack_pending: this.options.maxAckPending ?? 4096,
+    });
+    this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
+  }
+
+  private async pump(messages: ConsumerMessages): Promise<void> {
+    const queue: JsMsg[] = [];
+    let wakeWorker: (() => void) | undefined;
+    let wakeReader: (() => void) | undefined;
+    let readerDone = false;
+    const worker = (async () => {
+      for (;;) {
+        if (queue.length === 0) {
+          if (readerDone) return;
+          await new Promise<void>((r) => (wakeWorker = r));
+          wakeWorker = undefined;
+          continue;
+        }
+        const batch = queue.splice(0, this.batchSize);
+        wakeReader?.();
+        if (this.stopping) batch.forEach((m) => m.nak());
+        else await this.processBatch(batch);
+      }
+    })();
+    try {
+      for await (const msg of messages) {
+        queue.push(msg);
+        wakeWorker?.();
+        if (queue.length >= this.batchSize * 2) {
+          await new Promise<void>((r) => (wakeReader = r));
+          wakeReader = undefined;
+        }
+      }
+    } finally {
+      readerDone = true;
+      wakeWorker?.();
+      await worker;
+    }
+  }
+
+  private async processBatch(msgs: JsMsg[]): Promise<void> {
+    const dead: { msg: JsMsg; reason: string; event?: E }[] = [];
+    const byType = new Map<string, Item<E>[]>();
+    for (const msg of msgs) {
+      const decoded = this.options.decode(msg.data, msg.subject);
+      if (!decoded.ok) {
+        dead.push({ msg, reason: decoded.reason });
+        continue;
+      }
+      const event = decoded.value;
+      if (!this.getHandlerByPattern(event.type)) {
+        dead.push({ msg, reason: `no handler for event type "${event.type}"`, event });
+        continue;
+      }
+      const group = byType.get(event.type) ?? [];
+      group.push({ msg, event });
+      byType.set(event.type, group);
+    }
+    await this.deadLetter(dead);
+    for (const [type, items] of byType) {
+      const handler = this.getHandlerByPattern(type)!;
+      if (handler.extras?.batch) await this.dispatch(handler, type, items);
+      else for (const item of items) await this.dispatch(handler, type, [item]);
+    }
+  }
+
+  private async dispatch(handler: MessageHandler, type: string, items: Item<E>[]): Promise<void> {
+    for (;;) {
+      try {
+        const input = handler.extras?.batch ? items.map((i) => i.event) : items[0].event;
+        const result = await handler(input, new JetStreamContext([items.map((i) => i.msg)]));
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        items.forEach((i) => i.msg.ack());
+        this.options.onOutcome?.('applied', type, items.length);
+        return;
+      } catch (err) {
+        if (this.options.isTransient(err)) {
+          if (await this.holdUntilHealthy(items.map((i) => i.msg), err)) continue;
+          return; // shutting down: the messages were given back
+        }
+        if (items.length > 1) {
+          // Isolate the culprit: the others must not pay for one bad event.
+          for (const item of items) await this.dispatch(handler, type, [item]);
+          return;
+        }
+        return this.failOne(items[0], err);
+      }
+    }
+  }
+
+  private async failOne({ msg, event }: Item<E>, err: unknown): Promise<void> {
+    const message = (err as Error)?.message ?? JSON.stringify(err);
+    const deliveries = msg.info.deliveryCount;
+    if (err instanceof PermanentEventError) {
+      return this.deadLetter([{ msg, event, reason: message }]);
+    }
+    if (deliveries >= this.maxDeliver) {
+      return this.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);
+    }
+    this.logger.warn(`event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}: ${message}`);
+    msg.nak(backoffDelay(deliveries, 500, 30_000));
+    this.options.onOutcome?.('retried', event.type, 1);
+  }
+
+  /** Keeps messages alive while a dependency is down. Returns false when stopping (messages given back). */
+  private async holdUntilHealthy(msgs: JsMsg[], err: unknown): Promise<boolean> {
+    this.logger.warn(`holding ${msgs.length} message(s) until the database is back: ${(err as Error)?.message ?? err}`);
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopping) {
+        msgs.forEach((m) => m.nak());
+        return false;
+      }
+      msgs.forEach((m) => m.working());
+      await sleep(Math.min(backoffDelay(attempt, 200, 5000), this.ackWaitMs / 3));
+      try {
+        await this.options.checkHealth();
+        return true;
+      } catch {
+        // still down
+      }
+    }
+  }
+
+  private async deadLetter(items: { msg: JsMsg; reason: string; event?: E }[]): Promise<void> {
+    if (items.length === 0) return;
+    const letters: DeadLetter[] = items.map(({ msg, reason, event }) => ({
+      stream: this.options.stream,
+      consumer: this.options.durable,
+      subject: msg.subject,
+      streamSeq: msg.seq,
+      payload: msg.data,
+      headers: headersOf(msg),
+      reason,
+      deliveries: msg.info.deliveryCount,
+      eventId: event?.id,
+      eventType: event?.type,
+    }));
+    for (;;) {
+      try {
+        await this.options.deadLetters.record(letters);
+        break;
+      } catch (err) {
+        if (!(await this.holdUntilHealthy(items.map((i) => i.msg), err))) return;
+      }
+    }
+    for (const { msg, reason, event } of items) {
+      this.logger.warn(`dead-lettered stream seq ${msg.seq} (${msg.subject}${event ? `, event ${event.id}` : ''}): ${reason}`);
+      msg.term();
+    }
+    this.options.onOutcome?.('dead_lettered', items[0].event?.type ?? 'unknown', items.length);
+  }
+}
+
+function headersOf(msg: JsMsg): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!msg.headers) return out;
+  for (const [k, v] of msg.headers) out[k] = v;
+  return out;
+}

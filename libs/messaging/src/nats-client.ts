@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import { JetStreamClient, JetStreamManager, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection, connect, nanos } from '@nats-io/transport-node';
+import { backoffDelay, sleep } from '@calm/platform';
+
+export interface StreamSpec {
+  name: string;
+  subjects: readonly string[];
+}
+
+export interface NatsClientOptions {
+  servers: string[];
+  name: string;
+  /** Streams this process needs; created when missing, never altered. */
+  streams: StreamSpec[];
+  /** JetStream's Nats-Msg-Id dedupe window for streams this process creates (default 2 min). */
+  duplicateWindowMs?: number;
+  /** Stream replicas for streams this process creates (3 on a cluster). */
+  replicas?: number;
+}
+
+/**
+ * One NATS connection per process. Connects in the background with backoff and
+ * reconnects forever, so a broker outage is logged and reported by readiness, not
+ * turned into a crash loop.
+ */
+export class NatsClient {
+  private readonly logger: Logger;
+  private connection?: NatsConnection;
+  private closed = false;
+  private disconnected = false;
+  private readonly abort = new AbortController();
+  readonly ready: Promise<void>;
+  js!: JetStreamClient;
+  jsm!: JetStreamManager;
+
+  constructor(private readonly options: NatsClientOptions) {
+    this.logger = new Logger(`Nats(${options.name})`);
+    this.ready = this.connectWithRetry();
+    this.ready.catch(() => undefined);
+  }
+
+  get nc(): NatsConnection {
+    if (!this.connection) throw new Error('NATS is not connected yet');
+    return this.connection;
+  }
+
+  get isConnected(): boolean {
+    return !!this.connection && !this.connection.isClosed() && !this.disconnected;
+  }
+
+  private async connectWithRetry(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const nc = await connect({
+          servers: this.options.servers,
+          name: this.options.name,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 250,
+          timeout: 5000,
+        });
+        this.connection = nc;
+        this.watchStatus(nc);
+        this.js = jetstream(nc);
+        this.jsm = await jetstreamManager(nc);
+        await this.ensureStreams();
+        this.logger.log(`connected to ${nc.getServer()}`);
+        return;
+      } catch (err) {
+        const delay = backoffDelay(attempt);
+        this.logger.warn(`cannot reach NATS JetStream at ${this.options.servers.join(',')} (${(err as Error).message}); retrying in ${delay} ms`);
+        await this.connection?.close().catch(() => undefined);
+        this.connection = undefined;
+        await sleep(delay, this.abort.signal);
+      }
+    }
+    throw new Error('NATS client closed before it connected');
+  }
+
+  private watchStatus(nc: NatsConnection): void {
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect') {
+          this.disconnected = true;
+          this.logger.warn(`disconnected from ${s.server}`);
+        } else if (s.type === 'reconnect') {
+          this.disconnected = false;
+          this.logger.log(`reconnected to ${s.server}`);
+        }
+      }
+    })().catch(() => undefined);
+  }
+
+  private async ensureStreams(): Promise<void> {
+    for (const spec of this.options.streams) {
+      try {
+        await this.jsm.streams.info(spec.name);
+        continue;
+      } catch (err) {
+        if (!/stream not found/i.test((err as Error).message)) throw err;
+      }
+      try {
+        await this.jsm.streams.add({
+          name: spec.name,
+          subjects: [...spec.subjects],
+          storage: StorageType.File,
+          num_replicas: this.options.replicas ?? 1,
+          duplicate_window: nanos(this.options.duplicateWindowMs ?? 120_000),
+        });
+        this.logger.log(`created stream ${spec.name} (${spec.subjects.join(', ')})`);
+      } catch (err) {
+        // Another instance may have created it a moment ago; that is fine.
+        await this.jsm.streams.info(spec.name).catch(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  /** Round trip to the server, for /health/ready. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    if (!this.isConnected) throw new Error('NATS is not connected');
+    await Promise.race([
+      this.nc.flush(),
+      sleep(timeoutMs).then(() => {
+        throw new Error(`NATS did not answer in ${timeoutMs} ms`);
+      }),
+    ]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    if (this.connection && !this.connection.isClosed()) await this.connection.drain().catch(() => this.connection?.close());
+  }
+}

@@ -1,0 +1,140 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource, EntityManager, MixedList } from 'typeorm';
+import { backoffDelay, sleep } from './backoff';
+
+export class DatabaseUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super(`database unavailable${cause ? `: ${(cause as Error).message}` : ''}`);
+  }
+}
+
+/** Creates the database named in `url` when it is missing and the server allows it. */
+export async function ensureDatabase(url: string, logger?: Logger): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return;
+    try {
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      logger?.log(`created database ${name}`);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '42P04') return; // created concurrently by another instance
+      if (code === '42501') {
+        logger?.warn(`database ${name} is missing and this user may not create it`);
+        return;
+      }
+      throw err;
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export interface DatabaseOptions {
+  url: string;
+  entities?: MixedList<Function>;
+  migrations: MixedList<Function>;
+  poolSize?: number;
+  /** Logical name for logs ("accounts", "customers"). */
+  name: string;
+}
+
+/**
+ * The service's database: connects in the background with backoff (so the HTTP
+ * server can report the outage on /health/ready instead of crash-looping), creates
+ * the database if missing and applies pending migrations before it is ready.
+ */
+export class Database {
+  readonly dataSource: DataSource;
+  private readonly logger: Logger;
+  private connected = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  readonly ready: Promise<void>;
+
+  constructor(private readonly options: DatabaseOptions) {
+    this.logger = new Logger(`Database(${options.name})`);
+    this.dataSource = new DataSource({
+      type: 'postgres',
+      url: options.url,
+      entities: options.entities ?? [],
+      migrations: options.migrations,
+      migrationsTableName: 'migrations',
+      migrationsRun: false,
+      synchronize: false,
+      logging: false,
+      extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+    });
+    this.ready = this.connectWithRetry();
+    this.ready.catch(() => undefined);
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  private async connectWithRetry(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        await ensureDatabase(this.options.url, this.logger);
+        if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+        const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+        if (applied.length) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+        this.connected = true;
+        return;
+      } catch (err) {
+        const delay = backoffDelay(attempt);
+        this.logger.warn(`cannot reach PostgreSQL (${(err as Error).message}); retrying in ${delay} ms`);
+        await sleep(delay, this.abort.signal);
+      }
+    }
+    throw new DatabaseUnavailableError(new Error('closed'));
+  }
+
+  /** Throws DatabaseUnavailableError (mapped to 503) while not yet connected. */
+  manager(): EntityManager {
+    if (!this.connected) throw new DatabaseUnavailableError();
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.connected) return Promise.reject(new DatabaseUnavailableError());
+    return this.dataSource.transaction(work);
+  }
+
+  /** Liveness of the connection right now, for /health/ready. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    if (!this.connected) throw new DatabaseUnavailableError();
+    await Promise.race([
+      this.dataSource.query('SELECT 1'),
+      sleep(timeoutMs).then(() => {
+        throw new DatabaseUnavailableError(new Error(`no answer in ${timeoutMs} ms`));
+      }),
+    ]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** SQLSTATE classes that mean "the database is not there right now", not "bad input". */
+export function isTransientDatabaseError(err: unknown): boolean {
+  if (err instanceof DatabaseUnavailableError) return true;
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? '';
+  if (/^(08|53|57|58)/.test(code) || code === '40001' || code === '40P01' || code === '55P03') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
+    e?.message ?? '',
+  );
+}

@@ -1,0 +1,3 @@
+export * from './nats-server';
+export * from './test-database';
+export * from './wait';

@@ -1,0 +1,87 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function natsServerBinary(): string {
+  if (process.env.NATS_SERVER_BIN) return process.env.NATS_SERVER_BIN;
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/bin', '/usr/bin'])) {
+    if (dir && existsSync(join(dir, 'nats-server'))) return join(dir, 'nats-server');
+  }
+  throw new Error('nats-server not found: install it (Debian package nats-server) or set NATS_SERVER_BIN');
+}
+
+const portOpen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = new Socket();
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => (s.destroy(), resolve(false)));
+    s.connect(port, '127.0.0.1');
+  });
+
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+}
+
+export interface TestNatsServer {
+  url: string;
+  port: number;
+  storeDir: string;
+  process: ChildProcess;
+  /** SIGKILL, keeping the store (for restart). */
+  kill(): Promise<void>;
+  /** Starts again on the same port and store. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A private nats-server with JetStream for one test file: fresh streams, no
+ * interference with other files or with the machine's server. Loopback only.
+ */
+export async function startNatsServer(extraArgs: string[] = []): Promise<TestNatsServer> {
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), 'calm-nats-'));
+  const bin = natsServerBinary();
+  const launch = () => spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...extraArgs], { stdio: 'ignore' });
+  const server: TestNatsServer = {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    process: launch(),
+    async kill() {
+      const exited = new Promise((r) => server.process.once('exit', r));
+      server.process.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      server.process = launch();
+      await waitForPort(port);
+    },
+    async stop() {
+      if (server.process.exitCode === null && server.process.signalCode === null) await server.kill();
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+  await waitForPort(port);
+  return server;
+}

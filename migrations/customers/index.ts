@@ -1,0 +1,5 @@
+import { CreateCustomer1763780000001 } from './1763780000001-create-customer';
+import { CreateOutbox1763780000002 } from './1763780000002-create-outbox';
+
+/** The customer service's migrations, oldest first. */
+export const customersMigrations = [CreateCustomer1763780000001, CreateOutbox1763780000002];

@@ -1,0 +1,119 @@
+import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { CloudEvent, customerCreated } from '@calm/contracts';
+import { NatsClient } from '@calm/messaging';
+import { Database, ServiceConfig } from '@calm/platform';
+import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
+import { AccountsTuning } from '../../apps/accounts/src/accounts.module';
+import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { CustomersTuning } from '../../apps/customers/src/customers.module';
+
+/**
+ * A whole system for one test file: a private nats-server (fresh streams), fresh
+ * databases, and real service instances in this process on ephemeral ports.
+ */
+export class TestSystem {
+  readonly accounts: RunningService[] = [];
+  readonly customers: { app: RunningService['app']; url: string }[] = [];
+  nc!: NatsConnection;
+  js!: JetStreamClient;
+  jsm!: JetStreamManager;
+
+  private constructor(
+    readonly nats: TestNatsServer,
+    readonly accountsDb: TestDatabase,
+    readonly customersDb: TestDatabase,
+  ) {}
+
+  static async start(label: string): Promise<TestSystem> {
+    const [nats, accountsDb, customersDb] = await Promise.all([startNatsServer(), freshDatabase(`${label}_acc`), freshDatabase(`${label}_cus`)]);
+    const system = new TestSystem(nats, accountsDb, customersDb);
+    system.nc = await connect({ servers: nats.url });
+    system.js = jetstream(system.nc);
+    system.jsm = await jetstreamManager(system.nc);
+    return system;
+  }
+
+  config(service: 'accounts' | 'customers'): ServiceConfig {
+    return {
+      service,
+      natsServers: [this.nats.url],
+      databaseUrl: service === 'accounts' ? this.accountsDb.url : this.customersDb.url,
+      httpPort: 0,
+      apiTokens: null,
+    };
+  }
+
+  async startAccounts(tuning: AccountsTuning = {}): Promise<RunningService> {
+    const svc = await startAccountsService(this.config('accounts'), { relay: { pollMs: 200 }, ...tuning });
+    this.accounts.push(svc);
+    await Promise.all([svc.app.get(Database).ready, svc.app.get(NatsClient).ready]);
+    return svc;
+  }
+
+  async startCustomers(tuning: CustomersTuning = {}): Promise<{ app: RunningService['app']; url: string }> {
+    const svc = await startCustomersService(this.config('customers'), { relay: { pollMs: 200 }, ...tuning });
+    this.customers.push(svc);
+    await Promise.all([svc.app.get(Database).ready, svc.app.get(NatsClient).ready]);
+    return svc;
+  }
+
+  /** Publishes a customer.created as a third party would, straight onto the stream. */
+  async publishCustomerCreated(
+    customerId: string,
+    options: { time?: string; withMsgId?: boolean; event?: CloudEvent; source?: string } = {},
+  ): Promise<CloudEvent> {
+    const event =
+      options.event ??
+      customerCreated({ customerId, name: 'Third Party', email: 'tp@example.com' }, options.time ?? new Date().toISOString(), options.source ?? '/crm');
+    const h = natsHeaders();
+    if (options.withMsgId !== false) h.set('Nats-Msg-Id', event.id);
+    await this.js.publish(`customer.created.${customerId}`, JSON.stringify(event), { headers: h });
+    return event;
+  }
+
+  /** Every message on a stream (optionally one subject filter), via an ordered consumer. */
+  async streamMessages(stream: string, filter?: string): Promise<{ subject: string; data: CloudEvent; seq: number }[]> {
+    const info = await this.jsm.streams.info(stream);
+    if (info.state.messages === 0) return [];
+    const consumer = await this.js.consumers.get(stream, filter ? { filter_subjects: filter } : {});
+    const out: { subject: string; data: CloudEvent; seq: number }[] = [];
+    const last = info.state.last_seq;
+    const iter = await consumer.consume();
+    for await (const m of iter) {
+      out.push({ subject: m.subject, data: m.json<CloudEvent>(), seq: m.seq });
+      if (m.seq >= last || m.info.pending === 0) break;
+    }
+    await iter.close();
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    for (const svc of [...this.accounts, ...this.customers]) await svc.app.close().catch(() => undefined);
+    await this.nc?.close().catch(() => undefined);
+    await this.nats.stop();
+    if (!process.env.KEEP_TEST_DATABASES) await Promise.all([this.accountsDb.drop(), this.customersDb.drop()]);
+  }
+}
+
+export async function http(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // keep text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
