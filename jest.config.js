@@ -9,9 +9,10 @@ const common = {
 };
 
 module.exports = {
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testTimeout: 60000, testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
     { ...common, displayName: 'reorder', testMatch: ['<rootDir>/test/reorder/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.reorder-spec.ts'] },
   ],
 };

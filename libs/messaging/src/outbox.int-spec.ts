@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Database } from '@calm/platform';
+import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { accountsMigrations } from '../../../migrations/accounts';
+import { NatsClient } from './nats-client';
+import { enqueueEvents, OutboxRelay } from './outbox';
+
+let nats: TestNatsServer;
+let dbInfo: TestDatabase;
+let db: Database;
+let client: NatsClient;
+
+beforeAll(async () => {
+  [nats, dbInfo] = await Promise.all([startNatsServer(), freshDatabase('outbox')]);
+  db = new Database({ name: 'outbox-test', url: dbInfo.url, migrations: accountsMigrations });
+  client = new NatsClient({ name: 'outbox-test', servers: [nats.url], streams: [{ name: 'ACCOUNTS', subjects: ['account.>'] }] });
+  await Promise.all([db.ready, client.ready]);
+});
+afterAll(async () => {
+  await client.close();
+  await db.close();
+  await nats.stop();
+  await dbInfo.drop();
+});
+
+const event = (id: string) => ({
+  subject: `account.opened.${id}`,
+  event: { specversion: '1.0' as const, id, source: '/accounts', type: 'account.opened', data: { accountId: id } },
+});
+
+async function publishedIds(): Promise<string[]> {
+  const nc = await connect({ servers: nats.url });
+  try {
+    const js = jetstream(nc);
+    const info = await (await jetstreamManager(nc)).streams.info('ACCOUNTS');
+    const ids: string[] = [];
+    for (let seq = 1; seq <= info.state.last_seq; seq++) {
+      const m = await (await jetstreamManager(nc)).streams.getMessage('ACCOUNTS', { seq });
+      ids.push(m!.json<{ id: string }>().id);
+    }
+    void js;
+    return ids;
+  } finally {
+    await nc.close();
+  }
+}
+
+it('never skips a row whose transaction committed after a later row was published', async () => {
+  const relay = new OutboxRelay(db, client, { batchSize: 10 });
+  const [early, late] = [randomUUID(), randomUUID()];
+  // T1 takes the lower outbox id but commits last.
+  const runner = db.dataSource.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  await enqueueEvents(runner.manager, [event(early)]);
+  await db.transaction((m) => enqueueEvents(m, [event(late)]));
+
+  expect(await relay.publishBatch()).toBe(1);
+  expect(await publishedIds()).toEqual([late]);
+
+  await runner.commitTransaction();
+  await runner.release();
+  expect(await relay.publishBatch()).toBe(1);
+  expect(await publishedIds()).toEqual([late, early]);
+  expect(await relay.publishBatch()).toBe(0);
+});
+
+it('two relays share the rows without publishing one twice (SKIP LOCKED)', async () => {
+  const ids = Array.from({ length: 40 }, () => randomUUID());
+  await db.transaction((m) => enqueueEvents(m, ids.map(event)));
+  const before = (await publishedIds()).length;
+  const [a, b] = [new OutboxRelay(db, client, { batchSize: 7 }), new OutboxRelay(db, client, { batchSize: 7 })];
+  let total = 0;
+  for (;;) {
+    const [x, y] = await Promise.all([a.publishBatch(), b.publishBatch()]);
+    total += x + y;
+    if (x + y === 0) break;
+  }
+  expect(total).toBe(40);
+  const after = await publishedIds();
+  expect(after.slice(before).sort()).toEqual([...ids].sort());
+});
+
+it('writing the same event id twice leaves one outbox row', async () => {
+  const id = randomUUID();
+  await db.transaction((m) => enqueueEvents(m, [event(id), event(id)]));
+  await db.transaction((m) => enqueueEvents(m, [event(id)]));
+  const rows = await db.manager().query('SELECT count(*)::int AS n FROM outbox WHERE event_id = $1', [id]);
+  expect(rows[0].n).toBe(1);
+});
