@@ -18,7 +18,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-const sources = ['apps', 'libs', 'migrations', 'bench', 'test'].map((d) => join(root, d)).filter(existsSync);
+const sources = ['apps', 'libs', 'migrations', 'bench'].map((d) => join(root, d)).filter(existsSync);
 const stale = !existsSync(marker) || sources.some((d) => newestMtime(d) > statSync(marker).mtimeMs);
 if (stale) {
   process.stderr.write('building dist/ ...\n');

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { JetStreamClient, JetStreamManager, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { NatsConnection, connect, nanos } from '@nats-io/transport-node';
+import { NatsConnection, NodeConnectionOptions, connect, nanos } from '@nats-io/transport-node';
 import { backoffDelay, sleep } from '@calm/platform';
 
 export interface StreamSpec {
@@ -17,6 +17,8 @@ export interface NatsClientOptions {
   duplicateWindowMs?: number;
   /** Stream replicas for streams this process creates (3 on a cluster). */
   replicas?: number;
+  /** Extra connection options: credentials, TLS (see libs/platform config). */
+  connectOptions?: Partial<NodeConnectionOptions>;
 }
 
 /**
@@ -53,6 +55,7 @@ export class NatsClient {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
         const nc = await connect({
+          ...this.options.connectOptions,
           servers: this.options.servers,
           name: this.options.name,
           maxReconnectAttempts: -1,
