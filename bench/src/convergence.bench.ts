@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { JetStreamClient } from '@nats-io/jetstream';
+import { publishCustomersCreated } from './events.bench';
+import { sleep, withPg } from './infra';
+
+export interface ConvergenceResult {
+  /** Every sample, both paths, in ms. */
+  samples: number[];
+  accountSecondMs: number[];
+  customerSecondMs: number[];
+}
+
+const POLL_MS = 2;
+
+async function postAccount(url: string, accountId: string, customerId: string): Promise<{ status: string }> {
+  const res = await fetch(`${url}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId, customerId }) });
+  if (res.status !== 201) throw new Error(`POST /accounts answered ${res.status}`);
+  return (await res.json()) as { status: string };
+}
+
+async function pollValid(url: string, accountId: string, deadlineMs = 30_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/accounts/${accountId}`);
+    if (res.status === 200 && ((await res.json()) as { status: string }).status === 'valid') return;
+    await sleep(POLL_MS);
+  }
+  throw new Error(`account ${accountId} not valid after ${deadlineMs} ms`);
+}
+
+async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+/**
+ * Time from an account's second fact to "valid" readable over REST, on both paths:
+ * - account second: the customer is known, then POST /accounts (the answer itself is a REST read);
+ * - customer second: the account is pending, then customer.created is published and
+ *   GET /accounts/{id} is polled every 2 ms.
+ * `width` accounts are in flight at a time: latency at a modest load, not at saturation.
+ */
+export async function convergence(url: string, js: JetStreamClient, accountsDbUrl: string, perPath: number, width = 4): Promise<ConvergenceResult> {
+  const accountSecondMs: number[] = [];
+  const customerSecondMs: number[] = [];
+
+  const known = Array.from({ length: perPath }, () => randomUUID());
+  await publishCustomersCreated(js, known);
+  for (const deadline = Date.now() + 60_000; ; await sleep(20)) {
+    const [{ n }] = await withPg(accountsDbUrl, (c) => c.query(`SELECT count(*)::int AS n FROM known_customer WHERE customer_id = ANY($1::uuid[])`, [known]).then((r) => r.rows));
+    if (n === perPath) break;
+    if (Date.now() > deadline) throw new Error(`only ${n}/${perPath} customers reached the account service`);
+  }
+  await inParallel(known, width, async (customerId) => {
+    const accountId = randomUUID();
+    const t0 = performance.now();
+    const account = await postAccount(url, accountId, customerId);
+    if (account.status !== 'valid') await pollValid(url, accountId);
+    accountSecondMs.push(performance.now() - t0);
+  });
+
+  const pending = Array.from({ length: perPath }, () => ({ accountId: randomUUID(), customerId: randomUUID() }));
+  await inParallel(pending, width, async (p) => {
+    await postAccount(url, p.accountId, p.customerId);
+  });
+  await inParallel(pending, width, async (p) => {
+    const t0 = performance.now();
+    await publishCustomersCreated(js, [p.customerId]);
+    await pollValid(url, p.accountId);
+    customerSecondMs.push(performance.now() - t0);
+  });
+  return { samples: [...accountSecondMs, ...customerSecondMs], accountSecondMs, customerSecondMs };
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+
+/**
+ * HTTP load for POST /accounts, run as its own child process (forked by the bench) so the
+ * generator never shares a CPU thread with the service or the bench. Every request opens
+ * a new account for a new, unknown customer: a pending account plus its account.opened
+ * outbox row, the same writes as the raw PostgreSQL figure.
+ */
+export interface LoadRequest {
+  url: string;
+  connections: number;
+  durationS: number;
+  /** Requests per second over all connections; unset: as fast as the service answers. */
+  overallRate?: number;
+}
+
+export interface LoadResult {
+  okPerS: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  p50Ms: number;
+  p99Ms: number;
+  durationS: number;
+}
+
+async function run(req: LoadRequest): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${req.url}/accounts`,
+    connections: req.connections,
+    duration: req.durationS,
+    overallRate: req.overallRate,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify({ accountId: randomUUID(), customerId: randomUUID() }) }) }],
+  });
+  const ok = result['2xx'];
+  return {
+    okPerS: ok / result.duration,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    durationS: result.duration,
+  };
+}
+
+process.once('message', (req: LoadRequest) => {
+  run(req).then(
+    (r) => process.send!({ ok: true, result: r }, () => process.exit(0)),
+    (err: Error) => process.send!({ ok: false, error: err.message }, () => process.exit(1)),
+  );
+});

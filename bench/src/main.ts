@@ -1,0 +1,169 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { convergence } from './convergence.bench';
+import { eventsRound } from './events.bench';
+import { benchDatabase, machine, snapshot, startNats } from './infra';
+import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
+import { replayRebuild } from './replay.bench';
+import { Figures, goalRows, median, percentile, round1, table, writeJson } from './report';
+import { atRate, saturate } from './rest-open.bench';
+import { RssSampler, ServiceProcess } from './service-process';
+
+interface Options {
+  quick?: boolean;
+  rounds?: number;
+  connections: number;
+  duration?: number;
+  events?: number;
+  convergence?: number;
+  tuning?: string;
+  cpuProf?: string;
+  out: string;
+}
+
+const program = new Command()
+  .name('bench')
+  .description('calm-accounts benchmarks, each throughput beside its raw limit measured in the same run')
+  .option('--quick', 'fewer and shorter rounds (under 60 s)')
+  .option('--rounds <n>', 'rounds per figure (median reported)', Number)
+  .option('--connections <n>', 'HTTP connections, and raw PostgreSQL clients', Number, 10)
+  .option('--duration <s>', 'seconds per HTTP / raw PostgreSQL round', Number)
+  .option('--events <n>', 'customer.created backlog per events round', Number)
+  .option('--convergence <n>', 'accounts per convergence path', Number)
+  .option('--tuning <json>', 'run the account service with this in-process AccountsTuning (bench/src/tuned-service.main.ts)')
+  .option('--cpu-prof <dir>', 'run the account service under node --cpu-prof, profiles written to <dir>')
+  .option('--out <file>', 'JSON results file', join(__dirname, '..', '..', '..', 'bench', 'results', 'latest.json'));
+
+async function main(opts: Options): Promise<void> {
+  const mode = opts.quick ? 'quick' : 'full';
+  const rounds = opts.rounds ?? (opts.quick ? 3 : 5);
+  const durationS = opts.duration ?? (opts.quick ? 2 : 5);
+  const backlog = opts.events ?? (opts.quick ? 1500 : 5000);
+  const perPath = opts.convergence ?? (opts.quick ? 100 : 400);
+  const before = snapshot();
+  const started = Date.now();
+  const logDir = mkdtempSync(join(tmpdir(), 'calm-bench-logs-'));
+  const log = (msg: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
+
+  const [nats, accountsDb, rawDb] = await Promise.all([startNats(), benchDatabase('accounts'), benchDatabase('raw', true)]);
+  const rss = new RssSampler();
+  const accounts = new ServiceProcess(
+    {
+      name: 'accounts',
+      databaseUrl: accountsDb.url,
+      natsUrl: nats.url,
+      tuning: opts.tuning ? JSON.parse(opts.tuning) : undefined,
+      cpuProfDir: opts.cpuProf,
+      logFile: join(logDir, 'accounts.log'),
+    },
+    rss,
+  );
+  const nc = await connect({ servers: nats.url, name: 'bench' });
+  try {
+    await Promise.all([accounts.start(), prepareRawTables(rawDb.url)]);
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    log(`services up (logs in ${logDir}); warming up`);
+    await saturate(accounts.url, opts.connections, 1);
+
+    const rest: number[] = [];
+    const pg: number[] = [];
+    const restErrors: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const sat = await saturate(accounts.url, opts.connections, durationS);
+      rest.push(sat.okPerS);
+      restErrors.push(sat.non2xx + sat.errors);
+      pg.push(await rawPgTxnPerS(rawDb.url, opts.connections, durationS));
+      log(`round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s, pg_txn ${Math.round(pg[r])}/s`);
+    }
+    const halfRate = median(rest) / 2;
+    const p99: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const half = await atRate(accounts.url, opts.connections, durationS, halfRate);
+      p99.push(half.p99Ms);
+      log(`round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s)`);
+    }
+
+    const events: number[] = [];
+    const consume: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const e = await eventsRound({ js, jsm, accountsDbUrl: accountsDb.url, accounts }, backlog, r);
+      events.push(e.eventsPerS);
+      consume.push(e.consumePerS);
+      log(`round ${r + 1}: events ${Math.round(e.eventsPerS)}/s, jetstream_consume ${Math.round(e.consumePerS)}/s (backlog ${backlog})`);
+    }
+
+    const conv = await convergence(accounts.url, js, accountsDb.url, perPath);
+    log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts`);
+
+    await accounts.stop();
+    const replay = await replayRebuild({ ACCOUNTS_DATABASE_URL: accountsDb.url, NATS_URL: nats.url });
+    log(replay.eventsPerS === null ? `replay: n/a (${replay.reason})` : `replay ${Math.round(replay.eventsPerS)}/s`);
+    rss.stop();
+
+    const figures: Figures = {
+      rest_open_per_s: median(rest),
+      rest_open_p99_ms: median(p99),
+      pg_txn_per_s: median(pg),
+      events_per_s: median(events),
+      jetstream_consume_per_s: median(consume),
+      replay_per_s: replay.eventsPerS,
+      convergence_p99_ms: percentile(conv.samples, 99),
+      rss_mb_max: rss.maxMb(),
+    };
+    const after = snapshot();
+    const r1 = (xs: number[]) => xs.map((x) => round1(x));
+    const doc = {
+      ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round1(v)])),
+      ...(replay.eventsPerS === null ? { replay_reason: replay.reason } : {}),
+      ratios: { rest_open_over_pg_txn: round1((figures.rest_open_per_s / figures.pg_txn_per_s) * 100)! / 100, events_over_jetstream_consume: round1((figures.events_per_s / figures.jetstream_consume_per_s) * 100)! / 100 },
+      goals: Object.fromEntries(goalRows(figures).map((g) => [g.figure, { goal: g.goal, met: g.met }])),
+      context: {
+        mode,
+        ...machine(),
+        loadavg_before: before.loadavg,
+        loadavg_after: after.loadavg,
+        started_at: before.at,
+        finished_at: after.at,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+        rounds,
+        connections: opts.connections,
+        round_seconds: durationS,
+        events_backlog: backlog,
+        convergence_accounts: conv.samples.length,
+        tuning: opts.tuning ? JSON.parse(opts.tuning) : null,
+        half_rate_per_s: round1(halfRate),
+        rest_open_failures: restErrors,
+        per_round: { rest_open_per_s: r1(rest), pg_txn_per_s: r1(pg), rest_open_p99_ms: r1(p99), events_per_s: r1(events), jetstream_consume_per_s: r1(consume) },
+        convergence: {
+          account_second_p50_ms: round1(percentile(conv.accountSecondMs, 50)),
+          account_second_p99_ms: round1(percentile(conv.accountSecondMs, 99)),
+          customer_second_p50_ms: round1(percentile(conv.customerSecondMs, 50)),
+          customer_second_p99_ms: round1(percentile(conv.customerSecondMs, 99)),
+        },
+        rss_mb_by_service: rss.perProcess(),
+        replay: replay.eventsPerS === null ? null : replay.raw,
+      },
+    };
+    writeJson(opts.out, doc);
+    process.stdout.write(table(figures, { cores: machine().cores, loadBefore: before.loadavg, loadAfter: after.loadavg, rounds, mode }) + `\n(written to ${opts.out})\n`);
+  } finally {
+    rss.stop();
+    await accounts.stop().catch(() => undefined);
+    await nc.close().catch(() => undefined);
+    await nats.stop();
+    await Promise.all([accountsDb.drop(), rawDb.drop()]).catch((err) => log(`could not drop bench databases: ${(err as Error).message}`));
+  }
+}
+
+main(program.parse(process.argv).opts<Options>()).then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

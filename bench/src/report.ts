@@ -1,0 +1,71 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** Nearest-rank percentile. */
+export const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+export const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
+
+export interface Figures {
+  rest_open_per_s: number;
+  rest_open_p99_ms: number;
+  pg_txn_per_s: number;
+  events_per_s: number;
+  jetstream_consume_per_s: number;
+  replay_per_s: number | null;
+  convergence_p99_ms: number;
+  rss_mb_max: number | null;
+}
+
+interface Row {
+  figure: string;
+  value: number | null;
+  unit: string;
+  limit?: string;
+  ratio?: number | null;
+  goal: string;
+  met: boolean | null;
+}
+
+/** The issue's goals, checked against a run's figures. */
+export function goalRows(f: Figures): Row[] {
+  const restRatio = f.rest_open_per_s / f.pg_txn_per_s;
+  const eventsRatio = f.events_per_s / f.jetstream_consume_per_s;
+  return [
+    { figure: 'rest_open_per_s', value: f.rest_open_per_s, unit: '/s', limit: `pg_txn_per_s ${Math.round(f.pg_txn_per_s)}`, ratio: restRatio, goal: 'ratio >= 0.6', met: restRatio >= 0.6 },
+    { figure: 'rest_open_p99_ms', value: f.rest_open_p99_ms, unit: 'ms', goal: '<= 20 ms at half rate', met: f.rest_open_p99_ms <= 20 },
+    { figure: 'events_per_s', value: f.events_per_s, unit: '/s', limit: `jetstream_consume_per_s ${Math.round(f.jetstream_consume_per_s)}`, ratio: eventsRatio, goal: 'ratio >= 0.4', met: eventsRatio >= 0.4 },
+    { figure: 'replay_per_s', value: f.replay_per_s, unit: '/s', goal: '>= 50000', met: f.replay_per_s === null ? null : f.replay_per_s >= 50_000 },
+    { figure: 'convergence_p99_ms', value: f.convergence_p99_ms, unit: 'ms', goal: '<= 25 ms', met: f.convergence_p99_ms <= 25 },
+    { figure: 'rss_mb_max', value: f.rss_mb_max, unit: 'MB', goal: '<= 200 MB', met: f.rss_mb_max === null ? null : f.rss_mb_max <= 200 },
+  ];
+}
+
+export function table(f: Figures, context: { cores: number; loadBefore: number[]; loadAfter: number[]; rounds: number; mode: string }): string {
+  const rows = goalRows(f);
+  const fmt = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? String(Math.round(v)) : String(round1(v)));
+  const head = ['figure', 'value', 'raw limit (same run)', 'ratio', 'goal', 'met'];
+  const body = rows.map((r) => [r.figure, `${fmt(r.value)} ${r.unit}`, r.limit ?? '', r.ratio === undefined || r.ratio === null ? '' : r.ratio.toFixed(2), r.goal, r.met === null ? 'n/a' : r.met ? 'yes' : 'NO']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    `calm-accounts bench (${context.mode}, median of ${context.rounds} rounds): ${context.cores} cores, loadavg before ${context.loadBefore.join(' ')}, after ${context.loadAfter.join(' ')}`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+  ].join('\n');
+}
+
+export function writeJson(path: string, doc: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(doc, null, 2) + '\n');
+}

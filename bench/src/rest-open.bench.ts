@@ -1,0 +1,32 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { LoadRequest, LoadResult } from './load-generator';
+
+/** Runs one autocannon load in a forked child process and returns its summary. */
+export function runLoad(req: LoadRequest): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'load-generator.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    let answered = false;
+    child.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => {
+      answered = true;
+      if (m.ok) resolve(m.result!);
+      else reject(new Error(`load generator: ${m.error}`));
+    });
+    child.once('exit', (code) => {
+      if (!answered) reject(new Error(`load generator exited with ${code} before answering`));
+    });
+    child.send(req);
+  });
+}
+
+/** Saturation: every connection sends its next request as soon as the last one is answered. */
+export async function saturate(url: string, connections: number, durationS: number): Promise<LoadResult> {
+  const r = await runLoad({ url, connections, durationS });
+  if (r.ok === 0) throw new Error(`POST /accounts answered no 2xx (non2xx ${r.non2xx}, errors ${r.errors})`);
+  return r;
+}
+
+/** Latency at a fixed offered rate (half the saturation rate). */
+export function atRate(url: string, connections: number, durationS: number, rate: number): Promise<LoadResult> {
+  return runLoad({ url, connections, durationS, overallRate: Math.max(1, Math.round(rate)) });
+}
