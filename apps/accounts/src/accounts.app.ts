@@ -2,10 +2,11 @@ import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
-import { Database, ServiceConfig, createHttpApp, isTransientDatabaseError } from '@calm/platform';
+import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isTransientDatabaseError } from '@calm/platform';
 import { AccountsModule, AccountsTuning } from './accounts.module';
+import { ACCOUNTS_CONSUMER, AccountsMetrics } from './metrics/accounts.metrics';
 
-export const ACCOUNTS_CONSUMER = 'accounts-customer-created';
+export { ACCOUNTS_CONSUMER };
 
 export interface RunningService {
   app: NestFastifyApplication;
@@ -31,9 +32,13 @@ export async function startAccountsService(config: ServiceConfig, tuning: Accoun
     maxDeliver: tuning.consumer?.maxDeliver,
     ackWaitMs: tuning.consumer?.ackWaitMs,
     backoffMs: tuning.consumer?.backoffMs,
+    onOutcome: app.get(AccountsMetrics).onOutcome,
   });
   // An instance may serve HTTP only (several copies share one durable consumer otherwise).
   if (tuning.consumer?.enabled !== false) {
+    app.get(ReadinessProbes).add('consumer', async () => {
+      if (!consumer.isConsuming) throw new Error(`consumer ${ACCOUNTS_CONSUMER} is not attached`);
+    });
     app.connectMicroservice({ strategy: consumer });
     await app.startAllMicroservices();
   }

@@ -1,13 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
-import { InfrastructureModule, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, ServiceConfig, systemClock } from '@calm/platform';
+import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, ServiceConfig, natsConnectOptions, systemClock } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
 import { OpenAccountHandler } from './open-account/open-account.handler';
 import { OpenAccountHttpController } from './open-account/open-account.http.controller';
 import { AccountOrmEntity } from './persistence/account.orm-entity';
+import { AccountsMetrics } from './metrics/accounts.metrics';
+import { ObservedAccountStore } from './metrics/observed-account.store';
 import { AccountStore } from './persistence/account.store';
 
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
@@ -21,31 +23,40 @@ export interface AccountsTuning {
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
 const eventConsumers = [CustomerCreatedConsumer];
-const handlers = [OpenAccountHandler, AccountStore];
+const handlers = [OpenAccountHandler, { provide: AccountStore, useClass: ObservedAccountStore }];
+const observability = [AccountsMetrics];
 
 @Module({})
 export class AccountsModule {
   static forRoot(config: ServiceConfig, tuning: AccountsTuning = {}): DynamicModule {
+    // connectOptions (NATS credentials, TLS) reaches NatsClient once InfrastructureOptions forwards it.
+    const infrastructure: InfrastructureOptions & { connectOptions?: ReturnType<typeof natsConnectOptions> } = {
+      connectOptions: natsConnectOptions(config.natsAuth),
+      name: 'accounts',
+      databaseUrl: config.databaseUrl,
+      migrations: accountsMigrations,
+      entities: [AccountOrmEntity],
+      poolSize: tuning.poolSize,
+      natsServers: config.natsServers,
+      // ACCOUNTS is where this service publishes; CUSTOMERS is created too so the
+      // consumer can attach even before the customer service has ever run.
+      streams: [streams.accounts, streams.customers],
+      duplicateWindowMs: tuning.duplicateWindowMs,
+      replicas: tuning.replicas,
+      relay: tuning.relay,
+    };
     return {
       module: AccountsModule,
       imports: [
-        InfrastructureModule.forRoot({
-          name: 'accounts',
-          databaseUrl: config.databaseUrl,
-          migrations: accountsMigrations,
-          entities: [AccountOrmEntity],
-          poolSize: tuning.poolSize,
-          natsServers: config.natsServers,
-          // ACCOUNTS is where this service publishes; CUSTOMERS is created too so the
-          // consumer can attach even before the customer service has ever run.
-          streams: [streams.accounts, streams.customers],
-          duplicateWindowMs: tuning.duplicateWindowMs,
-          replicas: tuning.replicas,
-          relay: tuning.relay,
+        InfrastructureModule.forRoot(infrastructure),
+        PlatformModule.forRoot({
+          config,
+          // The consumer's probe is added by startAccountsService once the consumer exists.
+          readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes({ database: () => db.ping(), nats: () => nats.ping() }), inject: [Database, NatsClient] },
         }),
       ],
       controllers: [...httpControllers, ...eventConsumers],
-      providers: [...handlers, { provide: CLOCK, useValue: systemClock }],
+      providers: [...handlers, ...observability, { provide: CLOCK, useValue: systemClock }],
     };
   }
 }

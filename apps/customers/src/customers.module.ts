@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
-import { InfrastructureModule, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, ServiceConfig, systemClock } from '@calm/platform';
+import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, ServiceConfig, ServiceMetrics, natsConnectOptions, systemClock } from '@calm/platform';
 import { customersMigrations } from '../../../migrations/customers';
 import { CreateCustomerHandler } from './create-customer/create-customer.handler';
 import { CreateCustomerHttpController } from './create-customer/create-customer.http.controller';
@@ -22,24 +22,36 @@ const handlers = [CreateCustomerHandler, CustomerStore];
 @Module({})
 export class CustomersModule {
   static forRoot(config: ServiceConfig, tuning: CustomersTuning = {}): DynamicModule {
+    // connectOptions (NATS credentials, TLS) reaches NatsClient once InfrastructureOptions forwards it.
+    const infrastructure: InfrastructureOptions & { connectOptions?: ReturnType<typeof natsConnectOptions> } = {
+      connectOptions: natsConnectOptions(config.natsAuth),
+      name: 'customers',
+      databaseUrl: config.databaseUrl,
+      migrations: customersMigrations,
+      entities: [CustomerOrmEntity],
+      poolSize: tuning.poolSize,
+      natsServers: config.natsServers,
+      streams: [streams.customers],
+      duplicateWindowMs: tuning.duplicateWindowMs,
+      replicas: tuning.replicas,
+      relay: tuning.relay,
+    };
     return {
       module: CustomersModule,
       imports: [
-        InfrastructureModule.forRoot({
-          name: 'customers',
-          databaseUrl: config.databaseUrl,
-          migrations: customersMigrations,
-          entities: [CustomerOrmEntity],
-          poolSize: tuning.poolSize,
-          natsServers: config.natsServers,
-          streams: [streams.customers],
-          duplicateWindowMs: tuning.duplicateWindowMs,
-          replicas: tuning.replicas,
-          relay: tuning.relay,
+        InfrastructureModule.forRoot(infrastructure),
+        PlatformModule.forRoot({
+          config,
+          readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes({ database: () => db.ping(), nats: () => nats.ping() }), inject: [Database, NatsClient] },
         }),
       ],
       controllers: httpControllers,
-      providers: [...handlers, { provide: CLOCK, useValue: systemClock }],
+      providers: [
+        ...handlers,
+        { provide: CLOCK, useValue: systemClock },
+        // The outbox gauges; the customer service consumes no events.
+        { provide: 'CUSTOMERS_METRICS', useFactory: (metrics: ServiceMetrics, db: Database) => metrics.watchOutbox(db), inject: [ServiceMetrics, Database] },
+      ],
     };
   }
 }

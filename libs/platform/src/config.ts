@@ -2,13 +2,34 @@
  * Configuration, validated once at start. A bad value stops the process with one
  * line naming the variable; an unreachable server is not a configuration error.
  */
+import { accessSync, constants } from 'node:fs';
 export class ConfigError extends Error {
+  /** Every problem found, one per variable (the first is also `variable`). */
+  readonly problems: { variable: string; problem: string }[];
+
   constructor(
     readonly variable: string,
     problem: string,
+    more: { variable: string; problem: string }[] = [],
   ) {
-    super(`${variable}: ${problem}`);
+    const problems = [{ variable, problem }, ...more];
+    super(problems.map((p) => `${p.variable}: ${p.problem}`).join('\n'));
+    this.problems = problems;
   }
+
+  /** One line per problem, each naming its variable. */
+  get lines(): string[] {
+    return this.problems.map((p) => `${p.variable}: ${p.problem}`);
+  }
+}
+
+export interface NatsAuthConfig {
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** A NATS .creds file (JWT + NKey seed), read at start. */
+  credsFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 export interface ServiceConfig {
@@ -18,7 +39,14 @@ export interface ServiceConfig {
   httpPort: number;
   /** null when API_TOKENS is unset: the API is open. */
   apiTokens: string[] | null;
+  /** Credentials and TLS for NATS (from NATS_URL user:pass@ / token@, NATS_CREDS_FILE, NATS_*_FILE). */
+  natsAuth?: NatsAuthConfig;
+  /** pino level (LOG_LEVEL, default info). */
+  logLevel?: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -79,16 +107,91 @@ export function parseTokens(value: string | undefined): string[] | null {
   return tokens;
 }
 
+/**
+ * Credentials written into NATS_URL (nats://user:pass@host or nats://token@host) are
+ * taken out of the server list, so they reach the client as options and never appear
+ * in a log line that prints the servers. All URLs of a cluster must agree.
+ */
+export function splitNatsCredentials(variable: string, servers: string[]): { servers: string[]; auth: Pick<NatsAuthConfig, 'user' | 'pass' | 'token'> } {
+  const found = new Set<string>();
+  let auth: Pick<NatsAuthConfig, 'user' | 'pass' | 'token'> = {};
+  const stripped = servers.map((s) => {
+    const url = new URL(s.includes('://') ? s : `nats://${s}`);
+    if (!url.username && !url.password) return s;
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    auth = url.password ? { user, pass } : { token: user };
+    found.add(JSON.stringify(auth));
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  });
+  if (found.size > 1) throw new ConfigError(variable, 'the servers carry different credentials; use the same user/password or token on every URL');
+  return { servers: stripped, auth };
+}
+
+function readableFile(variable: string, env: Env): string | undefined {
+  const path = env[variable]?.trim();
+  if (!path) return undefined;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(variable, `cannot read file "${path}"`);
+  }
+  return path;
+}
+
+function parseLogLevel(value: string | undefined): LogLevel {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new ConfigError('LOG_LEVEL', `"${value}" is not one of ${LOG_LEVELS.join(', ')}`);
+  return v as LogLevel;
+}
+
+/**
+ * Reads and checks the whole configuration. Every problem is collected, so one start
+ * reports all of them (one line each, naming the variable) instead of one per attempt.
+ */
 export function loadConfig(service: 'accounts' | 'customers', env: Env = process.env): ServiceConfig {
   const upper = service === 'accounts' ? 'ACCOUNTS' : 'CUSTOMERS';
   const dbVar = `${upper}_DATABASE_URL` as const;
   const portVar = `${upper}_HTTP_PORT` as const;
+  const problems: { variable: string; problem: string }[] = [];
+  const check = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const nats = check(() => splitNatsCredentials('NATS_URL', parseNatsUrls('NATS_URL', read(env, 'NATS_URL'))));
+  const databaseUrl = check(() => parseDatabaseUrl(dbVar, read(env, dbVar)));
+  const httpPort = check(() => parsePort(portVar, read(env, portVar)));
+  const apiTokens = check(() => parseTokens(env.API_TOKENS));
+  const credsFile = check(() => readableFile('NATS_CREDS_FILE', env));
+  const caFile = check(() => readableFile('NATS_CA_FILE', env));
+  const certFile = check(() => readableFile('NATS_TLS_CERT_FILE', env));
+  const keyFile = check(() => readableFile('NATS_TLS_KEY_FILE', env));
+  if (!!env.NATS_TLS_CERT_FILE?.trim() !== !!env.NATS_TLS_KEY_FILE?.trim()) {
+    const missing = env.NATS_TLS_CERT_FILE?.trim() ? 'NATS_TLS_KEY_FILE' : 'NATS_TLS_CERT_FILE';
+    problems.push({ variable: missing, problem: 'a client certificate needs both NATS_TLS_CERT_FILE and NATS_TLS_KEY_FILE' });
+  }
+  if (credsFile && nats && Object.keys(nats.auth).length) {
+    problems.push({ variable: 'NATS_CREDS_FILE', problem: 'use either a creds file or credentials in NATS_URL, not both' });
+  }
+  const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
+  if (problems.length) throw new ConfigError(problems[0].variable, problems[0].problem, problems.slice(1));
+  const tls = caFile || certFile ? { caFile, certFile, keyFile } : undefined;
   return {
     service,
-    natsServers: parseNatsUrls('NATS_URL', read(env, 'NATS_URL')),
-    databaseUrl: parseDatabaseUrl(dbVar, read(env, dbVar)),
-    httpPort: parsePort(portVar, read(env, portVar)),
-    apiTokens: parseTokens(env.API_TOKENS),
+    natsServers: nats!.servers,
+    databaseUrl: databaseUrl!,
+    httpPort: httpPort!,
+    apiTokens: apiTokens ?? null,
+    natsAuth: { ...nats!.auth, credsFile, tls },
+    logLevel,
   };
 }
 

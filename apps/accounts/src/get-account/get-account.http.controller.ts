@@ -1,14 +1,21 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { uuidParam } from '@calm/platform';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ErrorResponse, uuidParam } from '@calm/platform';
 import { Account } from '../domain/account';
 import { AccountStore } from '../persistence/account.store';
+import { AccountListResponse, AccountResponse } from './account.response.dto';
 import { ListAccountsQuery } from './list-accounts.query.dto';
 
+@ApiTags('accounts')
 @Controller('accounts')
 export class GetAccountHttpController {
   constructor(private readonly store: AccountStore) {}
 
   @Get(':accountId')
+  @ApiParam({ name: 'accountId', format: 'uuid' })
+  @ApiOkResponse({ type: AccountResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'accountId is not a UUID' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'unknown account' })
   async get(@Param('accountId', uuidParam('accountId')) accountId: string): Promise<Account> {
     const account = await this.store.get(accountId);
     if (!account) throw new NotFoundException({ statusCode: 404, message: `account ${accountId} not found` });
@@ -16,6 +23,8 @@ export class GetAccountHttpController {
   }
 
   @Get()
+  @ApiOkResponse({ type: AccountListResponse, description: "the customer's accounts" })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'customerId missing or not a UUID' })
   async list(@Query() query: ListAccountsQuery): Promise<{ items: Account[] }> {
     return { items: await this.store.listByCustomer(query.customerId) };
   }

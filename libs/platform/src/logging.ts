@@ -1,0 +1,42 @@
+import type { Params } from 'nestjs-pino';
+import type { LogLevel } from './config';
+import { REDACTED_PATHS, redactUrlCredentials } from './redact';
+
+/** Probes and scrapes arrive every few seconds: no access line for them. */
+const isProbe = (req: { url?: string; originalUrl?: string }): boolean => /^\/(health|metrics)(\/|$|\?)/.test(req.originalUrl ?? req.url ?? '');
+
+/** Tests stay quiet unless asked: under Jest the default level is warn. */
+export function defaultLogLevel(env: Record<string, string | undefined> = process.env): LogLevel {
+  const v = env.LOG_LEVEL?.trim().toLowerCase();
+  if (v) return v as LogLevel;
+  return env.JEST_WORKER_ID ? 'warn' : 'info';
+}
+
+/**
+ * nestjs-pino settings: JSON lines on stdout (pino-pretty when stdout is a terminal),
+ * one access line per request (health and metrics probes left out), secrets redacted
+ * by path (headers) and by pattern (credentials inside URLs in any message).
+ */
+export function loggerParams(service: string, level: LogLevel, pretty = !!process.stdout.isTTY): Params {
+  return {
+    pinoHttp: {
+      level,
+      name: service,
+      base: { service },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
+      hooks: {
+        logMethod(args, method) {
+          const clean = args.map((a) => (typeof a === 'string' ? redactUrlCredentials(a) : a));
+          return method.apply(this, clean as Parameters<typeof method>);
+        },
+      },
+      autoLogging: { ignore: isProbe },
+      // 503 is an outage already logged by the part that is down; 500 is a bug.
+      customLogLevel: (req, res, err) => (isProbe(req) ? 'silent' : res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrlCredentials(req.url ?? '') }),
+      },
+    },
+  };
+}

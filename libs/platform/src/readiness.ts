@@ -1,0 +1,20 @@
+/** Named checks behind /health/ready; each throws (with a reason) while its part is down. */
+export type ReadinessProbe = () => Promise<void>;
+
+export class ReadinessProbes {
+  private readonly probes = new Map<string, ReadinessProbe>();
+
+  constructor(initial: Record<string, ReadinessProbe> = {}) {
+    for (const [name, probe] of Object.entries(initial)) this.add(name, probe);
+  }
+
+  /** Parts that exist only after the app is built (the event consumer) register late. */
+  add(name: string, probe: ReadinessProbe): this {
+    this.probes.set(name, probe);
+    return this;
+  }
+
+  entries(): [string, ReadinessProbe][] {
+    return [...this.probes.entries()];
+  }
+}
