@@ -1,0 +1,59 @@
+/**
+ * fast-check arbitraries for histories of facts and the orders they arrive in.
+ *
+ * A history is generated as facts, each with one or more arrival keys: the first key is
+ * its delivery, any further key a redelivery (a duplicate). The arrival order is all
+ * (key, fact) pairs sorted by key, so every interleaving with duplicates is reachable, and
+ * shrinking removes facts, drops duplicates, and pulls keys to 0 (towards generation order)
+ * independently, which is what makes counterexamples small. This plays the part of a
+ * shuffled index array (fc.shuffledSubarray) with the duplicates built in.
+ */
+import fc from 'fast-check';
+import type { AccountFact } from '../../apps/accounts/src/domain/account';
+import { BLOCKED_TYPE } from './oracle';
+import { ReorderFact, created, opened, readable, retyped } from './facts';
+
+/** Small pools: collisions are the point. Not every customer gets a creation, so accounts of unknown customers are common. */
+const accountId = fc.constantFrom('a1', 'a2', 'a3', 'a4', 'a5');
+const customerId = fc.constantFrom('c1', 'c2', 'c3', 'c4');
+const time = fc.integer({ min: 0, max: 9 });
+/** One delivery plus up to three redeliveries. */
+const arrivalKeys = fc.array(fc.nat({ max: 30 }), { minLength: 1, maxLength: 4 });
+
+export interface HistoryOptions {
+  /** Several openings of one account id that disagree (a producer broke REST idempotency). */
+  conflictingOpenings?: boolean;
+}
+
+interface Keyed<F> {
+  fact: F;
+  keys: number[];
+}
+
+const keyed = <F>(fact: fc.Arbitrary<F>): fc.Arbitrary<Keyed<F>> => fc.record({ fact, keys: arrivalKeys });
+
+function openings(conflicting: boolean): fc.Arbitrary<Keyed<AccountFact>[]> {
+  const one = keyed(fc.record({ accountId, customerId, time, currency: conflicting ? fc.constantFrom('EUR', 'USD') : fc.constant('EUR') }));
+  const many = conflicting ? fc.array(one, { maxLength: 6 }) : fc.uniqueArray(one, { maxLength: 5, selector: (k) => k.fact.accountId });
+  return many.map((list) => list.map(({ fact: o, keys }) => ({ fact: opened(o.accountId, o.customerId, o.time, o.currency), keys })));
+}
+
+const creations = fc.array(keyed(fc.tuple(customerId, time).map(([c, t]) => created(c, t))), { maxLength: 6 });
+const retypings = fc.array(keyed(customerId.map((c) => retyped(c, BLOCKED_TYPE))), { maxLength: 2 });
+
+function arrivalOrder<F extends ReorderFact>(groups: Keyed<F>[][]): F[] {
+  const deliveries: Array<{ key: number; seq: number; fact: F }> = [];
+  for (const { fact, keys } of groups.flat()) for (const key of keys) deliveries.push({ key, seq: deliveries.length, fact });
+  deliveries.sort((x, y) => x.key - y.key || x.seq - y.seq);
+  return readable(deliveries.map((d) => d.fact));
+}
+
+/** Arrival orders (with duplicates) of account-domain histories. */
+export function arrivals(options: HistoryOptions = {}): fc.Arbitrary<AccountFact[]> {
+  return fc.tuple(openings(options.conflictingOpenings ?? false), creations).map((groups) => arrivalOrder<AccountFact>(groups));
+}
+
+/** Arrival orders that may also carry `customer.retyped(c, X)` facts. */
+export function arrivalsWithRetypes(): fc.Arbitrary<ReorderFact[]> {
+  return fc.tuple(openings(false), creations, retypings).map((groups) => arrivalOrder<ReorderFact>(groups));
+}

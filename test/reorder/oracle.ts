@@ -1,0 +1,41 @@
+/**
+ * The specification, written directly over the SET of facts and without `evolve`:
+ *
+ *   the opening of an account is its smallest (openedAt, customerId, currency) opening
+ *   valid(a)        iff  opened(a, c) and some created(c) exists and c is not retyped to X
+ *   validatedAt(a)  =    max(openedAt(a), min createdAt(c))
+ *   account.validated facts = exactly one per valid account
+ *
+ * Order and repetition of the input cannot matter here by construction: every line is a
+ * function of which facts exist. The retype clause is inert for the account domain
+ * (its histories never contain `customer.retyped`); it is the non-monotone example.
+ */
+import type { Account } from '../../apps/accounts/src/domain/account';
+import type { ReorderFact } from './facts';
+
+export const BLOCKED_TYPE = 'X';
+
+export function oracle(facts: Iterable<ReorderFact>): Map<string, Account> {
+  const openings = new Map<string, Array<{ customerId: string; currency: string; openedAt: string }>>();
+  const creations = new Map<string, number[]>();
+  const blocked = new Set<string>();
+  for (const fact of facts) {
+    if (fact.type === 'account.opened') openings.set(fact.data.accountId, [...(openings.get(fact.data.accountId) ?? []), fact.data]);
+    else if (fact.type === 'customer.created') creations.set(fact.data.customerId, [...(creations.get(fact.data.customerId) ?? []), Date.parse(fact.data.createdAt)]);
+    else if (fact.data.customerType === BLOCKED_TYPE) blocked.add(fact.data.customerId);
+  }
+  const expected = new Map<string, Account>();
+  for (const [accountId, candidates] of openings) {
+    const sorted = [...candidates].sort(
+      (x, y) => Date.parse(x.openedAt) - Date.parse(y.openedAt) || cmp(x.customerId, y.customerId) || cmp(x.currency, y.currency),
+    );
+    const { customerId, currency, openedAt } = sorted[0];
+    const times = creations.get(customerId);
+    const valid = times !== undefined && !blocked.has(customerId);
+    const validatedAt = valid ? new Date(Math.max(Date.parse(openedAt), Math.min(...times))).toISOString() : null;
+    expected.set(accountId, { accountId, customerId, currency, openedAt, status: valid ? 'valid' : 'pending', validatedAt });
+  }
+  return expected;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

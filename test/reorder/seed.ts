@@ -1,0 +1,55 @@
+/**
+ * Seed and trial count of a reorder run, from the environment:
+ *
+ *   REORDER_SEED    integer; default a fresh random seed, printed so it can be replayed
+ *   REORDER_TRIALS  runs per property; default 200 (CI speed), e.g. 10000 to soak
+ *
+ * Every randomized property goes through `checkProperty`, which runs fast-check with that
+ * seed and puts `REORDER_SEED=<seed>` at the head of any failure.
+ */
+import fc from 'fast-check';
+
+export interface ReorderRun {
+  seed: number;
+  trials: number;
+}
+
+export const DEFAULT_TRIALS = 200;
+
+export function parseReorderEnv(env: Record<string, string | undefined>, randomSeed: () => number): ReorderRun {
+  return {
+    seed: parseInteger(env, 'REORDER_SEED', randomSeed, -(2 ** 31), 2 ** 31 - 1),
+    trials: parseInteger(env, 'REORDER_TRIALS', () => DEFAULT_TRIALS, 1, 10_000_000),
+  };
+}
+
+function parseInteger(env: Record<string, string | undefined>, name: string, fallback: () => number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback();
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || value < min || value > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  return value;
+}
+
+let current: ReorderRun | undefined;
+
+/** The run's settings, read once per test file; the first call prints them. */
+export function reorderRun(): ReorderRun {
+  if (current === undefined) {
+    current = parseReorderEnv(process.env, () => (Math.random() * 2 ** 32) | 0);
+    const file = expect.getState().testPath?.replace(/^.*\/test\/reorder\//, '') ?? 'reorder';
+    process.stdout.write(`[reorder] ${file}: REORDER_SEED=${current.seed} REORDER_TRIALS=${current.trials}\n`);
+  }
+  return current;
+}
+
+/** Runs one property with the run's seed; a failure names the seed and the shrunk history. */
+export function checkProperty<Ts>(property: fc.IProperty<Ts>, overrides: Partial<fc.Parameters<Ts>> = {}): fc.RunDetails<Ts> {
+  const { seed, trials } = reorderRun();
+  const details = fc.check(property, { seed, numRuns: trials, ...overrides });
+  if (details.failed) {
+    const report = fc.defaultReportMessage(details) ?? 'property failed';
+    throw new Error(`REORDER_SEED=${seed} (replay: REORDER_SEED=${seed} npm run test:reorder)\n${report}`);
+  }
+  return details;
+}
