@@ -41,13 +41,14 @@ describe('reorder / known gaps in account.ts', () => {
     expect(() => agreesWithOracle(realJoin, history, undefined, { reportsCarryFinalValidatedAt: true })).toThrow(
       /report for a1 says valid\(c1,validatedAt t=1\), oracle valid\(c1,validatedAt t=0\)/,
     );
-    // evolve returns the live account object, which later facts mutate: a caller that keeps
-    // the reference instead of copying it at publish time would not notice the change.
+    // evolve reports snapshots: what was reported stays what was published, while the
+    // state moves on to the earlier time.
     const state = initialState();
     evolve(state, history[0]);
     const [reported] = evolve(state, history[1]);
     expect(reported.validatedAt).toBe(at(1));
     evolve(state, history[2]);
-    expect(reported.validatedAt).toBe(at(0));
+    expect(reported.validatedAt).toBe(at(1));
+    expect(state.accounts.get(reported.accountId)?.validatedAt).toBe(at(0));
   });
 });

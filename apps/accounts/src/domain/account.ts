@@ -72,9 +72,15 @@ function preferredOpening(a: AccountOpenedFact['data'], b: AccountOpenedFact['da
 }
 
 /**
- * Applies one fact to the state in place and returns the accounts that became valid
- * because of it (each account appears in such a list at most once over any fold).
- * Applying a fact twice is a no-op the second time.
+ * Applies one fact to the state in place and returns snapshots of the accounts that
+ * became valid because of it. Applying a fact twice is a no-op the second time.
+ *
+ * Two limits, both pinned by test/reorder/known-gaps.spec.ts:
+ * - each account is reported valid at most once as long as its openings agree, which the
+ *   REST idempotency rule guarantees (a conflicting repeat answers 409 and emits nothing);
+ * - a report carries `validatedAt` as known at that moment: a later customer.created
+ *   with an EARLIER time lowers the account's validatedAt (a monotone min) but is not
+ *   reported again, because there is exactly one account.validated per account.
  */
 export function evolve(state: AccountsState, fact: AccountFact): Account[] {
   switch (fact.type) {
@@ -89,7 +95,7 @@ export function evolve(state: AccountsState, fact: AccountFact): Account[] {
         if (ids) ids.push(account.accountId);
         else state.accountsByCustomer.set(account.customerId, [account.accountId]);
       }
-      return account.status === 'valid' && existing?.status !== 'valid' ? [account] : [];
+      return account.status === 'valid' && existing?.status !== 'valid' ? [{ ...account }] : [];
     }
     case 'customer.created': {
       const { customerId, createdAt } = fact.data;
@@ -102,7 +108,7 @@ export function evolve(state: AccountsState, fact: AccountFact): Account[] {
         const account = state.accounts.get(accountId)!;
         const wasValid = account.status === 'valid';
         Object.assign(account, join(account.openedAt, earliest));
-        if (!wasValid) newlyValid.push(account);
+        if (!wasValid) newlyValid.push({ ...account });
       }
       return newlyValid;
     }
@@ -114,8 +120,9 @@ export function evolve(state: AccountsState, fact: AccountFact): Account[] {
 }
 
 function unindex(state: AccountsState, account: Account): void {
-  const ids = state.accountsByCustomer.get(account.customerId) ?? [];
-  state.accountsByCustomer.set(account.customerId, ids.filter((id) => id !== account.accountId));
+  const ids = (state.accountsByCustomer.get(account.customerId) ?? []).filter((id) => id !== account.accountId);
+  if (ids.length) state.accountsByCustomer.set(account.customerId, ids);
+  else state.accountsByCustomer.delete(account.customerId);
 }
 
 export function fold(facts: Iterable<AccountFact>, state: AccountsState = initialState()): AccountsState {
