@@ -60,14 +60,21 @@ interface Item<E> {
  * - A transient failure (database down) holds the batch, keeps it alive with
  *   `working()`, and retries when the dependency is back: it spends no delivery and is
  *   never dead-lettered for that.
- * - Any other failure is retried one message at a time with nak + backoff, and
- *   dead-lettered with its last error on the final allowed delivery.
+ * - Any other failure is retried one message at a time on the consumer's `backoff`
+ *   schedule (the message is left unacknowledged, so the server redelivers it after
+ *   backoff[n]) and dead-lettered with its last error on the final allowed delivery.
+ *   Not a delayed nak: nats-server 2.9 measures a nak delay against ack_wait but
+ *   expires it against backoff[n], so on a consumer with backoff the third delivery
+ *   of a nak'd message came a whole backoff step late (faults-dead-letters test).
  */
 export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('JetStreamServer');
   private readonly batchSize: number;
   private readonly maxDeliver: number;
   private readonly ackWaitMs: number;
+  private readonly backoffMs: number[];
+  /** How often held messages are kept alive with working(): well inside any redelivery timer. */
+  private readonly holdTickMs: number;
   private stopping = false;
   private messages?: ConsumerMessages;
   private running?: Promise<void>;
@@ -78,6 +85,9 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.batchSize = options.batchSize ?? 256;
     this.maxDeliver = options.maxDeliver ?? 10;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
+    this.backoffMs = (options.backoffMs ?? [this.ackWaitMs, 60_000, 120_000, 300_000]).slice(0, Math.max(0, this.maxDeliver - 1));
+    this.holdTickMs = Math.max(50, Math.min(this.ackWaitMs, ...this.backoffMs) / 3);
   }
 
   /** True while a consumer is attached and pulling, for /health/ready. */
@@ -137,8 +147,6 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     } catch (err) {
       if (!/consumer not found/i.test((err as Error).message)) throw err;
     }
-    // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
-    const backoff = (this.options.backoffMs ?? [this.ackWaitMs, 60_000, 120_000, 300_000]).slice(0, this.maxDeliver - 1);
     await jsm.consumers.add(stream, {
       durable_name: durable,
       filter_subject: filterSubject,
@@ -146,7 +154,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(this.ackWaitMs),
       max_deliver: this.maxDeliver,
-      backoff: backoff.map((ms) => nanos(ms)),
+      backoff: this.backoffMs.map((ms) => nanos(ms)),
       max_ack_pending: this.options.maxAckPending ?? 4096,
     });
     this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
@@ -168,7 +176,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         const batch = queue.splice(0, this.batchSize);
         wakeReader?.();
         if (this.stopping) batch.forEach((m) => m.nak());
-        else await this.processBatch(batch);
+        else await this.processBatch(batch).catch((err) => this.giveBack(batch, err));
       }
     })();
     try {
@@ -246,8 +254,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     if (deliveries >= this.maxDeliver) {
       return this.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);
     }
-    this.logger.warn(`event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}: ${message}`);
-    msg.nak(backoffDelay(deliveries, 500, 30_000));
+    this.logger.warn(`event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}; the server redelivers it after its backoff: ${message}`);
     this.options.onOutcome?.('retried', event.type, 1);
   }
 
@@ -260,7 +267,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         return false;
       }
       msgs.forEach((m) => m.working());
-      await sleep(Math.min(backoffDelay(attempt, 200, 5000), this.ackWaitMs / 3));
+      await sleep(Math.min(backoffDelay(attempt, 200, 5000), this.holdTickMs));
       try {
         await this.options.checkHealth();
         return true;
@@ -270,26 +277,42 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     }
   }
 
+  /**
+   * The worker must outlive any surprise (a throwing decoder, a bug): otherwise the reader
+   * waits forever for room in the queue and the consumer is stuck. The batch is left
+   * unacknowledged: the server redelivers it on the backoff schedule, towards max_deliver.
+   */
+  private giveBack(msgs: JsMsg[], err: unknown): void {
+    this.logger.error(`unexpected failure on a batch of ${msgs.length}; left for redelivery: ${(err as Error)?.stack ?? err}`);
+  }
+
   private async deadLetter(items: { msg: JsMsg; reason: string; event?: E }[]): Promise<void> {
     if (items.length === 0) return;
     const letters: DeadLetter[] = items.map(({ msg, reason, event }) => ({
       stream: this.options.stream,
       consumer: this.options.durable,
-      subject: msg.subject,
+      subject: storable(msg.subject),
       streamSeq: msg.seq,
       payload: msg.data,
       headers: headersOf(msg),
-      reason,
+      reason: storable(reason),
       deliveries: msg.info.deliveryCount,
-      eventId: event?.id,
-      eventType: event?.type,
+      eventId: event && storable(event.id),
+      eventType: event && storable(event.type),
     }));
     for (;;) {
       try {
         await this.options.deadLetters.record(letters);
         break;
       } catch (err) {
-        if (!(await this.holdUntilHealthy(items.map((i) => i.msg), err))) return;
+        if (this.options.isTransient(err)) {
+          if (!(await this.holdUntilHealthy(items.map((i) => i.msg), err))) return;
+          continue;
+        }
+        // Retrying the same rows can never succeed: store them one by one, stripped to what cannot fail.
+        // If even that fails the messages stay unacknowledged (redelivered later), never terminated unstored.
+        if (!(await this.recordStripped(letters, err))) return;
+        break;
       }
     }
     for (const { msg, reason, event } of items) {
@@ -298,11 +321,28 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     }
     this.options.onOutcome?.('dead_lettered', items[0].event?.type ?? 'unknown', items.length);
   }
+
+  /** Last resort for a dead letter the store rejects: keep the bytes, the reason and why. Never terminates unstored. */
+  private async recordStripped(letters: DeadLetter[], err: unknown): Promise<boolean> {
+    const why = storable(`dead letter stored without headers (${(err as Error)?.message ?? err})`);
+    try {
+      await this.options.deadLetters.record(letters.map((l) => ({ ...l, headers: {}, eventId: undefined, eventType: undefined, reason: `${l.reason.slice(0, 1000)}; ${why}` })));
+      return true;
+    } catch (again) {
+      this.logger.error(`cannot store ${letters.length} dead letter(s); left for redelivery: ${(again as Error)?.message ?? again}`);
+      return false;
+    }
+  }
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000; a hostile event must not make its own dead letter unstorable. */
+function storable(s: string): string {
+  return s.replace(/\u0000/g, '\\u0000');
 }
 
 function headersOf(msg: JsMsg): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (!msg.headers) return out;
-  for (const [k, v] of msg.headers) out[k] = v;
+  for (const [k, v] of msg.headers) out[storable(k)] = v.map(storable);
   return out;
 }

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { customerCreated } from '@calm/contracts';
+import { queryDatabase, waitFor } from '@calm/testing';
+import { http, TestSystem } from '../support/system';
+
+/**
+ * Dead letters: what can never apply is stored with its reason at once; what fails
+ * for a reason that may pass is retried with backoff and dead-lettered on its last
+ * delivery; what fails because the database is away is held, never dead-lettered.
+ * In every case the good events behind the bad one apply.
+ */
+jest.setTimeout(90_000);
+
+const MAX_DELIVER = 3;
+const ACK_WAIT_MS = 1500;
+let system: TestSystem;
+let url: string;
+
+interface LetterRow {
+  subject: string;
+  payload: Buffer;
+  headers: Record<string, string[]>;
+  reason: string;
+  deliveries: number;
+  failed_at: Date;
+  event_id: string | null;
+  stream_seq: string;
+}
+
+beforeAll(async () => {
+  system = await TestSystem.start('dlq');
+  ({ url } = await system.startAccounts({ consumer: { maxDeliver: MAX_DELIVER, ackWaitMs: ACK_WAIT_MS, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS], batchSize: 16 } }));
+});
+afterAll(() => system?.stop());
+
+const letters = () => queryDatabase<LetterRow>(system.accountsDb.url, 'SELECT * FROM dead_letter ORDER BY id');
+const sql = (text: string) => queryDatabase(system.accountsDb.url, text);
+
+async function pendingAccount(): Promise<{ accountId: string; customerId: string }> {
+  const [accountId, customerId] = [randomUUID(), randomUUID()];
+  expect((await http(url, 'POST', '/accounts', { accountId, customerId })).status).toBe(201);
+  return { accountId, customerId };
+}
+const isValid = async (accountId: string) => (await http(url, 'GET', `/accounts/${accountId}`)).body.status === 'valid';
+
+async function publishRaw(subject: string, payload: string | Uint8Array, header?: [string, string]): Promise<number> {
+  const h = natsHeaders();
+  if (header) h.set(header[0], header[1]);
+  return (await system.js.publish(subject, payload, { headers: h })).seq;
+}
+
+/** Consumer fully caught up: nothing pending, nothing waiting for an ack. */
+const drained = async () => {
+  const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  return info.num_pending === 0 && info.num_ack_pending === 0;
+};
+
+it('dead-letters poison at once with its reason, and the good events behind it apply', async () => {
+  const goods = [await pendingAccount(), await pendingAccount(), await pendingAccount()];
+  const before = (await letters()).length;
+  const s = randomUUID();
+  const poison = [
+    { subject: `customer.created.${s}`, payload: '{"specversion": "1.0", "id": ', reason: /not UTF-8 JSON/ },
+    { subject: `customer.created.${s}`, payload: new Uint8Array([0xff, 0xfe, 0x7b]), reason: /not UTF-8 JSON/ },
+    {
+      subject: `customer.created.${s}`,
+      payload: JSON.stringify({ ...customerCreated({ customerId: s, name: 'x', email: 'x@example.com' }, new Date().toISOString()), data: { customerId: 'nope', name: '', email: 1 } }),
+      reason: /invalid customer.created data: customerId/,
+    },
+    { subject: `customer.created.${s}`, payload: JSON.stringify({ ...customerCreated({ customerId: s, name: 'x', email: 'x@e.com' }, new Date().toISOString()), type: 'customer.deleted' }), reason: /unknown event type "customer.deleted"/ },
+  ];
+  const seqs: number[] = [];
+  for (const p of poison) seqs.push(await publishRaw(p.subject, p.payload, ['X-Trace', 'poison']));
+  for (const g of goods) await system.publishCustomerCreated(g.customerId);
+
+  for (const g of goods) await waitFor(`account ${g.accountId} to be valid`, () => isValid(g.accountId));
+  const rows = await waitFor('four dead letters', async () => {
+    const all = (await letters()).slice(before);
+    return all.length >= poison.length ? all : null;
+  });
+  expect(rows).toHaveLength(poison.length);
+  rows.forEach((row, i) => {
+    expect(Number(row.stream_seq)).toBe(seqs[i]);
+    expect(row.subject).toBe(poison[i].subject);
+    expect(row.reason).toMatch(poison[i].reason);
+    expect(row.deliveries).toBe(1); // never retried: retrying the same bytes cannot help
+    expect(Buffer.compare(row.payload, Buffer.from(poison[i].payload))).toBe(0);
+    expect(row.headers['X-Trace']).toEqual(['poison']);
+    expect(row.failed_at).toBeInstanceOf(Date);
+  });
+  await waitFor('the consumer to be drained', drained);
+});
+
+it('retries a handler failure with backoff and dead-letters it on the last delivery with its last error', async () => {
+  const bad = await pendingAccount();
+  const good = await pendingAccount();
+  // A database rule that rejects one customer: a failure that is neither bad bytes nor an outage.
+  await sql(`CREATE FUNCTION reject_one() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.customer_id = '${bad.customerId}' THEN RAISE EXCEPTION 'customer % is blocked', NEW.customer_id; END IF; RETURN NEW; END $$`);
+  await sql(`CREATE TRIGGER reject_one BEFORE INSERT ON known_customer FOR EACH ROW EXECUTE FUNCTION reject_one()`);
+  try {
+    const badEvent = await system.publishCustomerCreated(bad.customerId);
+    await system.publishCustomerCreated(good.customerId);
+    await waitFor('the good account behind it to be valid', () => isValid(good.accountId));
+    const row = await waitFor('its dead letter', async () => (await letters()).find((l) => l.event_id === badEvent.id));
+    expect(row.deliveries).toBe(MAX_DELIVER);
+    expect(row.reason).toMatch(new RegExp(`failed on all ${MAX_DELIVER} deliveries; last error: customer ${bad.customerId} is blocked`));
+    expect(await isValid(bad.accountId)).toBe(false);
+  } finally {
+    await sql('DROP TRIGGER reject_one ON known_customer; DROP FUNCTION reject_one()');
+  }
+  await waitFor('the consumer to be drained', drained);
+});
+
+it('holds an event while the database reports an outage, longer than ack_wait, and never dead-letters it', async () => {
+  const acc = await pendingAccount();
+  const before = (await letters()).length;
+  // SQLSTATE 57P03 (cannot_connect_now) is what a database that is starting up answers.
+  await sql(`CREATE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the database system is starting up' USING ERRCODE = '57P03'; END $$`);
+  await sql(`CREATE TRIGGER outage BEFORE INSERT ON known_customer FOR EACH ROW EXECUTE FUNCTION outage()`);
+  let dropped = false;
+  try {
+    await system.publishCustomerCreated(acc.customerId);
+    await waitFor('the event to be delivered and held', async () => (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_ack_pending === 1);
+    // Longer than ack_wait * max_deliver: without working() it would be redelivered and exhausted.
+    const heldUntil = Date.now() + ACK_WAIT_MS * (MAX_DELIVER + 1);
+    await waitFor('the hold period', async () => Date.now() > heldUntil, ACK_WAIT_MS * (MAX_DELIVER + 2));
+    const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+    expect(info.num_ack_pending).toBe(1);
+    expect(info.num_redelivered).toBe(0);
+    expect(await isValid(acc.accountId)).toBe(false);
+    await sql('DROP TRIGGER outage ON known_customer; DROP FUNCTION outage()');
+    dropped = true;
+    await waitFor('the held event to apply', () => isValid(acc.accountId));
+  } finally {
+    if (!dropped) await sql('DROP TRIGGER outage ON known_customer; DROP FUNCTION outage()');
+  }
+  expect((await letters()).length).toBe(before);
+  await waitFor('the consumer to be drained', drained);
+});
+
+it('dead-letters an event whose text PostgreSQL cannot store (a NUL in its id), and keeps consuming', async () => {
+  const acc = await pendingAccount();
+  const c = randomUUID();
+  const nul = { ...customerCreated({ customerId: c, name: 'x', email: 'x@example.com' }, new Date().toISOString()), id: 'evil\u0000id' };
+  const seq = await publishRaw(`customer.created.${c}`, JSON.stringify(nul), ['X-Evil', 'a\u0000b']);
+  const row = await waitFor('the NUL event to be dead-lettered', async () => (await letters()).find((l) => Number(l.stream_seq) === seq), 30_000);
+  expect(row.event_id).toBe('evil\\u0000id');
+  expect(Buffer.compare(row.payload, Buffer.from(JSON.stringify(nul)))).toBe(0);
+  await system.publishCustomerCreated(acc.customerId);
+  await waitFor('a good event after it to apply', () => isValid(acc.accountId));
+  await waitFor('the consumer to be drained', drained);
+});
