@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, ServiceConfig, natsConnectOptions, systemClock } from '@calm/platform';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, natsConnectOptions, systemClock } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
@@ -52,7 +52,7 @@ export class AccountsModule {
         PlatformModule.forRoot({
           config,
           // The consumer's probe is added by startAccountsService once the consumer exists.
-          readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes({ database: () => db.ping(), nats: () => nats.ping() }), inject: [Database, NatsClient] },
+          readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes(infrastructureProbes(db, nats)), inject: [Database, NatsClient] },
         }),
       ],
       controllers: [...httpControllers, ...eventConsumers],

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, ServiceConfig, ServiceMetrics, natsConnectOptions, systemClock } from '@calm/platform';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, ServiceMetrics, natsConnectOptions, systemClock } from '@calm/platform';
 import { customersMigrations } from '../../../migrations/customers';
 import { CreateCustomerHandler } from './create-customer/create-customer.handler';
 import { CreateCustomerHttpController } from './create-customer/create-customer.http.controller';
@@ -42,7 +42,7 @@ export class CustomersModule {
         InfrastructureModule.forRoot(infrastructure),
         PlatformModule.forRoot({
           config,
-          readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes({ database: () => db.ping(), nats: () => nats.ping() }), inject: [Database, NatsClient] },
+          readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes(infrastructureProbes(db, nats)), inject: [Database, NatsClient] },
         }),
       ],
       controllers: httpControllers,

@@ -112,12 +112,18 @@ export class Database {
   /** Liveness of the connection right now, for /health/ready. */
   async ping(timeoutMs = 2000): Promise<void> {
     if (!this.connected) throw new DatabaseUnavailableError();
-    await Promise.race([
-      this.dataSource.query('SELECT 1'),
-      sleep(timeoutMs).then(() => {
-        throw new DatabaseUnavailableError(new Error(`no answer in ${timeoutMs} ms`));
-      }),
-    ]);
+    // The timer is cancelled on answer: a pending one would keep a test process alive.
+    const answered = new AbortController();
+    try {
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        sleep(timeoutMs, answered.signal).then(() => {
+          if (!answered.signal.aborted) throw new DatabaseUnavailableError(new Error(`no answer in ${timeoutMs} ms`));
+        }),
+      ]);
+    } finally {
+      answered.abort();
+    }
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,8 @@ export function loggerParams(service: string, level: LogLevel, pretty = !!proces
       autoLogging: { ignore: isProbe },
       // 503 is an outage already logged by the part that is down; 500 is a bug.
       customLogLevel: (req, res, err) => (isProbe(req) ? 'silent' : res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
+      // pino-http invents an Error (with a stack) for every 5xx; a 503 needs no stack.
+      customErrorObject: (_req, res, _err, value) => (res.statusCode === 503 ? { ...value, err: undefined } : value),
       serializers: {
         req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrlCredentials(req.url ?? '') }),
       },

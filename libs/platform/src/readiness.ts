@@ -18,3 +18,21 @@ export class ReadinessProbes {
     return [...this.probes.entries()];
   }
 }
+
+/**
+ * The database and NATS probes. The health controller bounds each probe with its own
+ * timeout, so NATS is checked with a bare flush (round trip) rather than
+ * NatsClient.ping, whose timer outlives the answer.
+ */
+export function infrastructureProbes(
+  db: { ping(): Promise<void> },
+  nats: { isConnected: boolean; nc: { flush(): Promise<void> } },
+): Record<string, ReadinessProbe> {
+  return {
+    database: () => db.ping(),
+    nats: async () => {
+      if (!nats.isConnected) throw new Error('NATS is not connected');
+      await nats.nc.flush();
+    },
+  };
+}

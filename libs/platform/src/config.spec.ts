@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, splitNatsCredentials } from './config';
+import { natsConnectOptions } from './nats-connect-options';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig('accounts', env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).lines;
+  }
+  throw new Error('expected a configuration error');
+};
+
+describe('loadConfig', () => {
+  it('uses the contract defaults', () => {
+    const c = loadConfig('accounts', {});
+    expect(c).toMatchObject({ natsServers: ['nats://127.0.0.1:4222'], databaseUrl: 'postgres://postgres@127.0.0.1:5432/accounts', httpPort: 3001, apiTokens: null, logLevel: 'info' });
+    expect(loadConfig('customers', {}).httpPort).toBe(3002);
+  });
+
+  it('names the variable of each problem, one line each, all at once', () => {
+    const lines = problemsOf({ NATS_URL: 'http://x', ACCOUNTS_DATABASE_URL: 'mysql://db', ACCOUNTS_HTTP_PORT: '70000', LOG_LEVEL: 'loud' });
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^NATS_URL: /);
+    expect(lines[1]).toMatch(/^ACCOUNTS_DATABASE_URL: /);
+    expect(lines[2]).toMatch(/^ACCOUNTS_HTTP_PORT: "70000"/);
+    expect(lines[3]).toMatch(/^LOG_LEVEL: /);
+    expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+  });
+
+  it('reads the variables of the service it loads', () => {
+    expect(problemsOf({ CUSTOMERS_HTTP_PORT: 'x', ACCOUNTS_HTTP_PORT: 'abc' })).toEqual([expect.stringMatching(/^ACCOUNTS_HTTP_PORT: "abc"/)]);
+    expect(loadConfig('customers', { CUSTOMERS_HTTP_PORT: '4000', ACCOUNTS_HTTP_PORT: 'abc' }).httpPort).toBe(4000);
+  });
+
+  it('refuses API_TOKENS that holds no token, and unreadable NATS files', () => {
+    expect(problemsOf({ API_TOKENS: ' , ' })).toEqual([expect.stringMatching(/^API_TOKENS: /)]);
+    expect(problemsOf({ NATS_CREDS_FILE: '/nonexistent/user.creds' })).toEqual([expect.stringMatching(/^NATS_CREDS_FILE: cannot read file/)]);
+    expect(problemsOf({ NATS_CA_FILE: '/nonexistent/ca.pem' })).toEqual([expect.stringMatching(/^NATS_CA_FILE: /)]);
+  });
+
+  it('requires a client certificate and its key together', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calm-config-'));
+    writeFileSync(join(dir, 'cert.pem'), 'x');
+    expect(problemsOf({ NATS_TLS_CERT_FILE: join(dir, 'cert.pem') })).toEqual([expect.stringMatching(/^NATS_TLS_KEY_FILE: /)]);
+  });
+
+  it('moves NATS credentials out of the server list into the connect options', () => {
+    const c = loadConfig('accounts', { NATS_URL: 'nats://svc:s3cr%40t@n1:4222,nats://svc:s3cr%40t@n2:4222' });
+    expect(c.natsServers).toEqual(['nats://n1:4222', 'nats://n2:4222']);
+    expect(c.natsServers.join()).not.toContain('s3cr');
+    expect(natsConnectOptions(c.natsAuth)).toEqual({ user: 'svc', pass: 's3cr@t' });
+    const t = loadConfig('accounts', { NATS_URL: 'tls://T0KEN@n1:4222' });
+    expect(t.natsServers).toEqual(['tls://n1:4222']);
+    expect(natsConnectOptions(t.natsAuth)).toEqual({ token: 'T0KEN' });
+  });
+
+  it('refuses a cluster whose URLs carry different credentials', () => {
+    expect(() => splitNatsCredentials('NATS_URL', ['nats://a:b@n1', 'nats://a:c@n2'])).toThrow(/^NATS_URL: /);
+  });
+
+  it('maps TLS files and a creds file onto the client options', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calm-config-'));
+    for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, f), 'x');
+    // A syntactically valid creds file (JWT and seed are placeholders; nothing connects).
+    writeFileSync(join(dir, 'u.creds'), '-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1QifQ.e30.sig\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\nSUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n------END USER NKEY SEED------\n');
+    const c = loadConfig('accounts', {
+      NATS_CA_FILE: join(dir, 'ca.pem'),
+      NATS_TLS_CERT_FILE: join(dir, 'cert.pem'),
+      NATS_TLS_KEY_FILE: join(dir, 'key.pem'),
+      NATS_CREDS_FILE: join(dir, 'u.creds'),
+    });
+    const options = natsConnectOptions(c.natsAuth);
+    expect(options.tls).toEqual({ caFile: join(dir, 'ca.pem'), certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') });
+    expect(typeof options.authenticator).toBe('function');
+    expect(problemsOf({ NATS_URL: 'nats://u:p@n1', NATS_CREDS_FILE: join(dir, 'u.creds') })).toEqual([expect.stringMatching(/^NATS_CREDS_FILE: use either/)]);
+  });
+});

@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import pinoHttp from 'pino-http';
+import { loggerParams } from './logging';
+import { redactUrlCredentials } from './redact';
+
+describe('redactUrlCredentials', () => {
+  it('removes passwords and tokens written into URLs, keeping the rest', () => {
+    expect(redactUrlCredentials('cannot reach nats://svc:hunter2@n1:4222,nats://svc:hunter2@n2:4222 now')).toBe(
+      'cannot reach nats://svc:[redacted]@n1:4222,nats://svc:[redacted]@n2:4222 now',
+    );
+    expect(redactUrlCredentials('postgres://app:p%40ss@db:5432/accounts')).toBe('postgres://app:[redacted]@db:5432/accounts');
+    expect(redactUrlCredentials('tls://s3cretToken@n1:4222')).toBe('tls://[redacted]@n1:4222');
+    expect(redactUrlCredentials('postgres://postgres@127.0.0.1:5432/accounts')).toBe('postgres://[redacted]@127.0.0.1:5432/accounts');
+    expect(redactUrlCredentials('no url here: a@b.c')).toBe('no url here: a@b.c');
+  });
+});
+
+describe('the pino configuration', () => {
+  function capture(): { lines: string[]; stream: Writable } {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    return { lines, stream };
+  }
+
+  it('writes JSON lines and never the authorization header, a password field or a URL password', () => {
+    const { lines, stream } = capture();
+    const opts = loggerParams('accounts', 'info', false).pinoHttp as pinoHttp.Options;
+    const logger = pino(opts as pino.LoggerOptions, stream);
+    logger.info({ req: { headers: { authorization: 'Bearer tok-SECRET-1' } } }, 'request');
+    logger.info({ config: { password: 'pw-SECRET-2', token: 'tok-SECRET-3' } }, 'config');
+    logger.warn('cannot reach NATS JetStream at nats://svc:pw-SECRET-4@n1:4222');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(lines.join('')).not.toMatch(/SECRET/);
+    expect(JSON.parse(lines[2]).msg).toBe('cannot reach NATS JetStream at nats://svc:[redacted]@n1:4222');
+  });
+});
