@@ -337,7 +337,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
 /** PostgreSQL text and jsonb cannot hold U+0000; a hostile event must not make its own dead letter unstorable. */
 function storable(s: string): string {
-  return s.replace(/\u0000/g, '\\u0000');
+  return s.split('\u0000').join('\\u0000');
 }
 
 function headersOf(msg: JsMsg): Record<string, string[]> {

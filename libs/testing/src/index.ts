@@ -4,3 +4,4 @@ export * from './postgres-server';
 export * from './service-process';
 export * from './test-database';
 export * from './wait';
+export * from './hostile.arbitraries';
