@@ -43,17 +43,39 @@ export class DeadLetterStore {
     );
   }
 
-  async list(options: { includeRetried?: boolean; limit?: number } = {}): Promise<DeadLetterRow[]> {
-    const rows: Record<string, unknown>[] = await this.db.manager().query(
-      `SELECT * FROM dead_letter WHERE ($1 OR retried_at IS NULL) ORDER BY id LIMIT $2`,
-      [options.includeRetried ?? false, options.limit ?? 1000],
-    );
-    return rows.map(toRow);
+  list(options: { includeRetried?: boolean; limit?: number } = {}): Promise<DeadLetterRow[]> {
+    return listDeadLetters(this.db.manager(), options);
   }
 
-  async markRetried(ids: number[]): Promise<void> {
-    await this.db.manager().query(`UPDATE dead_letter SET retried_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  markRetried(ids: number[]): Promise<void> {
+    return markDeadLettersRetried(this.db.manager(), ids);
   }
+}
+
+/**
+ * Anything that runs SQL and answers rows: TypeORM's EntityManager (SELECT), or a thin
+ * wrapper over a pg Client (the replay CLI reads dead letters without the service's ORM).
+ */
+export interface RowQuery {
+  query(sql: string, params?: unknown[]): Promise<any>;
+}
+
+export async function listDeadLetters(db: RowQuery, options: { includeRetried?: boolean; limit?: number } = {}): Promise<DeadLetterRow[]> {
+  const rows: Record<string, unknown>[] = await db.query(`SELECT * FROM dead_letter WHERE ($1 OR retried_at IS NULL) ORDER BY id LIMIT $2`, [
+    options.includeRetried ?? false,
+    options.limit ?? 1000,
+  ]);
+  return rows.map(toRow);
+}
+
+/** The letters with these ids, retried or not (an operator may retry one again). */
+export async function findDeadLetters(db: RowQuery, ids: number[]): Promise<DeadLetterRow[]> {
+  const rows: Record<string, unknown>[] = await db.query(`SELECT * FROM dead_letter WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+  return rows.map(toRow);
+}
+
+export async function markDeadLettersRetried(db: RowQuery, ids: number[]): Promise<void> {
+  await db.query(`UPDATE dead_letter SET retried_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
 function toRow(r: Record<string, unknown>): DeadLetterRow {

@@ -1,0 +1,102 @@
+import { JetStreamClient, JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection, connect } from '@nats-io/transport-node';
+import { Client } from 'pg';
+import { ConfigError, defaults, parseDatabaseUrl, parseNatsUrls } from '@calm/platform';
+import { CliError, CliIo } from './cli-io';
+import { OutputOptions, Reporter } from './reporter';
+
+export type Service = 'accounts' | 'customers';
+
+export interface ReplayConfig {
+  natsServers: string[];
+  databaseUrls: Record<Service, string>;
+}
+
+/** The same variables and checks as the services (libs/platform), so one environment serves both. */
+export function replayConfig(env: Record<string, string | undefined>): ReplayConfig {
+  const read = (name: keyof typeof defaults) => (env[name]?.trim() ? env[name]!.trim() : defaults[name]);
+  try {
+    return {
+      natsServers: parseNatsUrls('NATS_URL', read('NATS_URL')),
+      databaseUrls: {
+        accounts: parseDatabaseUrl('ACCOUNTS_DATABASE_URL', read('ACCOUNTS_DATABASE_URL')),
+        customers: parseDatabaseUrl('CUSTOMERS_DATABASE_URL', read('CUSTOMERS_DATABASE_URL')),
+      },
+    };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(`configuration error: ${err.message}`);
+    throw err;
+  }
+}
+
+export interface Nats {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+}
+
+/**
+ * What a command needs, opened lazily and closed once at the end. Unlike the services
+ * the CLI does not retry: an unreachable server is a one-line error and exit code 2.
+ */
+export class ReplayContext {
+  readonly config: ReplayConfig;
+  readonly reporter: Reporter;
+  private nats?: Promise<Nats>;
+  private readonly clients = new Map<Service, Promise<Client>>();
+
+  constructor(
+    readonly io: CliIo,
+    output: OutputOptions,
+  ) {
+    this.config = replayConfig(io.env);
+    this.reporter = new Reporter(io, output);
+  }
+
+  natsConnection(): Promise<Nats> {
+    this.nats ??= (async () => {
+      let nc: NatsConnection;
+      try {
+        nc = await connect({ servers: this.config.natsServers, name: 'calm-replay', timeout: 5000, maxReconnectAttempts: 3 });
+      } catch (err) {
+        throw new CliError(`cannot reach NATS at ${this.config.natsServers.join(',')}: ${(err as Error).message}`);
+      }
+      return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
+    })();
+    return this.nats;
+  }
+
+  database(service: Service): Promise<Client> {
+    let client = this.clients.get(service);
+    if (!client) {
+      client = (async () => {
+        const url = this.config.databaseUrls[service];
+        const c = new Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'calm-replay' });
+        try {
+          await c.connect();
+        } catch (err) {
+          throw new CliError(`cannot reach the ${service} database (${redact(url)}): ${(err as Error).message}`);
+        }
+        return c;
+      })();
+      this.clients.set(service, client);
+    }
+    return client;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.clients.values()) await c.then((client) => client.end()).catch(() => undefined);
+    if (this.nats) await this.nats.then((n) => n.nc.close()).catch(() => undefined);
+  }
+}
+
+/** Never print a password from a connection URL. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

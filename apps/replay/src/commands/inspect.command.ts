@@ -1,0 +1,106 @@
+import { JsMsg } from '@nats-io/jetstream';
+import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
+import { AccountFact, fold, initialState } from '../../../accounts/src/domain/account';
+import { CliError, EXIT } from '../cli/cli-io';
+import { ReplayContext } from '../cli/replay-context';
+import { CustomersState, evolveCustomers } from '../fold/customer-fold';
+import { readStream } from '../streams/stream-reader';
+
+interface Seen {
+  stream: string;
+  seq: number;
+  storedAt: string;
+  subject: string;
+  event?: KnownEvent;
+  error?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function eventsOn(ctx: ReplayContext, stream: string, filter: string): Promise<Seen[]> {
+  const { js, jsm } = await ctx.natsConnection();
+  const seen: Seen[] = [];
+  await readStream(js, jsm, { stream, filterSubject: filter }, (m: JsMsg) => {
+    const d = decodeEvent(m.data, m.subject);
+    const storedAt = new Date(Math.floor(m.info.timestampNanos / 1_000_000)).toISOString();
+    seen.push({ stream, seq: m.seq, storedAt, subject: m.subject, ...(d.ok ? { event: d.value } : { error: d.reason }) });
+  });
+  return seen;
+}
+
+function describe(s: Seen): string {
+  const head = `${s.stream} seq ${s.seq} stored ${s.storedAt}`;
+  if (!s.event) return `${head} ${s.subject} UNDECODABLE: ${s.error}`;
+  return `${head} ${s.event.type} time=${s.event.time ?? '-'} id=${s.event.id} source=${s.event.source} data=${JSON.stringify(s.event.data)}`;
+}
+
+/** Every event about one account (and its customer), the state they fold to, and the live row. */
+export async function inspectAccountCommand(ctx: ReplayContext, accountId: string): Promise<number> {
+  if (!UUID.test(accountId)) throw new CliError(`"${accountId}" is not a UUID`);
+  const db = await ctx.database('accounts');
+  const id = accountId.toLowerCase();
+  const accountEvents = await eventsOn(ctx, streams.accounts.name, `account.*.${id}`);
+  const { rows: live } = await db.query(`SELECT account_id, customer_id, currency, status, opened_at, validated_at FROM account WHERE account_id = $1`, [id]);
+  const customerIds = new Set<string>(live.map((r) => r.customer_id));
+  for (const s of accountEvents) if (s.event?.type === 'account.opened') customerIds.add(s.event.data.customerId.toLowerCase());
+  const customerEvents: Seen[] = [];
+  for (const c of customerIds) customerEvents.push(...(await eventsOn(ctx, streams.customers.name, `customer.created.${c}`)));
+  const facts: AccountFact[] = [];
+  for (const s of [...accountEvents, ...customerEvents]) {
+    if (s.event?.type === 'account.opened') facts.push({ type: 'account.opened', data: { ...s.event.data, accountId: s.event.data.accountId.toLowerCase(), customerId: s.event.data.customerId.toLowerCase() } });
+    if (s.event?.type === 'customer.created') facts.push({ type: 'customer.created', data: { customerId: s.event.data.customerId.toLowerCase(), createdAt: s.event.time } });
+  }
+  const f = fold(facts, initialState()).accounts.get(id);
+  // Same key order as toAccount, so the two print (and compare) alike.
+  const folded = f ? { accountId: f.accountId, customerId: f.customerId, currency: f.currency, status: f.status, openedAt: f.openedAt, validatedAt: f.validatedAt } : null;
+  const { rows: known } = await db.query(`SELECT customer_id, created_at FROM known_customer WHERE customer_id = ANY($1::uuid[])`, [[...customerIds]]);
+  const { rows: dead } = await db.query(`SELECT id, subject, reason, retried_at FROM dead_letter WHERE subject = ANY($1::text[]) ORDER BY id`, [
+    [...customerIds].map((c) => `customer.created.${c}`),
+  ]);
+  const liveAccount = live[0] ? toAccount(live[0]) : null;
+  const equal = JSON.stringify(folded) === JSON.stringify(liveAccount);
+  const { reporter } = ctx;
+  reporter.line(`events (${accountEvents.length + customerEvents.length}):`);
+  for (const s of [...accountEvents, ...customerEvents]) reporter.line(`  ${describe(s)}`);
+  reporter.line(`folded: ${JSON.stringify(folded)}`);
+  reporter.line(`live:   ${JSON.stringify(liveAccount)}`);
+  reporter.line(`known_customer: ${JSON.stringify(known.map((k) => ({ customerId: k.customer_id, createdAt: k.created_at.toISOString() })))}`);
+  for (const d of dead) reporter.line(`dead letter #${d.id} ${d.subject}${d.retried_at ? ' (retried)' : ''}: ${d.reason}`);
+  reporter.line(equal ? 'live row equals the fold' : 'live row DIFFERS from the fold');
+  reporter.result({ command: 'inspect account', accountId: id, events: [...accountEvents, ...customerEvents], folded, live: liveAccount, knownCustomers: known, deadLetters: dead, equal });
+  return equal ? EXIT.ok : EXIT.differences;
+}
+
+const toAccount = (r: Record<string, any>) => ({
+  accountId: r.account_id,
+  customerId: r.customer_id,
+  currency: r.currency,
+  status: r.status,
+  openedAt: r.opened_at.toISOString(),
+  validatedAt: r.validated_at ? r.validated_at.toISOString() : null,
+});
+
+/** Every customer.created for one customer (any source), the customer fold, and the live row. */
+export async function inspectCustomerCommand(ctx: ReplayContext, customerId: string): Promise<number> {
+  if (!UUID.test(customerId)) throw new CliError(`"${customerId}" is not a UUID`);
+  const id = customerId.toLowerCase();
+  const events = await eventsOn(ctx, streams.customers.name, `customer.created.${id}`);
+  const state: CustomersState = new Map();
+  for (const s of events) {
+    if (s.event?.type !== 'customer.created' || s.event.source !== '/customers') continue;
+    evolveCustomers(state, { eventId: s.event.id, customerId: id, name: s.event.data.name, email: s.event.data.email, createdAt: s.event.time });
+  }
+  const f = state.get(id);
+  const folded = f ? { customerId: id, name: f.name, email: f.email, createdAt: f.createdAt } : null;
+  const { rows } = await (await ctx.database('customers')).query(`SELECT customer_id, name, email, created_at FROM customer WHERE customer_id = $1`, [id]);
+  const live = rows[0] ? { customerId: rows[0].customer_id, name: rows[0].name, email: rows[0].email, createdAt: rows[0].created_at.toISOString() } : null;
+  const equal = JSON.stringify(folded) === JSON.stringify(live);
+  const { reporter } = ctx;
+  reporter.line(`events (${events.length}):`);
+  for (const s of events) reporter.line(`  ${describe(s)}`);
+  reporter.line(`folded (source /customers): ${JSON.stringify(folded)}`);
+  reporter.line(`live:   ${JSON.stringify(live)}`);
+  reporter.line(equal ? 'live row equals the fold' : 'live row DIFFERS from the fold');
+  reporter.result({ command: 'inspect customer', customerId: id, events, folded, live, equal });
+  return equal ? EXIT.ok : EXIT.differences;
+}

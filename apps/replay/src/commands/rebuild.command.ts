@@ -1,0 +1,76 @@
+import { Client } from 'pg';
+import { CliError, EXIT } from '../cli/cli-io';
+import { ReplayContext, Service } from '../cli/replay-context';
+import { SCRATCH } from '../db/scratch-tables';
+import { runningServiceSigns } from '../db/service-guard';
+import { describeStats, foldToScratch } from '../fold/fold-to-scratch';
+
+export interface RebuildOptions {
+  force?: boolean;
+}
+
+const SWAPS: Record<Service, { tables: string[]; copy: string[] }> = {
+  accounts: {
+    tables: ['account', 'known_customer'],
+    copy: [
+      `INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, created_at FROM ${SCRATCH.knownCustomer}`,
+      `INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
+       SELECT account_id, customer_id, currency, status, opened_at, validated_at FROM ${SCRATCH.account}`,
+    ],
+  },
+  customers: {
+    tables: ['customer'],
+    copy: [`INSERT INTO customer (customer_id, name, email, created_at) SELECT customer_id, name, email, created_at FROM ${SCRATCH.customer}`],
+  },
+};
+
+/**
+ * Replaces the service's state tables with the fold of its history. Refuses while the
+ * service runs (see service-guard.ts): stop it, rebuild, start it. The swap is one
+ * transaction under an ACCESS EXCLUSIVE lock, so a reader sees the old state or the new
+ * one, never an empty or half-written table. The inbox, the outbox and the dead letters
+ * are not touched: derived event ids already in the outbox stay there, so no
+ * account.validated is emitted twice.
+ */
+export async function rebuildCommand(ctx: ReplayContext, service: Service, options: RebuildOptions): Promise<number> {
+  const { reporter } = ctx;
+  const db = await ctx.database(service);
+  const nats = await ctx.natsConnection();
+  await refuseWhileRunning(db, service, ctx, options);
+  const folded = await foldToScratch(ctx, service);
+  describeStats(folded.stats).forEach((l) => reporter.info(l));
+  const swap = SWAPS[service];
+  await db.query('BEGIN');
+  try {
+    await db.query(`LOCK TABLE ${swap.tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    if (!options.force) {
+      // A service that started during the fold now waits on the lock: its session shows.
+      const signs = await runningServiceSigns(db, service, nats);
+      if (signs.length) throw refusal(service, signs);
+    }
+    await db.query(`TRUNCATE ${swap.tables.join(', ')}`);
+    for (const sql of swap.copy) await db.query(sql);
+    await db.query('COMMIT');
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  const rate = reporter.rate(folded.stats.folded);
+  reporter.info(`rebuilt ${service}: ${Object.entries(folded.rows).map(([t, n]) => `${n} ${t} rows`).join(', ')}`);
+  reporter.info(`${rate.events} events in ${rate.seconds} s (${rate.eventsPerSecond} events/s), peak RSS ${folded.peakRssMb} MB`);
+  reporter.result({ command: 'rebuild', service, rows: folded.rows, history: folded.stats, ...rate, peakRssMb: folded.peakRssMb });
+  return EXIT.ok;
+}
+
+async function refuseWhileRunning(db: Client, service: Service, ctx: ReplayContext, options: RebuildOptions): Promise<void> {
+  if (options.force) return;
+  const signs = await runningServiceSigns(db, service, await ctx.natsConnection());
+  if (signs.length) throw refusal(service, signs);
+}
+
+const refusal = (service: Service, signs: string[]) =>
+  new CliError(
+    `refusing to rebuild ${service} while the service is running: ${signs.join('; ')}. ` +
+      `Stop every ${service} instance, then run rebuild again (--force skips this check; only when you are sure nothing writes).`,
+    EXIT.refused,
+  );

@@ -1,0 +1,54 @@
+import { PartitionedFacts } from './fact-arena';
+import { CustomerCreation, CustomersState, evolveCustomers } from './customer-fold';
+import { foldOrder } from './shuffle';
+import { readUuid, writeUuid } from './fact-arena';
+
+/**
+ * The customer service's history as compact records, partitioned by customer id
+ * (creations of different customers never interact), folded one partition at a time.
+ * Record: time (float64 ms) | customer id (16 bytes) | event id, name, email (u16 length + UTF-8).
+ */
+export class CustomersHistory {
+  readonly facts: PartitionedFacts;
+
+  constructor(partitions = 64) {
+    this.facts = new PartitionedFacts(partitions);
+  }
+
+  add(c: CustomerCreation): void {
+    const strings = [c.eventId, c.name, c.email].map((s) => Buffer.from(s, 'utf8'));
+    const { buf, at } = this.facts.partOf(c.customerId).append(24 + strings.reduce((n, s) => n + 2 + s.length, 0));
+    buf.writeDoubleLE(Date.parse(c.createdAt), at);
+    writeUuid(buf, at + 8, c.customerId);
+    let p = at + 24;
+    for (const s of strings) {
+      buf.writeUInt16LE(s.length, p);
+      s.copy(buf, p + 2);
+      p += 2 + s.length;
+    }
+  }
+
+  get count(): number {
+    return this.facts.count;
+  }
+
+  async foldPartitions(sink: (state: CustomersState) => Promise<void>, random?: () => number): Promise<void> {
+    for (const part of this.facts.parts) {
+      const order = foldOrder(part.count, random);
+      const state: CustomersState = new Map();
+      for (let i = 0; i < order.length; i++) {
+        const { buf, at } = part.record(order[i]);
+        const strings: string[] = [];
+        let p = at + 24;
+        for (let k = 0; k < 3; k++) {
+          const len = buf.readUInt16LE(p);
+          strings.push(buf.toString('utf8', p + 2, p + 2 + len));
+          p += 2 + len;
+        }
+        const createdAt = new Date(buf.readDoubleLE(at)).toISOString();
+        evolveCustomers(state, { customerId: readUuid(buf, at + 8), eventId: strings[0], name: strings[1], email: strings[2], createdAt });
+      }
+      await sink(state);
+    }
+  }
+}

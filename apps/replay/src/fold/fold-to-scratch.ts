@@ -1,0 +1,49 @@
+import { ReplayContext, Service } from '../cli/replay-context';
+import { accountScratchSink, createAccountScratch, createCustomerScratch, customerScratchSink } from '../db/scratch-tables';
+import { HistoryStats, loadAccountsHistory, loadCustomersHistory } from './history-loader';
+
+export interface FoldResult {
+  stats: HistoryStats;
+  rows: Record<string, number>;
+  /** Peak resident set size seen while folding, in MB (for the measured figures). */
+  peakRssMb: number;
+}
+
+/**
+ * Reads the service's history, folds it (in stream order, or shuffled by `random`),
+ * and writes the folded state into the scratch tables of the service's database.
+ */
+export async function foldToScratch(ctx: ReplayContext, service: Service, random?: () => number): Promise<FoldResult> {
+  let peak = process.memoryUsage.rss();
+  const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+  try {
+    const db = await ctx.database(service);
+    if (service === 'accounts') {
+      await createAccountScratch(db);
+      const { history, stats } = await loadAccountsHistory(ctx);
+      const out = accountScratchSink(db);
+      await history.foldPartitions(out.sink, random);
+      const rows = await out.close();
+      return { stats, rows: { account: rows.accounts, known_customer: rows.customers }, peakRssMb: mb(peak) };
+    }
+    await createCustomerScratch(db);
+    const { history, stats } = await loadCustomersHistory(ctx);
+    const out = customerScratchSink(db);
+    await history.foldPartitions(out.sink, random);
+    const rows = await out.close();
+    return { stats, rows: { customer: rows.customers }, peakRssMb: mb(peak) };
+  } finally {
+    clearInterval(sample);
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }
+}
+
+const mb = (bytes: number) => Math.round(Math.max(bytes, process.memoryUsage.rss()) / 1048576);
+
+export function describeStats(s: HistoryStats): string[] {
+  const seqs = Object.entries(s.lastSeq).map(([stream, seq]) => `${stream} to seq ${seq}`).join(', ');
+  const lines = [`read ${s.read} events (${seqs}); folded ${s.folded}` + (s.fromOutbox ? ` (${s.fromOutbox} from the outbox, not yet on the stream)` : '')];
+  if (s.otherSource) lines.push(`ignored ${s.otherSource} customer.created events of another source than /customers`);
+  if (s.undecodable) lines.push(`skipped ${s.undecodable} undecodable events, e.g.:`, ...s.undecodableSamples.map((r) => `  ${r}`));
+  return lines;
+}

@@ -1,0 +1,113 @@
+import { JsMsg } from '@nats-io/jetstream';
+import { Client } from 'pg';
+import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
+import { ReplayContext } from '../cli/replay-context';
+import { readStream } from '../streams/stream-reader';
+import { AccountsHistory } from './accounts-history';
+import { CustomersHistory } from './customers-history';
+
+export interface HistoryStats {
+  /** Messages read from the streams. */
+  read: number;
+  /** Events folded (stream and not yet published outbox rows). */
+  folded: number;
+  /** Events from the service's outbox not yet on the stream (committed facts in transit). */
+  fromOutbox: number;
+  /** Messages that did not decode: counted and reported, never fatal. */
+  undecodable: number;
+  undecodableSamples: string[];
+  /** customer.created events of another source (ignored by the customers fold). */
+  otherSource: number;
+  /** Stream positions the fold covers, so a later read can tell what is newer. */
+  lastSeq: Record<string, number>;
+}
+
+const newStats = (): HistoryStats => ({ read: 0, folded: 0, fromOutbox: 0, undecodable: 0, undecodableSamples: [], otherSource: 0, lastSeq: {} });
+
+type Source = { stream: string; filter: string };
+
+/** Reads several stream filters one after the other with one progress bar over all of them. */
+async function readSources(ctx: ReplayContext, sources: Source[], stats: HistoryStats, apply: (e: KnownEvent) => void): Promise<void> {
+  const { js, jsm } = await ctx.natsConnection();
+  const { reporter } = ctx;
+  let started = false;
+  const onMessage = (msg: JsMsg) => {
+    stats.read++;
+    if ((stats.read & 4095) === 0) reporter.progress(stats.read);
+    const decoded = decodeEvent(msg.data, msg.subject);
+    if (!decoded.ok) {
+      stats.undecodable++;
+      if (stats.undecodableSamples.length < 5) stats.undecodableSamples.push(`${msg.info.stream} seq ${msg.seq}: ${decoded.reason}`);
+      return;
+    }
+    apply(decoded.value);
+  };
+  try {
+    for (const s of sources) {
+      const r = await readStream(js, jsm, {
+        stream: s.stream,
+        filterSubject: s.filter,
+        onTotal: (n) => {
+          if (!started) reporter.progressStart(n, 'reading');
+          else reporter.progressGrow(n);
+          started = true;
+        },
+      }, onMessage);
+      stats.lastSeq[s.stream] = r.lastSeq;
+    }
+  } finally {
+    reporter.progressStop();
+  }
+}
+
+/** Unpublished outbox rows: committed with the state, not on the stream yet. */
+async function outboxInTransit(db: Client, subjectPrefix: string): Promise<{ subject: string; payload: string }[]> {
+  const { rows } = await db.query(`SELECT subject, payload::text AS payload FROM outbox WHERE published_at IS NULL AND starts_with(subject, $1) ORDER BY id`, [subjectPrefix]);
+  return rows;
+}
+
+/** account.opened (ACCOUNTS) and every customer.created (CUSTOMERS, any source). */
+export async function loadAccountsHistory(ctx: ReplayContext): Promise<{ history: AccountsHistory; stats: HistoryStats }> {
+  const history = new AccountsHistory();
+  const stats = newStats();
+  const apply = (e: KnownEvent) => {
+    if (e.type === 'account.opened') history.addOpened(e.data);
+    else if (e.type === 'customer.created') history.addCreated(e.data.customerId, e.time);
+    else return;
+    stats.folded++;
+  };
+  await readSources(ctx, [
+    { stream: streams.accounts.name, filter: 'account.opened.>' },
+    { stream: streams.customers.name, filter: 'customer.created.>' },
+  ], stats, apply);
+  for (const row of await outboxInTransit(await ctx.database('accounts'), 'account.opened.')) {
+    const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
+    if (!decoded.ok) continue;
+    stats.fromOutbox++;
+    apply(decoded.value);
+  }
+  return { history, stats };
+}
+
+/** The customer service's own customer.created events (source /customers). */
+export async function loadCustomersHistory(ctx: ReplayContext): Promise<{ history: CustomersHistory; stats: HistoryStats }> {
+  const history = new CustomersHistory();
+  const stats = newStats();
+  const apply = (e: KnownEvent) => {
+    if (e.type !== 'customer.created') return;
+    if (e.source !== '/customers') {
+      stats.otherSource++;
+      return;
+    }
+    history.add({ eventId: e.id, customerId: e.data.customerId, name: e.data.name, email: e.data.email, createdAt: e.time });
+    stats.folded++;
+  };
+  await readSources(ctx, [{ stream: streams.customers.name, filter: 'customer.created.>' }], stats, apply);
+  for (const row of await outboxInTransit(await ctx.database('customers'), 'customer.created.')) {
+    const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
+    if (!decoded.ok) continue;
+    stats.fromOutbox++;
+    apply(decoded.value);
+  }
+  return { history, stats };
+}

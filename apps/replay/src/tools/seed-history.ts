@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, nanos } from '@nats-io/transport-node';
+import { accountOpened, customerCreated, encodeEvent, streams, subjectOf } from '@calm/contracts';
+import { parseNatsUrls } from '@calm/platform';
+import { mulberry32 } from '../fold/shuffle';
+
+/**
+ * Publishes a synthetic history of N events straight onto NATS, for measuring replay:
+ *   node dist/apps/replay/src/tools/seed-history.js --events 1000000 [--nats nats://127.0.0.1:PORT]
+ * About half customer.created (source /crm, as a third party would publish them) and
+ * half account.opened; one account in ten names a customer that never appears (stays
+ * pending). No Nats-Msg-Id: the dedupe window would only cost the server memory here.
+ */
+async function main(argv: string[]): Promise<void> {
+  const arg = (name: string, fallback: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+  };
+  const total = Number(arg('--events', '100000'));
+  const window = Number(arg('--window', '4000'));
+  const servers = parseNatsUrls('NATS_URL', arg('--nats', process.env.NATS_URL || 'nats://127.0.0.1:4222'));
+  const random = mulberry32(Number(arg('--seed', '1')));
+  const nc = await connect({ servers, name: 'calm-seed-history' });
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  for (const s of [streams.customers, streams.accounts]) {
+    await jsm.streams.info(s.name).catch(() =>
+      jsm.streams.add({ name: s.name, subjects: [...s.subjects], storage: StorageType.File, duplicate_window: nanos(120_000) }),
+    );
+  }
+  const base = Date.parse('2026-01-01T00:00:00.000Z');
+  const started = Date.now();
+  let inFlight: Promise<unknown>[] = [];
+  let published = 0;
+  for (let i = 0; published < total; i++) {
+    const customerId = randomUUID();
+    const createdAt = new Date(base + Math.floor(random() * 86_400_000)).toISOString();
+    const openedAt = new Date(base + Math.floor(random() * 86_400_000)).toISOString();
+    const messages: [string, Uint8Array][] = [];
+    if (i % 10 !== 9) {
+      messages.push([subjectOf('customer.created', customerId), encodeEvent(customerCreated({ customerId, name: `Customer ${i}`, email: `c${i}@example.com` }, createdAt, '/crm'))]);
+    }
+    const accountId = randomUUID();
+    messages.push([subjectOf('account.opened', accountId), encodeEvent(accountOpened({ accountId, customerId, currency: 'EUR', openedAt }))]);
+    for (const [subject, payload] of messages.slice(0, total - published)) {
+      inFlight.push(js.publish(subject, payload, { timeout: 30_000 }));
+      published++;
+    }
+    if (inFlight.length >= window) {
+      await Promise.all(inFlight);
+      inFlight = [];
+    }
+  }
+  await Promise.all(inFlight);
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(`published ${published} events in ${seconds.toFixed(1)} s (${Math.round(published / seconds)} events/s) to ${servers.join(',')}\n`);
+  await nc.drain();
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`seed-history: ${(err as Error).message}\n`);
+  process.exit(2);
+});
