@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import pinoHttp from 'pino-http';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { loggerParams } from './logging';
 import { redactUrlCredentials } from './redact';
 
@@ -30,7 +30,7 @@ describe('the pino configuration', () => {
 
   it('writes JSON lines and never the authorization header, a password field or a URL password', () => {
     const { lines, stream } = capture();
-    const opts = loggerParams('accounts', 'info', false).pinoHttp as pinoHttp.Options;
+    const opts = loggerParams('accounts', 'info', false).pinoHttp as PinoHttpOptions;
     const logger = pino(opts as pino.LoggerOptions, stream);
     logger.info({ req: { headers: { authorization: 'Bearer tok-SECRET-1' } } }, 'request');
     logger.info({ config: { password: 'pw-SECRET-2', token: 'tok-SECRET-3' } }, 'config');
