@@ -5,3 +5,5 @@ export * from './service-process';
 export * from './test-database';
 export * from './wait';
 export * from './hostile.arbitraries';
+export * from './convergence';
+export * from './fault-load';

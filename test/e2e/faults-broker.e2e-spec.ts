@@ -1,0 +1,80 @@
+import { Client } from 'pg';
+import { expectConverged, FaultLoad, queryDatabase, waitFor } from '@calm/testing';
+import { http, TestSystem } from '../support/system';
+
+/**
+ * Broker faults under load: the private nats-server is killed with SIGKILL and restarted
+ * on the same port and store; then the consumer stalls for longer than ack_wait. The
+ * services reconnect by themselves, the outbox catches up, and nothing is lost: every
+ * acknowledged account is valid with exactly one account.validated event.
+ * Reproduce: npx jest test/e2e/faults-broker.e2e-spec.ts --selectProjects integration
+ */
+jest.setTimeout(180_000);
+
+const ACK_WAIT_MS = 1000;
+let system: TestSystem;
+let url: string;
+
+beforeAll(async () => {
+  system = await TestSystem.start('broker');
+  ({ url } = await system.startAccounts({ consumer: { ackWaitMs: ACK_WAIT_MS, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS, 2 * ACK_WAIT_MS] } }));
+  // The test's own connection must outlast the outages too.
+  await system.nc.close();
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstream, jetstreamManager } = await import('@nats-io/jetstream');
+  system.nc = await connect({ servers: system.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  system.js = jetstream(system.nc);
+  system.jsm = await jetstreamManager(system.nc);
+});
+afterAll(() => system?.stop());
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const probe = () => ({
+  getAccount: (id: string) => http(url, 'GET', `/accounts/${id}`),
+  validatedEvents: () => system.streamMessages('ACCOUNTS', 'account.validated.>'),
+});
+const load = () =>
+  new FaultLoad({ accountsUrl: () => url, publishCustomerCreated: (c) => system.publishCustomerCreated(c, { time: new Date().toISOString() }).then(() => undefined), workers: 4 }).start();
+
+it('survives kill -9 of the nats-server under load: reconnects, the outbox catches up, nothing lost', async () => {
+  const traffic = load();
+  const inFlight: number[] = [];
+  const KILLS = 2;
+  for (let i = 0; i < KILLS; i++) {
+    await waitFor('some load before the fault', async () => traffic.stats.acknowledged.size >= 20 * (i + 1), 30_000);
+    inFlight.push(traffic.inFlightNow);
+    await system.nats.kill();
+    await pause(1500);
+    await system.nats.restart();
+  }
+  await waitFor('load after the last restart', async () => traffic.stats.acknowledged.size >= 20 * (KILLS + 1), 60_000);
+  const stats = await traffic.stop();
+  const report = await expectConverged(stats.acknowledged, probe());
+  const outbox = await queryDatabase<{ n: string }>(system.accountsDb.url, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+  expect(Number(outbox[0].n)).toBe(0);
+  expect(stats.serverErrors).toEqual([]);
+  process.stdout.write(
+    `broker kill -9: ${KILLS} kills; in flight at each kill: ${inFlight.join(', ')}; acknowledged accounts ${stats.acknowledged.size}, events published ${stats.published.size}, refused and retried ${stats.refused}; lost 0; account.validated ${report.validatedEvents}\n`,
+  );
+});
+
+it('recovers a consumer that stalls for longer than ack_wait, without loss or duplicate effects', async () => {
+  const traffic = load();
+  await waitFor('some load', async () => traffic.stats.acknowledged.size >= 10, 30_000);
+  // The consumer's next batch blocks on this lock: no error, so no working() either.
+  const locker = new Client({ connectionString: system.accountsDb.url });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE known_customer IN ACCESS EXCLUSIVE MODE');
+  const before = (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_redelivered;
+  await waitFor('redeliveries while the consumer is stalled', async () => (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_redelivered > before, 20_000);
+  await pause(4 * ACK_WAIT_MS);
+  const inFlight = traffic.inFlightNow;
+  await locker.query('COMMIT');
+  await locker.end();
+  const stats = await traffic.stop();
+  const report = await expectConverged(stats.acknowledged, probe());
+  const dead = await queryDatabase(system.accountsDb.url, 'SELECT * FROM dead_letter');
+  expect(dead).toEqual([]);
+  process.stdout.write(`consumer stall > ack_wait: 1 stall of ${4 * ACK_WAIT_MS} ms+; in flight ${inFlight}; acknowledged ${stats.acknowledged.size}; lost 0; account.validated ${report.validatedEvents}\n`);
+});
