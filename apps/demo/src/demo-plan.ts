@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+
+/** One customer of the scenario: its account and its creation arrive in a random order. */
+export interface DemoCase {
+  index: number;
+  customerId: string;
+  accountId: string;
+  name: string;
+  accountFirst: boolean;
+  /** When each fact is sent, from the start of the run. */
+  accountAtMs: number;
+  customerAtMs: number;
+}
+
+const NAMES = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Leslie Lamport', 'Frances Allen', 'Tony Hoare', 'Margaret Hamilton', 'Donald Knuth'];
+
+/** A small seeded generator (mulberry32), so a run can be replayed with --seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function planCases(count: number, maxDelayMs: number, random: () => number): DemoCase[] {
+  return Array.from({ length: count }, (_, index) => {
+    const first = Math.round(random() * maxDelayMs);
+    const second = first + Math.round(random() * maxDelayMs);
+    const accountFirst = random() < 0.5;
+    return {
+      index,
+      customerId: randomUUID(),
+      accountId: randomUUID(),
+      name: NAMES[index % NAMES.length],
+      accountFirst,
+      accountAtMs: accountFirst ? first : second,
+      customerAtMs: accountFirst ? second : first,
+    };
+  });
+}
+
+/** Nearest-rank percentile of a sorted array. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
