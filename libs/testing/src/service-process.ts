@@ -84,3 +84,21 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   }
   return svc;
 }
+
+/** The built account service as a child process, ready once it answers a read (database and HTTP up). */
+export function startAccountsProcess(env: { natsUrl: string; databaseUrl: string; extra?: Record<string, string> }): Promise<ServiceProcess> {
+  return startServiceProcess({
+    entry: 'dist/apps/accounts/src/main.js',
+    portVariable: 'ACCOUNTS_HTTP_PORT',
+    env: { NATS_URL: env.natsUrl, ACCOUNTS_DATABASE_URL: env.databaseUrl, ...env.extra },
+    ready: async (url) => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const status = await fetch(`${url}/accounts?customerId=00000000-0000-4000-8000-000000000000`).then((r) => r.status, () => 0);
+        if (status === 200) return;
+        if (Date.now() > deadline) throw new Error(`GET /accounts answered ${status} for 60 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  });
+}
