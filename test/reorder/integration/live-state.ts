@@ -25,7 +25,7 @@ export interface LiveState {
   inbox: Set<string>;
   deadLetters: string[];
   /** ACCOUNTS messages on the trial's accounts: subject and event id */
-  accountEvents: { subject: string; id: string; customerId?: string }[];
+  accountEvents: { subject: string; id: string; customerId?: string; validatedAt?: string }[];
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -75,7 +75,10 @@ export async function readLiveState(system: TestSystem, db: Client, accountIds: 
   ]);
   const wanted = new Set(accountIds);
   const accountEvents = (await system.streamMessages(streams.accounts.name))
-    .map((m) => ({ subject: m.subject, id: m.data.id, customerId: (m.data.data as { customerId?: string } | undefined)?.customerId }))
+    .map((m) => {
+      const data = m.data.data as { customerId?: string; validatedAt?: string } | undefined;
+      return { subject: m.subject, id: m.data.id, customerId: data?.customerId, validatedAt: data?.validatedAt };
+    })
     .filter((m) => wanted.has(m.subject.split('.').slice(2).join('.')));
   return {
     accounts,

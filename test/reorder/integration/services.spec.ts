@@ -38,7 +38,8 @@ const log = (what: string, r: TrialResult): void => {
   const s = r.stats;
   process.stdout.write(
     `[reorder] integration ${what}: ${s.facts} facts, ${s.deliveries} deliveries (${s.posts} POSTs, ${s.publishes} publishes: ` +
-      `${s.duplicates} duplicates, ${s.redeliveries} redeliveries), POSTs on i0/i1 ${s.postsPerInstance.join('/')}, ${s.restarts} restart, ${s.ms} ms\n`,
+      `${s.duplicates} duplicates, ${s.redeliveries} redeliveries), POSTs on i0/i1 ${s.postsPerInstance.join('/')}, ${s.restarts} restart, ` +
+      `${s.staleReports} account.validated with a since-moved validatedAt (known gap), ${s.ms} ms\n`,
   );
 };
 
