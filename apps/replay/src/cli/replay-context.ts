@@ -1,7 +1,9 @@
 import { JetStreamClient, JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection, connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { ConfigError, defaults, parseDatabaseUrl, parseNatsUrls } from '@calm/platform';
+// Straight to the module, not the @calm/platform index: that one loads NestJS and
+// Fastify, a second of start-up a CLI does not need.
+import { ConfigError, defaults, parseDatabaseUrl, parseNatsUrls } from '../../../../libs/platform/src/config';
 import { CliError, CliIo } from './cli-io';
 import { OutputOptions, Reporter } from './reporter';
 

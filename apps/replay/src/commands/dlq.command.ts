@@ -1,6 +1,6 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { DeadLetterRow, RowQuery, findDeadLetters, listDeadLetters, markDeadLettersRetried } from '@calm/messaging';
+import { DeadLetterRow, RowQuery, findDeadLetters, listDeadLetters, markDeadLettersRetried } from '../../../../libs/messaging/src/dead-letter';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
 

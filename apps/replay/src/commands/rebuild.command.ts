@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext, Service } from '../cli/replay-context';
 import { SCRATCH } from '../db/scratch-tables';
+import { TableCopy, replaceTableContents } from '../db/swap-tables';
 import { runningServiceSigns } from '../db/service-guard';
 import { describeStats, foldToScratch } from '../fold/fold-to-scratch';
 
@@ -9,19 +10,16 @@ export interface RebuildOptions {
   force?: boolean;
 }
 
-const SWAPS: Record<Service, { tables: string[]; copy: string[] }> = {
-  accounts: {
-    tables: ['account', 'known_customer'],
-    copy: [
-      `INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, created_at FROM ${SCRATCH.knownCustomer}`,
-      `INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
-       SELECT account_id, customer_id, currency, status, opened_at, validated_at FROM ${SCRATCH.account}`,
-    ],
-  },
-  customers: {
-    tables: ['customer'],
-    copy: [`INSERT INTO customer (customer_id, name, email, created_at) SELECT customer_id, name, email, created_at FROM ${SCRATCH.customer}`],
-  },
+const SWAPS: Record<Service, TableCopy[]> = {
+  accounts: [
+    { table: 'known_customer', insert: `INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, created_at FROM ${SCRATCH.knownCustomer}` },
+    {
+      table: 'account',
+      insert: `INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
+               SELECT account_id, customer_id, currency, status, opened_at, validated_at FROM ${SCRATCH.account}`,
+    },
+  ],
+  customers: [{ table: 'customer', insert: `INSERT INTO customer (customer_id, name, email, created_at) SELECT customer_id, name, email, created_at FROM ${SCRATCH.customer}` }],
 };
 
 /**
@@ -40,25 +38,29 @@ export async function rebuildCommand(ctx: ReplayContext, service: Service, optio
   const folded = await foldToScratch(ctx, service);
   describeStats(folded.stats).forEach((l) => reporter.info(l));
   const swap = SWAPS[service];
+  const swapStarted = Date.now();
+  const tables = swap.map((c) => c.table).join(', ');
   await db.query('BEGIN');
   try {
-    await db.query(`LOCK TABLE ${swap.tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    await db.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
     if (!options.force) {
       // A service that started during the fold now waits on the lock: its session shows.
       const signs = await runningServiceSigns(db, service, nats);
       if (signs.length) throw refusal(service, signs);
     }
-    await db.query(`TRUNCATE ${swap.tables.join(', ')}`);
-    for (const sql of swap.copy) await db.query(sql);
+    await replaceTableContents(db, swap);
     await db.query('COMMIT');
   } catch (err) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+  await db.query(`ANALYZE ${tables}`);
+  const phases = { ...folded.phases, swapSeconds: (Date.now() - swapStarted) / 1000 };
   const rate = reporter.rate(folded.stats.folded);
+  reporter.info(`phases: read ${phases.readSeconds} s, fold into scratch ${phases.foldSeconds} s, swap ${phases.swapSeconds} s`);
   reporter.info(`rebuilt ${service}: ${Object.entries(folded.rows).map(([t, n]) => `${n} ${t} rows`).join(', ')}`);
   reporter.info(`${rate.events} events in ${rate.seconds} s (${rate.eventsPerSecond} events/s), peak RSS ${folded.peakRssMb} MB`);
-  reporter.result({ command: 'rebuild', service, rows: folded.rows, history: folded.stats, ...rate, peakRssMb: folded.peakRssMb });
+  reporter.result({ command: 'rebuild', service, rows: folded.rows, history: folded.stats, ...rate, peakRssMb: folded.peakRssMb, phases });
   return EXIT.ok;
 }
 

@@ -1,6 +1,7 @@
 import { JsMsg } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
+import { fastDecodeEvent } from '../streams/fast-decode';
 import { ReplayContext } from '../cli/replay-context';
 import { readStream } from '../streams/stream-reader';
 import { AccountsHistory } from './accounts-history';
@@ -34,7 +35,7 @@ async function readSources(ctx: ReplayContext, sources: Source[], stats: History
   const onMessage = (msg: JsMsg) => {
     stats.read++;
     if ((stats.read & 4095) === 0) reporter.progress(stats.read);
-    const decoded = decodeEvent(msg.data, msg.subject);
+    const decoded = fastDecodeEvent(msg.data, msg.subject);
     if (!decoded.ok) {
       stats.undecodable++;
       if (stats.undecodableSamples.length < 5) stats.undecodableSamples.push(`${msg.info.stream} seq ${msg.seq}: ${decoded.reason}`);

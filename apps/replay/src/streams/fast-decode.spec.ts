@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { accountOpened, accountValidated, customerCreated, decodeEvent } from '@calm/contracts';
+import { fastDecodeEvent } from './fast-decode';
+
+const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Times in canonical and non-canonical spellings (offsets, microseconds, no fraction, garbage). */
+const time = fc.oneof(
+  fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01') }).map((d) => d.toISOString()),
+  fc.constantFrom('2026-01-02T03:04:05.123456Z', '2026-01-02T03:04:05Z', '2026-01-02T05:04:05.123+02:00', '2026-02-30T00:00:00.000Z', 'yesterday', '', null, 42),
+  fc.constant(undefined),
+);
+const id = fc.oneof(fc.uuid(), fc.string({ maxLength: 3 }), fc.constant('x'.repeat(201)));
+const uuid = fc.oneof(fc.uuid(), fc.constantFrom('not-a-uuid', 'A0000000-0000-4000-8000-00000000000F'));
+
+/** Well-formed events from the builders, then mutated field by field. */
+const event = fc
+  .record({
+    kind: fc.constantFrom('customer.created', 'account.opened', 'account.validated'),
+    entity: uuid,
+    other: uuid,
+    time,
+    mutate: fc.constantFrom(
+      'none', 'id', 'source', 'subject', 'specversion', 'extra', 'nullSubject', 'dataMissing', 'currency', 'type',
+      'lowerCurrency', 'dataExtra', 'dataArray', 'upperUuid', 'emptyName', 'longName', 'shortEmail', 'dataTime', 'dataTimeMissing', 'numberName',
+    ),
+    dataTime: time,
+    id,
+  })
+  .map(({ kind, entity, other, time: t, mutate, id: newId, dataTime }) => {
+    const at = typeof t === 'string' ? t : '2026-01-01T00:00:00.000Z';
+    const e: Record<string, any> =
+      kind === 'customer.created'
+        ? customerCreated({ customerId: entity, name: 'N', email: 'n@example.com' }, at, '/crm')
+        : kind === 'account.opened'
+          ? accountOpened({ accountId: entity, customerId: other, currency: 'EUR', openedAt: at })
+          : accountValidated({ accountId: entity, customerId: other, validatedAt: at }, at);
+    e.time = t;
+    if (mutate === 'id') e.id = newId;
+    if (mutate === 'source') e.source = '';
+    if (mutate === 'subject') e.subject = other;
+    if (mutate === 'specversion') e.specversion = '0.3';
+    if (mutate === 'extra') e.extension = { a: 1 };
+    if (mutate === 'nullSubject') e.subject = null;
+    if (mutate === 'dataMissing') delete e.data;
+    if (mutate === 'currency') e.data = { ...e.data, currency: 'euro' };
+    if (mutate === 'type') e.type = 'customer.deleted';
+    if (mutate === 'lowerCurrency') e.data = { ...e.data, currency: 'eur' };
+    if (mutate === 'dataExtra') e.data = { ...e.data, note: 'kept by passthrough' };
+    if (mutate === 'dataArray') e.data = [e.data];
+    if (mutate === 'upperUuid') e.data = { ...e.data, [kind === 'customer.created' ? 'customerId' : 'accountId']: entity.toUpperCase() };
+    if (mutate === 'emptyName') e.data = { ...e.data, name: '' };
+    if (mutate === 'longName') e.data = { ...e.data, name: 'n'.repeat(201) };
+    if (mutate === 'shortEmail') e.data = { ...e.data, email: 'ab' };
+    if (mutate === 'numberName') e.data = { ...e.data, name: 7 };
+    if (mutate === 'dataTime') e.data = { ...e.data, openedAt: dataTime, validatedAt: dataTime };
+    if (mutate === 'dataTimeMissing') e.data = { ...e.data, openedAt: undefined, validatedAt: undefined };
+    return { subject: `${kind}.${entity}`, payload: e };
+  });
+
+describe('fastDecodeEvent', () => {
+  it('answers exactly what decodeEvent answers, for well-formed and broken events alike', () => {
+    fc.assert(
+      fc.property(event, fc.boolean(), ({ subject, payload }, wrongSubject) => {
+        const natsSubject = wrongSubject ? `${subject}x` : subject;
+        expect(fastDecodeEvent(enc(payload), natsSubject)).toEqual(decodeEvent(enc(payload), natsSubject));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees on bytes that are not JSON, not UTF-8 or not an object', () => {
+    for (const bytes of [enc('{"a":'), new Uint8Array([0xff, 0xfe, 0x7b]), enc('[1,2]'), enc('null'), enc('"s"')]) {
+      expect(fastDecodeEvent(bytes, 'customer.created.x')).toEqual(decodeEvent(bytes, 'customer.created.x'));
+    }
+  });
+
+  it('takes the fast path for canonical events (same value, normalised time kept)', () => {
+    const e = customerCreated({ customerId: 'c0000000-0000-4000-8000-000000000001', name: 'Ada', email: 'ada@example.com' }, '2026-01-02T03:04:05.123Z');
+    const r = fastDecodeEvent(enc(e), `customer.created.${e.data.customerId}`);
+    expect(r).toEqual({ ok: true, value: e });
+  });
+});
