@@ -70,6 +70,8 @@ export class AccountInstances {
     const svc = this.alive[index];
     this.alive[index] = undefined;
     await svc?.app.close();
+    // TestSystem keeps every instance it started, for stop(); a closed one need not stay (long soaks).
+    if (svc) this.system.accounts.splice(this.system.accounts.indexOf(svc), 1);
     const serving = this.system.startAccounts(accountsTuning).then((fresh) => {
       this.alive[index] = fresh;
     });
