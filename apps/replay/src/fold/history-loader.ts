@@ -27,11 +27,16 @@ const newStats = (): HistoryStats => ({ read: 0, folded: 0, fromOutbox: 0, undec
 
 type Source = { stream: string; filter: string };
 
-/** Reads several stream filters one after the other with one progress bar over all of them. */
+/** Reads several stream filters with one progress bar over all of them. */
 async function readSources(ctx: ReplayContext, sources: Source[], stats: HistoryStats, apply: (e: KnownEvent) => void): Promise<void> {
   const { js, jsm } = await ctx.natsConnection();
   const { reporter } = ctx;
   let started = false;
+  const onTotal = (n: number) => {
+    if (!started) reporter.progressStart(n, 'reading');
+    else reporter.progressGrow(n);
+    started = true;
+  };
   const onMessage = (msg: JsMsg) => {
     stats.read++;
     if ((stats.read & 4095) === 0) reporter.progress(stats.read);
@@ -44,18 +49,13 @@ async function readSources(ctx: ReplayContext, sources: Source[], stats: History
     apply(decoded.value);
   };
   try {
-    for (const s of sources) {
-      const r = await readStream(js, jsm, {
-        stream: s.stream,
-        filterSubject: s.filter,
-        onTotal: (n) => {
-          if (!started) reporter.progressStart(n, 'reading');
-          else reporter.progressGrow(n);
-          started = true;
-        },
-      }, onMessage);
-      stats.lastSeq[s.stream] = r.lastSeq;
-    }
+    // Both streams at once: while one waits on the network the other decodes.
+    await Promise.all(
+      sources.map(async (s) => {
+        const r = await readStream(js, jsm, { stream: s.stream, filterSubject: s.filter, onTotal }, onMessage);
+        stats.lastSeq[s.stream] = r.lastSeq;
+      }),
+    );
   } finally {
     reporter.progressStop();
   }

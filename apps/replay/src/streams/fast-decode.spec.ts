@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { accountOpened, accountValidated, customerCreated, decodeEvent } from '@calm/contracts';
-import { fastDecodeEvent } from './fast-decode';
+import { canonicalTime, fastDecodeEvent } from './fast-decode';
 
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -57,6 +57,22 @@ const event = fc
     if (mutate === 'dataTimeMissing') e.data = { ...e.data, openedAt: undefined, validatedAt: undefined };
     return { subject: `${kind}.${entity}`, payload: e };
   });
+
+describe('canonicalTime', () => {
+  it('accepts exactly the strings that new Date(s).toISOString() returns unchanged', () => {
+    const pattern = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, mi, s, ms]) => {
+        const p = (n: number, w: number) => String(n).padStart(w, '0');
+        return `${p(y, 4)}-${p(mo, 2)}-${p(d, 2)}T${p(h, 2)}:${p(mi, 2)}:${p(s, 2)}.${p(ms, 3)}Z`;
+      });
+    const roundTrips = (s: string) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s;
+    fc.assert(fc.property(pattern, (s) => expect(canonicalTime(s)).toBe(roundTrips(s))), { numRuns: 20_000 });
+    for (const s of ['2024-02-29T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2000-02-29T23:59:59.999Z', '2026-01-01T24:00:00.000Z']) {
+      expect(canonicalTime(s)).toBe(roundTrips(s));
+    }
+  });
+});
 
 describe('fastDecodeEvent', () => {
   it('answers exactly what decodeEvent answers, for well-formed and broken events alike', () => {

@@ -20,11 +20,28 @@ const isUuid = (v: unknown) => typeof v === 'string' && UUID.test(v);
 const optionalString = (v: unknown, max: number) => v === undefined || (typeof v === 'string' && v.length <= max);
 const requiredString = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max;
 
-function canonicalTime(v: unknown): boolean {
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digits = (s: string, from: number, to: number) => {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + s.charCodeAt(i) - 48;
+  return n;
+};
+
+/**
+ * True for "YYYY-MM-DDTHH:MM:SS.mmmZ" naming a real instant: exactly the strings that
+ * new Date(s).toISOString() gives back unchanged (what the schema's transform does),
+ * checked by field ranges rather than by a parse and a format (a third of decode time).
+ */
+export function canonicalTime(v: unknown): boolean {
   if (v === undefined) return true;
   if (typeof v !== 'string' || !CANONICAL_TIME.test(v)) return false;
-  const t = Date.parse(v);
-  return !Number.isNaN(t) && new Date(t).toISOString() === v;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 7);
+  const day = digits(v, 8, 10);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS[month - 1])) return false;
+  return digits(v, 11, 13) <= 23 && digits(v, 14, 16) <= 59 && digits(v, 17, 19) <= 59;
 }
 
 /**
