@@ -7,20 +7,24 @@ import { mulberry32 } from '../fold/shuffle';
 
 /**
  * Publishes a synthetic history of N events straight onto NATS, for measuring replay:
- *   node dist/apps/replay/src/tools/seed-history.js --events 1000000 [--nats nats://127.0.0.1:PORT]
+ *   node dist/apps/replay/src/tools/seed-history.js --events 1000000 [--nats nats://127.0.0.1:PORT] [--seed 1]
  * About half customer.created (source /crm, as a third party would publish them) and
  * half account.opened; one account in ten names a customer that never appears (stays
  * pending). No Nats-Msg-Id: the dedupe window would only cost the server memory here.
  */
-async function main(argv: string[]): Promise<void> {
-  const arg = (name: string, fallback: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
-  };
-  const total = Number(arg('--events', '100000'));
-  const window = Number(arg('--window', '4000'));
-  const servers = parseNatsUrls('NATS_URL', arg('--nats', process.env.NATS_URL || 'nats://127.0.0.1:4222'));
-  const random = mulberry32(Number(arg('--seed', '1')));
+export interface SeedOptions {
+  servers: string[];
+  events: number;
+  /** Publishes in flight at once. */
+  window?: number;
+  seed?: number;
+}
+
+/** Publishes the history; returns how many accounts it opened (each account.opened is one account). */
+export async function seedHistory(options: SeedOptions): Promise<{ published: number; accounts: number; seconds: number }> {
+  const { servers, events: total } = options;
+  const window = options.window ?? 4000;
+  const random = mulberry32(options.seed ?? 1);
   const nc = await connect({ servers, name: 'calm-seed-history' });
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
@@ -33,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   let inFlight: Promise<unknown>[] = [];
   let published = 0;
+  let accounts = 0;
   for (let i = 0; published < total; i++) {
     const customerId = randomUUID();
     const createdAt = new Date(base + Math.floor(random() * 86_400_000)).toISOString();
@@ -46,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
     for (const [subject, payload] of messages.slice(0, total - published)) {
       inFlight.push(js.publish(subject, payload, { timeout: 30_000 }));
       published++;
+      if (subject.startsWith('account.')) accounts++;
     }
     if (inFlight.length >= window) {
       await Promise.all(inFlight);
@@ -53,12 +59,23 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   await Promise.all(inFlight);
-  const seconds = (Date.now() - started) / 1000;
-  process.stdout.write(`published ${published} events in ${seconds.toFixed(1)} s (${Math.round(published / seconds)} events/s) to ${servers.join(',')}\n`);
   await nc.drain();
+  return { published, accounts, seconds: (Date.now() - started) / 1000 };
 }
 
-main(process.argv.slice(2)).catch((err) => {
-  process.stderr.write(`seed-history: ${(err as Error).message}\n`);
-  process.exit(2);
-});
+async function main(argv: string[]): Promise<void> {
+  const arg = (name: string, fallback: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+  };
+  const servers = parseNatsUrls('NATS_URL', arg('--nats', process.env.NATS_URL || 'nats://127.0.0.1:4222'));
+  const r = await seedHistory({ servers, events: Number(arg('--events', '100000')), window: Number(arg('--window', '4000')), seed: Number(arg('--seed', '1')) });
+  process.stdout.write(`published ${r.published} events (${r.accounts} accounts) in ${r.seconds.toFixed(1)} s (${Math.round(r.published / r.seconds)} events/s) to ${servers.join(',')}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`seed-history: ${(err as Error).message}\n`);
+    process.exit(2);
+  });
+}
