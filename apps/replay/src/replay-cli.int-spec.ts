@@ -30,6 +30,9 @@ const snapshot = async () => ({
   known: await rows('accounts', 'SELECT * FROM known_customer ORDER BY customer_id'),
   customer: await rows('customers', 'SELECT * FROM customer ORDER BY customer_id'),
   outbox: await rows('accounts', 'SELECT event_id FROM outbox ORDER BY event_id'),
+  // The swap drops and rebuilds indexes and keys: same names and definitions after.
+  schema: await rows('accounts', `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('account', 'known_customer') ORDER BY indexname`),
+  constraints: await rows('accounts', `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid IN ('account'::regclass, 'known_customer'::regclass) ORDER BY conname`),
 });
 
 /**
@@ -121,7 +124,7 @@ describe('replay CLI against services driven over REST and JetStream', () => {
     const before = await snapshot();
     const r = await cli('rebuild', 'accounts');
     expect(r.code).toBe(3);
-    expect(r.err).toMatch(/refusing to rebuild accounts while the service is running/);
+    expect(r.err).toMatch(/refusing to rebuild accounts while the service is running: database session pid \d+/);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -142,6 +145,9 @@ describe('replay CLI against services driven over REST and JetStream', () => {
     expect(rebuilt.known).toEqual(damaged.known);
     // Nothing derived is emitted again: the outbox keeps one row per event id.
     expect(rebuilt.outbox).toEqual(damaged.outbox);
+    expect(rebuilt.schema).toEqual(damaged.schema);
+    expect(rebuilt.constraints).toEqual(damaged.constraints);
+    expect(rebuilt.constraints.map((c) => c.conname)).toEqual(expect.arrayContaining(['account_pkey', 'known_customer_pkey', 'account_check']));
     expect((await cli('verify', 'accounts')).code).toBe(0);
     expect((await cli('verify', 'accounts', '--shuffle', '--seed', '99')).code).toBe(0);
     // A second rebuild is a no-op on the rows.
@@ -198,15 +204,23 @@ describe('replay CLI against services driven over REST and JetStream', () => {
   });
 
   it('tail prints new events, one line each, and stops after --count', async () => {
-    const tailing = cli('tail', '--type', 'customer.created', '--count', '2', '--json');
-    const ids = [randomUUID(), randomUUID()];
-    // The ordered consumer starts with new events only: publish until it has seen two.
-    await new Promise((r) => setTimeout(r, 300));
-    for (const id of ids) await system.publishCustomerCreated(id, { source: '/crm' });
+    let done = false;
+    const tailing = cli('tail', '--type', 'customer.created', '--count', '2', '--json').finally(() => (done = true));
+    // tail follows NEW events only, from whenever its consumer exists: keep publishing until it has seen two.
+    const published: string[] = [];
+    while (!done) {
+      published.push(randomUUID());
+      await publishThirdParty(published[published.length - 1], new Date().toISOString());
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const r = await tailing;
     expect(r.code).toBe(0);
-    const lines = r.out.split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.data.customerId)).toEqual(ids);
+    const seen = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatchObject({ stream: 'CUSTOMERS', type: 'customer.created', source: '/crm' });
+    const first = published.indexOf(seen[0].data.customerId);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(seen[1].data.customerId).toBe(published[first + 1]);
   });
 
   it('outbox republish puts a time range of published rows back on the stream, Nats-Msg-Id or not', async () => {

@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { Account, AccountFact, AccountsState, fold, initialState } from '../../../accounts/src/domain/account';
+import { AccountsHistory } from './accounts-history';
+import { CustomersHistory } from './customers-history';
+import { CustomerCreation, CustomersState, evolveCustomers } from './customer-fold';
+import { mulberry32 } from './shuffle';
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+const customerIds = ids('c', 4);
+const accountIds = ids('a', 6);
+const time = fc.integer({ min: 0, max: 5 }).map((m) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString());
+
+/** Facts over few ids, so that duplicates, late customers and ties are common. Each account has one customer. */
+const facts = fc.array(
+  fc.oneof(
+    fc.record({ a: fc.integer({ min: 0, max: 5 }), t: time, cur: fc.constantFrom('EUR', 'USD') }).map(
+      ({ a, t, cur }): AccountFact => ({ type: 'account.opened', data: { accountId: accountIds[a], customerId: customerIds[a % 4], currency: cur, openedAt: t } }),
+    ),
+    fc.record({ c: fc.integer({ min: 0, max: 3 }), t: time }).map(({ c, t }): AccountFact => ({ type: 'customer.created', data: { customerId: customerIds[c], createdAt: t } })),
+  ),
+  { maxLength: 30 },
+);
+
+async function partitioned(history: AccountsHistory, seed?: number): Promise<{ accounts: Account[]; customers: [string, string][] }> {
+  const accounts: Account[] = [];
+  const customers: [string, string][] = [];
+  await history.foldPartitions(async (s: AccountsState) => {
+    accounts.push(...[...s.accounts.values()].map((a) => ({ ...a })));
+    customers.push(...s.customers);
+  }, seed === undefined ? undefined : mulberry32(seed));
+  return { accounts: accounts.sort((x, y) => x.accountId.localeCompare(y.accountId)), customers: customers.sort() };
+}
+
+describe('the partitioned, compact fold of the account history', () => {
+  it('equals the domain fold of the whole history, in stream order and in any shuffle', async () => {
+    await fc.assert(
+      fc.asyncProperty(facts, fc.integer(), async (list, seed) => {
+        const whole = fold(list, initialState());
+        const expected = {
+          accounts: [...whole.accounts.values()].sort((x, y) => x.accountId.localeCompare(y.accountId)),
+          customers: [...whole.customers].sort(),
+        };
+        const history = new AccountsHistory(3);
+        for (const f of list) {
+          if (f.type === 'account.opened') history.addOpened(f.data);
+          else history.addCreated(f.data.customerId, f.data.createdAt);
+        }
+        expect(await partitioned(history)).toEqual(expected);
+        expect(await partitioned(history, seed)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the customer fold', () => {
+  const creation = fc.record({
+    eventId: fc.constantFrom('e1', 'e2', 'e3'),
+    customerId: fc.constantFrom(...customerIds),
+    name: fc.constantFrom('Ada', 'Grace'),
+    email: fc.constantFrom('a@x.io', 'g@x.io'),
+    createdAt: time,
+  });
+
+  it('keeps the earliest creation whatever the order (ties: event id, name, email)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(creation, { maxLength: 20 }), fc.integer(), async (list: CustomerCreation[], seed) => {
+        const inOrder: CustomersState = new Map();
+        list.forEach((c) => evolveCustomers(inOrder, c));
+        const reversed: CustomersState = new Map();
+        [...list].reverse().forEach((c) => evolveCustomers(reversed, c));
+        expect(reversed).toEqual(inOrder);
+        const history = new CustomersHistory(2);
+        list.forEach((c) => history.add(c));
+        const shuffled: CustomersState = new Map();
+        await history.foldPartitions(async (s) => s.forEach((v, k) => shuffled.set(k, v)), mulberry32(seed));
+        expect(new Map([...shuffled].sort())).toEqual(new Map([...inOrder].sort()));
+        for (const [id, kept] of inOrder) {
+          const earliest = Math.min(...list.filter((c) => c.customerId === id).map((c) => Date.parse(c.createdAt)));
+          expect(Date.parse(kept.createdAt)).toBe(earliest);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
