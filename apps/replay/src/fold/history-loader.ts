@@ -57,6 +57,7 @@ async function readSources(ctx: ReplayContext, sources: Source[], stats: History
       }),
     );
   } finally {
+    reporter.progress(stats.read);
     reporter.progressStop();
   }
 }
