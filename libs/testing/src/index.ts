@@ -7,3 +7,4 @@ export * from './wait';
 export * from './hostile.arbitraries';
 export * from './convergence';
 export * from './fault-load';
+export * from './stream-reader';

@@ -1,0 +1,63 @@
+import { expectConverged, FaultLoad, ServiceProcess, startAccountsProcess, waitFor } from '@calm/testing';
+import { http, TestSystem } from '../support/system';
+
+/**
+ * The long soak (npm run test:faults): for FAULT_SOAK_MS (default 3 minutes) the built
+ * account service runs under load and is SIGKILLed at random moments and restarted;
+ * every fourth fault kills the nats-server instead. It stops by itself, then demands the
+ * usual end state: every acknowledged account valid, exactly one account.validated each.
+ * Reproduce: FAULT_SOAK_MS=180000 npm run test:faults
+ */
+const SOAK_MS = Number(process.env.FAULT_SOAK_MS ?? 180_000);
+jest.setTimeout(SOAK_MS + 300_000);
+
+let system: TestSystem;
+let svc: ServiceProcess;
+
+beforeAll(async () => {
+  system = await TestSystem.start('soak');
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstream, jetstreamManager } = await import('@nats-io/jetstream');
+  await system.nc.close();
+  system.nc = await connect({ servers: system.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  system.js = jetstream(system.nc);
+  system.jsm = await jetstreamManager(system.nc);
+  svc = await startAccountsProcess({ natsUrl: system.nats.url, databaseUrl: system.accountsDb.url });
+});
+afterAll(async () => {
+  await svc?.stop();
+  await system?.stop();
+});
+
+it('converges after many random crashes of the service and the broker', async () => {
+  const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined), workers: 4 }).start();
+  const faults = { service: 0, broker: 0, inFlight: [] as number[] };
+  const deadline = Date.now() + SOAK_MS;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000 + Math.random() * 6000));
+    faults.inFlight.push(traffic.inFlightNow);
+    if ((faults.service + faults.broker) % 4 === 3) {
+      faults.broker++;
+      await system.nats.kill();
+      await new Promise((r) => setTimeout(r, Math.random() * 2000));
+      await system.nats.restart();
+    } else {
+      faults.service++;
+      await svc.signal('SIGKILL');
+      await svc.restart();
+    }
+  }
+  const last = traffic.stats.acknowledged.size + 10;
+  await waitFor('load after the last fault', async () => traffic.stats.acknowledged.size >= last, 60_000);
+  const stats = await traffic.stop();
+  expect(stats.serverErrors).toEqual([]);
+  const report = await expectConverged(
+    stats.acknowledged,
+    { getAccount: (id) => http(svc.url, 'GET', `/accounts/${id}`), validatedEvents: () => system.streamMessages('ACCOUNTS', 'account.validated.>') },
+    180_000,
+  );
+  const inFlight = faults.inFlight.reduce((a, b) => a + b, 0);
+  process.stdout.write(
+    `soak ${SOAK_MS} ms: ${faults.service} service SIGKILLs + ${faults.broker} broker kills; ${inFlight} requests/publishes in flight across them; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; lost 0; account.validated ${report.validatedEvents}\n`,
+  );
+});
