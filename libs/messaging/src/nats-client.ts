@@ -89,9 +89,25 @@ export class NatsClient {
         } else if (s.type === 'reconnect') {
           this.disconnected = false;
           this.logger.log(`reconnected to ${s.server}`);
+          // A broker that lost its store comes back without our streams: recreate them
+          // (never destructively), so the relay can publish and the outbox be republished.
+          void this.ensureStreamsAfterReconnect();
         }
       }
     })().catch(() => undefined);
+  }
+
+  private async ensureStreamsAfterReconnect(): Promise<void> {
+    for (let attempt = 0; !this.closed && !this.disconnected; attempt++) {
+      try {
+        await this.ensureStreams();
+        return;
+      } catch (err) {
+        const delay = backoffDelay(attempt);
+        this.logger.warn(`cannot check streams after reconnecting (${(err as Error).message}); retrying in ${delay} ms`);
+        await sleep(delay, this.abort.signal);
+      }
+    }
   }
 
   private async ensureStreams(): Promise<void> {
