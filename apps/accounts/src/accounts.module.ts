@@ -29,8 +29,7 @@ const observability = [AccountsMetrics];
 @Module({})
 export class AccountsModule {
   static forRoot(config: ServiceConfig, tuning: AccountsTuning = {}): DynamicModule {
-    // connectOptions (NATS credentials, TLS) reaches NatsClient once InfrastructureOptions forwards it.
-    const infrastructure: InfrastructureOptions & { connectOptions?: ReturnType<typeof natsConnectOptions> } = {
+    const infrastructure: InfrastructureOptions = {
       connectOptions: natsConnectOptions(config.natsAuth),
       name: 'accounts',
       databaseUrl: config.databaseUrl,

@@ -22,8 +22,7 @@ const handlers = [CreateCustomerHandler, CustomerStore];
 @Module({})
 export class CustomersModule {
   static forRoot(config: ServiceConfig, tuning: CustomersTuning = {}): DynamicModule {
-    // connectOptions (NATS credentials, TLS) reaches NatsClient once InfrastructureOptions forwards it.
-    const infrastructure: InfrastructureOptions & { connectOptions?: ReturnType<typeof natsConnectOptions> } = {
+    const infrastructure: InfrastructureOptions = {
       connectOptions: natsConnectOptions(config.natsAuth),
       name: 'customers',
       databaseUrl: config.databaseUrl,

@@ -76,6 +76,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   /** How often held messages are kept alive with working(): well inside any redelivery timer. */
   private readonly holdTickMs: number;
   private stopping = false;
+  private stop!: () => void;
+  private readonly stopped = new Promise<void>((resolve) => (this.stop = resolve));
   private messages?: ConsumerMessages;
   private running?: Promise<void>;
   private attached = false;
@@ -102,6 +104,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
   async close(): Promise<void> {
     this.stopping = true;
+    this.stop();
     await this.messages?.close().catch(() => undefined);
     await this.running;
   }
@@ -117,8 +120,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private async run(): Promise<void> {
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
-        await this.options.nats.ready;
-        await this.options.dependenciesReady();
+        // Wait for NATS and the database, but not past close(): a service stopped while
+        // either is unreachable must still exit promptly.
+        const dependencies = Promise.all([this.options.nats.ready, this.options.dependenciesReady()]).then(() => true);
+        if (!(await Promise.race([dependencies, this.stopped.then(() => false)]))) break;
         await this.ensureConsumer();
         const consumer = await this.options.nats.js.consumers.get(this.options.stream, this.options.durable);
         this.messages = await consumer.consume({ max_messages: this.batchSize * 2 });

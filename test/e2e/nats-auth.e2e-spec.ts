@@ -1,0 +1,52 @@
+import { NatsClient } from '@calm/messaging';
+import { Database, loadConfig } from '@calm/platform';
+import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
+import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
+import { http } from '../support/system';
+
+/** Credentials given in NATS_URL reach the broker: a server that demands them accepts the service. */
+let nats: TestNatsServer;
+let db: TestDatabase;
+let svc: RunningService | undefined;
+
+beforeAll(async () => {
+  [nats, db] = await Promise.all([startNatsServer(['--user', 'calm', '--pass', 's3cret']), freshDatabase('natsauth')]);
+});
+afterAll(async () => {
+  await svc?.app.close();
+  await nats.stop();
+  await db.drop();
+});
+
+it('connects with user and password taken from NATS_URL and reports ready', async () => {
+  const config = loadConfig('accounts', {
+    NATS_URL: `nats://calm:s3cret@127.0.0.1:${nats.port}`,
+    ACCOUNTS_DATABASE_URL: db.url,
+    ACCOUNTS_HTTP_PORT: '1',
+  });
+  expect(config.natsServers.join()).not.toContain('s3cret');
+  svc = await startAccountsService({ ...config, httpPort: 0 });
+  await svc.app.get(Database).ready;
+  await waitFor('NATS to connect with credentials', async () => svc!.app.get(NatsClient).isConnected, 15_000);
+  const ready = await waitFor('ready', async () => {
+    const r = await http(svc!.url, 'GET', '/health/ready');
+    return r.status === 200 ? r : null;
+  });
+  expect(JSON.stringify(ready.body)).not.toContain('s3cret');
+});
+
+it('does not connect with a wrong password', async () => {
+  const client = new NatsClient({ name: 'wrong', servers: [`nats://127.0.0.1:${nats.port}`], streams: [], connectOptions: { user: 'calm', pass: 'nope' } });
+  const outcome = await Promise.race([client.ready.then(() => 'connected'), new Promise((r) => setTimeout(() => r('refused'), 1500))]);
+  await client.close();
+  expect(outcome).toBe('refused');
+});
+
+it('shuts down within 10 s while NATS has never been reachable', async () => {
+  const unreachable = await startAccountsService({ ...loadConfig('accounts', { ACCOUNTS_DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:1' }), httpPort: 0 });
+  await unreachable.app.get(Database).ready;
+  const started = Date.now();
+  const closed = await Promise.race([unreachable.app.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 10_000))]);
+  expect(closed).toBe('closed');
+  expect(Date.now() - started).toBeLessThan(10_000);
+});
