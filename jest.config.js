@@ -10,6 +10,11 @@ const common = {
 
 module.exports = {
   testTimeout: 60_000,
+  // PostgreSQL and NATS: the local servers when they answer, testcontainers when Docker is
+  // available, otherwise a message that says what to start (test/support/services.ts).
+  globalSetup: '<rootDir>/test/support/services.global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/services.global-teardown.ts',
+  transform: common.transform,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
