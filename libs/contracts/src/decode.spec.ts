@@ -44,4 +44,10 @@ describe('derived event ids', () => {
     expect(eventIds.accountValidated(a)).not.toBe(eventIds.accountOpened(a));
     expect(eventIds.accountValidated(a)).not.toBe(eventIds.accountValidated(customerId));
   });
+
+  it('gives each publisher of customer.created its own id for a customer', () => {
+    expect(customerCreated(good.data, good.time!, '/crm').id).not.toBe(good.id);
+    expect(customerCreated(good.data, '2020-01-01T00:00:00.000Z', '/crm').id).toBe(customerCreated(good.data, good.time!, '/crm').id);
+    expect(good.id).toBe(eventIds.customerCreated(customerId));
+  });
 });

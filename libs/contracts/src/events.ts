@@ -44,10 +44,15 @@ export const streams = {
 
 export const subjectOf = (type: EventType, key: string): string => `${type}.${key}`;
 
+/**
+ * A customer.created event. Its id is derived from the source and the customer, so each
+ * publisher emits one id per customer however often it retries; CloudEvents identifies an
+ * event by source and id, and two sources' events are two facts (the earliest time wins).
+ */
 export function customerCreated(data: CustomerCreatedData, time: string, source = '/customers'): CustomerCreated {
   return {
     specversion: '1.0',
-    id: eventIds.customerCreated(data.customerId),
+    id: eventIds.customerCreated(data.customerId, source),
     source,
     type: 'customer.created',
     subject: data.customerId,
