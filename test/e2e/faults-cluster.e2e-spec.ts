@@ -1,0 +1,71 @@
+import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { customerCreated } from '@calm/contracts';
+import { NatsClient } from '@calm/messaging';
+import { Database } from '@calm/platform';
+import { expectConverged, FaultLoad, freshDatabase, readStream, startNatsCluster, TestDatabase, TestNatsCluster, waitFor } from '@calm/testing';
+import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
+import { http } from '../support/system';
+
+/**
+ * Clustered broker: three nats-servers on loopback with R3 streams; the service gets all
+ * three URLs (NATS_URL's comma-separated form). One node is killed with SIGKILL under
+ * load and later restarted; nothing is lost.
+ * Reproduce: npx jest test/e2e/faults-cluster.e2e-spec.ts --selectProjects integration
+ */
+jest.setTimeout(180_000);
+
+let cluster: TestNatsCluster;
+let db: TestDatabase;
+let svc: RunningService;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+
+beforeAll(async () => {
+  [cluster, db] = await Promise.all([startNatsCluster(3), freshDatabase('cluster')]);
+  svc = await startAccountsService(
+    { service: 'accounts', natsServers: cluster.urls, databaseUrl: db.url, httpPort: 0, apiTokens: null },
+    { replicas: 3, relay: { pollMs: 200 }, consumer: { ackWaitMs: 3000, backoffMs: [3000, 3000] } },
+  );
+  await Promise.all([svc.app.get(Database).ready, svc.app.get(NatsClient).ready]);
+  nc = await connect({ servers: cluster.urls, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  js = jetstream(nc, { timeout: 5000 });
+  jsm = await jetstreamManager(nc);
+}, 120_000);
+afterAll(async () => {
+  await svc?.app.close().catch(() => undefined);
+  await nc?.close().catch(() => undefined);
+  await cluster?.stop();
+  await db?.drop();
+});
+
+async function publish(customerId: string): Promise<void> {
+  const event = customerCreated({ customerId, name: 'Cluster', email: 'c@example.com' }, new Date().toISOString(), '/crm');
+  const h = natsHeaders();
+  h.set('Nats-Msg-Id', event.id);
+  await js.publish(`customer.created.${customerId}`, JSON.stringify(event), { headers: h });
+}
+
+it('loses nothing when one node of a 3-node JetStream cluster is killed under load', async () => {
+  for (const stream of ['ACCOUNTS', 'CUSTOMERS']) expect((await jsm.streams.info(stream)).config.num_replicas).toBe(3);
+  const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: publish, workers: 4 }).start();
+  await waitFor('load before the fault', async () => traffic.stats.acknowledged.size >= 30, 60_000);
+  // Kill the node that leads the CUSTOMERS stream: the worst case (an election).
+  const leader = (await jsm.streams.info('CUSTOMERS')).cluster?.leader;
+  const victim = cluster.nodes.find((n) => n.name === leader) ?? cluster.nodes[0];
+  const inFlight = traffic.inFlightNow;
+  await victim.kill();
+  const atKill = traffic.stats.acknowledged.size;
+  await waitFor('load to go on with two nodes', async () => traffic.stats.acknowledged.size >= atKill + 30, 90_000);
+  await victim.restart();
+  const stats = await traffic.stop();
+  expect(stats.serverErrors).toEqual([]);
+  const report = await expectConverged(stats.acknowledged, {
+    getAccount: (id) => http(svc.url, 'GET', `/accounts/${id}`),
+    validatedEvents: () => readStream<{ id: string }>(js, jsm, 'ACCOUNTS', 'account.validated.>'),
+  });
+  process.stdout.write(
+    `cluster node kill: 1 kill (stream leader ${victim.name}); in flight ${inFlight}; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; lost 0; account.validated ${report.validatedEvents}\n`,
+  );
+});
