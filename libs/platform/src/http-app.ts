@@ -44,7 +44,6 @@ export async function createHttpApp(module: IEntryNestModule): Promise<NestFasti
   }
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new HttpErrorsFilter());
-  app.enableShutdownHooks();
   return app;
 }
 
@@ -86,17 +85,49 @@ function observeLatency(app: NestFastifyApplication, metrics: ServiceMetrics): v
     });
 }
 
+/** The contract: stop within 10 s of SIGTERM/SIGINT, exit code 0. */
+const SHUTDOWN_DEADLINE_MS = 9_500;
+
 /**
  * Runs `start` and turns a configuration error into one line per problem, each
  * naming its variable, and exit code 1; anything else is logged with its stack.
+ * SIGTERM and SIGINT close the app (HTTP stops taking requests, the consumer finishes
+ * or gives back its messages, the outbox is flushed, connections close) and exit 0.
+ * This replaces Nest's enableShutdownHooks, which re-raises the signal after the hooks
+ * and so ends the process "killed by SIGTERM" rather than with status 0.
  */
 export function runMain(name: string, start: () => Promise<INestApplication | void>): void {
-  start().catch((err) => {
-    if (err instanceof ConfigError) {
-      for (const line of err.lines) process.stderr.write(`${name}: configuration error: ${line}\n`);
-    } else {
-      new Logger(name).error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    }
-    process.exit(1);
-  });
+  const logger = new Logger(name);
+  let app: INestApplication | void;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    Promise.resolve(app?.close())
+      .then(() => process.exit(0))
+      .catch((err) => {
+        logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  start()
+    .then((started) => {
+      app = started;
+      if (stopping) void app?.close().then(() => process.exit(0));
+    })
+    .catch((err) => {
+      if (err instanceof ConfigError) {
+        for (const line of err.lines) process.stderr.write(`${name}: configuration error: ${line}\n`);
+      } else {
+        logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      }
+      process.exit(1);
+    });
 }
