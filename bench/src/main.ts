@@ -9,7 +9,7 @@ import { eventsRound } from './events.bench';
 import { benchDatabase, machine, snapshot, startNats } from './infra';
 import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
 import { replayRebuild } from './replay.bench';
-import { Figures, goalRows, median, percentile, round1, table, writeJson } from './report';
+import { Figures, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess } from './service-process';
 
@@ -23,6 +23,7 @@ interface Options {
   tuning?: string;
   cpuProf?: string;
   out: string;
+  only?: string;
 }
 
 const program = new Command()
@@ -36,6 +37,7 @@ const program = new Command()
   .option('--convergence <n>', 'accounts per convergence path', Number)
   .option('--tuning <json>', 'run the account service with this in-process AccountsTuning (bench/src/tuned-service.main.ts)')
   .option('--cpu-prof <dir>', 'run the account service under node --cpu-prof, profiles written to <dir>')
+  .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
   .option('--out <file>', 'JSON results file', join(__dirname, '..', '..', '..', 'bench', 'results', 'latest.json'));
 
 async function main(opts: Options): Promise<void> {
@@ -68,51 +70,61 @@ async function main(opts: Options): Promise<void> {
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);
     log(`services up (logs in ${logDir}); warming up`);
-    await saturate(accounts.url, opts.connections, 1);
+    const phases = new Set((opts.only ?? 'rest,events,convergence,replay').split(','));
 
     const rest: number[] = [];
     const pg: number[] = [];
     const restErrors: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const sat = await saturate(accounts.url, opts.connections, durationS);
-      rest.push(sat.okPerS);
-      restErrors.push(sat.non2xx + sat.errors);
-      pg.push(await rawPgTxnPerS(rawDb.url, opts.connections, durationS));
-      log(`round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s, pg_txn ${Math.round(pg[r])}/s`);
-    }
-    const halfRate = median(rest) / 2;
     const p99: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const half = await atRate(accounts.url, opts.connections, durationS, halfRate);
-      p99.push(half.p99Ms);
-      log(`round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s)`);
+    let halfRate = 0;
+    if (phases.has('rest')) {
+      await saturate(accounts.url, opts.connections, 1);
+      for (let r = 0; r < rounds; r++) {
+        const sat = await saturate(accounts.url, opts.connections, durationS);
+        rest.push(sat.okPerS);
+        restErrors.push(sat.non2xx + sat.errors);
+        pg.push(await rawPgTxnPerS(rawDb.url, opts.connections, durationS));
+        log(`round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s, pg_txn ${Math.round(pg[r])}/s`);
+      }
+      halfRate = median(rest) / 2;
+      for (let r = 0; r < rounds; r++) {
+        const half = await atRate(accounts.url, opts.connections, durationS, halfRate);
+        p99.push(half.p99Ms);
+        log(`round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s)`);
+      }
     }
 
     const events: number[] = [];
     const consume: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const e = await eventsRound({ js, jsm, accountsDbUrl: accountsDb.url, accounts }, backlog, r);
-      events.push(e.eventsPerS);
-      consume.push(e.consumePerS);
-      log(`round ${r + 1}: events ${Math.round(e.eventsPerS)}/s, jetstream_consume ${Math.round(e.consumePerS)}/s (backlog ${backlog})`);
+    if (phases.has('events')) {
+      for (let r = 0; r < rounds; r++) {
+        const e = await eventsRound({ js, jsm, accountsDbUrl: accountsDb.url, accounts }, backlog, r);
+        events.push(e.eventsPerS);
+        consume.push(e.consumePerS);
+        log(`round ${r + 1}: events ${Math.round(e.eventsPerS)}/s, jetstream_consume ${Math.round(e.consumePerS)}/s (backlog ${backlog})`);
+      }
     }
 
-    const conv = await convergence(accounts.url, js, accountsDb.url, perPath);
-    log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts`);
+    const conv = phases.has('convergence') ? await convergence(accounts.url, js, accountsDb.url, perPath) : { samples: [], accountSecondMs: [], customerSecondMs: [] };
+    if (conv.samples.length) log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts`);
 
     await accounts.stop();
-    const replay = await replayRebuild({ ACCOUNTS_DATABASE_URL: accountsDb.url, NATS_URL: nats.url });
+    const replay = phases.has('replay')
+      ? await replayRebuild({ ACCOUNTS_DATABASE_URL: accountsDb.url, NATS_URL: nats.url })
+      : { eventsPerS: null, reason: 'not run (--only)' };
     log(replay.eventsPerS === null ? `replay: n/a (${replay.reason})` : `replay ${Math.round(replay.eventsPerS)}/s`);
     rss.stop();
 
+    const med = (xs: number[]) => (xs.length ? median(xs) : null);
+    const pct = (xs: number[], p: number) => (xs.length ? percentile(xs, p) : null);
     const figures: Figures = {
-      rest_open_per_s: median(rest),
-      rest_open_p99_ms: median(p99),
-      pg_txn_per_s: median(pg),
-      events_per_s: median(events),
-      jetstream_consume_per_s: median(consume),
+      rest_open_per_s: med(rest),
+      rest_open_p99_ms: med(p99),
+      pg_txn_per_s: med(pg),
+      events_per_s: med(events),
+      jetstream_consume_per_s: med(consume),
       replay_per_s: replay.eventsPerS,
-      convergence_p99_ms: percentile(conv.samples, 99),
+      convergence_p99_ms: pct(conv.samples, 99),
       rss_mb_max: rss.maxMb(),
     };
     const after = snapshot();
@@ -120,7 +132,7 @@ async function main(opts: Options): Promise<void> {
     const doc = {
       ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round1(v)])),
       ...(replay.eventsPerS === null ? { replay_reason: replay.reason } : {}),
-      ratios: { rest_open_over_pg_txn: round1((figures.rest_open_per_s / figures.pg_txn_per_s) * 100)! / 100, events_over_jetstream_consume: round1((figures.events_per_s / figures.jetstream_consume_per_s) * 100)! / 100 },
+      ratios: { rest_open_over_pg_txn: ratio(figures.rest_open_per_s, figures.pg_txn_per_s), events_over_jetstream_consume: ratio(figures.events_per_s, figures.jetstream_consume_per_s) },
       goals: Object.fromEntries(goalRows(figures).map((g) => [g.figure, { goal: g.goal, met: g.met }])),
       context: {
         mode,
@@ -136,14 +148,14 @@ async function main(opts: Options): Promise<void> {
         events_backlog: backlog,
         convergence_accounts: conv.samples.length,
         tuning: opts.tuning ? JSON.parse(opts.tuning) : null,
-        half_rate_per_s: round1(halfRate),
+        half_rate_per_s: round1(halfRate) || null,
         rest_open_failures: restErrors,
         per_round: { rest_open_per_s: r1(rest), pg_txn_per_s: r1(pg), rest_open_p99_ms: r1(p99), events_per_s: r1(events), jetstream_consume_per_s: r1(consume) },
         convergence: {
-          account_second_p50_ms: round1(percentile(conv.accountSecondMs, 50)),
-          account_second_p99_ms: round1(percentile(conv.accountSecondMs, 99)),
-          customer_second_p50_ms: round1(percentile(conv.customerSecondMs, 50)),
-          customer_second_p99_ms: round1(percentile(conv.customerSecondMs, 99)),
+          account_second_p50_ms: round1(pct(conv.accountSecondMs, 50)),
+          account_second_p99_ms: round1(pct(conv.accountSecondMs, 99)),
+          customer_second_p50_ms: round1(pct(conv.customerSecondMs, 50)),
+          customer_second_p99_ms: round1(pct(conv.customerSecondMs, 99)),
         },
         rss_mb_by_service: rss.perProcess(),
         replay: replay.eventsPerS === null ? null : replay.raw,

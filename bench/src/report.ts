@@ -15,16 +15,22 @@ export const percentile = (xs: number[], p: number): number => {
 
 export const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
 
+/** The contract's keys; null when the phase did not run (--only) or could not (replay tool missing). */
 export interface Figures {
-  rest_open_per_s: number;
-  rest_open_p99_ms: number;
-  pg_txn_per_s: number;
-  events_per_s: number;
-  jetstream_consume_per_s: number;
+  rest_open_per_s: number | null;
+  rest_open_p99_ms: number | null;
+  pg_txn_per_s: number | null;
+  events_per_s: number | null;
+  jetstream_consume_per_s: number | null;
   replay_per_s: number | null;
-  convergence_p99_ms: number;
+  convergence_p99_ms: number | null;
   rss_mb_max: number | null;
 }
+
+export const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+const atMost = (v: number | null, goal: number): boolean | null => (v === null ? null : v <= goal);
+const atLeast = (v: number | null, goal: number): boolean | null => (v === null ? null : v >= goal);
+const fmt0 = (v: number | null): string => (v === null ? 'n/a' : String(Math.round(v)));
 
 interface Row {
   figure: string;
@@ -38,15 +44,15 @@ interface Row {
 
 /** The issue's goals, checked against a run's figures. */
 export function goalRows(f: Figures): Row[] {
-  const restRatio = f.rest_open_per_s / f.pg_txn_per_s;
-  const eventsRatio = f.events_per_s / f.jetstream_consume_per_s;
+  const restRatio = ratio(f.rest_open_per_s, f.pg_txn_per_s);
+  const eventsRatio = ratio(f.events_per_s, f.jetstream_consume_per_s);
   return [
-    { figure: 'rest_open_per_s', value: f.rest_open_per_s, unit: '/s', limit: `pg_txn_per_s ${Math.round(f.pg_txn_per_s)}`, ratio: restRatio, goal: 'ratio >= 0.6', met: restRatio >= 0.6 },
-    { figure: 'rest_open_p99_ms', value: f.rest_open_p99_ms, unit: 'ms', goal: '<= 20 ms at half rate', met: f.rest_open_p99_ms <= 20 },
-    { figure: 'events_per_s', value: f.events_per_s, unit: '/s', limit: `jetstream_consume_per_s ${Math.round(f.jetstream_consume_per_s)}`, ratio: eventsRatio, goal: 'ratio >= 0.4', met: eventsRatio >= 0.4 },
-    { figure: 'replay_per_s', value: f.replay_per_s, unit: '/s', goal: '>= 50000', met: f.replay_per_s === null ? null : f.replay_per_s >= 50_000 },
-    { figure: 'convergence_p99_ms', value: f.convergence_p99_ms, unit: 'ms', goal: '<= 25 ms', met: f.convergence_p99_ms <= 25 },
-    { figure: 'rss_mb_max', value: f.rss_mb_max, unit: 'MB', goal: '<= 200 MB', met: f.rss_mb_max === null ? null : f.rss_mb_max <= 200 },
+    { figure: 'rest_open_per_s', value: f.rest_open_per_s, unit: '/s', limit: `pg_txn_per_s ${fmt0(f.pg_txn_per_s)}`, ratio: restRatio, goal: 'ratio >= 0.6', met: atLeast(restRatio, 0.6) },
+    { figure: 'rest_open_p99_ms', value: f.rest_open_p99_ms, unit: 'ms', goal: '<= 20 ms at half rate', met: atMost(f.rest_open_p99_ms, 20) },
+    { figure: 'events_per_s', value: f.events_per_s, unit: '/s', limit: `jetstream_consume_per_s ${fmt0(f.jetstream_consume_per_s)}`, ratio: eventsRatio, goal: 'ratio >= 0.4', met: atLeast(eventsRatio, 0.4) },
+    { figure: 'replay_per_s', value: f.replay_per_s, unit: '/s', goal: '>= 50000', met: atLeast(f.replay_per_s, 50_000) },
+    { figure: 'convergence_p99_ms', value: f.convergence_p99_ms, unit: 'ms', goal: '<= 25 ms', met: atMost(f.convergence_p99_ms, 25) },
+    { figure: 'rss_mb_max', value: f.rss_mb_max, unit: 'MB', goal: '<= 200 MB', met: atMost(f.rss_mb_max, 200) },
   ];
 }
 

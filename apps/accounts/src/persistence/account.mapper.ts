@@ -12,3 +12,26 @@ export function toAccount(row: AccountOrmEntity): Account {
     validatedAt: row.validatedAt ? row.validatedAt.toISOString() : null,
   };
 }
+
+/** A raw row of the account table, as the hot paths select it. */
+export interface AccountRow {
+  account_id: string;
+  customer_id: string;
+  currency: string;
+  status: 'pending' | 'valid';
+  opened_at: Date;
+  validated_at: Date | null;
+}
+
+export const ACCOUNT_COLUMNS = 'account_id, customer_id, currency, status, opened_at, validated_at';
+
+export function fromRow(row: AccountRow): Account {
+  return {
+    accountId: row.account_id,
+    customerId: row.customer_id,
+    currency: row.currency,
+    status: row.status,
+    openedAt: row.opened_at.toISOString(),
+    validatedAt: row.validated_at ? row.validated_at.toISOString() : null,
+  };
+}

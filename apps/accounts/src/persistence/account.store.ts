@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
-import { CustomerCreated, accountOpened, accountValidated, subjectOf } from '@calm/contracts';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { CustomerCreated, accountValidated, subjectOf } from '@calm/contracts';
 import { OutgoingEvent, claimEvents, enqueueEvents } from '@calm/messaging';
 import { Database } from '@calm/platform';
-import { Account, join } from '../domain/account';
-import { toAccount } from './account.mapper';
-import { AccountOrmEntity } from './account.orm-entity';
+import { Account } from '../domain/account';
+import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
+import { openAccountSql, runOpenAccount } from './open-account.sql';
 
 export interface OpenAccountCommand {
   accountId: string;
@@ -19,10 +21,10 @@ export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | 
  * Write-skew guard. The two paths of the join each read what the other writes (an
  * account insert reads known_customer; a customer insert reads account). Under READ
  * COMMITTED two such transactions can miss each other and leave an account pending
- * forever, so both take this transaction-scoped lock on the customer id first.
+ * forever, so both take a transaction-scoped lock on the customer id first
+ * (pg_advisory_xact_lock(hashtextextended(customer_id, 0)); the account path's is in
+ * open-account.sql.ts). Several customers at once, in key order so that two batches cannot deadlock.
  */
-const LOCK_CUSTOMER = `SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))`;
-/** Several customers at once, in key order so that two batches cannot deadlock. */
 const LOCK_CUSTOMERS = `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c, 0) AS k FROM unnest($1::text[]) c) s ORDER BY k`;
 
 const validatedEvent = (a: { accountId: string; customerId: string; validatedAt: string }, now: Date): OutgoingEvent => ({
@@ -34,32 +36,16 @@ const validatedEvent = (a: { accountId: string; customerId: string; validatedAt:
 export class AccountStore {
   constructor(private readonly db: Database) {}
 
-  /** The "account opened" path of the join. */
-  open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    return this.db.transaction(async (m) => {
-      await m.query(LOCK_CUSTOMER, [cmd.customerId]);
-      const inserted: unknown[] = await m.query(
-        `INSERT INTO account (account_id, customer_id, currency, status, opened_at)
-         VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
-        [cmd.accountId, cmd.customerId, cmd.currency, now],
-      );
-      if (inserted.length === 0) {
-        const existing = toAccount(await m.findOneByOrFail(AccountOrmEntity, { accountId: cmd.accountId }));
-        const same = existing.customerId === cmd.customerId && existing.currency === cmd.currency;
-        return { kind: same ? 'unchanged' : 'conflict', account: existing };
-      }
-      const openedAt = now.toISOString();
-      const [customer]: { created_at: Date }[] = await m.query(`SELECT created_at FROM known_customer WHERE customer_id = $1`, [cmd.customerId]);
-      const joined = join(openedAt, customer?.created_at.toISOString());
-      const account: Account = { accountId: cmd.accountId, customerId: cmd.customerId, currency: cmd.currency, status: joined.status, openedAt, validatedAt: joined.validatedAt };
-      const events: OutgoingEvent[] = [{ subject: subjectOf('account.opened', cmd.accountId), event: accountOpened({ ...cmd, openedAt }) }];
-      if (account.status === 'valid') {
-        await m.query(`UPDATE account SET status = 'valid', validated_at = $2 WHERE account_id = $1`, [cmd.accountId, account.validatedAt]);
-        events.push(validatedEvent({ ...account, validatedAt: account.validatedAt! }, now));
-      }
-      await enqueueEvents(m, events);
-      return { kind: 'created', account };
-    });
+  /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
+  async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
+    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now));
+    if (row?.created) return { kind: 'created', account: fromRow(row) };
+    // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
+    // after the statement's snapshot (a concurrent first POST): read it again.
+    const existing = row ? fromRow(row) : await this.get(cmd.accountId);
+    if (!existing) throw new Error(`account ${cmd.accountId} conflicted on insert but cannot be read`);
+    const same = existing.customerId === cmd.customerId && existing.currency === cmd.currency;
+    return { kind: same ? 'unchanged' : 'conflict', account: existing };
   }
 
   /**
@@ -113,12 +99,25 @@ export class AccountStore {
   }
 
   async get(accountId: string): Promise<Account | null> {
-    const row = await this.db.manager().findOneBy(AccountOrmEntity, { accountId });
-    return row ? toAccount(row) : null;
+    const { rows } = await this.pool().query<AccountRow>({ name: 'account-get', text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`, values: [accountId] });
+    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   async listByCustomer(customerId: string): Promise<Account[]> {
-    const rows = await this.db.manager().find(AccountOrmEntity, { where: { customerId }, order: { openedAt: 'ASC', accountId: 'ASC' } });
-    return rows.map(toAccount);
+    const { rows } = await this.pool().query<AccountRow>({
+      name: 'account-list-by-customer',
+      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE customer_id = $1 ORDER BY opened_at, account_id`,
+      values: [customerId],
+    });
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The driver's pool, for the hot paths that TypeORM would only slow down (its query
+   * runner costs more than these statements). Throws DatabaseUnavailableError (503)
+   * while the database is not connected, like every other access.
+   */
+  private pool(): Pool {
+    return (this.db.manager().connection.driver as PostgresDriver).master as Pool;
   }
 }

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { accountOpened, customerCreated, eventIds } from '@calm/contracts';
+import { Database } from '@calm/platform';
+import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
+import { accountsMigrations } from '../../../../migrations/accounts';
+import { AccountStore } from './account.store';
+
+let dbInfo: TestDatabase;
+let db: Database;
+let store: AccountStore;
+
+beforeAll(async () => {
+  dbInfo = await freshDatabase('account_store');
+  db = new Database({ name: 'account-store-test', url: dbInfo.url, migrations: accountsMigrations });
+  await db.ready;
+  store = new AccountStore(db);
+});
+afterAll(async () => {
+  await db.close();
+  await dbInfo.drop();
+});
+
+const outbox = (accountId: string) =>
+  queryDatabase<{ event_id: string; subject: string; payload: Record<string, any> }>(
+    dbInfo.url,
+    `SELECT event_id, subject, payload FROM outbox WHERE payload->'data'->>'accountId' = $1 ORDER BY id`,
+    [accountId],
+  );
+
+const created = (customerId: string, time: string) => customerCreated({ customerId, name: 'N', email: 'n@example.com' }, time, '/test');
+
+describe('AccountStore.open (one round trip)', () => {
+  it('opens a shell account with its account.opened event when the customer is unknown', async () => {
+    const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' };
+    const now = new Date('2026-03-01T10:00:00.123Z');
+    const outcome = await store.open(cmd, now);
+    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'pending', openedAt: now.toISOString(), validatedAt: null } });
+    const rows = await outbox(cmd.accountId);
+    expect(rows).toEqual([{ event_id: eventIds.accountOpened(cmd.accountId), subject: `account.opened.${cmd.accountId}`, payload: accountOpened({ ...cmd, openedAt: now.toISOString() }) }]);
+  });
+
+  it.each([
+    ['before', '2026-03-01T09:00:00.000456Z', '2026-03-01T10:00:00.123Z'],
+    ['after', '2026-03-01T11:30:00.987654Z', '2026-03-01T11:30:00.987Z'],
+  ])('is valid at once when the customer is known (created %s the opening), with its account.validated event', async (_, createdAt, expected) => {
+    const customerId = randomUUID();
+    await queryDatabase(dbInfo.url, `INSERT INTO known_customer (customer_id, created_at) VALUES ($1, $2)`, [customerId, createdAt]);
+    const cmd = { accountId: randomUUID(), customerId, currency: 'USD' };
+    const now = new Date('2026-03-01T10:00:00.123Z');
+    const outcome = await store.open(cmd, now);
+    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'valid', openedAt: now.toISOString(), validatedAt: expected } });
+    const [, validated] = await outbox(cmd.accountId);
+    expect(validated.event_id).toBe(eventIds.accountValidated(cmd.accountId));
+    expect(validated.subject).toBe(`account.validated.${cmd.accountId}`);
+    expect(validated.payload).toMatchObject({ id: validated.event_id, type: 'account.validated', time: now.toISOString(), data: { accountId: cmd.accountId, customerId, validatedAt: expected } });
+    expect(await store.get(cmd.accountId)).toEqual(outcome.account);
+  });
+
+  it('reaches the same account and event whichever fact comes second', async () => {
+    const now = new Date('2026-03-02T08:00:00.000Z');
+    const time = '2026-03-02T09:15:00.250Z';
+    const [first, second] = [randomUUID(), randomUUID()];
+    // account first, then the customer
+    const a = { accountId: randomUUID(), customerId: first, currency: 'EUR' };
+    await store.open(a, now);
+    await store.applyCustomersCreated([created(first, time)], now);
+    // customer first, then the account
+    const b = { accountId: randomUUID(), customerId: second, currency: 'EUR' };
+    await store.applyCustomersCreated([created(second, time)], now);
+    await store.open(b, now);
+    const [ga, gb] = [await store.get(a.accountId), await store.get(b.accountId)];
+    expect(ga).toMatchObject({ status: 'valid', validatedAt: time });
+    expect(gb).toMatchObject({ status: 'valid', validatedAt: time });
+    expect((await outbox(a.accountId))[1].payload.data).toEqual({ accountId: a.accountId, customerId: first, validatedAt: time });
+    expect((await outbox(b.accountId))[1].payload.data).toEqual({ accountId: b.accountId, customerId: second, validatedAt: time });
+  });
+
+  it('answers a repeat with the current account and a conflicting repeat as a conflict, writing nothing', async () => {
+    const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' };
+    const first = await store.open(cmd, new Date('2026-03-03T00:00:00.000Z'));
+    expect(await store.open(cmd, new Date('2026-03-03T00:00:05.000Z'))).toEqual({ kind: 'unchanged', account: first.account });
+    expect(await store.open({ ...cmd, currency: 'GBP' }, new Date())).toEqual({ kind: 'conflict', account: first.account });
+    expect(await store.open({ ...cmd, customerId: randomUUID() }, new Date())).toEqual({ kind: 'conflict', account: first.account });
+    expect(await outbox(cmd.accountId)).toHaveLength(1);
+  });
+
+  it('stores quotes and backslashes literally (the one-message path quotes every value)', async () => {
+    const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: `'\\;` };
+    const outcome = await store.open(cmd, new Date());
+    expect(outcome.account.currency).toBe(`'\\;`);
+    expect((await store.get(cmd.accountId))?.currency).toBe(`'\\;`);
+    expect((await outbox(cmd.accountId))[0].payload.data.currency).toBe(`'\\;`);
+  });
+
+  it('lists a customer\'s accounts in opening order', async () => {
+    const customerId = randomUUID();
+    const ids = [randomUUID(), randomUUID()];
+    await store.open({ accountId: ids[1], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:00.000Z'));
+    await store.open({ accountId: ids[0], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:01.000Z'));
+    expect((await store.listByCustomer(customerId)).map((a) => a.accountId)).toEqual([ids[1], ids[0]]);
+    expect(await store.get(randomUUID())).toBeNull();
+  });
+});
