@@ -14,10 +14,11 @@ jest.setTimeout(180_000);
 const ACK_WAIT_MS = 1000;
 let system: TestSystem;
 let url: string;
+const tuning = { consumer: { ackWaitMs: ACK_WAIT_MS, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS, 2 * ACK_WAIT_MS] } };
 
 beforeAll(async () => {
   system = await TestSystem.start('broker');
-  ({ url } = await system.startAccounts({ consumer: { ackWaitMs: ACK_WAIT_MS, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS, 2 * ACK_WAIT_MS] } }));
+  ({ url } = await system.startAccounts(tuning));
   // The test's own connection must outlast the outages too.
   await system.nc.close();
   const { connect } = await import('@nats-io/transport-node');
@@ -77,4 +78,22 @@ it('recovers a consumer that stalls for longer than ack_wait, without loss or du
   const dead = await queryDatabase(system.accountsDb.url, 'SELECT * FROM dead_letter');
   expect(dead).toEqual([]);
   process.stdout.write(`consumer stall > ack_wait: 1 stall of ${4 * ACK_WAIT_MS} ms+; in flight ${inFlight}; acknowledged ${stats.acknowledged.size}; lost 0; account.validated ${report.validatedEvents}\n`);
+});
+
+it('catches up when the only consumer stops for longer than ack_wait and another comes back', async () => {
+  const traffic = load();
+  await waitFor('some load', async () => traffic.stats.acknowledged.size >= 10, 30_000);
+  const consumerInfo = () => system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  // The first instance keeps serving HTTP; its consumer stops (in-hand messages are given back).
+  await system.accounts[0].consumer.close();
+  const inFlight = traffic.inFlightNow;
+  await waitFor('events to pile up while nobody consumes', async () => (await consumerInfo()).num_pending >= 10, 30_000);
+  await pause(3 * ACK_WAIT_MS);
+  const piled = (await consumerInfo()).num_pending;
+  await system.startAccounts(tuning);
+  const stats = await traffic.stop();
+  const report = await expectConverged(stats.acknowledged, probe());
+  expect(await queryDatabase(system.accountsDb.url, 'SELECT * FROM dead_letter')).toEqual([]);
+  await waitFor('the new consumer to drain the backlog', async () => (await consumerInfo()).num_pending === 0);
+  process.stdout.write(`consumer stopped > ack_wait: 1 stop of ${3 * ACK_WAIT_MS} ms+; in flight ${inFlight}; ${piled} events piled up; acknowledged ${stats.acknowledged.size}; lost 0; account.validated ${report.validatedEvents}\n`);
 });
