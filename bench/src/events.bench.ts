@@ -16,6 +16,7 @@ export interface EventsContext {
 export interface EventsRound {
   eventsPerS: number;
   consumePerS: number;
+  serviceCpuMs: number;
 }
 
 /** Publishes customer.created for each customer (with Nats-Msg-Id), a window of acks at a time; returns the stream sequences. */
@@ -105,10 +106,12 @@ export async function eventsRound(ctx: EventsContext, n: number, round: number):
   applied.catch(() => undefined);
   await ctx.accounts.start();
   const { t0, t1 } = await applied;
+  // Includes the service's start-up (about 1 s of CPU): compare rounds with the same backlog only.
+  const serviceCpuMs = ctx.accounts.cpuMs();
   const [{ valid }] = await withPg(ctx.accountsDbUrl, (c) =>
     c.query(`SELECT count(*)::int AS valid FROM account WHERE customer_id = ANY($1::uuid[]) AND status = 'valid'`, [customers]).then((r) => r.rows),
   );
   if (valid !== n) throw new Error(`after the backlog only ${valid}/${n} accounts are valid`);
   // Never less than one poll interval: a backlog applied between two polls is not instantaneous.
-  return { eventsPerS: n / (Math.max(t1 - t0, 5) / 1000), consumePerS };
+  return { eventsPerS: n / (Math.max(t1 - t0, 5) / 1000), consumePerS, serviceCpuMs };
 }

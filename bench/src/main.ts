@@ -75,16 +75,20 @@ async function main(opts: Options): Promise<void> {
     const rest: number[] = [];
     const pg: number[] = [];
     const restErrors: number[] = [];
+    const cpuPerOpen: number[] = [];
     const p99: number[] = [];
     let halfRate = 0;
     if (phases.has('rest')) {
-      await saturate(accounts.url, opts.connections, 1);
+      // JIT warm-up: without it the first round runs at about half the speed of the later ones.
+      await saturate(accounts.url, opts.connections, opts.quick ? 3 : 5);
       for (let r = 0; r < rounds; r++) {
+        const cpuBefore = accounts.cpuMs();
         const sat = await saturate(accounts.url, opts.connections, durationS);
+        cpuPerOpen.push((accounts.cpuMs() - cpuBefore) / sat.ok);
         rest.push(sat.okPerS);
         restErrors.push(sat.non2xx + sat.errors);
         pg.push(await rawPgTxnPerS(rawDb.url, opts.connections, durationS));
-        log(`round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s, pg_txn ${Math.round(pg[r])}/s`);
+        log(`round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each), pg_txn ${Math.round(pg[r])}/s`);
       }
       halfRate = median(rest) / 2;
       for (let r = 0; r < rounds; r++) {
@@ -96,12 +100,14 @@ async function main(opts: Options): Promise<void> {
 
     const events: number[] = [];
     const consume: number[] = [];
+    const cpuPerEvent: number[] = [];
     if (phases.has('events')) {
       for (let r = 0; r < rounds; r++) {
         const e = await eventsRound({ js, jsm, accountsDbUrl: accountsDb.url, accounts }, backlog, r);
         events.push(e.eventsPerS);
+        cpuPerEvent.push(e.serviceCpuMs / backlog);
         consume.push(e.consumePerS);
-        log(`round ${r + 1}: events ${Math.round(e.eventsPerS)}/s, jetstream_consume ${Math.round(e.consumePerS)}/s (backlog ${backlog})`);
+        log(`round ${r + 1}: events ${Math.round(e.eventsPerS)}/s (service CPU ${cpuPerEvent[r].toFixed(3)} ms each incl. start-up), jetstream_consume ${Math.round(e.consumePerS)}/s (backlog ${backlog})`);
       }
     }
 
@@ -129,6 +135,7 @@ async function main(opts: Options): Promise<void> {
     };
     const after = snapshot();
     const r1 = (xs: number[]) => xs.map((x) => round1(x));
+    const r3 = (xs: number[]) => xs.map((x) => Math.round(x * 1000) / 1000);
     const doc = {
       ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round1(v)])),
       ...(replay.eventsPerS === null ? { replay_reason: replay.reason } : {}),
@@ -150,6 +157,8 @@ async function main(opts: Options): Promise<void> {
         tuning: opts.tuning ? JSON.parse(opts.tuning) : null,
         half_rate_per_s: round1(halfRate) || null,
         rest_open_failures: restErrors,
+        service_cpu_ms_per_open: r3(cpuPerOpen),
+        service_cpu_ms_per_event_incl_startup: r3(cpuPerEvent),
         per_round: { rest_open_per_s: r1(rest), pg_txn_per_s: r1(pg), rest_open_p99_ms: r1(p99), events_per_s: r1(events), jetstream_consume_per_s: r1(consume) },
         convergence: {
           account_second_p50_ms: round1(pct(conv.accountSecondMs, 50)),
