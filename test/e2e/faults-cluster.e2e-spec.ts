@@ -50,14 +50,14 @@ async function publish(customerId: string): Promise<void> {
 it('loses nothing when one node of a 3-node JetStream cluster is killed under load', async () => {
   for (const stream of ['ACCOUNTS', 'CUSTOMERS']) expect((await jsm.streams.info(stream)).config.num_replicas).toBe(3);
   const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: publish, workers: 4 }).start();
-  await waitFor('load before the fault', async () => traffic.stats.acknowledged.size >= 30, 60_000);
+  await waitFor('load before the fault', async () => traffic.stats.acknowledged.size >= 20, 60_000);
   // Kill the node that leads the CUSTOMERS stream: the worst case (an election).
   const leader = (await jsm.streams.info('CUSTOMERS')).cluster?.leader;
   const victim = cluster.nodes.find((n) => n.name === leader) ?? cluster.nodes[0];
   const inFlight = traffic.inFlightNow;
   await victim.kill();
   const atKill = traffic.stats.acknowledged.size;
-  await waitFor('load to go on with two nodes', async () => traffic.stats.acknowledged.size >= atKill + 30, 90_000);
+  await waitFor('load to go on with two nodes', async () => traffic.stats.acknowledged.size >= atKill + 20, 90_000);
   await victim.restart();
   const stats = await traffic.stop();
   expect(stats.serverErrors).toEqual([]);

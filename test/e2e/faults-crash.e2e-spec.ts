@@ -1,4 +1,4 @@
-import { expectConverged, FaultLoad, ServiceProcess, startAccountsProcess, waitFor } from '@calm/testing';
+import { describeKillWindows, expectConverged, FaultLoad, KillWindow, sampleKillWindow, ServiceProcess, startAccountsProcess, waitFor } from '@calm/testing';
 import { http, TestSystem } from '../support/system';
 
 /**
@@ -27,6 +27,7 @@ afterAll(async () => {
 it(`converges after ${KILLS} SIGKILLs of the account service under load`, async () => {
   const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined), workers: 4 }).start();
   const inFlight: number[] = [];
+  const windows: KillWindow[] = [];
   for (let i = 0; i < KILLS; i++) {
     const target = traffic.stats.acknowledged.size + 5 + Math.floor(Math.random() * 20);
     await waitFor('load before the kill', async () => traffic.stats.acknowledged.size >= target, 60_000);
@@ -34,6 +35,7 @@ it(`converges after ${KILLS} SIGKILLs of the account service under load`, async 
     inFlight.push(traffic.inFlightNow);
     const exit = await svc.signal('SIGKILL');
     expect(exit.signal).toBe('SIGKILL');
+    windows.push(await sampleKillWindow(system.accountsDb.url, system.jsm));
     await svc.restart();
   }
   const last = traffic.stats.acknowledged.size + 10;
@@ -45,6 +47,6 @@ it(`converges after ${KILLS} SIGKILLs of the account service under load`, async 
     validatedEvents: () => system.streamMessages('ACCOUNTS', 'account.validated.>'),
   });
   process.stdout.write(
-    `SIGKILL account service: ${KILLS} kills; in flight at each: ${inFlight.join(', ')}; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; lost 0; account.validated ${report.validatedEvents}\n`,
+    `SIGKILL account service: ${KILLS} kills; in flight at each: ${inFlight.join(', ')}; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; ${describeKillWindows(windows)}; lost 0; account.validated ${report.validatedEvents}\n`,
   );
 });

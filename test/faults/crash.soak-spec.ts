@@ -1,4 +1,4 @@
-import { expectConverged, FaultLoad, ServiceProcess, startAccountsProcess, waitFor } from '@calm/testing';
+import { describeKillWindows, expectConverged, FaultLoad, KillWindow, sampleKillWindow, ServiceProcess, startAccountsProcess, waitFor } from '@calm/testing';
 import { http, TestSystem } from '../support/system';
 
 /**
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 it('converges after many random crashes of the service and the broker', async () => {
   const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined), workers: 4 }).start();
-  const faults = { service: 0, broker: 0, inFlight: [] as number[] };
+  const faults = { service: 0, broker: 0, inFlight: [] as number[], windows: [] as KillWindow[] };
   const deadline = Date.now() + SOAK_MS;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 1000 + Math.random() * 6000));
@@ -44,6 +44,7 @@ it('converges after many random crashes of the service and the broker', async ()
     } else {
       faults.service++;
       await svc.signal('SIGKILL');
+      faults.windows.push(await sampleKillWindow(system.accountsDb.url, system.jsm));
       await svc.restart();
     }
   }
@@ -58,6 +59,6 @@ it('converges after many random crashes of the service and the broker', async ()
   );
   const inFlight = faults.inFlight.reduce((a, b) => a + b, 0);
   process.stdout.write(
-    `soak ${SOAK_MS} ms: ${faults.service} service SIGKILLs + ${faults.broker} broker kills; ${inFlight} requests/publishes in flight across them; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; lost 0; account.validated ${report.validatedEvents}\n`,
+    `soak ${SOAK_MS} ms: ${faults.service} service SIGKILLs + ${faults.broker} broker kills; ${inFlight} requests/publishes in flight across them; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; ${describeKillWindows(faults.windows)}; lost 0; account.validated ${report.validatedEvents}\n`,
   );
 });

@@ -8,3 +8,4 @@ export * from './hostile.arbitraries';
 export * from './convergence';
 export * from './fault-load';
 export * from './stream-reader';
+export * from './kill-window';
