@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent } from '@calm/contracts';
 import { Database, backoffDelay, sleep } from '@calm/platform';
+import { sqlArray } from './inbox';
 import { NatsClient } from './nats-client';
+import { PubAckCollector } from './pub-ack-collector';
 
 export interface OutgoingEvent {
   subject: string;
@@ -22,6 +24,13 @@ export async function enqueueEvents(manager: EntityManager, events: OutgoingEven
      ON CONFLICT (event_id) DO NOTHING`,
     [events.map((e) => e.event.id), events.map((e) => e.subject), events.map((e) => JSON.stringify(e.event))],
   );
+}
+
+/** The same write as one SQL statement with quoted literals, for one-round-trip callers (same invariant). */
+export function enqueueEventsSql(events: OutgoingEvent[]): string {
+  return `INSERT INTO outbox (event_id, subject, payload)
+     SELECT * FROM unnest(${sqlArray(events.map((e) => e.event.id), 'text')}, ${sqlArray(events.map((e) => e.subject), 'text')}, ${sqlArray(events.map((e) => JSON.stringify(e.event)), 'jsonb')})
+     ON CONFLICT (event_id) DO NOTHING`;
 }
 
 export interface OutboxRelayOptions {
@@ -52,6 +61,7 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private stopping = false;
   private lastPurge = 0;
+  private readonly acks = new PubAckCollector();
 
   constructor(
     private readonly db: Database,
@@ -115,14 +125,16 @@ export class OutboxRelay {
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
-      const results = await Promise.allSettled(
-        rows.map((r) => this.nats.js.publish(r.subject, JSON.stringify(r.payload), { msgID: r.event_id, timeout: 10_000 })),
+      const results = await this.acks.publishAll(
+        this.nats.nc,
+        rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id })),
+        10_000,
       );
-      const done = rows.filter((_, i) => results[i].status === 'fulfilled');
+      const done = rows.filter((_, i) => results[i] === true);
       await this.options.afterPublish?.(done.map((r) => r.event_id));
       if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${(failed.reason as Error).message}`);
+      const failed = results.find((r): r is Error => r !== true);
+      if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${failed.message}`);
       return done.length;
     });
   }

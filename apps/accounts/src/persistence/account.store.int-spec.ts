@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { accountOpened, customerCreated, eventIds } from '@calm/contracts';
+import { PermanentEventError } from '@calm/messaging';
 import { Database } from '@calm/platform';
 import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
 import { accountsMigrations } from '../../../../migrations/accounts';
@@ -99,5 +100,54 @@ describe('AccountStore.open (one round trip)', () => {
     await store.open({ accountId: ids[0], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:01.000Z'));
     expect((await store.listByCustomer(customerId)).map((a) => a.accountId)).toEqual([ids[1], ids[0]]);
     expect(await store.get(randomUUID())).toBeNull();
+  });
+});
+
+describe('AccountStore.applyCustomersCreated (two round trips)', () => {
+  const withId = (e: ReturnType<typeof created>, id: string) => ({ ...e, id });
+
+  it('validates at the earliest time of the batch, writes one account.validated, and absorbs a redelivered batch', async () => {
+    const customerId = randomUUID();
+    const account = { accountId: randomUUID(), customerId, currency: 'EUR' };
+    const now = new Date('2026-04-01T00:00:00.000Z');
+    await store.open(account, now);
+    const late = withId(created(customerId, '2026-04-01T12:00:00.000Z'), randomUUID());
+    const early = withId(created(customerId, '2026-04-01T06:00:00.000Z'), randomUUID());
+    const batch = [late, early, late];
+    expect(await store.applyCustomersCreated(batch, now)).toBe(2);
+    expect(await store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-01T06:00:00.000Z' });
+    expect(await store.applyCustomersCreated(batch, now)).toBe(0);
+    const rows = await outbox(account.accountId);
+    expect(rows.map((r) => r.payload.type)).toEqual(['account.opened', 'account.validated']);
+    expect(rows[1].payload.data.validatedAt).toBe('2026-04-01T06:00:00.000Z');
+  });
+
+  it('moves an account\'s validation earlier when an earlier creation arrives later, without a second account.validated', async () => {
+    const customerId = randomUUID();
+    const account = { accountId: randomUUID(), customerId, currency: 'EUR' };
+    await store.open(account, new Date('2026-04-02T00:00:00.000Z'));
+    await store.applyCustomersCreated([withId(created(customerId, '2026-04-02T09:00:00.000Z'), randomUUID())], new Date());
+    await store.applyCustomersCreated([withId(created(customerId, '2026-04-02T03:00:00.000Z'), randomUUID())], new Date());
+    expect(await store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-02T03:00:00.000Z' });
+    const [{ created_at }] = await queryDatabase<{ created_at: Date }>(dbInfo.url, 'SELECT created_at FROM known_customer WHERE customer_id = $1', [customerId]);
+    expect(created_at.toISOString()).toBe('2026-04-02T03:00:00.000Z');
+    expect((await outbox(account.accountId)).filter((r) => r.payload.type === 'account.validated')).toHaveLength(1);
+  });
+
+  it('refuses an event with a NUL in its text as permanent (PostgreSQL cannot store it), writing nothing', async () => {
+    const customerId = randomUUID();
+    const nul = withId(created(customerId, '2026-04-04T00:00:00.000Z'), 'evil\u0000id');
+    await expect(store.applyCustomersCreated([nul], new Date())).rejects.toBeInstanceOf(PermanentEventError);
+    expect(await queryDatabase(dbInfo.url, 'SELECT 1 FROM known_customer WHERE customer_id = $1', [customerId])).toHaveLength(0);
+  });
+
+  it('rolls the whole batch back when a statement fails, leaving the connection usable', async () => {
+    const customerId = randomUUID();
+    const bad = { ...withId(created(customerId, 'not a time'), randomUUID()) };
+    await expect(store.applyCustomersCreated([bad], new Date())).rejects.toThrow(/time|timestamp/i);
+    const inbox = await queryDatabase(dbInfo.url, 'SELECT 1 FROM inbox WHERE event_id = $1', [bad.id]);
+    expect(inbox).toHaveLength(0);
+    const good = withId(created(customerId, '2026-04-03T00:00:00.000Z'), randomUUID());
+    for (let i = 0; i < 12; i++) expect(await store.applyCustomersCreated([withId(good, randomUUID())], new Date())).toBe(1);
   });
 });

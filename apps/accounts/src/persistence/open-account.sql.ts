@@ -1,6 +1,6 @@
 import type { Pool, QueryResult } from 'pg';
-import { escapeLiteral } from 'pg';
 import { accountOpened, accountValidated, subjectOf } from '@calm/contracts';
+import { sqlLiteral } from '@calm/messaging';
 
 export interface OpenRow {
   created: boolean;
@@ -12,7 +12,7 @@ export interface OpenRow {
   validated_at: Date | null;
 }
 
-const lit = (v: string): string => escapeLiteral(v);
+const lit = sqlLiteral;
 /** JavaScript's Date#toISOString in SQL: both truncate to milliseconds, so the event carries what the REST answer shows. */
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -27,7 +27,7 @@ const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * lock was granted. Lock and read in ONE statement would not: its snapshot would
  * predate the lock. The simple protocol has no parameters, so every value is a
  * quoted literal (the ids are validated UUIDs, the currency a validated code;
- * escapeLiteral quotes them anyway).
+ * sqlLiteral quotes them anyway).
  *
  * The second statement inserts the account already joined (valid at
  * GREATEST(opened_at, created_at) when the customer is known: `join` of

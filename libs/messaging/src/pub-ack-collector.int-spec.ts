@@ -1,0 +1,43 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import { startNatsServer, TestNatsServer } from '@calm/testing';
+import { PubAckCollector } from './pub-ack-collector';
+
+let nats: TestNatsServer;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  nc = await connect({ servers: nats.url });
+  await (await jetstreamManager(nc)).streams.add({ name: 'PUBACK', subjects: ['puback.>'] });
+});
+afterAll(async () => {
+  await nc.close();
+  await nats.stop();
+});
+
+const messages = (ids: string[]) => ids.map((id) => ({ subject: `puback.${id}`, data: JSON.stringify({ id }), msgID: id }));
+const stored = async () => (await (await jetstreamManager(nc)).streams.info('PUBACK')).state.messages;
+
+it('reports every message acknowledged by the stream, and the stream drops a repeated Nats-Msg-Id', async () => {
+  const acks = new PubAckCollector();
+  expect(await acks.publishAll(nc, messages(['a', 'b', 'c']), 5000)).toEqual([true, true, true]);
+  expect(await stored()).toBe(3);
+  expect(await acks.publishAll(nc, messages(['b', 'd']), 5000)).toEqual([true, true]);
+  expect(await stored()).toBe(4);
+});
+
+it('reports a message that no stream takes as a failure, without failing the others', async () => {
+  const acks = new PubAckCollector();
+  const results = await acks.publishAll(nc, [...messages(['e']), { subject: 'nostream.x', data: '{}', msgID: 'x' }], 5000);
+  expect(results[0]).toBe(true);
+  expect(results[1]).toBeInstanceOf(Error);
+});
+
+it('reports every message as failed once the connection is closed', async () => {
+  const other = await connect({ servers: nats.url });
+  const acks = new PubAckCollector();
+  await other.close();
+  const results = await acks.publishAll(other, messages(['f', 'g']), 1000);
+  expect(results.every((r) => r instanceof Error)).toBe(true);
+});
