@@ -12,6 +12,8 @@ import { http, TestSystem } from '../support/system';
  */
 jest.setTimeout(180_000);
 
+const ACK_WAIT_MS = 2000;
+const MAX_DELIVER = 3;
 let system: TestSystem;
 let pg: TestPostgresServer;
 let url: string;
@@ -20,7 +22,7 @@ let dbUrl: string;
 beforeAll(async () => {
   [system, pg] = await Promise.all([TestSystem.start('dbfault'), startPostgresServer()]);
   dbUrl = pg.urlFor('calm_test_dbfault');
-  const svc = await startAccountsService({ ...system.config('accounts'), databaseUrl: dbUrl }, { relay: { pollMs: 200 }, consumer: { ackWaitMs: 2000, backoffMs: [2000, 2000] } });
+  const svc = await startAccountsService({ ...system.config('accounts'), databaseUrl: dbUrl }, { relay: { pollMs: 200 }, consumer: { ackWaitMs: ACK_WAIT_MS, maxDeliver: MAX_DELIVER, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS] } });
   system.accounts.push(svc);
   url = svc.url;
   await waitFor('the service to reach its database', async () => (await http(url, 'GET', `/accounts?customerId=${randomUUID()}`)).status === 200, 60_000);
@@ -65,4 +67,27 @@ it('loses no acknowledged request when PostgreSQL stops in immediate mode under 
   process.stdout.write(
     `postgres stop -m immediate: ${OUTAGES} outages; in flight at each: ${inFlight.join(', ')}; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; lost 0; account.validated ${report.validatedEvents}; readiness 503 naming the database during each outage\n`,
   );
+});
+
+it('holds an event through an outage longer than ack_wait x max_deliver, then applies it: never dead-lettered', async () => {
+  const [accountId, customerId] = [randomUUID(), randomUUID()];
+  expect((await http(url, 'POST', '/accounts', { accountId, customerId })).status).toBe(201);
+  const consumer = () => system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  const redeliveredBefore = (await consumer()).num_redelivered;
+  await pg.stopImmediate();
+  try {
+    await system.publishCustomerCreated(customerId);
+    await waitFor('the event to be delivered and held', async () => (await consumer()).num_ack_pending === 1);
+    // Without working() it would be redelivered every ack_wait and exhausted after max_deliver.
+    const until = Date.now() + ACK_WAIT_MS * (MAX_DELIVER + 1);
+    await waitFor('the outage to outlast ack_wait x max_deliver', async () => Date.now() > until, ACK_WAIT_MS * (MAX_DELIVER + 2));
+    const info = await consumer();
+    expect(info.num_ack_pending).toBe(1);
+    expect(info.num_redelivered).toBe(redeliveredBefore);
+  } finally {
+    await pg.start();
+  }
+  await waitFor('the held event to apply', async () => (await http(url, 'GET', `/accounts/${accountId}`)).body.status === 'valid', 60_000);
+  expect(await queryDatabase(dbUrl, 'SELECT * FROM dead_letter')).toEqual([]);
+  process.stdout.write(`postgres down ${ACK_WAIT_MS * (MAX_DELIVER + 1)} ms+ (> ack_wait x max_deliver): 1 event held, 0 redeliveries, 0 dead letters; lost 0\n`);
 });

@@ -37,6 +37,9 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   onOutcome?: (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number) => void;
 }
 
+/** Transient-looking failures tolerated while the database answers its health probe. */
+const HEALTHY_RETRY_LIMIT = 5;
+
 export class JetStreamContext extends BaseRpcContext<[JsMsg[]]> {
   getMessages(): JsMsg[] {
     return this.args[0];
@@ -59,7 +62,8 @@ interface Item<E> {
  *   is dead-lettered (durably, then terminated) and never blocks the ones behind it.
  * - A transient failure (database down) holds the batch, keeps it alive with
  *   `working()`, and retries when the dependency is back: it spends no delivery and is
- *   never dead-lettered for that.
+ *   never dead-lettered for that. A "transient" error while the health probe passes is
+ *   tolerated HEALTHY_RETRY_LIMIT times, then handled like any other failure.
  * - Any other failure is retried one message at a time on the consumer's `backoff`
  *   schedule (the message is left unacknowledged, so the server redelivers it after
  *   backoff[n]) and dead-lettered with its last error on the final allowed delivery.
@@ -227,6 +231,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   }
 
   private async dispatch(handler: MessageHandler, type: string, items: Item<E>[]): Promise<void> {
+    let failuresWhileHealthy = 0;
     for (;;) {
       try {
         const input = handler.extras?.batch ? items.map((i) => i.event) : items[0].event;
@@ -236,9 +241,14 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         this.options.onOutcome?.('applied', type, items.length);
         return;
       } catch (err) {
-        if (this.options.isTransient(err)) {
-          if (await this.holdUntilHealthy(items.map((i) => i.msg), err)) continue;
-          return; // shutting down: the messages were given back
+        if (this.options.isTransient(err) && failuresWhileHealthy < HEALTHY_RETRY_LIMIT) {
+          const failedProbes = await this.holdUntilHealthy(items.map((i) => i.msg), err);
+          if (failedProbes === null) return; // shutting down: the messages were given back
+          // An "outage" the health probe never sees is this event's own failure (e.g. a NUL
+          // the driver refuses with SQLSTATE 08P01): after a few, stop holding and treat it
+          // as any other failure, so one hostile event cannot stop the consumer for good.
+          failuresWhileHealthy = failedProbes === 0 ? failuresWhileHealthy + 1 : 0;
+          continue;
         }
         if (items.length > 1) {
           // Isolate the culprit: the others must not pay for one bad event.
@@ -264,18 +274,22 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   }
 
   /** Keeps messages alive while a dependency is down. Returns false when stopping (messages given back). */
-  private async holdUntilHealthy(msgs: JsMsg[], err: unknown): Promise<boolean> {
+  /**
+   * Keeps messages alive while a dependency is down. Returns how many health probes failed
+   * before it answered (0: it was not down at all), or null when stopping (messages given back).
+   */
+  private async holdUntilHealthy(msgs: JsMsg[], err: unknown): Promise<number | null> {
     this.logger.warn(`holding ${msgs.length} message(s) until the database is back: ${(err as Error)?.message ?? err}`);
     for (let attempt = 0; ; attempt++) {
       if (this.stopping) {
         msgs.forEach((m) => m.nak());
-        return false;
+        return null;
       }
       msgs.forEach((m) => m.working());
       await sleep(Math.min(backoffDelay(attempt, 200, 5000), this.holdTickMs));
       try {
         await this.options.checkHealth();
-        return true;
+        return attempt;
       } catch {
         // still down
       }
@@ -305,13 +319,15 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       eventId: event && storable(event.id),
       eventType: event && storable(event.type),
     }));
-    for (;;) {
+    for (let failuresWhileHealthy = 0; ; ) {
       try {
         await this.options.deadLetters.record(letters);
         break;
       } catch (err) {
-        if (this.options.isTransient(err)) {
-          if (!(await this.holdUntilHealthy(items.map((i) => i.msg), err))) return;
+        if (this.options.isTransient(err) && failuresWhileHealthy < HEALTHY_RETRY_LIMIT) {
+          const failedProbes = await this.holdUntilHealthy(items.map((i) => i.msg), err);
+          if (failedProbes === null) return;
+          failuresWhileHealthy = failedProbes === 0 ? failuresWhileHealthy + 1 : 0;
           continue;
         }
         // Retrying the same rows can never succeed: store them one by one, stripped to what cannot fail.
