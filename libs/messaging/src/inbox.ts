@@ -1,4 +1,3 @@
-import { escapeLiteral } from 'pg';
 import { EntityManager } from 'typeorm';
 import { PermanentEventError } from './errors';
 
@@ -10,7 +9,10 @@ import { PermanentEventError } from './errors';
  */
 export function sqlLiteral(value: string): string {
   if (value.includes('\u0000')) throw new PermanentEventError('a text value holds a NUL character (\\u0000), which PostgreSQL cannot store');
-  return escapeLiteral(value);
+  // pg's escapeLiteral, with native replaces instead of its character loop (a profile
+  // showed that loop at 6 % of the consumer's CPU, on the events' JSON).
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
 /** ARRAY[...]::type[] of quoted literals. */

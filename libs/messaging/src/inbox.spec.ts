@@ -1,0 +1,20 @@
+import fc from 'fast-check';
+import { escapeLiteral } from 'pg';
+import { PermanentEventError } from './errors';
+import { sqlArray, sqlLiteral } from './inbox';
+
+describe('sqlLiteral', () => {
+  it('quotes exactly as pg escapeLiteral does, for any text without NUL', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', "'", '\\', '"', 'é', ';', ' ', '\n', '$') });
+    fc.assert(fc.property(fc.oneof(text, fc.fullUnicodeString()).filter((s) => !s.includes('\u0000')), (s) => expect(sqlLiteral(s)).toBe(escapeLiteral(s))));
+  });
+
+  it('refuses a NUL as a permanent error (PostgreSQL text cannot hold it)', () => {
+    expect(() => sqlLiteral('a\u0000b')).toThrow(PermanentEventError);
+    expect(() => sqlArray(['ok', 'a\u0000b'], 'text')).toThrow(PermanentEventError);
+  });
+
+  it('builds a typed array of quoted literals', () => {
+    expect(sqlArray(["it's", 'b\\c'], 'text')).toBe(`ARRAY['it''s', E'b\\\\c']::text[]`);
+  });
+});
