@@ -29,7 +29,8 @@ export class TestSystem {
   static async start(label: string): Promise<TestSystem> {
     const [nats, accountsDb, customersDb] = await Promise.all([startNatsServer(), freshDatabase(`${label}_acc`), freshDatabase(`${label}_cus`)]);
     const system = new TestSystem(nats, accountsDb, customersDb);
-    system.nc = await connect({ servers: nats.url });
+    // Reconnect forever: several tests kill and restart the broker under this connection.
+    system.nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     system.js = jetstream(system.nc);
     system.jsm = await jetstreamManager(system.nc);
     return system;

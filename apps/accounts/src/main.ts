@@ -3,6 +3,7 @@ import { loadConfig, runMain } from '@calm/platform';
 import { startAccountsService } from './accounts.app';
 
 runMain('accounts', async () => {
-  const { app } = await startAccountsService(loadConfig('accounts'));
+  const config = loadConfig('accounts');
+  const { app } = await startAccountsService(config, { relay: { retentionMs: config.outboxRetentionMs } });
   return app;
 });

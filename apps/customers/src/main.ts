@@ -3,6 +3,7 @@ import { loadConfig, runMain } from '@calm/platform';
 import { startCustomersService } from './customers.app';
 
 runMain('customers', async () => {
-  const { app } = await startCustomersService(loadConfig('customers'));
+  const config = loadConfig('customers');
+  const { app } = await startCustomersService(config, { relay: { retentionMs: config.outboxRetentionMs } });
   return app;
 });

@@ -78,4 +78,10 @@ describe('loadConfig', () => {
     expect(typeof options.authenticator).toBe('function');
     expect(problemsOf({ NATS_URL: 'nats://u:p@n1', NATS_CREDS_FILE: join(dir, 'u.creds') })).toEqual([expect.stringMatching(/^NATS_CREDS_FILE: use either/)]);
   });
+
+  it('reads OUTBOX_RETENTION_HOURS (default 7 days) and names it when it is not a number', () => {
+    expect(loadConfig('accounts', {}).outboxRetentionMs).toBe(168 * 3_600_000);
+    expect(loadConfig('accounts', { OUTBOX_RETENTION_HOURS: '2' }).outboxRetentionMs).toBe(2 * 3_600_000);
+    expect(() => loadConfig('accounts', { OUTBOX_RETENTION_HOURS: 'soon' })).toThrow(/OUTBOX_RETENTION_HOURS/);
+  });
 });

@@ -43,6 +43,8 @@ export interface ServiceConfig {
   natsAuth?: NatsAuthConfig;
   /** pino level (LOG_LEVEL, default info). */
   logLevel?: LogLevel;
+  /** How long published outbox rows are kept for republishing (OUTBOX_RETENTION_HOURS, default 168). */
+  outboxRetentionMs?: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -182,6 +184,7 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
     problems.push({ variable: 'NATS_CREDS_FILE', problem: 'use either a creds file or credentials in NATS_URL, not both' });
   }
   const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
+  const outboxRetentionHours = check(() => intFromEnv(env, 'OUTBOX_RETENTION_HOURS', 168));
   if (problems.length) throw new ConfigError(problems[0].variable, problems[0].problem, problems.slice(1));
   const tls = caFile || certFile ? { caFile, certFile, keyFile } : undefined;
   return {
@@ -192,6 +195,7 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
     apiTokens: apiTokens ?? null,
     natsAuth: { ...nats!.auth, credsFile, tls },
     logLevel,
+    outboxRetentionMs: outboxRetentionHours! * 3_600_000,
   };
 }
 

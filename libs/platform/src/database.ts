@@ -138,6 +138,9 @@ export function isTransientDatabaseError(err: unknown): boolean {
   if (err instanceof DatabaseUnavailableError) return true;
   const e = err as { code?: string; message?: string };
   const code = e?.code ?? '';
+  // 08P01 (protocol violation) is in the connection class but says "this request is bad",
+  // e.g. a NUL byte in a value: retrying it cannot help.
+  if (code === '08P01') return false;
   if (/^(08|53|57|58)/.test(code) || code === '40001' || code === '40P01' || code === '55P03') return true;
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
