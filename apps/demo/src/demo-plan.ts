@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '@calm/platform';
 
 /** One customer of the scenario: its account and its creation arrive in a random order. */
 export interface DemoCase {
@@ -14,17 +15,8 @@ export interface DemoCase {
 
 const NAMES = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Leslie Lamport', 'Frances Allen', 'Tony Hoare', 'Margaret Hamilton', 'Donald Knuth'];
 
-/** A small seeded generator (mulberry32), so a run can be replayed with --seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a run can be replayed with --seed. */
+export { seededRandom };
 
 export function planCases(count: number, maxDelayMs: number, random: () => number): DemoCase[] {
   return Array.from({ length: count }, (_, index) => {

@@ -15,3 +15,4 @@ export * from './readiness';
 export * from './redact';
 export * from './service-metrics';
 export * from './swagger';
+export * from './seeded-random';

@@ -1,14 +1,7 @@
-/** mulberry32: a tiny seeded PRNG, so a shuffled verify can be repeated from its printed seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@calm/platform';
+
+/** The seeded generator of a shuffled verify, repeatable from its printed seed. */
+export const mulberry32 = seededRandom;
 
 /**
  * The order to fold `count` facts in: identity, or a Fisher-Yates shuffle. Shuffling
