@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { accountOpened, customerCreated, eventIds } from '@calm/contracts';
 import { PermanentEventError } from '@calm/messaging';
-import { Database } from '@calm/platform';
-import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
+import { Client } from 'pg';
+import { Database, isTransientDatabaseError } from '@calm/platform';
+import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../../migrations/accounts';
 import { AccountStore } from './account.store';
 
@@ -139,6 +140,29 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
     const nul = withId(created(customerId, '2026-04-04T00:00:00.000Z'), 'evil\u0000id');
     await expect(store.applyCustomersCreated([nul], new Date())).rejects.toBeInstanceOf(PermanentEventError);
     expect(await queryDatabase(dbInfo.url, 'SELECT 1 FROM known_customer WHERE customer_id = $1', [customerId])).toHaveLength(0);
+  });
+
+  it('answers a transient error when its connection dies mid-batch, and the next batch applies', async () => {
+    const customerId = randomUUID();
+    const holder = new Client({ connectionString: dbInfo.url });
+    await holder.connect();
+    try {
+      // Hold the customer's lock so the batch waits on it, then kill the waiting backend.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [customerId]);
+      const batch = store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date());
+      batch.catch(() => undefined);
+      await waitFor('the batch to wait on the lock', async () => {
+        const rows = await holder.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'`);
+        return rows.rowCount === 1 && (await holder.query('SELECT pg_terminate_backend($1)', [rows.rows[0].pid])).rowCount === 1;
+      });
+      const err = await batch.then(() => null, (e: unknown) => e);
+      expect(isTransientDatabaseError(err)).toBe(true);
+      await holder.query('ROLLBACK');
+      expect(await store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date())).toBe(1);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('rolls the whole batch back when a statement fails, leaving the connection usable', async () => {

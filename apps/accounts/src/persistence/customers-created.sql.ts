@@ -63,6 +63,10 @@ export async function runCustomersCreated(
 ): Promise<{ fresh: number; validated: ValidatedRow[] }> {
   const client: PoolClient = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no listener of its own: without this, a connection lost
+  // mid-batch would be an unhandled 'error' event (a crash) instead of this query failing.
+  const onError = (e: Error) => (broken = e);
+  client.on('error', onError);
   try {
     const results = (await client.query(claimAndJoinSql(batch))) as unknown as QueryResult[];
     const fresh = results[1].rowCount ?? 0;
@@ -74,6 +78,7 @@ export async function runCustomersCreated(
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }
