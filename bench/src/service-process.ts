@@ -72,7 +72,9 @@ export class ServiceProcess {
     const script = this.spec.tuning
       ? join(__dirname, 'tuned-service.main.js')
       : join(__dirname, '..', '..', 'apps', this.spec.name, 'src', 'main.js');
-    const args = this.spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir, script] : [script];
+    // The flag the npm scripts, start-all.js and the Dockerfile run the services with.
+    const node = ['--max-semi-space-size=4'];
+    const args = this.spec.cpuProfDir ? [...node, '--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir, script] : [...node, script];
     const log = createWriteStream(this.spec.logFile, { flags: 'a' });
     this.child = spawn(process.execPath, args, {
       env: {

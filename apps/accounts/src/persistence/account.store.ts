@@ -46,11 +46,16 @@ export class AccountStore {
    */
   async applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
     if (events.length === 0) return 0;
-    const { fresh } = await runCustomersCreated(this.pool(), events, (validated) =>
-      validated.filter((v) => v.was === 'pending').map((v) => validatedEvent({ accountId: v.account_id, customerId: v.customer_id, validatedAt: v.validated_at.toISOString() }, now)),
+    const { fresh, validated } = await runCustomersCreated(this.pool(), events, (rows) =>
+      rows.filter((v) => v.was === 'pending').map((v) => validatedEvent({ accountId: v.account_id, customerId: v.customer_id, validatedAt: v.validated_at.toISOString() }, now)),
     );
+    const newlyValid = validated.filter((v) => v.was === 'pending');
+    if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;
   }
+
+  /** Called after commit with the opening times of the accounts a batch turned valid (for metrics). */
+  protected accountsValidated(_openedAt: Date[]): void {}
 
   async get(accountId: string): Promise<Account | null> {
     const { rows } = await this.pool().query<AccountRow>({ name: 'account-get', text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`, values: [accountId] });

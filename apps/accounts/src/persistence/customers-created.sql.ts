@@ -6,6 +6,7 @@ export interface ValidatedRow {
   account_id: string;
   customer_id: string;
   validated_at: Date;
+  opened_at: Date;
   was: 'pending' | 'valid';
 }
 
@@ -47,7 +48,7 @@ WITH seen AS (
 )
 UPDATE account a SET status = 'valid', validated_at = t.v FROM target t
 WHERE a.account_id = t.account_id
-RETURNING a.account_id, a.customer_id, a.validated_at, t.was`;
+RETURNING a.account_id, a.customer_id, a.validated_at, a.opened_at, t.was`;
 }
 
 /**
