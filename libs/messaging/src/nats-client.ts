@@ -136,17 +136,6 @@ export class NatsClient {
     }
   }
 
-  /** Round trip to the server, for /health/ready. */
-  async ping(timeoutMs = 2000): Promise<void> {
-    if (!this.isConnected) throw new Error('NATS is not connected');
-    await Promise.race([
-      this.nc.flush(),
-      sleep(timeoutMs).then(() => {
-        throw new Error(`NATS did not answer in ${timeoutMs} ms`);
-      }),
-    ]);
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.abort.abort();
