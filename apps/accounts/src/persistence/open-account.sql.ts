@@ -1,15 +1,11 @@
 import type { Pool, QueryResult } from 'pg';
 import { accountOpened, accountValidated, subjectOf } from '@calm/contracts';
 import { sqlLiteral } from '@calm/messaging';
+import type { AccountRow } from './account.mapper';
 
-export interface OpenRow {
+/** The account row, and whether this statement inserted it. */
+export interface OpenRow extends AccountRow {
   created: boolean;
-  account_id: string;
-  customer_id: string;
-  currency: string;
-  status: 'pending' | 'valid';
-  opened_at: Date;
-  validated_at: Date | null;
 }
 
 const lit = sqlLiteral;
