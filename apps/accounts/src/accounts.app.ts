@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
+import { KnownEvent, fastDecodeEvent, streams } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
 import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isTransientDatabaseError } from '@calm/platform';
 import { AccountsModule, AccountsTuning } from './accounts.module';
@@ -24,7 +24,7 @@ export async function startAccountsService(config: ServiceConfig, tuning: Accoun
     stream: streams.customers.name,
     durable: ACCOUNTS_CONSUMER,
     filterSubject: 'customer.created.>',
-    decode: decodeEvent,
+    decode: fastDecodeEvent,
     isTransient: isTransientDatabaseError,
     dependenciesReady: () => db.ready,
     checkHealth: () => db.ping(),

@@ -2,3 +2,4 @@ export * from './cloud-event';
 export * from './decode';
 export * from './events';
 export * from './ids';
+export * from './fast-decode';

@@ -1,7 +1,7 @@
 import { JsMsg } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
-import { fastDecodeEvent } from '../streams/fast-decode';
+import { fastDecodeEvent } from '@calm/contracts';
 import { ReplayContext } from '../cli/replay-context';
 import { readStream } from '../streams/stream-reader';
 import { AccountsHistory } from './accounts-history';

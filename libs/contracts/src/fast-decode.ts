@@ -1,7 +1,9 @@
-import { DecodeResult, KnownEvent, decodeEvent, eventSchemas, isEventType } from '@calm/contracts';
+import { DecodeResult } from './cloud-event';
+import { decodeEvent } from './decode';
+import { KnownEvent, eventSchemas, isEventType } from './events';
 
 /**
- * decodeEvent with a fast path for the common, canonical shape. Replay decodes every
+ * decodeEvent with a fast path for the common, canonical shape. Replay and the consumer decode every
  * event of the history, and the zod envelope schema costs ~15 us an event (most of the
  * time of a rebuild). The fast path checks the envelope by hand, accepting only a
  * SUBSET of what the envelope schema accepts (time already canonical: millisecond ISO

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { accountOpened, accountValidated, customerCreated, decodeEvent } from '@calm/contracts';
+import { decodeEvent } from './decode';
+import { accountOpened, accountValidated, customerCreated } from './events';
 import { canonicalTime, fastDecodeEvent } from './fast-decode';
 
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
