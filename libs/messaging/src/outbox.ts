@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent } from '@calm/contracts';
 import { Database, backoffDelay, sleep } from '@calm/platform';
-import { sqlArray } from './inbox';
+import { sqlArray } from './sql-literal';
 import { NatsClient } from './nats-client';
 import { PubAckCollector } from './pub-ack-collector';
 

@@ -1,19 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, natsServerBinary, waitForPort } from './nats-server';
+import { freePort, natsServerBinary, TestNatsServer, waitForPort } from './nats-server';
 
-export interface ClusterNode {
+/** One node: like a single test server, restarted on the same ports and store it rejoins the cluster. */
+export interface ClusterNode extends Omit<TestNatsServer, 'stop'> {
   name: string;
-  url: string;
-  port: number;
-  storeDir: string;
-  process: ChildProcess;
-  /** SIGKILL, keeping the store (for restart). */
-  kill(): Promise<void>;
-  /** Starts again on the same ports and store; it rejoins the cluster. */
-  restart(): Promise<void>;
 }
 
 export interface TestNatsCluster {

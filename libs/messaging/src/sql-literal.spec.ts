@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { escapeLiteral } from 'pg';
 import { PermanentEventError } from './errors';
-import { sqlArray, sqlLiteral } from './inbox';
+import { sqlArray, sqlLiteral } from './sql-literal';
 
 describe('sqlLiteral', () => {
   it('quotes exactly as pg escapeLiteral does, for any text without NUL', () => {

@@ -1,0 +1,18 @@
+import { PermanentEventError } from './errors';
+
+/**
+ * A quoted SQL literal for the one-round-trip (simple protocol) statements. PostgreSQL
+ * text cannot hold NUL, and in a simple-protocol message a NUL would cut the statement
+ * short (a protocol error, which looks transient and would be retried forever): an
+ * event carrying one can never apply, so it is refused as permanent (dead letter).
+ */
+export function sqlLiteral(value: string): string {
+  if (value.includes('\u0000')) throw new PermanentEventError('a text value holds a NUL character (\\u0000), which PostgreSQL cannot store');
+  // pg's escapeLiteral, with native replaces instead of its character loop (a profile
+  // showed that loop at 6 % of the consumer's CPU, on the events' JSON).
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
+/** ARRAY[...]::type[] of quoted literals. */
+export const sqlArray = (values: string[], type: string): string => `ARRAY[${values.map(sqlLiteral).join(',')}]::${type}[]`;
