@@ -8,6 +8,9 @@ import { CreateCustomerHttpController } from './create-customer/create-customer.
 import { GetCustomerHttpController } from './get-customer/get-customer.http.controller';
 import { CustomerOrmEntity } from './persistence/customer.orm-entity';
 import { CustomerStore } from './persistence/customer.store';
+import { ResolveCustomerResponder } from './resolve-customer/resolve-customer.responder';
+import { SealCustomerHandler } from './seal-customer/seal-customer.handler';
+import { SealCustomerHttpController } from './seal-customer/seal-customer.http.controller';
 
 export interface CustomersTuning {
   duplicateWindowMs?: number;
@@ -16,8 +19,9 @@ export interface CustomersTuning {
   replicas?: number;
 }
 
-const httpControllers = [CreateCustomerHttpController, GetCustomerHttpController];
-const handlers = [CreateCustomerHandler, CustomerStore];
+const httpControllers = [CreateCustomerHttpController, GetCustomerHttpController, SealCustomerHttpController];
+const handlers = [CreateCustomerHandler, SealCustomerHandler, CustomerStore];
+const natsResponders = [ResolveCustomerResponder];
 
 @Module({})
 export class CustomersModule {
@@ -47,6 +51,7 @@ export class CustomersModule {
       controllers: httpControllers,
       providers: [
         ...handlers,
+        ...natsResponders,
         { provide: CLOCK, useValue: systemClock },
         // The outbox gauges; the customer service consumes no events.
         { provide: 'CUSTOMERS_METRICS', useFactory: (metrics: ServiceMetrics, db: Database) => metrics.watchOutbox(db), inject: [ServiceMetrics, Database] },

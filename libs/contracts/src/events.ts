@@ -15,14 +15,26 @@ export const accountValidatedData = z
   .object({ accountId: uuid, customerId: uuid, validatedAt: isoInstant })
   .passthrough();
 
+/** The owner's decision that this customer id will never be created (see docs/shells.md). */
+export const customerSealedData = z.object({ customerId: uuid, sealedAt: isoInstant }).passthrough();
+
+export const accountRejectedData = z
+  .object({ accountId: uuid, customerId: uuid, rejectedAt: isoInstant })
+  .passthrough();
+
 export type CustomerCreatedData = z.infer<typeof customerCreatedData>;
 export type AccountOpenedData = z.infer<typeof accountOpenedData>;
 export type AccountValidatedData = z.infer<typeof accountValidatedData>;
+export type CustomerSealedData = z.infer<typeof customerSealedData>;
+export type AccountRejectedData = z.infer<typeof accountRejectedData>;
 
 export type CustomerCreated = CloudEvent<'customer.created', CustomerCreatedData> & { time: string };
 export type AccountOpened = CloudEvent<'account.opened', AccountOpenedData>;
 export type AccountValidated = CloudEvent<'account.validated', AccountValidatedData>;
-export type KnownEvent = CustomerCreated | AccountOpened | AccountValidated;
+export type CustomerSealed = CloudEvent<'customer.sealed', CustomerSealedData>;
+export type AccountRejected = CloudEvent<'account.rejected', AccountRejectedData>;
+
+export type KnownEvent = CustomerCreated | AccountOpened | AccountValidated | CustomerSealed | AccountRejected;
 
 /**
  * What each event type needs beyond the envelope. `subjectKey` names the data field
@@ -32,6 +44,8 @@ export const eventSchemas = {
   'customer.created': { data: customerCreatedData, subjectKey: 'customerId', needsTime: true },
   'account.opened': { data: accountOpenedData, subjectKey: 'accountId', needsTime: false },
   'account.validated': { data: accountValidatedData, subjectKey: 'accountId', needsTime: false },
+  'customer.sealed': { data: customerSealedData, subjectKey: 'customerId', needsTime: false },
+  'account.rejected': { data: accountRejectedData, subjectKey: 'accountId', needsTime: false },
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -81,6 +95,37 @@ export function accountValidated(data: AccountValidatedData, time: string): Acco
     id: eventIds.accountValidated(data.accountId),
     source: '/accounts',
     type: 'account.validated',
+    subject: data.accountId,
+    time,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+/**
+ * A customer.sealed event: only the owner (source /customers) seals, once per id, so its
+ * id is derived from the customer id alone and every re-publication is the same event.
+ */
+export function customerSealed(data: CustomerSealedData): CustomerSealed {
+  return {
+    specversion: '1.0',
+    id: eventIds.customerSealed(data.customerId),
+    source: '/customers',
+    type: 'customer.sealed',
+    subject: data.customerId,
+    time: data.sealedAt,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+/** An account.rejected event: exactly one id per account, like account.validated. */
+export function accountRejected(data: AccountRejectedData, time: string): AccountRejected {
+  return {
+    specversion: '1.0',
+    id: eventIds.accountRejected(data.accountId),
+    source: '/accounts',
+    type: 'account.rejected',
     subject: data.accountId,
     time,
     datacontenttype: 'application/json',

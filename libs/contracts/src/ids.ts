@@ -20,6 +20,8 @@ const CALM_EVENTS_NAMESPACE = '6f1c2a4e-9b7d-5e3f-8a1b-c0d2e4f6a8b0';
 export const eventIds = {
   accountOpened: (accountId: string) => uuidV5(`account.opened/${accountId}`, CALM_EVENTS_NAMESPACE),
   accountValidated: (accountId: string) => uuidV5(`account.validated/${accountId}`, CALM_EVENTS_NAMESPACE),
+  accountRejected: (accountId: string) => uuidV5(`account.rejected/${accountId}`, CALM_EVENTS_NAMESPACE),
+  customerSealed: (customerId: string) => uuidV5(`customer.sealed/${customerId}`, CALM_EVENTS_NAMESPACE),
   customerCreated: (customerId: string, source = '/customers') =>
     uuidV5(source === '/customers' ? `customer.created/${customerId}` : `customer.created${source}/${customerId}`, CALM_EVENTS_NAMESPACE),
 };

@@ -3,3 +3,4 @@ export * from './decode';
 export * from './events';
 export * from './ids';
 export * from './fast-decode';
+export * from './resolve';

@@ -4,5 +4,6 @@ export * from './inbox';
 export * from './jetstream.server';
 export * from './nats-client';
 export * from './outbox';
+export * from './outbox-requeue';
 export * from './sql-literal';
 export * from './infrastructure.module';

@@ -10,10 +10,17 @@ export interface Customer {
   createdAt: string;
 }
 
-export type CreateOutcome = 'created' | 'unchanged' | 'conflict';
+/** A customer id the owner decided will never be created (domain/decision.ts). */
+export interface Seal {
+  customerId: string;
+  sealedAt: string;
+}
+
+/** `sealed`: the id was sealed before, so it can never be created (409 naming the seal). */
+export type CreateOutcome = 'created' | 'unchanged' | 'conflict' | 'sealed';
 
 /** Decides what a repeated creation means, given the stored customer (if any). */
-export function decideCreate(existing: Customer | null, wanted: Omit<Customer, 'createdAt'>): CreateOutcome {
+export function decideCreate(existing: Customer | null, wanted: Omit<Customer, 'createdAt'>): Exclude<CreateOutcome, 'sealed'> {
   if (existing === null) return 'created';
   return existing.name === wanted.name && existing.email === wanted.email ? 'unchanged' : 'conflict';
 }

@@ -1,16 +1,20 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** One row per decided customer id: created (name, email, createdAt) or sealed (sealedAt). */
 @Entity({ name: 'customer' })
 export class CustomerOrmEntity {
   @PrimaryColumn({ name: 'customer_id', type: 'uuid' })
   customerId: string;
 
-  @Column({ type: 'text' })
-  name: string;
+  @Column({ type: 'text', nullable: true })
+  name: string | null;
 
-  @Column({ type: 'text' })
-  email: string;
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
+  @Column({ name: 'created_at', type: 'timestamptz', nullable: true })
+  createdAt: Date | null;
+
+  @Column({ name: 'sealed_at', type: 'timestamptz', nullable: true })
+  sealedAt: Date | null;
 }

@@ -1,18 +1,39 @@
 import { Injectable } from '@nestjs/common';
-import { customerCreated, subjectOf } from '@calm/contracts';
-import { enqueueEvents } from '@calm/messaging';
+import { EntityManager } from 'typeorm';
+import { customerCreated, customerSealed, subjectOf } from '@calm/contracts';
+import { OutgoingEvent, enqueueEvents, requeueEvents } from '@calm/messaging';
 import { Database } from '@calm/platform';
-import { CreateOutcome, Customer, decideCreate } from '../domain/customer';
+import { CreateOutcome, Customer } from '../domain/customer';
+import { Decision, SealOutcome, decideSeal } from '../domain/decision';
+import { decideCreate } from '../domain/customer';
 import { CustomerOrmEntity } from './customer.orm-entity';
 
-const toCustomer = (r: CustomerOrmEntity): Customer => ({ customerId: r.customerId, name: r.name, email: r.email, createdAt: r.createdAt.toISOString() });
+/** The stored row as the decision it holds (the CHECK constraint guarantees one of the two shapes). */
+export function toDecision(r: CustomerOrmEntity): Decision {
+  if (r.sealedAt !== null) return { state: 'sealed', seal: { customerId: r.customerId, sealedAt: r.sealedAt.toISOString() } };
+  return { state: 'created', customer: { customerId: r.customerId, name: r.name!, email: r.email!, createdAt: r.createdAt!.toISOString() } };
+}
 
+/** The event that announces a decision: the same id however often it is built. */
+export function decisionEvent(d: Decision): OutgoingEvent {
+  if (d.state === 'sealed') return { subject: subjectOf('customer.sealed', d.seal.customerId), event: customerSealed({ customerId: d.seal.customerId, sealedAt: d.seal.sealedAt }) };
+  const { customerId, name, email, createdAt } = d.customer;
+  return { subject: subjectOf('customer.created', customerId), event: customerCreated({ customerId, name, email }, createdAt) };
+}
+
+const read = async (m: EntityManager, customerId: string): Promise<Decision> => toDecision(await m.findOneByOrFail(CustomerOrmEntity, { customerId }));
+
+/**
+ * The owner's one point of order. Creating and sealing both INSERT the id's row under its
+ * primary key: PostgreSQL lets exactly one of two concurrent inserts through (the other
+ * waits for it, then finds the row), so created and sealed are decided once per id, in
+ * one transaction with the event that announces the decision (outbox).
+ */
 @Injectable()
 export class CustomerStore {
   constructor(private readonly db: Database) {}
 
-  /** Inserts the customer and its customer.created event in one transaction. */
-  create(wanted: Omit<Customer, 'createdAt'>, now: Date): Promise<{ outcome: CreateOutcome; customer: Customer }> {
+  create(wanted: Omit<Customer, 'createdAt'>, now: Date): Promise<{ outcome: CreateOutcome; decision: Decision }> {
     return this.db.transaction(async (m) => {
       const inserted: unknown[] = await m.query(
         `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, $2, $3, $4)
@@ -20,22 +41,48 @@ export class CustomerStore {
         [wanted.customerId, wanted.name, wanted.email, now],
       );
       if (inserted.length === 0) {
-        const existing = toCustomer(await m.findOneByOrFail(CustomerOrmEntity, { customerId: wanted.customerId }));
-        return { outcome: decideCreate(existing, wanted), customer: existing };
+        const existing = await read(m, wanted.customerId);
+        return { outcome: existing.state === 'sealed' ? 'sealed' : decideCreate(existing.customer, wanted), decision: existing };
       }
-      const customer: Customer = { ...wanted, createdAt: now.toISOString() };
-      await enqueueEvents(m, [
-        {
-          subject: subjectOf('customer.created', customer.customerId),
-          event: customerCreated({ customerId: customer.customerId, name: customer.name, email: customer.email }, customer.createdAt),
-        },
-      ]);
-      return { outcome: 'created', customer };
+      const decision: Decision = { state: 'created', customer: { ...wanted, createdAt: now.toISOString() } };
+      await enqueueEvents(m, [decisionEvent(decision)]);
+      return { outcome: 'created', decision };
     });
   }
 
-  async get(customerId: string): Promise<Customer | null> {
+  /** POST /customers/{id}/seal: seals an undecided id; an id already decided is left as it is. */
+  seal(customerId: string, now: Date): Promise<{ outcome: SealOutcome; decision: Decision }> {
+    return this.db.transaction((m) => this.sealIn(m, customerId, now));
+  }
+
+  /**
+   * customers.resolve: the id's decision, sealing it if none was made. A decision made
+   * before is announced again (same event id): whoever asks may have missed its event.
+   */
+  resolve(customerId: string, now: Date): Promise<Decision> {
+    return this.db.transaction(async (m) => {
+      const { outcome, decision } = await this.sealIn(m, customerId, now);
+      if (outcome !== 'sealed') await requeueEvents(m, [decisionEvent(decision)]);
+      return decision;
+    });
+  }
+
+  private async sealIn(m: EntityManager, customerId: string, now: Date): Promise<{ outcome: SealOutcome; decision: Decision }> {
+    const inserted: unknown[] = await m.query(
+      `INSERT INTO customer (customer_id, sealed_at) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id`,
+      [customerId, now],
+    );
+    if (inserted.length === 0) {
+      const existing = await read(m, customerId);
+      return { outcome: decideSeal(existing), decision: existing };
+    }
+    const decision: Decision = { state: 'sealed', seal: { customerId, sealedAt: now.toISOString() } };
+    await enqueueEvents(m, [decisionEvent(decision)]);
+    return { outcome: 'sealed', decision };
+  }
+
+  async get(customerId: string): Promise<Decision | null> {
     const row = await this.db.manager().findOneBy(CustomerOrmEntity, { customerId });
-    return row ? toCustomer(row) : null;
+    return row ? toDecision(row) : null;
   }
 }
