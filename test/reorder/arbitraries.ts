@@ -11,9 +11,9 @@
 import fc from 'fast-check';
 import type { AccountFact } from '../../apps/accounts/src/domain/account';
 import { BLOCKED_TYPE } from './oracle';
-import { ReorderFact, created, opened, readable, retyped } from './facts';
+import { ReorderFact, created, opened, readable, retyped, sealed } from './facts';
 
-/** Small pools: collisions are the point. Not every customer gets a creation, so accounts of unknown customers are common. */
+/** Small pools: collisions are the point. Not every customer gets a creation or a seal, so accounts of undecided customers are common. */
 const accountId = fc.constantFrom('a1', 'a2', 'a3', 'a4', 'a5');
 const customerId = fc.constantFrom('c1', 'c2', 'c3', 'c4');
 const time = fc.integer({ min: 0, max: 9 });
@@ -39,6 +39,24 @@ function openings(conflicting: boolean): fc.Arbitrary<Keyed<AccountFact>[]> {
 }
 
 const creations = fc.array(keyed(fc.tuple(customerId, time).map(([c, t]) => created(c, t))), { maxLength: 6 });
+/** The owner's seals. One seal time per id (the owner seals once); its redeliveries come from the arrival keys. */
+const seals = fc.array(keyed(fc.tuple(customerId, time).map(([c, t]) => sealed(c, t))), { maxLength: 3 });
+
+/**
+ * The owner decides each id once, created or sealed: a history never holds both for one
+ * customer, so a seal of a customer that the history also creates is dropped, as is a
+ * second seal time of one id (shrinking still removes facts freely).
+ */
+function ownerDecidesOnce(creationList: Keyed<AccountFact>[], sealList: Keyed<AccountFact>[]): Keyed<AccountFact>[] {
+  const createdIds = new Set(creationList.map((k) => k.fact.data.customerId));
+  const sealedIds = new Set<string>();
+  return sealList.filter((k) => {
+    const id = k.fact.data.customerId;
+    if (createdIds.has(id) || sealedIds.has(id)) return false;
+    sealedIds.add(id);
+    return true;
+  });
+}
 const retypings = fc.array(keyed(customerId.map((c) => retyped(c, BLOCKED_TYPE))), { maxLength: 2 });
 
 function arrivalOrder<F extends ReorderFact>(groups: Keyed<F>[][]): F[] {
@@ -50,7 +68,9 @@ function arrivalOrder<F extends ReorderFact>(groups: Keyed<F>[][]): F[] {
 
 /** Arrival orders (with duplicates) of account-domain histories. */
 export function arrivals(options: HistoryOptions = {}): fc.Arbitrary<AccountFact[]> {
-  return fc.tuple(openings(options.conflictingOpenings ?? false), creations).map((groups) => arrivalOrder<AccountFact>(groups));
+  return fc
+    .tuple(openings(options.conflictingOpenings ?? false), creations, seals)
+    .map(([o, c, s]) => arrivalOrder<AccountFact>([o, c, ownerDecidesOnce(c, s)]));
 }
 
 /** Arrival orders that may also carry `customer.retyped(c, X)` facts. */

@@ -25,7 +25,7 @@ describe('reorder / domain: account.ts in any arrival order', () => {
   });
 
   /** Guards the generator: properties over histories that never contain the hard cases prove nothing. */
-  it('generates the hard cases often: duplicates, unknown customers, repeated creations, both arrival orders', () => {
+  it('generates the hard cases often: duplicates, unknown customers, repeated creations, seals, both arrival orders', () => {
     const samples = fc.sample(arrivals(), { seed, numRuns: 1000 });
     const share = (test: (arrival: AccountFact[]) => boolean): number => samples.filter(test).length / samples.length;
     const opens = (a: AccountFact[]) => a.filter((f) => f.type === 'account.opened').map((f) => f.data as { accountId: string; customerId: string });
@@ -39,6 +39,11 @@ describe('reorder / domain: account.ts in any arrival order', () => {
     expect(share((a) => new Set(opens(a).map((o) => o.accountId)).size > new Set(opens(a).map((o) => o.customerId)).size)).toBeGreaterThan(0.3);
     const openedFirst = (a: AccountFact[]) => opens(a).some((o) => firstIndex(a, 'customer.created', o.customerId) > firstIndex(a, 'account.opened', o.customerId));
     const createdFirst = (a: AccountFact[]) => opens(a).some((o) => { const c = firstIndex(a, 'customer.created', o.customerId); return c >= 0 && c < firstIndex(a, 'account.opened', o.customerId); });
+    const sealedOpen = (a: AccountFact[]) => opens(a).some((o) => firstIndex(a, 'customer.sealed', o.customerId) >= 0);
+    const sealedFirst = (a: AccountFact[]) => opens(a).some((o) => { const s = firstIndex(a, 'customer.sealed', o.customerId); return s >= 0 && s < firstIndex(a, 'account.opened', o.customerId); });
+    expect(share(sealedOpen)).toBeGreaterThan(0.2);
+    expect(share(sealedFirst)).toBeGreaterThan(0.05);
+    expect(share((a) => a.some((f) => f.type === 'customer.sealed' && a.some((g) => g.type === 'customer.created' && g.data.customerId === f.data.customerId)))).toBe(0);
     expect(share(openedFirst)).toBeGreaterThan(0.2);
     expect(share(createdFirst)).toBeGreaterThan(0.2);
   });

@@ -1,6 +1,6 @@
 /**
  * Exhaustive level: every order of small histories, deterministic (no seed).
- * Three 8-event histories (3 x 8! = 120,960 orders) and every history of up to 5 facts
+ * Four 8-event histories (4 x 8! = 161,280 orders) and every history of up to 5 facts
  * drawn with repetition from 7 candidates, each in every order.
  */
 import { checkAllOrders, checkSweep, exhaustiveHistories, multisets, sweepCandidates } from './checks';

@@ -2,7 +2,7 @@
  * The vocabulary of the reordering suite: fact constructors on a small clock, and a
  * one-line readable form so that a counterexample reads like a history:
  *
- *   opened(a1,c1,t=3) created(c1,t=2) created(c1,t=2)
+ *   opened(a1,c1,t=3) created(c1,t=2) created(c1,t=2) sealed(c2,t=4)
  */
 import fc from 'fast-check';
 import type { AccountFact } from '../../apps/accounts/src/domain/account';
@@ -28,6 +28,7 @@ export const opened = (accountId: string, customerId: string, t: number, currenc
   data: { accountId, customerId, currency, openedAt: at(t) },
 });
 export const created = (customerId: string, t: number): AccountFact => ({ type: 'customer.created', data: { customerId, createdAt: at(t) } });
+export const sealed = (customerId: string, t: number): AccountFact => ({ type: 'customer.sealed', data: { customerId, sealedAt: at(t) } });
 export const retyped = (customerId: string, customerType: string): CustomerRetypedFact => ({
   type: 'customer.retyped',
   data: { customerId, customerType },
@@ -41,6 +42,8 @@ export function show(fact: ReorderFact): string {
     }
     case 'customer.created':
       return `created(${fact.data.customerId},t=${tick(fact.data.createdAt)})`;
+    case 'customer.sealed':
+      return `sealed(${fact.data.customerId},t=${tick(fact.data.sealedAt)})`;
     case 'customer.retyped':
       return `retyped(${fact.data.customerId},${fact.data.customerType})`;
     default: {

@@ -22,7 +22,7 @@ export class PropertyViolation extends Error {
   override name = 'PropertyViolation';
 }
 
-/** What the rest of the world sees: the account.validated reports, copied when emitted. */
+/** What the rest of the world sees: the account.validated and account.rejected reports, copied when emitted. */
 interface Run<S> {
   state: S;
   reports: Account[];
@@ -35,11 +35,13 @@ function run<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[], 
 }
 
 const showAccount = (a: Account | undefined): string =>
-  a === undefined ? 'absent' : `${a.status}(${a.customerId}${a.validatedAt === null ? '' : `,validatedAt t=${tick(a.validatedAt)}`})`;
+  a === undefined
+    ? 'absent'
+    : `${a.status}(${a.customerId}${a.validatedAt === null ? '' : `,validatedAt t=${tick(a.validatedAt)}`}${a.rejectedAt === null ? '' : `,rejectedAt t=${tick(a.rejectedAt)}`})`;
 
 /** A canonical text of the account table, for cheap equality and readable differences. */
 const line = (a: Account | undefined): string =>
-  a === undefined ? '' : `${a.accountId}:${a.customerId}:${a.currency}:${a.openedAt}:${a.status}:${a.validatedAt}`;
+  a === undefined ? '' : `${a.accountId}:${a.customerId}:${a.currency}:${a.openedAt}:${a.status}:${a.validatedAt}:${a.rejectedAt}`;
 
 export function snapshot(accounts: ReadonlyMap<string, Account>): string {
   return [...accounts.values()].map(line).sort().join('\n');
@@ -62,7 +64,7 @@ function diff(expected: ReadonlyMap<string, Account>, actual: ReadonlyMap<string
 }
 
 export interface OracleOptions {
-  /** Also require each report to carry the final validatedAt (see known-gaps.spec.ts). */
+  /** Also require each report to carry the final validatedAt / rejectedAt (see known-gaps.spec.ts). */
   reportsCarryFinalValidatedAt?: boolean;
 }
 
@@ -83,19 +85,20 @@ export function agreesWithOracle<S, F extends ReorderFact>(
     throw new PropertyViolation(`[${join.name}] ${what}\n  arrival: ${showAll(arrival)}`);
   };
   if (snapshot(actual) !== expectedSnapshot(expected)) fail(`final state differs from the oracle: ${diff(expected, actual)}`);
-  const seen = new Map<string, number>();
+  const seen = new Map<string, string[]>();
   for (const report of reports) {
-    seen.set(report.accountId, (seen.get(report.accountId) ?? 0) + 1);
+    seen.set(report.accountId, [...(seen.get(report.accountId) ?? []), report.status]);
     const should = expected.get(report.accountId);
-    if (should?.status !== 'valid') fail(`reported ${report.accountId} valid, but the oracle says ${showAccount(should)}`);
-    if (report.customerId !== should.customerId || report.status !== 'valid') fail(`report ${showAccount(report)} for ${report.accountId}, oracle ${showAccount(should)}`);
-    if (options.reportsCarryFinalValidatedAt && report.validatedAt !== should.validatedAt) {
+    if (should === undefined || should.status === 'pending') fail(`reported ${report.accountId} ${report.status}, but the oracle says ${showAccount(should)}`);
+    if (report.customerId !== should.customerId || report.status !== should.status) fail(`report ${showAccount(report)} for ${report.accountId}, oracle ${showAccount(should)}`);
+    if (options.reportsCarryFinalValidatedAt && (report.validatedAt !== should.validatedAt || report.rejectedAt !== should.rejectedAt)) {
       fail(`report for ${report.accountId} says ${showAccount(report)}, oracle ${showAccount(should)}`);
     }
   }
   for (const account of expected.values()) {
-    const count = seen.get(account.accountId) ?? 0;
-    if (account.status === 'valid' && count !== 1) fail(`${account.accountId} is valid but was reported ${count} times`);
+    const outcomes = seen.get(account.accountId) ?? [];
+    if (new Set(outcomes).size > 1) fail(`${account.accountId} was reported both ${outcomes.join(' and ')}`);
+    if (account.status !== 'pending' && outcomes.length !== 1) fail(`${account.accountId} is ${account.status} but was reported ${outcomes.length} times`);
   }
 }
 

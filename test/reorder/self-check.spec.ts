@@ -10,10 +10,12 @@ import {
   joinOnlyWhenCustomerArrives,
   joinOnlyWhenOpened,
   lastWriterWins,
+  rejectsOnLocalTimeout,
   reportingEachDuplicate,
 } from './broken-joins';
 import { PropertyName, READABLE_HISTORY, caughtCounterexample, checkExhaustively, checkRandomized } from './checks';
-import { Join, PropertyViolation } from './properties';
+import { opened, created, readable } from './facts';
+import { Join, PropertyViolation, agreesWithOracle } from './properties';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -32,6 +34,8 @@ const cases: Case[] = [
   { join: countingCreations, caughtBy: ['oracle', 'commutative'], minimalSize: 3 },
   { join: reportingEachDuplicate, caughtBy: ['oracle', 'commutative', 'idempotent'], minimalSize: 3 },
   { join: lastWriterWins, caughtBy: ['oracle', 'commutative', 'idempotent'], minimalSize: 3 },
+  // A shell rejected after LOCAL_GRACE_FACTS later facts: rejected with no seal at all, or its customer arrives late.
+  { join: rejectsOnLocalTimeout, caughtBy: ['oracle', 'commutative'], minimalSize: 4 },
 ];
 
 describe('reorder / self-check: the properties catch broken joins', () => {
@@ -52,5 +56,15 @@ describe('reorder / self-check: the properties catch broken joins', () => {
       expect(() => checkExhaustively(join)).toThrow(PropertyViolation);
       expect(() => checkExhaustively(join)).toThrow(new RegExp(`^exhaustive \\(deterministic, no seed\\)[\\s\\S]*\\[${escape(name)}\\]`));
     });
+  });
+});
+
+describe('reorder / self-check: a local timeout is not a seal', () => {
+  it('catches the late customer.created that arrives after the account service rejected its shell by itself', () => {
+    // a1's customer c1 is only late: two other facts arrive first (the local "grace"), then c1.
+    const late = readable([opened('a1', 'c1', 0), opened('a2', 'c2', 0), opened('a3', 'c2', 0), created('c1', 1)]);
+    expect(() => agreesWithOracle(rejectsOnLocalTimeout, late)).toThrow(/a1: expected valid\(c1,validatedAt t=1\), got rejected\(c1,rejectedAt t=0\)/);
+    // The same history on time (c1 before the grace ran out) passes: the bug hides on the happy path.
+    expect(() => agreesWithOracle(rejectsOnLocalTimeout, readable([opened('a1', 'c1', 0), created('c1', 1)]))).not.toThrow();
   });
 });

@@ -8,13 +8,14 @@ const opened = (id = accountId, openedAt = '2026-01-01T10:00:00.000Z'): AccountF
   data: { accountId: id, customerId, currency: 'EUR', openedAt },
 });
 const created = (createdAt = '2026-01-01T09:00:00.000Z'): AccountFact => ({ type: 'customer.created', data: { customerId, createdAt } });
+const sealed = (sealedAt = '2026-01-01T11:00:00.000Z', id = customerId): AccountFact => ({ type: 'customer.sealed', data: { customerId: id, sealedAt } });
 
-/** Applies every fact twice, collecting the accounts reported as newly valid. */
-function applyTwice(facts: AccountFact[]): { state: AccountsState; validated: string[] } {
+/** Applies every fact twice, collecting the accounts reported as newly valid, and those reported rejected. */
+function applyTwice(facts: AccountFact[]): { state: AccountsState; validated: string[]; rejected: string[] } {
   const state = initialState();
-  const validated: string[] = [];
-  for (const fact of facts) for (let i = 0; i < 2; i++) validated.push(...evolve(state, fact).map((a) => a.accountId));
-  return { state, validated };
+  const reports = facts.flatMap((fact) => [...evolve(state, fact), ...evolve(state, fact)]);
+  const ids = (status: string) => reports.filter((a) => a.status === status).map((a) => a.accountId);
+  return { state, validated: ids('valid'), rejected: ids('rejected') };
 }
 
 function permutations<T>(items: T[]): T[][] {
@@ -24,7 +25,16 @@ function permutations<T>(items: T[]): T[][] {
 
 describe('join', () => {
   it('is pending without a customer', () => {
-    expect(join('2026-01-01T10:00:00.000Z', undefined)).toEqual({ status: 'pending', validatedAt: null });
+    expect(join('2026-01-01T10:00:00.000Z', undefined)).toEqual({ status: 'pending', validatedAt: null, rejectedAt: null });
+  });
+
+  it('rejects at the later of the opening and the seal', () => {
+    expect(join('2026-01-01T10:00:00.000Z', undefined, '2026-01-01T09:00:00.000Z')).toEqual({ status: 'rejected', validatedAt: null, rejectedAt: '2026-01-01T10:00:00.000Z' });
+    expect(join('2026-01-01T10:00:00.000Z', undefined, '2026-01-01T11:00:00.000Z').rejectedAt).toBe('2026-01-01T11:00:00.000Z');
+  });
+
+  it('prefers valid when a history breaks the owner guarantee and holds both facts', () => {
+    expect(join('2026-01-01T10:00:00.000Z', '2026-01-01T12:00:00.000Z', '2026-01-01T09:00:00.000Z')).toEqual({ status: 'valid', validatedAt: '2026-01-01T12:00:00.000Z', rejectedAt: null });
   });
 
   it('validates at the later of the two facts', () => {
@@ -69,6 +79,44 @@ describe('evolve', () => {
       expect(state.customers).toEqual(reference.customers);
       expect([...validated].sort()).toEqual([accountId, otherAccountId].sort());
     }
+  });
+
+  it('given an account opened, when its customer id is sealed, then it is rejected, reported once', () => {
+    const { state, validated, rejected } = applyTwice([opened(), sealed()]);
+    expect(state.accounts.get(accountId)).toMatchObject({ status: 'rejected', validatedAt: null, rejectedAt: '2026-01-01T11:00:00.000Z' });
+    expect([validated, rejected]).toEqual([[], [accountId]]);
+  });
+
+  it('given a sealed customer id, when an account is opened for it, then it is rejected at once, reported once', () => {
+    const { state, rejected } = applyTwice([sealed('2026-01-01T08:00:00.000Z'), opened()]);
+    expect(state.accounts.get(accountId)).toMatchObject({ status: 'rejected', rejectedAt: '2026-01-01T10:00:00.000Z' });
+    expect(rejected).toEqual([accountId]);
+  });
+
+  it('a seal of another customer rejects nothing', () => {
+    const { state, rejected } = applyTwice([opened(), sealed(undefined, otherAccountId)]);
+    expect(state.accounts.get(accountId)?.status).toBe('pending');
+    expect(rejected).toEqual([]);
+  });
+
+  it('reaches the same state and one report per account in every order of openings and seals, each applied twice', () => {
+    const facts = [opened(), opened(otherAccountId, '2026-01-01T12:00:00.000Z'), sealed(), sealed('2026-01-01T07:00:00.000Z')];
+    const reference = fold(facts);
+    for (const order of permutations(facts)) {
+      const { state, validated, rejected } = applyTwice(order);
+      expect(state.accounts).toEqual(reference.accounts);
+      expect(state.seals).toEqual(reference.seals);
+      expect(validated).toEqual([]);
+      expect([...rejected].sort()).toEqual([accountId, otherAccountId].sort());
+    }
+    expect(reference.accounts.get(accountId)?.rejectedAt).toBe('2026-01-01T10:00:00.000Z');
+    expect(reference.accounts.get(otherAccountId)?.rejectedAt).toBe('2026-01-01T12:00:00.000Z');
+  });
+
+  it('in a history that breaks the owner guarantee, valid wins in every order (the final state agrees)', () => {
+    const facts = [opened(), sealed(), created('2026-01-01T12:00:00.000Z')];
+    const finals = permutations(facts).map((order) => applyTwice(order).state.accounts.get(accountId));
+    for (const account of finals) expect(account).toMatchObject({ status: 'valid', validatedAt: '2026-01-01T12:00:00.000Z', rejectedAt: null });
   });
 
   it('resolves two conflicting openings of one account the same way in both orders', () => {

@@ -12,7 +12,11 @@ export class AccountResponse implements Account {
   @ApiProperty({ example: 'EUR', description: 'ISO 4217 code' })
   currency: string;
 
-  @ApiProperty({ enum: ['pending', 'valid'], example: 'pending', description: 'pending until the customer is known' })
+  @ApiProperty({
+    enum: ['pending', 'valid', 'rejected'],
+    example: 'pending',
+    description: 'pending until the customer is known; valid once it is created; rejected when the customer service sealed its id (it will never exist)',
+  })
   status: AccountStatus;
 
   @ApiProperty({ format: 'date-time', example: '2025-01-31T09:30:00.000Z' })
@@ -20,6 +24,9 @@ export class AccountResponse implements Account {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'later of openedAt and the customer creation time; null while pending' })
   validatedAt: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'later of openedAt and the seal of the customer id; null unless rejected' })
+  rejectedAt: string | null;
 }
 
 export class AccountListResponse {

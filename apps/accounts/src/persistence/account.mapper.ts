@@ -1,4 +1,4 @@
-import { Account } from '../domain/account';
+import { Account, AccountStatus } from '../domain/account';
 import { AccountOrmEntity } from './account.orm-entity';
 
 /** Row (TypeORM entity or raw SQL row) to domain account; times become ISO strings. */
@@ -10,6 +10,7 @@ export function toAccount(row: AccountOrmEntity): Account {
     status: row.status,
     openedAt: row.openedAt.toISOString(),
     validatedAt: row.validatedAt ? row.validatedAt.toISOString() : null,
+    rejectedAt: row.rejectedAt ? row.rejectedAt.toISOString() : null,
   };
 }
 
@@ -18,12 +19,13 @@ export interface AccountRow {
   account_id: string;
   customer_id: string;
   currency: string;
-  status: 'pending' | 'valid';
+  status: AccountStatus;
   opened_at: Date;
   validated_at: Date | null;
+  rejected_at: Date | null;
 }
 
-export const ACCOUNT_COLUMNS = 'account_id, customer_id, currency, status, opened_at, validated_at';
+export const ACCOUNT_COLUMNS = 'account_id, customer_id, currency, status, opened_at, validated_at, rejected_at';
 
 export function fromRow(row: AccountRow): Account {
   return {
@@ -33,5 +35,6 @@ export function fromRow(row: AccountRow): Account {
     status: row.status,
     openedAt: row.opened_at.toISOString(),
     validatedAt: row.validated_at ? row.validated_at.toISOString() : null,
+    rejectedAt: row.rejected_at ? row.rejected_at.toISOString() : null,
   };
 }

@@ -1,3 +1,4 @@
+import type { AccountStatus } from '../domain/account';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'account' })
@@ -12,11 +13,14 @@ export class AccountOrmEntity {
   currency: string;
 
   @Column({ type: 'text' })
-  status: 'pending' | 'valid';
+  status: AccountStatus;
 
   @Column({ name: 'opened_at', type: 'timestamptz' })
   openedAt: Date;
 
   @Column({ name: 'validated_at', type: 'timestamptz', nullable: true })
   validatedAt: Date | null;
+
+  @Column({ name: 'rejected_at', type: 'timestamptz', nullable: true })
+  rejectedAt: Date | null;
 }

@@ -13,13 +13,19 @@ export interface RebuildOptions {
 const SWAPS: Record<Service, TableCopy[]> = {
   accounts: [
     { table: 'known_customer', insert: `INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, created_at FROM ${SCRATCH.knownCustomer}` },
+    { table: 'sealed_customer', insert: `INSERT INTO sealed_customer (customer_id, sealed_at) SELECT customer_id, sealed_at FROM ${SCRATCH.sealedCustomer}` },
     {
       table: 'account',
-      insert: `INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
-               SELECT account_id, customer_id, currency, status, opened_at, validated_at FROM ${SCRATCH.account}`,
+      insert: `INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at, rejected_at)
+               SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM ${SCRATCH.account}`,
     },
   ],
-  customers: [{ table: 'customer', insert: `INSERT INTO customer (customer_id, name, email, created_at) SELECT customer_id, name, email, created_at FROM ${SCRATCH.customer}` }],
+  customers: [
+    {
+      table: 'customer',
+      insert: `INSERT INTO customer (customer_id, name, email, created_at, sealed_at) SELECT customer_id, name, email, created_at, sealed_at FROM ${SCRATCH.customer}`,
+    },
+  ],
 };
 
 /**

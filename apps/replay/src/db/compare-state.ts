@@ -24,10 +24,11 @@ interface TableSpec {
 }
 
 export const ACCOUNT_TABLES: TableSpec[] = [
-  { live: 'account', scratch: SCRATCH.account, key: 'account_id', fields: ['status', 'currency', 'customer_id', 'opened_at', 'validated_at'] },
+  { live: 'account', scratch: SCRATCH.account, key: 'account_id', fields: ['status', 'currency', 'customer_id', 'opened_at', 'validated_at', 'rejected_at'] },
   { live: 'known_customer', scratch: SCRATCH.knownCustomer, key: 'customer_id', fields: ['created_at'] },
+  { live: 'sealed_customer', scratch: SCRATCH.sealedCustomer, key: 'customer_id', fields: ['sealed_at'] },
 ];
-export const CUSTOMER_TABLES: TableSpec[] = [{ live: 'customer', scratch: SCRATCH.customer, key: 'customer_id', fields: ['name', 'email', 'created_at'] }];
+export const CUSTOMER_TABLES: TableSpec[] = [{ live: 'customer', scratch: SCRATCH.customer, key: 'customer_id', fields: ['name', 'email', 'created_at', 'sealed_at'] }];
 
 /** Timestamps (the *_at columns) as ISO 8601 UTC; microseconds are kept so that no difference hides (see iso()). */
 const text = (col: string) => (col.endsWith('_at') ? `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `${col}::text`);

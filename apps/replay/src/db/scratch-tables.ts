@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Account, AccountsState } from '../../../accounts/src/domain/account';
-import { CustomersState } from '../fold/customer-fold';
+import { CustomerDecisionRecord, CustomersState, isSealing } from '../fold/customer-fold';
 
 /**
  * Scratch copies of a service's state, as session-local TEMP tables (no WAL, invisible
@@ -9,20 +9,21 @@ import { CustomersState } from '../fold/customer-fold';
  */
 const BATCH = 20_000;
 
-export const SCRATCH = { account: 'replay_account', knownCustomer: 'replay_known_customer', customer: 'replay_customer' } as const;
+export const SCRATCH = { account: 'replay_account', knownCustomer: 'replay_known_customer', sealedCustomer: 'replay_sealed_customer', customer: 'replay_customer' } as const;
 
 export async function createAccountScratch(db: Client): Promise<void> {
   await db.query(`
-    DROP TABLE IF EXISTS ${SCRATCH.account}, ${SCRATCH.knownCustomer};
+    DROP TABLE IF EXISTS ${SCRATCH.account}, ${SCRATCH.knownCustomer}, ${SCRATCH.sealedCustomer};
     CREATE TEMP TABLE ${SCRATCH.account} (account_id uuid NOT NULL, customer_id uuid NOT NULL, currency char(3) NOT NULL,
-      status text NOT NULL, opened_at timestamptz NOT NULL, validated_at timestamptz);
-    CREATE TEMP TABLE ${SCRATCH.knownCustomer} (customer_id uuid NOT NULL, created_at timestamptz NOT NULL);`);
+      status text NOT NULL, opened_at timestamptz NOT NULL, validated_at timestamptz, rejected_at timestamptz);
+    CREATE TEMP TABLE ${SCRATCH.knownCustomer} (customer_id uuid NOT NULL, created_at timestamptz NOT NULL);
+    CREATE TEMP TABLE ${SCRATCH.sealedCustomer} (customer_id uuid NOT NULL, sealed_at timestamptz NOT NULL);`);
 }
 
 export async function createCustomerScratch(db: Client): Promise<void> {
   await db.query(`
     DROP TABLE IF EXISTS ${SCRATCH.customer};
-    CREATE TEMP TABLE ${SCRATCH.customer} (customer_id uuid NOT NULL, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL);`);
+    CREATE TEMP TABLE ${SCRATCH.customer} (customer_id uuid NOT NULL, name text, email text, created_at timestamptz, sealed_at timestamptz);`);
 }
 
 /** Collects rows across folded partitions and writes them in batches, one batch in flight. */
@@ -55,13 +56,14 @@ class BatchWriter<T> {
   }
 }
 
-export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Promise<void>; close: () => Promise<{ accounts: number; customers: number }> } {
+export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Promise<void>; close: () => Promise<{ accounts: number; customers: number; seals: number }> } {
   // Uuids, codes and times never contain a comma: each column travels as ONE joined
   // string split by PostgreSQL, much cheaper than pg's per-element array escaping.
   const accounts = new BatchWriter<Account>((rows) =>
     db.query(
       `INSERT INTO ${SCRATCH.account} SELECT * FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[],
-         string_to_array($3, ','), string_to_array($4, ','), string_to_array($5, ',')::timestamptz[], string_to_array($6, ',', '')::timestamptz[])`,
+         string_to_array($3, ','), string_to_array($4, ','), string_to_array($5, ',')::timestamptz[], string_to_array($6, ',', '')::timestamptz[],
+         string_to_array($7, ',', '')::timestamptz[])`,
       [
         rows.map((a) => a.accountId).join(','),
         rows.map((a) => a.customerId).join(','),
@@ -69,24 +71,29 @@ export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Pr
         rows.map((a) => a.status).join(','),
         rows.map((a) => a.openedAt).join(','),
         rows.map((a) => a.validatedAt ?? '').join(','),
+        rows.map((a) => a.rejectedAt ?? '').join(','),
       ],
     ),
   );
-  const customers = new BatchWriter<[string, string]>((rows) =>
-    db.query(`INSERT INTO ${SCRATCH.knownCustomer} SELECT * FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::timestamptz[])`, [
-      rows.map((r) => r[0]).join(','),
-      rows.map((r) => r[1]).join(','),
-    ]),
-  );
+  const timesWriter = (table: string) =>
+    new BatchWriter<[string, string]>((rows) =>
+      db.query(`INSERT INTO ${table} SELECT * FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::timestamptz[])`, [
+        rows.map((r) => r[0]).join(','),
+        rows.map((r) => r[1]).join(','),
+      ]),
+    );
+  const customers = timesWriter(SCRATCH.knownCustomer);
+  const seals = timesWriter(SCRATCH.sealedCustomer);
   return {
     sink: async (state) => {
       for (const a of state.accounts.values()) await accounts.push(a);
       for (const c of state.customers) await customers.push(c);
+      for (const c of state.seals) await seals.push(c);
     },
     close: async () => {
-      await Promise.all([accounts.close(), customers.close()]);
+      await Promise.all([accounts.close(), customers.close(), seals.close()]);
       await indexAccountScratch(db);
-      return { accounts: (await countRows(db, SCRATCH.account)), customers: customers.written };
+      return { accounts: await countRows(db, SCRATCH.account), customers: customers.written, seals: seals.written };
     },
   };
 }
@@ -98,6 +105,7 @@ export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Pr
  */
 async function indexAccountScratch(db: Client): Promise<void> {
   await db.query(`CREATE UNIQUE INDEX ON ${SCRATCH.knownCustomer} (customer_id)`);
+  await db.query(`CREATE UNIQUE INDEX ON ${SCRATCH.sealedCustomer} (customer_id)`);
   try {
     await db.query(`CREATE UNIQUE INDEX ${SCRATCH.account}_pk ON ${SCRATCH.account} (account_id)`);
   } catch (err) {
@@ -111,12 +119,13 @@ async function indexAccountScratch(db: Client): Promise<void> {
 }
 
 export function customerScratchSink(db: Client): { sink: (s: CustomersState) => Promise<void>; close: () => Promise<{ customers: number }> } {
-  const writer = new BatchWriter<{ customerId: string; name: string; email: string; createdAt: string }>((rows) =>
-    db.query(`INSERT INTO ${SCRATCH.customer} SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])`, [
+  const writer = new BatchWriter<CustomerDecisionRecord>((rows) =>
+    db.query(`INSERT INTO ${SCRATCH.customer} SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])`, [
       rows.map((r) => r.customerId),
-      rows.map((r) => r.name),
-      rows.map((r) => r.email),
-      rows.map((r) => r.createdAt),
+      rows.map((r) => (isSealing(r) ? null : r.name)),
+      rows.map((r) => (isSealing(r) ? null : r.email)),
+      rows.map((r) => (isSealing(r) ? null : r.createdAt)),
+      rows.map((r) => (isSealing(r) ? r.sealedAt : null)),
     ]),
   );
   return {

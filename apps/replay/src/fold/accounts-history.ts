@@ -4,6 +4,7 @@ import { foldOrder } from './shuffle';
 
 const OPENED = 1;
 const CREATED = 2;
+const SEALED = 3;
 
 /**
  * The account service's history as compact facts, partitioned by customer id: the
@@ -33,8 +34,16 @@ export class AccountsHistory {
   }
 
   addCreated(customerId: string, time: string): void {
+    this.addCustomerFact(CREATED, customerId, time);
+  }
+
+  addSealed(customerId: string, sealedAt: string): void {
+    this.addCustomerFact(SEALED, customerId, sealedAt);
+  }
+
+  private addCustomerFact(kind: number, customerId: string, time: string): void {
     const { buf, at } = this.facts.partOf(customerId).append(25);
-    buf[at] = CREATED;
+    buf[at] = kind;
     buf.writeDoubleLE(Date.parse(time), at + 1);
     writeUuid(buf, at + 9, customerId);
   }
@@ -70,7 +79,9 @@ function* factsOf(part: PartitionedFacts['parts'][number], order: Uint32Array): 
         },
       };
     } else {
-      yield { type: 'customer.created', data: { customerId: readUuid(buf, at + 9), createdAt: new Date(buf.readDoubleLE(at + 1)).toISOString() } };
+      const customerId = readUuid(buf, at + 9);
+      const time = new Date(buf.readDoubleLE(at + 1)).toISOString();
+      yield buf[at] === SEALED ? { type: 'customer.sealed', data: { customerId, sealedAt: time } } : { type: 'customer.created', data: { customerId, createdAt: time } };
     }
   }
 }

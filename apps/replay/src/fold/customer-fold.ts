@@ -1,12 +1,15 @@
 /**
- * The customer service's state as a fold of its own `customer.created` events.
+ * The customer service's state as a fold of its own `customer.created` and
+ * `customer.sealed` events: one decision per customer id.
  *
- * The service writes a customer once (its first POST) and emits one event for it, so
- * the history normally holds one creation per customer. Should it hold several (a
- * replayed or hand-published copy with other data), the fold must still not depend on
- * the order it reads them in: the EARLIEST creation wins, ties broken by the smaller
- * event id, then name, then email. That is a total order, so "keep the smaller" is a
- * commutative, idempotent merge (a semilattice) and any shuffle folds to the same state.
+ * The service decides an id once (its first POST, seal or resolve) and emits one event
+ * for it, so the history normally holds one decision per id. Should it hold several (a
+ * replayed or hand-published copy with other data, or a creation AND a seal, which the
+ * owner never emits), the fold must still not depend on the order it reads them in: a
+ * creation beats a seal (as in the account join: valid wins), the EARLIEST creation
+ * wins, ties broken by the smaller event id, then name, then email; the earliest seal
+ * wins, ties by event id. That is a total order, so "keep the smaller" is a commutative,
+ * idempotent merge (a semilattice) and any shuffle folds to the same state.
  */
 export interface CustomerCreation {
   eventId: string;
@@ -16,19 +19,30 @@ export interface CustomerCreation {
   createdAt: string;
 }
 
-export type CustomersState = Map<string, CustomerCreation>;
+export interface CustomerSealing {
+  eventId: string;
+  customerId: string;
+  sealedAt: string;
+}
 
-const key = (c: CustomerCreation): [number, string, string, string] => [Date.parse(c.createdAt), c.eventId, c.name, c.email];
+export type CustomerDecisionRecord = CustomerCreation | CustomerSealing;
+
+export type CustomersState = Map<string, CustomerDecisionRecord>;
+
+export const isSealing = (r: CustomerDecisionRecord): r is CustomerSealing => 'sealedAt' in r;
+
+const key = (c: CustomerDecisionRecord): [number, number, string, string, string] =>
+  isSealing(c) ? [1, Date.parse(c.sealedAt), c.eventId, '', ''] : [0, Date.parse(c.createdAt), c.eventId, c.name, c.email];
 
 /** True when `a` is preferred to `b` (strictly earlier in the total order). */
-export function precedes(a: CustomerCreation, b: CustomerCreation): boolean {
+export function precedes(a: CustomerDecisionRecord, b: CustomerDecisionRecord): boolean {
   const ka = key(a);
   const kb = key(b);
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
   return false;
 }
 
-export function evolveCustomers(state: CustomersState, creation: CustomerCreation): void {
-  const known = state.get(creation.customerId);
-  if (known === undefined || precedes(creation, known)) state.set(creation.customerId, creation);
+export function evolveCustomers(state: CustomersState, record: CustomerDecisionRecord): void {
+  const known = state.get(record.customerId);
+  if (known === undefined || precedes(record, known)) state.set(record.customerId, record);
 }

@@ -1,12 +1,16 @@
 import { PartitionedFacts } from './fact-arena';
-import { CustomerCreation, CustomersState, evolveCustomers } from './customer-fold';
+import { CustomerDecisionRecord, CustomersState, evolveCustomers, isSealing } from './customer-fold';
 import { foldOrder } from './shuffle';
 import { readUuid, writeUuid } from './fact-arena';
 
+const CREATED = 0;
+const SEALED = 1;
+
 /**
  * The customer service's history as compact records, partitioned by customer id
- * (creations of different customers never interact), folded one partition at a time.
- * Record: time (float64 ms) | customer id (16 bytes) | event id, name, email (u16 length + UTF-8).
+ * (decisions about different customers never interact), folded one partition at a time.
+ * Record: kind (u8) | time (float64 ms) | customer id (16 bytes) | event id, name, email
+ * (u16 length + UTF-8; name and email empty for a seal).
  */
 export class CustomersHistory {
   readonly facts: PartitionedFacts;
@@ -15,12 +19,14 @@ export class CustomersHistory {
     this.facts = new PartitionedFacts(partitions);
   }
 
-  add(c: CustomerCreation): void {
-    const strings = [c.eventId, c.name, c.email].map((s) => Buffer.from(s, 'utf8'));
-    const { buf, at } = this.facts.partOf(c.customerId).append(24 + strings.reduce((n, s) => n + 2 + s.length, 0));
-    buf.writeDoubleLE(Date.parse(c.createdAt), at);
-    writeUuid(buf, at + 8, c.customerId);
-    let p = at + 24;
+  add(c: CustomerDecisionRecord): void {
+    const sealing = isSealing(c);
+    const strings = (sealing ? [c.eventId, '', ''] : [c.eventId, c.name, c.email]).map((s) => Buffer.from(s, 'utf8'));
+    const { buf, at } = this.facts.partOf(c.customerId).append(25 + strings.reduce((n, s) => n + 2 + s.length, 0));
+    buf[at] = sealing ? SEALED : CREATED;
+    buf.writeDoubleLE(Date.parse(sealing ? c.sealedAt : c.createdAt), at + 1);
+    writeUuid(buf, at + 9, c.customerId);
+    let p = at + 25;
     for (const s of strings) {
       buf.writeUInt16LE(s.length, p);
       s.copy(buf, p + 2);
@@ -39,14 +45,18 @@ export class CustomersHistory {
       for (let i = 0; i < order.length; i++) {
         const { buf, at } = part.record(order[i]);
         const strings: string[] = [];
-        let p = at + 24;
+        let p = at + 25;
         for (let k = 0; k < 3; k++) {
           const len = buf.readUInt16LE(p);
           strings.push(buf.toString('utf8', p + 2, p + 2 + len));
           p += 2 + len;
         }
-        const createdAt = new Date(buf.readDoubleLE(at)).toISOString();
-        evolveCustomers(state, { customerId: readUuid(buf, at + 8), eventId: strings[0], name: strings[1], email: strings[2], createdAt });
+        const time = new Date(buf.readDoubleLE(at + 1)).toISOString();
+        const customerId = readUuid(buf, at + 9);
+        evolveCustomers(
+          state,
+          buf[at] === SEALED ? { customerId, eventId: strings[0], sealedAt: time } : { customerId, eventId: strings[0], name: strings[1], email: strings[2], createdAt: time },
+        );
       }
       await sink(state);
     }

@@ -30,7 +30,7 @@ export async function foldToScratch(ctx: ReplayContext, service: Service, random
       const out = accountScratchSink(db);
       await history.foldPartitions(out.sink, random);
       const rows = await out.close();
-      return { stats, rows: { account: rows.accounts, known_customer: rows.customers }, peakRssMb: mb(peak), phases: phases() };
+      return { stats, rows: { account: rows.accounts, known_customer: rows.customers, sealed_customer: rows.seals }, peakRssMb: mb(peak), phases: phases() };
     }
     await createCustomerScratch(db);
     const { history, stats } = await loadCustomersHistory(ctx);

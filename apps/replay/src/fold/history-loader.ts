@@ -17,7 +17,7 @@ export interface HistoryStats {
   /** Messages that did not decode: counted and reported, never fatal. */
   undecodable: number;
   undecodableSamples: string[];
-  /** customer.created events of another source (ignored by the customers fold). */
+  /** customer.created / customer.sealed events of another source (ignored by the customers fold). */
   otherSource: number;
   /** Stream positions the fold covers, so a later read can tell what is newer. */
   lastSeq: Record<string, number>;
@@ -68,19 +68,20 @@ async function outboxInTransit(db: Client, subjectPrefix: string): Promise<{ sub
   return rows;
 }
 
-/** account.opened (ACCOUNTS) and every customer.created (CUSTOMERS, any source). */
+/** account.opened (ACCOUNTS) and every customer.created and customer.sealed (CUSTOMERS, any source). */
 export async function loadAccountsHistory(ctx: ReplayContext): Promise<{ history: AccountsHistory; stats: HistoryStats }> {
   const history = new AccountsHistory();
   const stats = newStats();
   const apply = (e: KnownEvent) => {
     if (e.type === 'account.opened') history.addOpened(e.data);
     else if (e.type === 'customer.created') history.addCreated(e.data.customerId, e.time);
+    else if (e.type === 'customer.sealed') history.addSealed(e.data.customerId, e.data.sealedAt);
     else return;
     stats.folded++;
   };
   await readSources(ctx, [
     { stream: streams.accounts.name, filter: 'account.opened.>' },
-    { stream: streams.customers.name, filter: 'customer.created.>' },
+    { stream: streams.customers.name, filter: 'customer.>' },
   ], stats, apply);
   for (const row of await outboxInTransit(await ctx.database('accounts'), 'account.opened.')) {
     const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
@@ -91,21 +92,22 @@ export async function loadAccountsHistory(ctx: ReplayContext): Promise<{ history
   return { history, stats };
 }
 
-/** The customer service's own customer.created events (source /customers). */
+/** The customer service's own customer.created and customer.sealed events (source /customers). */
 export async function loadCustomersHistory(ctx: ReplayContext): Promise<{ history: CustomersHistory; stats: HistoryStats }> {
   const history = new CustomersHistory();
   const stats = newStats();
   const apply = (e: KnownEvent) => {
-    if (e.type !== 'customer.created') return;
+    if (e.type !== 'customer.created' && e.type !== 'customer.sealed') return;
     if (e.source !== '/customers') {
       stats.otherSource++;
       return;
     }
-    history.add({ eventId: e.id, customerId: e.data.customerId, name: e.data.name, email: e.data.email, createdAt: e.time });
+    if (e.type === 'customer.sealed') history.add({ eventId: e.id, customerId: e.data.customerId, sealedAt: e.data.sealedAt });
+    else history.add({ eventId: e.id, customerId: e.data.customerId, name: e.data.name, email: e.data.email, createdAt: e.time });
     stats.folded++;
   };
-  await readSources(ctx, [{ stream: streams.customers.name, filter: 'customer.created.>' }], stats, apply);
-  for (const row of await outboxInTransit(await ctx.database('customers'), 'customer.created.')) {
+  await readSources(ctx, [{ stream: streams.customers.name, filter: 'customer.>' }], stats, apply);
+  for (const row of await outboxInTransit(await ctx.database('customers'), 'customer.')) {
     const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
     if (!decoded.ok) continue;
     stats.fromOutbox++;

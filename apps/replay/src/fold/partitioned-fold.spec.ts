@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Account, AccountFact, AccountsState, fold, initialState } from '../../../accounts/src/domain/account';
 import { AccountsHistory } from './accounts-history';
 import { CustomersHistory } from './customers-history';
-import { CustomerCreation, CustomersState, evolveCustomers } from './customer-fold';
+import { CustomerCreation, CustomerDecisionRecord, CustomerSealing, CustomersState, evolveCustomers, isSealing } from './customer-fold';
 import { mulberry32 } from './shuffle';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
@@ -17,18 +17,22 @@ const facts = fc.array(
       ({ a, t, cur }): AccountFact => ({ type: 'account.opened', data: { accountId: accountIds[a], customerId: customerIds[a % 4], currency: cur, openedAt: t } }),
     ),
     fc.record({ c: fc.integer({ min: 0, max: 3 }), t: time }).map(({ c, t }): AccountFact => ({ type: 'customer.created', data: { customerId: customerIds[c], createdAt: t } })),
+    // Seals of any customer, created ones included: the fold must agree even on histories that break the owner's guarantee.
+    fc.record({ c: fc.integer({ min: 0, max: 3 }), t: time }).map(({ c, t }): AccountFact => ({ type: 'customer.sealed', data: { customerId: customerIds[c], sealedAt: t } })),
   ),
   { maxLength: 30 },
 );
 
-async function partitioned(history: AccountsHistory, seed?: number): Promise<{ accounts: Account[]; customers: [string, string][] }> {
+async function partitioned(history: AccountsHistory, seed?: number): Promise<{ accounts: Account[]; customers: [string, string][]; seals: [string, string][] }> {
   const accounts: Account[] = [];
   const customers: [string, string][] = [];
+  const seals: [string, string][] = [];
   await history.foldPartitions(async (s: AccountsState) => {
     accounts.push(...[...s.accounts.values()].map((a) => ({ ...a })));
     customers.push(...s.customers);
+    seals.push(...s.seals);
   }, seed === undefined ? undefined : mulberry32(seed));
-  return { accounts: accounts.sort((x, y) => x.accountId.localeCompare(y.accountId)), customers: customers.sort() };
+  return { accounts: accounts.sort((x, y) => x.accountId.localeCompare(y.accountId)), customers: customers.sort(), seals: seals.sort() };
 }
 
 describe('the partitioned, compact fold of the account history', () => {
@@ -39,11 +43,13 @@ describe('the partitioned, compact fold of the account history', () => {
         const expected = {
           accounts: [...whole.accounts.values()].sort((x, y) => x.accountId.localeCompare(y.accountId)),
           customers: [...whole.customers].sort(),
+          seals: [...whole.seals].sort(),
         };
         const history = new AccountsHistory(3);
         for (const f of list) {
           if (f.type === 'account.opened') history.addOpened(f.data);
-          else history.addCreated(f.data.customerId, f.data.createdAt);
+          else if (f.type === 'customer.created') history.addCreated(f.data.customerId, f.data.createdAt);
+          else history.addSealed(f.data.customerId, f.data.sealedAt);
         }
         expect(await partitioned(history)).toEqual(expected);
         expect(await partitioned(history, seed)).toEqual(expected);
@@ -62,9 +68,11 @@ describe('the customer fold', () => {
     createdAt: time,
   });
 
-  it('keeps the earliest creation whatever the order (ties: event id, name, email)', async () => {
+  const sealing = fc.record({ eventId: fc.constantFrom('s1', 's2'), customerId: fc.constantFrom(...customerIds), sealedAt: time });
+
+  it('keeps the earliest creation (ties: event id, name, email) over any seal, else the earliest seal, whatever the order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(creation, { maxLength: 20 }), fc.integer(), async (list: CustomerCreation[], seed) => {
+      fc.asyncProperty(fc.array(fc.oneof(creation, sealing), { maxLength: 20 }), fc.integer(), async (list: CustomerDecisionRecord[], seed) => {
         const inOrder: CustomersState = new Map();
         list.forEach((c) => evolveCustomers(inOrder, c));
         const reversed: CustomersState = new Map();
@@ -76,8 +84,10 @@ describe('the customer fold', () => {
         await history.foldPartitions(async (s) => s.forEach((v, k) => shuffled.set(k, v)), mulberry32(seed));
         expect(new Map([...shuffled].sort())).toEqual(new Map([...inOrder].sort()));
         for (const [id, kept] of inOrder) {
-          const earliest = Math.min(...list.filter((c) => c.customerId === id).map((c) => Date.parse(c.createdAt)));
-          expect(Date.parse(kept.createdAt)).toBe(earliest);
+          const creations = list.filter((c): c is CustomerCreation => c.customerId === id && !isSealing(c));
+          const seals = list.filter((c): c is CustomerSealing => c.customerId === id && isSealing(c));
+          if (creations.length) expect(kept).toMatchObject({ createdAt: new Date(Math.min(...creations.map((c) => Date.parse(c.createdAt)))).toISOString() });
+          else expect(kept).toMatchObject({ sealedAt: new Date(Math.min(...seals.map((c) => Date.parse(c.sealedAt)))).toISOString() });
         }
       }),
       { numRuns: 300 },
