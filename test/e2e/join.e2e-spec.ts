@@ -27,7 +27,7 @@ describe('the join, over REST and JetStream', () => {
     const opened = await http(accountsUrl, 'POST', '/accounts', { accountId, customerId });
     expect(opened.status).toBe(201);
     expect(opened.headers.get('location')).toBe(`/accounts/${accountId}`);
-    expect(opened.body).toEqual({ accountId, customerId, currency: 'EUR', status: 'pending', openedAt: expect.any(String), validatedAt: null });
+    expect(opened.body).toEqual({ accountId, customerId, currency: 'EUR', status: 'pending', openedAt: expect.any(String), validatedAt: null, rejectedAt: null });
 
     const created = await http(customersUrl, 'POST', '/customers', { customerId, name: 'Ada', email: 'ada@example.com' });
     expect(created.status).toBe(201);

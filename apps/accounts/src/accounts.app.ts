@@ -8,22 +8,48 @@ import { ACCOUNTS_CONSUMER, AccountsMetrics } from './metrics/accounts.metrics';
 
 export { ACCOUNTS_CONSUMER };
 
+/**
+ * The durable consumer of customer.sealed: a second consumer rather than a wider filter on
+ * the first, because an existing durable keeps its filter (consumers are never altered)
+ * and nats-server 2.9 knows a single filter subject per consumer.
+ */
+export const SEALED_CONSUMER = 'accounts-customer-sealed';
+
 export interface RunningService {
   app: NestFastifyApplication;
   consumer: JetStreamServer<KnownEvent>;
+  sealedConsumer: JetStreamServer<KnownEvent>;
   url: string;
 }
 
-/** Builds and starts the account service: HTTP, the customer.created consumer, the relay. */
+/** Builds and starts the account service: HTTP, the customer.created and customer.sealed consumers, the relay, the shell sweep. */
 export async function startAccountsService(config: ServiceConfig, tuning: AccountsTuning = {}): Promise<RunningService> {
   const app = await createHttpApp(AccountsModule.forRoot(config, tuning));
+  const consumer = customerConsumer(app, tuning, ACCOUNTS_CONSUMER, 'customer.created.>');
+  const sealedConsumer = customerConsumer(app, tuning, SEALED_CONSUMER, 'customer.sealed.>');
+  // An instance may serve HTTP only (several copies share one durable consumer otherwise).
+  if (tuning.consumer?.enabled !== false) {
+    for (const c of [consumer, sealedConsumer]) {
+      app.get(ReadinessProbes).add(c === consumer ? 'consumer' : 'sealed-consumer', async () => {
+        if (!c.isConsuming) throw new Error(`consumer ${c === consumer ? ACCOUNTS_CONSUMER : SEALED_CONSUMER} is not attached`);
+      });
+      app.connectMicroservice({ strategy: c });
+    }
+    await app.startAllMicroservices();
+  }
+  await app.listen({ port: config.httpPort, host: process.env.HTTP_HOST ?? '0.0.0.0' });
+  if (!config.apiTokens) new Logger('accounts').warn('API_TOKENS is unset: the API is open to anyone who can reach it');
+  return { app, consumer, sealedConsumer, url: await app.getUrl() };
+}
+
+function customerConsumer(app: NestFastifyApplication, tuning: AccountsTuning, durable: string, filterSubject: string): JetStreamServer<KnownEvent> {
   const db = app.get(Database);
-  const consumer = new JetStreamServer<KnownEvent>({
+  return new JetStreamServer<KnownEvent>({
     nats: app.get(NatsClient),
     deadLetters: app.get(DeadLetterStore),
     stream: streams.customers.name,
-    durable: ACCOUNTS_CONSUMER,
-    filterSubject: 'customer.created.>',
+    durable,
+    filterSubject,
     decode: fastDecodeEvent,
     isTransient: isTransientDatabaseError,
     dependenciesReady: () => db.ready,
@@ -34,15 +60,4 @@ export async function startAccountsService(config: ServiceConfig, tuning: Accoun
     backoffMs: tuning.consumer?.backoffMs,
     onOutcome: app.get(AccountsMetrics).onOutcome,
   });
-  // An instance may serve HTTP only (several copies share one durable consumer otherwise).
-  if (tuning.consumer?.enabled !== false) {
-    app.get(ReadinessProbes).add('consumer', async () => {
-      if (!consumer.isConsuming) throw new Error(`consumer ${ACCOUNTS_CONSUMER} is not attached`);
-    });
-    app.connectMicroservice({ strategy: consumer });
-    await app.startAllMicroservices();
-  }
-  await app.listen({ port: config.httpPort, host: process.env.HTTP_HOST ?? '0.0.0.0' });
-  if (!config.apiTokens) new Logger('accounts').warn('API_TOKENS is unset: the API is open to anyone who can reach it');
-  return { app, consumer, url: await app.getUrl() };
 }

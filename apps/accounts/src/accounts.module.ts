@@ -4,6 +4,7 @@ import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOpt
 import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, natsConnectOptions, systemClock } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
+import { RejectShellsWhenCustomerSealedConsumer } from './customer-sealed/reject-shells-when-customer-sealed.consumer';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
 import { OpenAccountHandler } from './open-account/open-account.handler';
 import { OpenAccountHttpController } from './open-account/open-account.http.controller';
@@ -11,6 +12,8 @@ import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { ObservedAccountStore } from './metrics/observed-account.store';
 import { AccountStore } from './persistence/account.store';
+import { SHELL_SWEEP_OPTIONS, ShellSweepSchedule, ShellSweepScheduler } from './resolve-shells/shell-sweep.scheduler';
+import { ShellMetrics } from './resolve-shells/shell.metrics';
 
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
@@ -19,12 +22,15 @@ export interface AccountsTuning {
   consumer?: { enabled?: boolean; batchSize?: number; maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] };
   poolSize?: number;
   replicas?: number;
+  /** Overrides of the shell sweep (SHELL_GRACE_SECONDS / SHELL_SWEEP_SECONDS and its request timeout). */
+  shells?: Partial<ShellSweepSchedule>;
 }
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
-const eventConsumers = [CustomerCreatedConsumer];
+const eventConsumers = [CustomerCreatedConsumer, RejectShellsWhenCustomerSealedConsumer];
 const handlers = [OpenAccountHandler, { provide: AccountStore, useClass: ObservedAccountStore }];
-const observability = [AccountsMetrics];
+const observability = [AccountsMetrics, ShellMetrics];
+const sweeps = [ShellSweepScheduler];
 
 @Module({})
 export class AccountsModule {
@@ -55,7 +61,16 @@ export class AccountsModule {
         }),
       ],
       controllers: [...httpControllers, ...eventConsumers],
-      providers: [...handlers, ...observability, { provide: CLOCK, useValue: systemClock }],
+      providers: [
+        ...handlers,
+        ...observability,
+        ...sweeps,
+        { provide: CLOCK, useValue: systemClock },
+        {
+          provide: SHELL_SWEEP_OPTIONS,
+          useValue: { graceSeconds: config.shellGraceSeconds ?? 3600, sweepSeconds: config.shellSweepSeconds ?? 60, ...tuning.shells } satisfies ShellSweepSchedule,
+        },
+      ],
     };
   }
 }

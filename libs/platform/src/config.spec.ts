@@ -84,4 +84,11 @@ describe('loadConfig', () => {
     expect(loadConfig('accounts', { OUTBOX_RETENTION_HOURS: '2' }).outboxRetentionMs).toBe(2 * 3_600_000);
     expect(() => loadConfig('accounts', { OUTBOX_RETENTION_HOURS: 'soon' })).toThrow(/OUTBOX_RETENTION_HOURS/);
   });
+
+  it('reads SHELL_GRACE_SECONDS (default 3600) and SHELL_SWEEP_SECONDS (default 60, 0 = off), naming a bad one', () => {
+    expect(loadConfig('accounts', {})).toMatchObject({ shellGraceSeconds: 3600, shellSweepSeconds: 60 });
+    expect(loadConfig('accounts', { SHELL_GRACE_SECONDS: '5', SHELL_SWEEP_SECONDS: '0' })).toMatchObject({ shellGraceSeconds: 5, shellSweepSeconds: 0 });
+    expect(() => loadConfig('accounts', { SHELL_GRACE_SECONDS: '-1' })).toThrow(/^SHELL_GRACE_SECONDS: /);
+    expect(() => loadConfig('accounts', { SHELL_SWEEP_SECONDS: 'hourly' })).toThrow(/^SHELL_SWEEP_SECONDS: /);
+  });
 });

@@ -45,6 +45,10 @@ export interface ServiceConfig {
   logLevel?: LogLevel;
   /** How long published outbox rows are kept for republishing (OUTBOX_RETENTION_HOURS, default 168). */
   outboxRetentionMs?: number;
+  /** Stale shells: how long an account may stay pending before the owner is asked (SHELL_GRACE_SECONDS, default 3600). */
+  shellGraceSeconds?: number;
+  /** How often the account service looks for stale shells (SHELL_SWEEP_SECONDS, default 60; 0 turns the sweep off). */
+  shellSweepSeconds?: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -185,6 +189,8 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
   }
   const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
   const outboxRetentionHours = check(() => intFromEnv(env, 'OUTBOX_RETENTION_HOURS', 168));
+  const shellGraceSeconds = check(() => intFromEnv(env, 'SHELL_GRACE_SECONDS', 3600));
+  const shellSweepSeconds = check(() => intFromEnv(env, 'SHELL_SWEEP_SECONDS', 60));
   if (problems.length) throw new ConfigError(problems[0].variable, problems[0].problem, problems.slice(1));
   const tls = caFile || certFile ? { caFile, certFile, keyFile } : undefined;
   return {
@@ -196,6 +202,8 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
     natsAuth: { ...nats!.auth, credsFile, tls },
     logLevel,
     outboxRetentionMs: outboxRetentionHours! * 3_600_000,
+    shellGraceSeconds,
+    shellSweepSeconds,
   };
 }
 

@@ -36,7 +36,7 @@ describe('AccountStore.open (one round trip)', () => {
     const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' };
     const now = new Date('2026-03-01T10:00:00.123Z');
     const outcome = await store.open(cmd, now);
-    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'pending', openedAt: now.toISOString(), validatedAt: null } });
+    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'pending', openedAt: now.toISOString(), validatedAt: null, rejectedAt: null } });
     const rows = await outbox(cmd.accountId);
     expect(rows).toEqual([{ event_id: eventIds.accountOpened(cmd.accountId), subject: `account.opened.${cmd.accountId}`, payload: accountOpened({ ...cmd, openedAt: now.toISOString() }) }]);
   });
@@ -50,7 +50,7 @@ describe('AccountStore.open (one round trip)', () => {
     const cmd = { accountId: randomUUID(), customerId, currency: 'USD' };
     const now = new Date('2026-03-01T10:00:00.123Z');
     const outcome = await store.open(cmd, now);
-    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'valid', openedAt: now.toISOString(), validatedAt: expected } });
+    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'valid', openedAt: now.toISOString(), validatedAt: expected, rejectedAt: null } });
     const [, validated] = await outbox(cmd.accountId);
     expect(validated.event_id).toBe(eventIds.accountValidated(cmd.accountId));
     expect(validated.subject).toBe(`account.validated.${cmd.accountId}`);

@@ -1,5 +1,5 @@
 import type { Pool, QueryResult } from 'pg';
-import { accountOpened, accountValidated, subjectOf } from '@calm/contracts';
+import { accountOpened, accountRejected, accountValidated, subjectOf } from '@calm/contracts';
 import { sqlLiteral } from '@calm/messaging';
 import type { AccountRow } from './account.mapper';
 
@@ -35,31 +35,36 @@ export function openAccountSql(cmd: { accountId: string; customerId: string; cur
   const openedAt = now.toISOString();
   const opened = accountOpened({ ...cmd, openedAt });
   const validated = accountValidated({ accountId: cmd.accountId, customerId: cmd.customerId, validatedAt: openedAt }, openedAt);
+  const rejected = accountRejected({ accountId: cmd.accountId, customerId: cmd.customerId, rejectedAt: openedAt }, openedAt);
   const [acc, cust] = [lit(cmd.accountId), lit(cmd.customerId)];
+  const at = (column: string) => `to_jsonb(to_char(ins.${column} AT TIME ZONE 'UTC', ${ISO_MS}))`;
   return `SELECT pg_advisory_xact_lock(hashtextextended(${cust}, 0));
 WITH known AS (SELECT created_at FROM known_customer WHERE customer_id = ${cust}::uuid),
+seal AS (SELECT sealed_at FROM sealed_customer WHERE customer_id = ${cust}::uuid),
 ins AS (
-  INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
-  SELECT ${acc}::uuid, ${cust}::uuid, ${lit(cmd.currency)}, CASE WHEN k.created_at IS NULL THEN 'pending' ELSE 'valid' END,
-         -- GREATEST skips NULLs: a shell account must keep validated_at NULL
-         ${lit(openedAt)}::timestamptz, CASE WHEN k.created_at IS NOT NULL THEN GREATEST(${lit(openedAt)}::timestamptz, k.created_at) END
-  FROM (VALUES (1)) one LEFT JOIN known k ON true
+  INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at, rejected_at)
+  SELECT ${acc}::uuid, ${cust}::uuid, ${lit(cmd.currency)},
+         CASE WHEN k.created_at IS NOT NULL THEN 'valid' WHEN s.sealed_at IS NOT NULL THEN 'rejected' ELSE 'pending' END,
+         -- GREATEST skips NULLs: each outcome time stays NULL unless that outcome holds (valid wins)
+         ${lit(openedAt)}::timestamptz, CASE WHEN k.created_at IS NOT NULL THEN GREATEST(${lit(openedAt)}::timestamptz, k.created_at) END,
+         CASE WHEN k.created_at IS NULL AND s.sealed_at IS NOT NULL THEN GREATEST(${lit(openedAt)}::timestamptz, s.sealed_at) END
+  FROM (VALUES (1)) one LEFT JOIN known k ON true LEFT JOIN seal s ON true
   ON CONFLICT (account_id) DO NOTHING
-  RETURNING account_id, customer_id, currency, status, opened_at, validated_at
+  RETURNING account_id, customer_id, currency, status, opened_at, validated_at, rejected_at
 ),
 events AS (
   INSERT INTO outbox (event_id, subject, payload)
   SELECT e.id, e.subject, e.payload FROM ins, LATERAL (VALUES
-    (${lit(opened.id)}, ${lit(subjectOf('account.opened', cmd.accountId))}, ${lit(JSON.stringify(opened))}::jsonb),
-    (${lit(validated.id)}, ${lit(subjectOf('account.validated', cmd.accountId))},
-     jsonb_set(${lit(JSON.stringify(validated))}::jsonb, '{data,validatedAt}', to_jsonb(to_char(ins.validated_at AT TIME ZONE 'UTC', ${ISO_MS}))))
-  ) e(id, subject, payload)
-  WHERE e.id = ${lit(opened.id)} OR ins.status = 'valid'
+    (${lit(opened.id)}, ${lit(subjectOf('account.opened', cmd.accountId))}, ${lit(JSON.stringify(opened))}::jsonb, 'opened'),
+    (${lit(validated.id)}, ${lit(subjectOf('account.validated', cmd.accountId))}, jsonb_set(${lit(JSON.stringify(validated))}::jsonb, '{data,validatedAt}', ${at('validated_at')}), 'valid'),
+    (${lit(rejected.id)}, ${lit(subjectOf('account.rejected', cmd.accountId))}, jsonb_set(${lit(JSON.stringify(rejected))}::jsonb, '{data,rejectedAt}', ${at('rejected_at')}), 'rejected')
+  ) e(id, subject, payload, outcome)
+  WHERE e.outcome IN ('opened', ins.status)
   ON CONFLICT (event_id) DO NOTHING
 )
 SELECT true AS created, * FROM ins
 UNION ALL
-SELECT false, account_id, customer_id, currency, status, opened_at, validated_at FROM account
+SELECT false, account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account
 WHERE account_id = ${acc}::uuid AND NOT EXISTS (SELECT 1 FROM ins)`;
 }
 

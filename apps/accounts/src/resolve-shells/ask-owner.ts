@@ -1,0 +1,27 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { RESOLVE_SUBJECT, ResolveDecision, describeIssues, resolveReply } from '@calm/contracts';
+
+/** The owner's decision about a customer id, or why there is none this time. */
+export type OwnerAnswer = { decided: true; decision: ResolveDecision } | { decided: false; reason: string };
+
+/**
+ * Asks the customer service (customers.resolve) what became of a customer id. Anything
+ * but a well-formed decision for that very id (no responder, a timeout, an error answer,
+ * garbage) is `decided: false`: the shell stays pending and is asked about again on a
+ * later sweep. The account service never turns silence into "this customer does not
+ * exist": only the owner can make that decision (docs/shells.md).
+ */
+export async function askOwner(nc: NatsConnection, customerId: string, timeoutMs: number): Promise<OwnerAnswer> {
+  let raw: unknown;
+  try {
+    const msg = await nc.request(RESOLVE_SUBJECT, JSON.stringify({ customerId }), { timeout: timeoutMs });
+    raw = msg.json();
+  } catch (err) {
+    return { decided: false, reason: `no answer from ${RESOLVE_SUBJECT}: ${(err as Error).message}` };
+  }
+  const reply = resolveReply.safeParse(raw);
+  if (!reply.success) return { decided: false, reason: `malformed answer: ${describeIssues(reply.error)}` };
+  if ('error' in reply.data) return { decided: false, reason: `the owner answered an error: ${reply.data.error}` };
+  if (reply.data.customerId !== customerId) return { decided: false, reason: `the owner answered about ${reply.data.customerId}` };
+  return { decided: true, decision: reply.data };
+}
