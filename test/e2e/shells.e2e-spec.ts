@@ -127,7 +127,7 @@ describe('stale shells, resolved by the owner', () => {
     for (const c of customers) await open(c);
     const other = await system.startAccounts({ consumer: { enabled: false }, shells: { graceSeconds: 0, sweepSeconds: 0 } });
     const [a, b] = await Promise.all([sweep(eager), sweep(other)]);
-    const resolved = (r: SweepReport) => [...r.created, ...r.sealed].filter((c) => customers.includes(c));
+    const resolved = (r: SweepReport) => [...r.created, ...r.sealed].filter((c) => (customers as string[]).includes(c));
     expect([...resolved(a), ...resolved(b)].sort()).toEqual([...customers].sort());
     expect(a.undecided.concat(b.undecided)).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { dlqListCommand, dlqRetryCommand } from './commands/dlq.command';
 import { inspectAccountCommand, inspectCustomerCommand } from './commands/inspect.command';
 import { outboxRepublishCommand } from './commands/outbox-republish.command';
 import { rebuildCommand } from './commands/rebuild.command';
+import { shellsCommand } from './commands/shells.command';
 import { tailCommand } from './commands/tail.command';
 import { verifyCommand } from './commands/verify.command';
 
@@ -96,6 +97,16 @@ function program(io: CliIo, result: { code: number }): Command {
     .option('--count <n>', 'stop after this many events', intArg('--count'))
     .option('--all', 'start with the stored history instead of new events only')
     .action(act((ctx, o: { type?: string; count?: number; all?: boolean }) => tailCommand(ctx, o)));
+
+  root
+    .command('shells')
+    .description('stale shells: accounts still pending after the grace, oldest first; --resolve runs one shell sweep now')
+    .option('--older-than <seconds>', 'pending for at least this long (default SHELL_GRACE_SECONDS, else 3600)', intArg('--older-than'))
+    .option('--limit <n>', 'list at most this many', intArg('--limit'), 1000)
+    .option('--resolve', "ask the customer service (customers.resolve) about each stale shell's customer and apply its answer")
+    .addHelpText('after', '\nThe owner decides: a known customer validates its shells, an unknown id is sealed and its shells rejected.\n' +
+      'Exit 1 when --resolve left a customer undecided (no answer from the customer service): nothing was decided for it.')
+    .action(act((ctx, o: { olderThan?: number; limit: number; resolve?: boolean }) => shellsCommand(ctx, o)));
 
   const outbox = root.command('outbox').description('the services\' retained outbox rows');
   outbox

@@ -2,26 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { customerCreated } from '@calm/contracts';
 import { queryDatabase, waitFor } from '@calm/testing';
 import { http, TestSystem } from '../../../test/support/system';
-import { CliIo } from './cli/cli-io';
+import { replayCli } from '../../../test/support/replay-cli';
 import { run } from './main';
 
 jest.setTimeout(120_000);
 
 let system: TestSystem;
 
-/** Runs the CLI in-process against the test system; returns exit code and what it printed. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-    env: { NATS_URL: system.nats.url, ACCOUNTS_DATABASE_URL: system.accountsDb.url, CUSTOMERS_DATABASE_URL: system.customersDb.url },
-  };
-  const code = await run(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...argv: string[]) => replayCli(system, ...argv);
 
 const rows = (db: 'accounts' | 'customers', sql: string, params: unknown[] = []) =>
   queryDatabase(db === 'accounts' ? system.accountsDb.url : system.customersDb.url, sql, params);
@@ -147,7 +135,7 @@ describe('replay CLI against services driven over REST and JetStream', () => {
     expect(rebuilt.outbox).toEqual(damaged.outbox);
     expect(rebuilt.schema).toEqual(damaged.schema);
     expect(rebuilt.constraints).toEqual(damaged.constraints);
-    expect(rebuilt.constraints.map((c) => c.conname)).toEqual(expect.arrayContaining(['account_pkey', 'known_customer_pkey', 'account_check']));
+    expect(rebuilt.constraints.map((c) => c.conname)).toEqual(expect.arrayContaining(['account_pkey', 'known_customer_pkey', 'account_outcome_time_check']));
     expect((await cli('verify', 'accounts')).code).toBe(0);
     expect((await cli('verify', 'accounts', '--shuffle', '--seed', '99')).code).toBe(0);
     // A second rebuild is a no-op on the rows.

@@ -33,7 +33,7 @@ export class AccountsMetrics {
       async (g) => {
         const rows: { status: string; n: string }[] = await db.manager().query(`SELECT status, count(*) AS n FROM account GROUP BY status`);
         g.reset();
-        for (const status of ['pending', 'valid']) g.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+        for (const status of ['pending', 'valid', 'rejected']) g.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
       },
       ['status'],
     );

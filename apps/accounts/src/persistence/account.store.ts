@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CustomerCreated, CustomerSealed, ResolveDecision, accountRejected, accountValidated, eventIds, subjectOf } from '@calm/contracts';
-import { OutgoingEvent } from '@calm/messaging';
+import { CustomerCreated, CustomerSealed, ResolveDecision } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
-import { CustomerFact, JoinedRow, runCustomersCreated } from './customers-created.sql';
+import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
+import { CustomerFact } from './customers-created.sql';
 import { openAccountSql, runOpenAccount } from './open-account.sql';
 
 export interface OpenAccountCommand {
@@ -16,17 +16,6 @@ export interface OpenAccountCommand {
 }
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
-
-/** The event of an outcome the customer path decided: account.validated or account.rejected, one id per account each. */
-function outcomeEvent(r: JoinedRow, now: Date): OutgoingEvent {
-  const [accountId, customerId, time] = [r.account_id, r.customer_id, now.toISOString()];
-  return r.status === 'valid'
-    ? { subject: subjectOf('account.validated', accountId), event: accountValidated({ accountId, customerId, validatedAt: r.validated_at!.toISOString() }, time) }
-    : { subject: subjectOf('account.rejected', accountId), event: accountRejected({ accountId, customerId, rejectedAt: r.rejected_at!.toISOString() }, time) };
-}
-
-/** Rows whose outcome this batch decided (not a time moved earlier within the same outcome). */
-const decided = (rows: JoinedRow[]) => rows.filter((r) => r.status !== r.was);
 
 @Injectable()
 export class AccountStore {
@@ -51,9 +40,8 @@ export class AccountStore {
    * accounts. Returns how many facts were new.
    */
   async applyCustomerFacts(facts: CustomerFact[], now: Date): Promise<number> {
-    if (facts.length === 0) return 0;
-    const { fresh, validated } = await runCustomersCreated(this.pool(), facts, (rows) => decided(rows).map((r) => outcomeEvent(r, now)));
-    const newlyValid = decided(validated).filter((v) => v.status === 'valid');
+    const { fresh, decided } = await applyCustomerFacts(this.pool(), facts, now);
+    const newlyValid = decided.filter((v) => v.status === 'valid');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;
   }
@@ -66,17 +54,9 @@ export class AccountStore {
     return this.applyCustomerFacts(events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt })), now);
   }
 
-  /**
-   * The owner's answer to customers.resolve, applied as the very fact its stream carries:
-   * the same derived event id (so the inbox absorbs the stream's copy, whichever comes
-   * first), the same customer and time.
-   */
+  /** The owner's answer to customers.resolve, applied as the fact its stream carries (customer-facts.ts). */
   applyOwnerDecision(d: ResolveDecision, now: Date): Promise<number> {
-    const fact: CustomerFact =
-      d.state === 'created'
-        ? { id: eventIds.customerCreated(d.customerId), type: 'customer.created', customerId: d.customerId, time: d.createdAt }
-        : { id: eventIds.customerSealed(d.customerId), type: 'customer.sealed', customerId: d.customerId, time: d.sealedAt };
-    return this.applyCustomerFacts([fact], now);
+    return this.applyCustomerFacts([ownerDecisionFact(d)], now);
   }
 
   /** Called after commit with the opening times of the accounts a batch turned valid (for metrics). */
