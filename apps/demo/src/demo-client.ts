@@ -14,6 +14,12 @@ export class DemoClient {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
+  /** A text resource (GET), e.g. /metrics. */
+  async text(path: string): Promise<string> {
+    const res = await fetch(`${this.base}${path}`, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+    return res.text();
+  }
+
   /** Fails with a message that says what to do when the service is not there. */
   async expectReady(name: string, startHint: string): Promise<void> {
     let status: number | string;

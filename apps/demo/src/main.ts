@@ -2,12 +2,14 @@ import { Command } from 'commander';
 import { DemoClient } from './demo-client';
 import { percentile, planCases, seededRandom } from './demo-plan';
 import { CaseState, DemoView } from './demo-view';
+import { shellDemo, shellGauges } from './shell-demo';
 
 /**
  * `npm run demo`: the scenario the design comes from. New customers open accounts
  * while their customer records are still on the way (or already there): account and
  * customer arrive in a random order with random delays, and the table shows each
- * account moving from pending to valid as the events land.
+ * account moving from pending to valid as the events land. Then two shells whose
+ * customer is late or never comes, resolved by the owner (shell-demo.ts).
  */
 const program = new Command()
   .name('demo')
@@ -17,12 +19,16 @@ const program = new Command()
   .option('--seed <n>', 'seed of the random order and delays', (v) => Number(v), Date.now() % 1_000_000)
   .option('--timeout <ms>', 'give up when not all valid after this long', (v) => Number(v), 30_000)
   .option('--accounts-url <url>', 'account service', process.env.ACCOUNTS_URL ?? `http://localhost:${process.env.ACCOUNTS_HTTP_PORT ?? 3001}`)
-  .option('--customers-url <url>', 'customer service', process.env.CUSTOMERS_URL ?? `http://localhost:${process.env.CUSTOMERS_HTTP_PORT ?? 3002}`);
+  .option('--customers-url <url>', 'customer service', process.env.CUSTOMERS_URL ?? `http://localhost:${process.env.CUSTOMERS_HTTP_PORT ?? 3002}`)
+  .option('--nats-url <url>', 'NATS, to ask the customer service about a stale shell (customers.resolve)', process.env.NATS_URL ?? 'nats://127.0.0.1:4222')
+  .option('--no-shells', 'skip the stale-shell part');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
-  const opts = program.parse().opts<{ customers: number; maxDelay: number; seed: number; timeout: number; accountsUrl: string; customersUrl: string }>();
+  const opts = program
+    .parse()
+    .opts<{ customers: number; maxDelay: number; seed: number; timeout: number; accountsUrl: string; customersUrl: string; natsUrl: string; shells: boolean }>();
   const token = process.env.API_TOKENS?.split(',')[0]?.trim() || undefined;
   const accounts = new DemoClient(opts.accountsUrl, token);
   const customers = new DemoClient(opts.customersUrl, token);
@@ -92,6 +98,10 @@ async function main(): Promise<number> {
       `min ${converged[0]} ms, median ${percentile(converged, 50)} ms, p99 ${percentile(converged, 99)} ms\n`,
   );
   if (stuck.length) process.stdout.write(`${stuck.length} account(s) still pending after ${opts.timeout} ms\n`);
+  if (opts.shells) {
+    await shellDemo(accounts, customers, opts.natsUrl, opts.timeout, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`\nshell gauges now (GET /metrics):\n${(await shellGauges(accounts)).map((l) => `  ${l}`).join('\n')}\n`);
+  }
   return stuck.length ? 1 : 0;
 }
 
