@@ -12,12 +12,17 @@ export type OwnerAnswer = { decided: true; decision: ResolveDecision } | { decid
  * exist": only the owner can make that decision (docs/shells.md).
  */
 export async function askOwner(nc: NatsConnection, customerId: string, timeoutMs: number): Promise<OwnerAnswer> {
-  let raw: unknown;
+  let msg: Awaited<ReturnType<NatsConnection['request']>>;
   try {
-    const msg = await nc.request(RESOLVE_SUBJECT, JSON.stringify({ customerId }), { timeout: timeoutMs });
-    raw = msg.json();
+    msg = await nc.request(RESOLVE_SUBJECT, JSON.stringify({ customerId }), { timeout: timeoutMs });
   } catch (err) {
     return { decided: false, reason: `no answer from ${RESOLVE_SUBJECT}: ${(err as Error).message}` };
+  }
+  let raw: unknown;
+  try {
+    raw = msg.json();
+  } catch {
+    return { decided: false, reason: 'malformed answer: not JSON' };
   }
   const reply = resolveReply.safeParse(raw);
   if (!reply.success) return { decided: false, reason: `malformed answer: ${describeIssues(reply.error)}` };
