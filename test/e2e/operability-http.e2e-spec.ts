@@ -32,7 +32,7 @@ describe('operability endpoints', () => {
       const res = await http(accounts, 'GET', '/health/ready');
       return res.status === 200 ? res : undefined;
     });
-    expect(Object.keys(ready.body.info).sort()).toEqual(['consumer', 'database', 'nats']);
+    expect(Object.keys(ready.body.info).sort()).toEqual(['consumer', 'database', 'nats', 'sealed-consumer']);
     const customersReady = await http(customers, 'GET', '/health/ready');
     expect(customersReady.status).toBe(200);
     expect(Object.keys(customersReady.body.info).sort()).toEqual(['database', 'nats']);
@@ -82,11 +82,15 @@ describe('operability endpoints', () => {
     expect(codes('/accounts/{accountId}', 'get')).toEqual(['200', '400', '404']);
     expect(codes('/accounts', 'get')).toEqual(['200', '400']);
     expect(doc.paths['/health/ready']).toBeDefined();
+    const account = doc.components.schemas.AccountResponse;
+    expect(account.properties.status.enum).toEqual(['pending', 'valid', 'rejected']);
+    expect(account.properties.rejectedAt).toMatchObject({ format: 'date-time', nullable: true });
     const body = doc.components.schemas.OpenAccountRequest;
     expect(body.properties.customerId.example).toMatch(/^[0-9a-f-]{36}$/);
     const customersDoc = (await http(customers, 'GET', '/docs-json')).body;
     expect(Object.keys(customersDoc.paths['/customers'].post.responses).sort()).toEqual(['200', '201', '400', '409', '413']);
-    expect(Object.keys(customersDoc.paths['/customers/{customerId}'].get.responses).sort()).toEqual(['200', '400', '404']);
+    expect(Object.keys(customersDoc.paths['/customers/{customerId}'].get.responses).sort()).toEqual(['200', '400', '404', '410']);
+    expect(Object.keys(customersDoc.paths['/customers/{customerId}/seal'].post.responses).sort()).toEqual(['200', '201', '400', '409']);
   });
 
   it('answers /health/ready 503 naming NATS while the broker is down, and 200 again after', async () => {
