@@ -117,6 +117,10 @@ describe('evolve', () => {
     const facts = [opened(), sealed(), created('2026-01-01T12:00:00.000Z')];
     const finals = permutations(facts).map((order) => applyTwice(order).state.accounts.get(accountId));
     for (const account of finals) expect(account).toMatchObject({ status: 'valid', validatedAt: '2026-01-01T12:00:00.000Z', rejectedAt: null });
+    // The known limit of such a history: seal first, then the contradicting creation, reports both outcomes.
+    const { validated, rejected } = applyTwice(facts);
+    expect([validated, rejected]).toEqual([[accountId], [accountId]]);
+    expect(applyTwice([opened(), created('2026-01-01T12:00:00.000Z'), sealed()]).rejected).toEqual([]);
   });
 
   it('resolves two conflicting openings of one account the same way in both orders', () => {
