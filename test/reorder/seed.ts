@@ -44,9 +44,9 @@ export function reorderRun(): ReorderRun {
 }
 
 /** Runs one property with the run's seed; a failure names the seed and the shrunk history. */
-export function checkProperty<Ts>(property: fc.IProperty<Ts>, overrides: Partial<fc.Parameters<Ts>> = {}): fc.RunDetails<Ts> {
+export async function checkProperty<Ts>(property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, overrides: Partial<fc.Parameters<Ts>> = {}): Promise<fc.RunDetails<Ts>> {
   const { seed, trials } = reorderRun();
-  const details = fc.check(property, { seed, numRuns: trials, ...overrides });
+  const details = await fc.check(property, { seed, numRuns: trials, ...overrides });
   if (details.failed) {
     const report = fc.defaultReportMessage(details) ?? 'property failed';
     throw new Error(`REORDER_SEED=${seed} (replay: REORDER_SEED=${seed} npm run test:reorder)\n${report}`);
