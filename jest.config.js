@@ -1,6 +1,17 @@
+// ESM-only packages in the dependency tree. Node >= 22.12 loads them with require(esm);
+// Jest's CommonJS runtime does so only on Node >= 24.9 with --experimental-vm-modules, so
+// SWC compiles them to CommonJS for the tests instead (the built services never go
+// through this). commander: the CLIs' argument parser (the replay CLI test drives it in
+// process); content-disposition: required by @fastify/static (Swagger UI's assets).
+const esmOnly = ['commander', 'content-disposition'];
+
 /** @type {import('jest').Config} */
 const common = {
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@calm/(contracts|messaging|platform|testing)$': '<rootDir>/libs/$1/src',

@@ -42,7 +42,7 @@ export async function resolveTestServices(env: Record<string, string | undefined
         'and no Docker engine is reachable for testcontainers. Start one of:',
         '  npm run services:ensure        (the local PostgreSQL on 127.0.0.1:5432 and nats-server -js on 127.0.0.1:4222)',
         '  pg_ctlcluster 15 main start; nats-server -a 127.0.0.1 -p 4222 -js &',
-        '  a Docker engine (testcontainers then starts postgres:15 and nats:2.10 -js),',
+        '  a Docker engine (testcontainers then starts postgres:15 and nats:2.12 with JetStream),',
         'or point TEST_DATABASE_URL / TEST_NATS_URL at servers that answer.',
       ].join('\n'),
     );
@@ -100,8 +100,11 @@ export const dockerProbes: ServiceProbes = {
     return { url: c.getConnectionUri(), stop: async () => void (await c.stop()) };
   },
   async startNats() {
-    const { GenericContainer, Wait } = await import('testcontainers');
-    const c = await new GenericContainer('nats:2.10').withCommand(['-js']).withExposedPorts(4222).withWaitStrategy(Wait.forLogMessage(/Server is ready/)).start();
-    return { url: `nats://${c.getHost()}:${c.getMappedPort(4222)}`, stop: async () => void (await c.stop()) };
+    const { NatsContainer } = await import('@testcontainers/nats');
+    const c = await new NatsContainer('nats:2.12').withJetStream().start();
+    // The module always sets a user and password; they travel in the URL like NATS_URL's.
+    const { user, pass } = c.getConnectionOptions();
+    const auth = user ? `${encodeURIComponent(user)}:${encodeURIComponent(pass ?? '')}@` : '';
+    return { url: `nats://${auth}${c.getHost()}:${c.getMappedPort(4222)}`, stop: async () => void (await c.stop()) };
   },
 };
