@@ -5,6 +5,8 @@
 // process); content-disposition: required by @fastify/static (Swagger UI's assets).
 const esmOnly = ['commander', 'content-disposition'];
 
+const { ignoredForMissingBinaries } = require('./test/support/needs-binaries');
+
 /** @type {import('jest').Config} */
 const common = {
   transform: {
@@ -17,6 +19,8 @@ const common = {
     '^@calm/(contracts|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
   },
   testEnvironment: 'node',
+  // The only skip: test files that need nats-server on a machine without it (one line says so).
+  testPathIgnorePatterns: ['/node_modules/', ...ignoredForMissingBinaries(__dirname)],
 };
 
 module.exports = {
@@ -25,7 +29,10 @@ module.exports = {
   // available, otherwise a message that says what to start (test/support/services.ts).
   globalSetup: '<rootDir>/test/support/services.global-setup.ts',
   globalTeardown: '<rootDir>/test/support/services.global-teardown.ts',
+  // globalSetup runs outside the projects: it needs the same transform and aliases.
   transform: common.transform,
+  transformIgnorePatterns: common.transformIgnorePatterns,
+  moduleNameMapper: common.moduleNameMapper,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
