@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { MixedList } from 'typeorm';
-import { Database, sleep } from '@calm/platform';
+import { Database, ServiceMetrics, sleep } from '@calm/platform';
 import { DeadLetterStore } from './dead-letter';
 import { NatsClient, NatsClientOptions, StreamSpec } from './nats-client';
 import { OutboxRelay, OutboxRelayOptions } from './outbox';
@@ -76,7 +76,14 @@ export class InfrastructureModule {
               connectOptions: options.connectOptions,
             }),
         },
-        { provide: OutboxRelay, useFactory: (db: Database, nats: NatsClient) => new OutboxRelay(db, nats, options.relay), inject: [Database, NatsClient] },
+        {
+          provide: OutboxRelay,
+          useFactory: (db: Database, nats: NatsClient, metrics?: ServiceMetrics) => {
+            const collisions = metrics?.counter('calm_outbox_id_collisions_total', 'Outbox rows whose Nats-Msg-Id matched a stored message that is not theirs (alert)');
+            return new OutboxRelay(db, nats, { duplicateWindowMs: options.duplicateWindowMs, onCollision: (n) => collisions?.inc(n), ...options.relay });
+          },
+          inject: [Database, NatsClient, { token: ServiceMetrics, optional: true }],
+        },
         { provide: DeadLetterStore, useFactory: (db: Database) => new DeadLetterStore(db), inject: [Database] },
         InfrastructureLifecycle,
       ],

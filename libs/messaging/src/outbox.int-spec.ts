@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers, nanos } from '@nats-io/transport-node';
 import { Database } from '@calm/platform';
-import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { NatsClient } from './nats-client';
 import { enqueueEvents, OutboxRelay } from './outbox';
@@ -89,4 +89,31 @@ it('writing the same event id twice leaves one outbox row', async () => {
   await db.transaction((m) => enqueueEvents(m, [event(id)]));
   const rows = await db.manager().query('SELECT count(*)::int AS n FROM outbox WHERE event_id = $1', [id]);
   expect(rows[0].n).toBe(1);
+});
+
+it('a row whose id someone published first on another subject stays unpublished, alerts, and is published after the window', async () => {
+  // A stream with a short dedupe window, so "after the window" comes within the test.
+  const jsm = await jetstreamManager(client.nc);
+  await jsm.streams.add({ name: 'COLLIDE', subjects: ['collide.>'], duplicate_window: nanos(1500) });
+  const id = randomUUID();
+  const h = headers();
+  h.set('Nats-Msg-Id', id);
+  await jetstream(client.nc).publish('collide.other', '{"forged":true}', { headers: h });
+  const alerts: number[] = [];
+  while ((await new OutboxRelay(db, client).publishBatch()) > 0); // rows other tests left
+  const relay = new OutboxRelay(db, client, { duplicateWindowMs: 1500, onCollision: (n) => alerts.push(n) });
+  await db.transaction((m) => enqueueEvents(m, [{ ...event(id), subject: `collide.real.${id}` }]));
+
+  expect(await relay.publishBatch()).toBe(0);
+  expect(alerts).toEqual([1]);
+  const unpublished = () => db.manager().query('SELECT published_at FROM outbox WHERE event_id = $1', [id]).then((r) => r[0].published_at);
+  expect(await unpublished()).toBeNull();
+  // Deferred, not hammered: inside the window the row is not even tried again.
+  expect(await relay.publishBatch()).toBe(0);
+  expect(alerts).toEqual([1]);
+
+  await waitFor('the row to be published after the dedupe window', async () => (await relay.publishBatch()) === 1, 20_000);
+  expect(await unpublished()).not.toBeNull();
+  const last = await jsm.streams.getMessage('COLLIDE', { last_by_subj: `collide.real.${id}` });
+  expect(last?.json<{ id: string }>().id).toBe(id);
 });

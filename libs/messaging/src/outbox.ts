@@ -5,6 +5,7 @@ import { Database, backoffDelay, sleep } from '@calm/platform';
 import { sqlArray } from './sql-literal';
 import { NatsClient } from './nats-client';
 import { PubAckCollector } from './pub-ack-collector';
+import { isDuplicateIdCollision } from './duplicate-ack';
 
 export interface OutgoingEvent {
   subject: string;
@@ -39,6 +40,10 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   /** Published rows are kept this long so a broker that lost its tail can be repaired. */
   retentionMs?: number;
+  /** The streams' Nats-Msg-Id dedupe window: a row whose id collided is retried after it (default 2 min). */
+  duplicateWindowMs?: number;
+  /** Told of every row whose Nats-Msg-Id collided with a stored message that is not its own (metrics). */
+  onCollision?: (count: number) => void;
   /** Test seam for fault injection: runs after publishing, before the rows are marked. */
   afterPublish?: (eventIds: string[]) => Promise<void>;
 }
@@ -62,6 +67,8 @@ export class OutboxRelay {
   private stopping = false;
   private lastPurge = 0;
   private readonly acks = new PubAckCollector();
+  /** Rows whose id collided, by outbox id: not selected again before this time (ms). */
+  private readonly deferred = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -118,11 +125,13 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows it marked published. */
   async publishBatch(): Promise<number> {
+    const now = Date.now();
+    for (const [id, until] of this.deferred) if (until <= now) this.deferred.delete(id);
     return this.db.transaction(async (m) => {
       const rows: { id: string; event_id: string; subject: string; payload: unknown }[] = await m.query(
         `SELECT id, event_id, subject, payload FROM outbox
-         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
+         WHERE published_at IS NULL AND id <> ALL($2::bigint[]) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize, [...this.deferred.keys()]],
       );
       if (rows.length === 0) return 0;
       const results = await this.acks.publishAll(
@@ -133,10 +142,28 @@ export class OutboxRelay {
       const done = rows.filter((_, i) => results[i] === true);
       await this.options.afterPublish?.(done.map((r) => r.event_id));
       if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
-      const failed = results.find((r): r is Error => r !== true);
+      this.deferCollisions(rows, results);
+      const failed = results.find((r): r is Error => r !== true && !isDuplicateIdCollision(r));
       if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${failed.message}`);
       return done.length;
     });
+  }
+
+  /**
+   * A collision is an alert, not an outage: the row stays unpublished, is logged at error
+   * and counted, and waits out the dedupe window (while the impostor is still in it, every
+   * attempt would collide again) without slowing the rows behind it.
+   */
+  private deferCollisions(rows: { id: string; event_id: string }[], results: (true | Error)[]): void {
+    const until = Date.now() + (this.options.duplicateWindowMs ?? 120_000);
+    let count = 0;
+    results.forEach((r, i) => {
+      if (!isDuplicateIdCollision(r)) return;
+      count++;
+      this.deferred.set(rows[i].id, until);
+      this.logger.error(`outbox row ${rows[i].id}: ${r.message}; retrying after the dedupe window`);
+    });
+    if (count) this.options.onCollision?.(count);
   }
 
   private async purgeIfDue(): Promise<void> {
