@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { redactUrlCredentials } from '../../../libs/platform/src/redact';
 import { CliError, CliIo, EXIT, processIo } from './cli/cli-io';
 import { ReplayContext, Service } from './cli/replay-context';
 import { OutputOptions } from './cli/reporter';
@@ -118,10 +119,11 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof CliError) {
-      io.err(`error: ${err.message}`);
+      io.err(`error: ${redactUrlCredentials(err.message)}`);
       return err.exitCode;
     }
-    io.err(`error: ${(err as Error)?.message ?? String(err)}`);
+    // Last guard: whatever a driver put in its message, no URL credential leaves the tool.
+    io.err(`error: ${redactUrlCredentials((err as Error)?.message ?? String(err))}`);
     return EXIT.usage;
   }
 }
