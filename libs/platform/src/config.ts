@@ -4,6 +4,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { redactUrlCredentials } from './redact';
+import { Limits, readLimits } from './limits.config';
 export class ConfigError extends Error {
   /** Every problem found, one per variable (the first is also `variable`). */
   readonly problems: { variable: string; problem: string }[];
@@ -46,6 +47,8 @@ export interface ServiceConfig {
   logLevel?: LogLevel;
   /** How long published outbox rows are kept for republishing (OUTBOX_RETENTION_HOURS, default 168). */
   outboxRetentionMs?: number;
+  /** HTTP timeouts, metrics refresh, retention (limits.config.ts); defaults when absent. */
+  limits?: Limits;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -221,7 +224,8 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
   const httpPort = check(() => parsePort(portVar, read(env, portVar)));
   const apiTokens = check(() => parseTokens(env.API_TOKENS));
   const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
-  const outboxRetentionHours = check(() => intFromEnv(env, 'OUTBOX_RETENTION_HOURS', 168));
+  const { limits, problems: limitProblems } = readLimits(env);
+  problems.push(...limitProblems);
   if (problems.length) failWith(problems);
   return {
     service,
@@ -230,7 +234,8 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
     httpPort: httpPort!,
     apiTokens: apiTokens ?? null,
     logLevel,
-    outboxRetentionMs: outboxRetentionHours! * 3_600_000,
+    outboxRetentionMs: limits.retention.outboxMs,
+    limits,
   };
 }
 
