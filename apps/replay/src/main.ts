@@ -88,7 +88,8 @@ function program(io: CliIo, result: { code: number }): Command {
     .description('republish dead letters to their original subject (without Nats-Msg-Id) and mark them retried')
     .argument('[id]', 'the dead letter id (see dlq list)')
     .option('--all', 'every dead letter not yet retried')
-    .action(act((ctx, id: string | undefined, o: { all?: boolean }) => dlqRetryCommand(ctx, { id, all: o.all })));
+    .option('--page-size <n>', 'with --all: letters read (payloads held in memory) at a time', intArg('--page-size'), 100)
+    .action(act((ctx, id: string | undefined, o: { all?: boolean; pageSize: number }) => dlqRetryCommand(ctx, { id, all: o.all, pageSize: Math.max(1, o.pageSize) })));
 
   root
     .command('tail')
