@@ -6,3 +6,5 @@ export * from './nats-client';
 export * from './outbox';
 export * from './sql-literal';
 export * from './infrastructure.module';
+export * from './retention';
+export * from './duplicate-ack';

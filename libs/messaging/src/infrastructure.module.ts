@@ -4,6 +4,7 @@ import { Database, ServiceMetrics, sleep } from '@calm/platform';
 import { DeadLetterStore } from './dead-letter';
 import { NatsClient, NatsClientOptions, StreamSpec } from './nats-client';
 import { OutboxRelay, OutboxRelayOptions } from './outbox';
+import { RetentionOptions, RetentionSweeper } from './retention';
 
 export interface InfrastructureOptions {
   name: string;
@@ -16,6 +17,8 @@ export interface InfrastructureOptions {
   duplicateWindowMs?: number;
   replicas?: number;
   relay?: OutboxRelayOptions;
+  /** Which messaging tables this service keeps to a horizon, and how long (limits.config.ts). */
+  retention?: RetentionOptions;
   /** Credentials and TLS for NATS, from configuration. */
   connectOptions?: NatsClientOptions['connectOptions'];
 }
@@ -32,11 +35,13 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly db: Database,
     private readonly nats: NatsClient,
     private readonly relay: OutboxRelay,
+    private readonly retention: RetentionSweeper,
     @Inject(INFRASTRUCTURE_OPTIONS) private readonly options: InfrastructureOptions,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.retention.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -44,6 +49,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     // contract wants an exit within 10 s. Unpublished rows stay in the outbox for next start.
     const flushed = await Promise.race([this.relay.flush().then(() => true), sleep(FLUSH_DEADLINE_MS).then(() => false)]);
     if (!flushed) this.logger.warn(`outbox flush gave up after ${FLUSH_DEADLINE_MS} ms; unpublished events stay in the outbox`);
+    await this.retention.stop();
     await this.nats.close();
     await this.db.close();
     this.logger.log(`${this.options.name} stopped`);
@@ -84,10 +90,23 @@ export class InfrastructureModule {
           },
           inject: [Database, NatsClient, { token: ServiceMetrics, optional: true }],
         },
+        {
+          provide: RetentionSweeper,
+          useFactory: (db: Database, metrics?: ServiceMetrics) => {
+            const deleted = metrics?.counter('calm_retention_deleted_total', 'Rows deleted by the retention sweep, by table', ['table']);
+            const expired = metrics?.counter('calm_dead_letters_expired_total', 'Dead letters deleted by retention before anyone retried them');
+            return new RetentionSweeper(db, {
+              onDeleted: (table, n) => deleted?.inc({ table }, n),
+              onExpiredOpenLetters: (n) => expired?.inc(n),
+              ...options.retention,
+            });
+          },
+          inject: [Database, { token: ServiceMetrics, optional: true }],
+        },
         { provide: DeadLetterStore, useFactory: (db: Database) => new DeadLetterStore(db), inject: [Database] },
         InfrastructureLifecycle,
       ],
-      exports: [Database, NatsClient, OutboxRelay, DeadLetterStore],
+      exports: [Database, NatsClient, OutboxRelay, RetentionSweeper, DeadLetterStore],
     };
   }
 }

@@ -38,8 +38,6 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often to look for rows even when nobody woke the relay (other instances, crashes). */
   pollMs?: number;
-  /** Published rows are kept this long so a broker that lost its tail can be repaired. */
-  retentionMs?: number;
   /** The streams' Nats-Msg-Id dedupe window: a row whose id collided is retried after it (default 2 min). */
   duplicateWindowMs?: number;
   /** Told of every row whose Nats-Msg-Id collided with a stored message that is not its own (metrics). */
@@ -60,12 +58,10 @@ export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly batchSize: number;
   private readonly pollMs: number;
-  private readonly retentionMs: number;
   private wakeUp?: () => void;
   private pending = false;
   private running?: Promise<void>;
   private stopping = false;
-  private lastPurge = 0;
   private readonly acks = new PubAckCollector();
   /** Rows whose id collided, by outbox id: not selected again before this time (ms). */
   private readonly deferred = new Map<string, number>();
@@ -77,7 +73,6 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 1000;
-    this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
   }
 
   start(): void {
@@ -99,7 +94,6 @@ export class OutboxRelay {
         const published = await this.publishBatch();
         failures = 0;
         if (published === this.batchSize || this.pending) continue;
-        await this.purgeIfDue();
         await this.idle(this.pollMs);
       } catch (err) {
         const delay = backoffDelay(failures++, 100, 5000);
@@ -164,13 +158,6 @@ export class OutboxRelay {
       this.logger.error(`outbox row ${rows[i].id}: ${r.message}; retrying after the dedupe window`);
     });
     if (count) this.options.onCollision?.(count);
-  }
-
-  private async purgeIfDue(): Promise<void> {
-    if (Date.now() - this.lastPurge < 60_000) return;
-    this.lastPurge = Date.now();
-    // Only rows already published and older than the retention window: never an unpublished one.
-    await this.db.manager().query(`DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)`, [this.retentionMs / 1000]);
   }
 
   /** Publishes everything still unpublished (bounded), then stops the loop. */
