@@ -13,10 +13,8 @@ export async function dlqListCommand(ctx: ReplayContext, options: { all?: boolea
   if (letters.length === 0) reporter.info(options.all ? 'no dead letters' : 'no dead letters waiting (--all shows retried ones too)');
   for (const l of letters) {
     const retried = l.retriedAt ? ` retried=${l.retriedAt.toISOString()}` : '';
-    reporter.line(
-      `#${l.id} ${l.failedAt.toISOString()} ${l.subject} ${l.stream} seq ${l.streamSeq} deliveries=${l.deliveries}${retried}` +
-        `${l.eventId ? ` event=${l.eventId}` : ''}\n    reason: ${l.reason}`,
-    );
+    reporter.line(`#${l.id} ${l.failedAt.toISOString()} ${l.subject} ${l.stream} seq ${l.streamSeq} deliveries=${l.deliveries}${retried}${l.eventId ? ` event=${l.eventId}` : ''}`);
+    reporter.line(`    reason: ${l.reason}`);
   }
   reporter.result({ command: 'dlq list', deadLetters: letters.map(({ payload, ...l }) => ({ ...l, payload: payload.toString('utf8') })) });
   return EXIT.ok;
