@@ -15,6 +15,7 @@ import { run } from './main';
  * or bidi override may go through unescaped, and each printed line stays one line.
  */
 const HOSTILE = '\u001b]0;owned\u0007\u001b[2J\r\nFAKE LINE\u202e\u009b31m';
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 let nats: TestNatsServer;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { terminalSafe } from './terminal-safe';
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 describe('terminalSafe', () => {

@@ -7,6 +7,7 @@
  * including astral and combining ones, is printed as it is.
  */
 // C0 controls, DEL, C1 controls, bidi embeddings/overrides/isolates, line/paragraph separators.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 
 export function terminalSafe(text: string): string {
