@@ -122,7 +122,12 @@ export class NatsClient {
       try {
         const info = await this.jsm.streams.info(spec.name);
         // A stream made before the bound existed gets it; an operator's own bound is left alone.
-        if (!(info.config.max_msg_size > 0)) await this.jsm.streams.update(spec.name, { ...info.config, max_msg_size: MAX_EVENT_BYTES });
+        // Only the stream's owner may change it (deploy/nats/auth.conf): anyone else just says so.
+        if (!(info.config.max_msg_size > 0)) {
+          await this.jsm.streams
+            .update(spec.name, { ...info.config, max_msg_size: MAX_EVENT_BYTES })
+            .catch((err: Error) => this.logger.warn(`stream ${spec.name} has no max_msg_size and this client may not set it (${err.message})`));
+        }
         continue;
       } catch (err) {
         if (!/stream not found/i.test((err as Error).message)) throw err;
