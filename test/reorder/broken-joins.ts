@@ -4,7 +4,7 @@
  * (accounts, earliest creation time per customer) and differ only where they go wrong.
  */
 import { Account, AccountFact, CustomerCreatedFact, join } from '../../apps/accounts/src/domain/account';
-import type { Join } from './properties';
+import { Join, memoryJoin } from './properties';
 import { BLOCKED_TYPE } from './oracle';
 import type { ReorderFact } from './facts';
 
@@ -51,12 +51,13 @@ function sealWith(state: PlainState, customerId: string, sealedAt: string): Acco
 
 type CreatedOrOpened = Exclude<AccountFact, { type: 'customer.sealed' }>;
 
-const plainJoin = (name: string, evolve: (state: PlainState, fact: CreatedOrOpened) => Account[]): Join<PlainState> => ({
-  name,
-  initialState: plainState,
-  evolve: (state, fact) => (fact.type === 'customer.sealed' ? sealWith(state, fact.data.customerId, fact.data.sealedAt) : evolve(state, fact)),
-  accounts: (state) => state.accounts,
-});
+const plainJoin = (name: string, evolve: (state: PlainState, fact: CreatedOrOpened) => Account[]): Join<PlainState> =>
+  memoryJoin({
+    name,
+    initialState: plainState,
+    evolve: (state, fact) => (fact.type === 'customer.sealed' ? sealWith(state, fact.data.customerId, fact.data.sealedAt) : evolve(state, fact)),
+    accounts: (state) => state.accounts,
+  });
 
 /** (a) The join runs only on the account path: a customer arriving later never validates anything. */
 export const joinOnlyWhenOpened = plainJoin('join only when opened', (state, fact) => {
@@ -146,7 +147,7 @@ export const brokenJoins: ReadonlyArray<Join<PlainState>> = [
  * Making this safe needs coordination: a seal ("no more type changes for c before T"),
  * or never publishing validity before the customer's type is final.
  */
-export const validUnlessTypeX: Join<PlainState, ReorderFact> = {
+export const validUnlessTypeX: Join<PlainState, ReorderFact> = memoryJoin<PlainState, ReorderFact>({
   name: 'valid unless the customer type is X (non-monotone)',
   initialState: plainState,
   accounts: (state) => state.accounts,
@@ -170,4 +171,4 @@ export const validUnlessTypeX: Join<PlainState, ReorderFact> = {
       }
     }
   },
-};
+});

@@ -24,7 +24,7 @@ export interface RunningService {
 
 /** Builds and starts the account service: HTTP, the customer.created and customer.sealed consumers, the relay, the shell sweep. */
 export async function startAccountsService(config: ServiceConfig, tuning: AccountsTuning = {}): Promise<RunningService> {
-  const app = await createHttpApp(AccountsModule.forRoot(config, tuning));
+  const app = await createHttpApp(AccountsModule.forRoot(config, tuning), config.limits?.http);
   const consumer = customerConsumer(app, tuning, ACCOUNTS_CONSUMER, 'customer.created.>');
   const sealedConsumer = customerConsumer(app, tuning, SEALED_CONSUMER, 'customer.sealed.>');
   // An instance may serve HTTP only (several copies share one durable consumer otherwise).

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, natsConnectOptions, systemClock } from '@calm/platform';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
 import { RejectShellsWhenCustomerSealedConsumer } from './customer-sealed/reject-shells-when-customer-sealed.consumer';
@@ -35,6 +35,7 @@ const sweeps = [ShellSweepScheduler];
 @Module({})
 export class AccountsModule {
   static forRoot(config: ServiceConfig, tuning: AccountsTuning = {}): DynamicModule {
+    const { retention } = config.limits ?? defaultLimits();
     const infrastructure: InfrastructureOptions = {
       connectOptions: natsConnectOptions(config.natsAuth),
       name: 'accounts',
@@ -49,6 +50,8 @@ export class AccountsModule {
       duplicateWindowMs: tuning.duplicateWindowMs,
       replicas: tuning.replicas,
       relay: tuning.relay,
+      // The account service consumes events: it has an inbox and dead letters to keep bounded.
+      retention: { outboxMs: retention.outboxMs, inboxMs: retention.inboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },
     };
     return {
       module: AccountsModule,

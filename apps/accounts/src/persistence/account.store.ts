@@ -6,14 +6,13 @@ import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
-import { CustomerFact } from './customers-created.sql';
-import { openAccountSql, runOpenAccount } from './open-account.sql';
+import { CustomerFact, createdFacts } from './customers-created.sql';
+import { OpenAccountCommand, openAccountStatements, runOpenAccount } from './open-account.sql';
+import { listAccounts } from './list-accounts.sql';
+import { ListAccountsFilter } from '../get-account/list-accounts.filter';
+import { AccountCursor } from '../get-account/account-cursor';
 
-export interface OpenAccountCommand {
-  accountId: string;
-  customerId: string;
-  currency: string;
-}
+export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
 
@@ -23,7 +22,7 @@ export class AccountStore {
 
   /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now));
+    const row = await runOpenAccount(this.pool(), openAccountStatements(cmd, now));
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
@@ -47,7 +46,7 @@ export class AccountStore {
   }
 
   applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
-    return this.applyCustomerFacts(events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.time })), now);
+    return this.applyCustomerFacts(createdFacts(events), now);
   }
 
   applyCustomersSealed(events: CustomerSealed[], now: Date): Promise<number> {
@@ -67,13 +66,9 @@ export class AccountStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async listByCustomer(customerId: string): Promise<Account[]> {
-    const { rows } = await this.pool().query<AccountRow>({
-      name: 'account-list-by-customer',
-      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE customer_id = $1 ORDER BY opened_at, account_id`,
-      values: [customerId],
-    });
-    return rows.map(fromRow);
+  /** One page of accounts (list-accounts.sql.ts): bounded, in a stable order. */
+  list(filter: ListAccountsFilter): Promise<{ items: Account[]; next: AccountCursor | null }> {
+    return listAccounts(this.pool(), filter);
   }
 
   /**

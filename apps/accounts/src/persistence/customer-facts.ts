@@ -1,18 +1,6 @@
 import type { Pool } from 'pg';
-import { ResolveDecision, accountRejected, accountValidated, eventIds, subjectOf } from '@calm/contracts';
-import { OutgoingEvent } from '@calm/messaging';
-import { CustomerFact, JoinedRow, runCustomersCreated } from './customers-created.sql';
-
-/** The event of an outcome the customer path decided: account.validated or account.rejected, one id per account each. */
-function outcomeEvent(r: JoinedRow, now: Date): OutgoingEvent {
-  const [accountId, customerId, time] = [r.account_id, r.customer_id, now.toISOString()];
-  return r.status === 'valid'
-    ? { subject: subjectOf('account.validated', accountId), event: accountValidated({ accountId, customerId, validatedAt: r.validated_at!.toISOString() }, time) }
-    : { subject: subjectOf('account.rejected', accountId), event: accountRejected({ accountId, customerId, rejectedAt: r.rejected_at!.toISOString() }, time) };
-}
-
-/** Rows whose outcome this batch decided (not a time moved earlier within the same outcome). */
-export const decidedRows = (rows: JoinedRow[]): JoinedRow[] => rows.filter((r) => r.status !== r.was);
+import { ResolveDecision, eventIds } from '@calm/contracts';
+import { CustomerFact, JoinedRow, decidedRows, runCustomerFacts } from './customers-created.sql';
 
 /**
  * The customer paths of the join (customer.created, customer.sealed), for a batch of
@@ -21,8 +9,8 @@ export const decidedRows = (rows: JoinedRow[]): JoinedRow[] => rows.filter((r) =
  */
 export async function applyCustomerFacts(pool: Pool, facts: CustomerFact[], now: Date): Promise<{ fresh: number; decided: JoinedRow[] }> {
   if (facts.length === 0) return { fresh: 0, decided: [] };
-  const { fresh, validated } = await runCustomersCreated(pool, facts, (rows) => decidedRows(rows).map((r) => outcomeEvent(r, now)));
-  return { fresh, decided: decidedRows(validated) };
+  const { fresh, joined } = await runCustomerFacts(pool, facts, now);
+  return { fresh, decided: decidedRows(joined) };
 }
 
 /**

@@ -1,93 +1,104 @@
-import type { Pool, PoolClient, QueryResult } from 'pg';
-import { OutgoingEvent, claimEventsSql, enqueueEventsSql, sqlArray } from '@calm/messaging';
+import type { Pool, PoolClient } from 'pg';
+import { CustomerCreated } from '@calm/contracts';
+import { Sql, claimEventsSql, queryNamed, sql } from '@calm/messaging';
+import { JoinOptions, joinEventRowsSql, lockCustomersSql } from './account-join.sql';
 
-/** What the customer path needs of a customer.created or customer.sealed: its id (inbox), its customer and its time. */
-export type CustomerFact =
-  | { id: string; type: 'customer.created'; customerId: string; time: string }
-  | { id: string; type: 'customer.sealed'; customerId: string; time: string };
+/** What the customer paths need of a customer.created or customer.sealed: its id (inbox), its customer and its time. */
+export interface CustomerFact {
+  id: string;
+  type: 'customer.created' | 'customer.sealed';
+  customerId: string;
+  time: string;
+}
 
+/** An account whose row the customer path changed: its new outcome, and the status it had (`was`). */
 export interface JoinedRow {
   account_id: string;
   customer_id: string;
-  status: 'valid' | 'rejected';
+  status: 'pending' | 'valid' | 'rejected';
   validated_at: Date | null;
   rejected_at: Date | null;
   opened_at: Date;
   was: 'pending' | 'valid' | 'rejected';
 }
 
-/** Back-compat name for the rows a customer.created batch validated. */
+/** The rows a batch changed (the name the interleaving tests know them by). */
 export type ValidatedRow = JoinedRow;
+
+export const createdFacts = (events: CustomerCreated[]): CustomerFact[] =>
+  events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.time }));
 
 /**
  * The customer paths of the join (customer.created and customer.sealed) for a batch, in
  * two round trips instead of one per statement. The first message opens the transaction
  * and runs, each with its own READ COMMITTED snapshot:
  *
- * 1. the inbox claim (first, so a concurrent duplicate waits for it: libs/messaging inbox);
- * 2. the write-skew guard: the advisory lock of every customer of the batch, in key
- *    order (two batches cannot deadlock), the same lock as the account path;
- * 3. one statement that records the facts in the replicas (known_customer for creations,
+ * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/messaging inbox);
+ * 2. `lock`: the write-skew guard of every customer of the batch (account-join.sql.ts);
+ * 3. `join`: records the facts in the replicas (known_customer for creations,
  *    sealed_customer for seals; earliest time wins: a monotone min, a row changes only
- *    when the time moves earlier) and joins their customers' accounts again:
- *    valid at GREATEST(opened_at, created_at) when the customer is known, else rejected
- *    at GREATEST(opened_at, sealed_at) when its id is sealed (`join` of domain/account.ts
- *    in SQL; valid wins, see there).
+ *    when the time moves earlier) and sets each account of a changed customer to
+ *    account_join(opened_at, created_at, sealed_at) where that answer differs from the
+ *    row: the same function as the account path.
  *
- * Step 3 does not filter on "fresh": it is idempotent (a duplicate event cannot move
- * a min that already holds its time, and the accounts it could resolve already are),
- * so a redelivered event still takes effect at most once. The second message writes the
- * account.validated / account.rejected events (their ids are derived in JavaScript) and
- * commits. No parameters in the simple protocol: every value is an escaped literal.
+ * `join` does not filter on "fresh": it is idempotent (a duplicate event cannot move a
+ * min that already holds its time, and the accounts it could resolve already are), so
+ * a redelivered event still takes effect at most once. The second message writes the
+ * events of the accounts that changed outcome (joinEventRowsSql; their ids are derived in
+ * JavaScript) and commits.
  */
-export function claimAndJoinSql(facts: CustomerFact[]): string {
-  const of = (type: CustomerFact['type']) => facts.filter((f) => f.type === type);
-  const [created, sealed] = [of('customer.created'), of('customer.sealed')];
-  const customers = facts.map((f) => f.customerId);
-  const seen = (list: CustomerFact[]) =>
-    `SELECT c::uuid AS customer_id, min(t) AS at FROM unnest(${sqlArray(list.map((f) => f.customerId), 'text')}, ${sqlArray(list.map((f) => f.time), 'timestamptz')}) AS e(c, t) GROUP BY c`;
-  return `BEGIN;
-${claimEventsSql(facts)};
-SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c, 0) AS k FROM unnest(${sqlArray(customers, 'text')}) c) s ORDER BY k;
-WITH created AS (
-  INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, at FROM (${seen(created)}) s
+export function customerFactsStatements(facts: CustomerFact[], options: JoinOptions = {}): { claim: Sql; lock: Sql; join: Sql } {
+  const seen = (type: CustomerFact['type']) => {
+    const of = facts.filter((f) => f.type === type);
+    return sql`SELECT c::uuid AS customer_id, min(t) AS at
+  FROM unnest(${sql.array(of.map((f) => f.customerId), 'text')}, ${sql.array(of.map((f) => f.time), 'timestamptz')}) AS e(c, t) GROUP BY c`;
+  };
+  const join = sql`WITH replica AS (
+  INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, at FROM (${seen('customer.created')}) s
   ON CONFLICT (customer_id) DO UPDATE SET created_at = EXCLUDED.created_at WHERE EXCLUDED.created_at < known_customer.created_at
   RETURNING customer_id, created_at
-), sealed AS (
-  INSERT INTO sealed_customer (customer_id, sealed_at) SELECT customer_id, at FROM (${seen(sealed)}) s
+), seals AS (
+  INSERT INTO sealed_customer (customer_id, sealed_at) SELECT customer_id, at FROM (${seen('customer.sealed')}) s
   ON CONFLICT (customer_id) DO UPDATE SET sealed_at = EXCLUDED.sealed_at WHERE EXCLUDED.sealed_at < sealed_customer.sealed_at
   RETURNING customer_id, sealed_at
-), changed AS (
-  SELECT customer_id FROM created UNION SELECT customer_id FROM sealed
-), joined AS (
-  -- the CTEs' rows are not visible to a read of the tables in the same statement: take the new times from them
-  SELECT c.customer_id, coalesce(cr.created_at, k.created_at) AS created_at, coalesce(se.sealed_at, s.sealed_at) AS sealed_at
-  FROM changed c LEFT JOIN created cr USING (customer_id) LEFT JOIN known_customer k USING (customer_id)
-  LEFT JOIN sealed se USING (customer_id) LEFT JOIN sealed_customer s USING (customer_id)
+), facts AS (
+  -- a table written by a CTE reads as it was before the statement: the times just written come from the CTEs
+  SELECT c.customer_id, coalesce(r.created_at, k.created_at) AS created_at, coalesce(n.sealed_at, s.sealed_at) AS sealed_at
+  FROM (SELECT customer_id FROM replica UNION SELECT customer_id FROM seals) c
+  LEFT JOIN replica r USING (customer_id) LEFT JOIN known_customer k USING (customer_id)
+  LEFT JOIN seals n USING (customer_id) LEFT JOIN sealed_customer s USING (customer_id)
 ), target AS (
-  SELECT a.account_id, a.status AS was,
-         CASE WHEN j.created_at IS NOT NULL THEN 'valid' ELSE 'rejected' END AS status,
-         CASE WHEN j.created_at IS NOT NULL THEN GREATEST(a.opened_at, j.created_at) END AS validated_at,
-         CASE WHEN j.created_at IS NULL THEN GREATEST(a.opened_at, j.sealed_at) END AS rejected_at
-  FROM account a JOIN joined j USING (customer_id)
+  SELECT a.account_id, a.status AS was, j.status, j.validated_at, j.rejected_at
+  FROM account a JOIN facts f USING (customer_id) CROSS JOIN LATERAL account_join(a.opened_at, f.created_at, f.sealed_at) j
+  WHERE (a.status, a.validated_at, a.rejected_at) IS DISTINCT FROM (j.status, j.validated_at, j.rejected_at)
   FOR UPDATE OF a
 )
 UPDATE account a SET status = t.status, validated_at = t.validated_at, rejected_at = t.rejected_at FROM target t
-WHERE a.account_id = t.account_id AND (a.status, a.validated_at, a.rejected_at) IS DISTINCT FROM (t.status, t.validated_at, t.rejected_at)
+WHERE a.account_id = t.account_id
 RETURNING a.account_id, a.customer_id, a.status, a.validated_at, a.rejected_at, a.opened_at, t.was`;
+  return { claim: claimEventsSql(facts), lock: lockCustomersSql(facts.map((f) => f.customerId), options), join };
+}
+
+/** The customer.created path alone (as the interleaving tests step it). */
+export const customersCreatedStatements = (events: CustomerCreated[], options: JoinOptions = {}) => customerFactsStatements(createdFacts(events), options);
+
+/** Rows whose outcome the batch decided (pending to valid or rejected; rejected to valid), not a time moved earlier. */
+export const decidedRows = (rows: JoinedRow[]): JoinedRow[] => rows.filter((r) => r.status !== r.was);
+
+/** The events of the accounts whose outcome a batch decided, read from their rows (one per account and outcome). */
+export function outcomeEventsSql(joined: JoinedRow[], now: Date): Sql | undefined {
+  const decided = decidedRows(joined).map((v) => ({ accountId: v.account_id, customerId: v.customer_id }));
+  return decided.length
+    ? sql`INSERT INTO outbox (event_id, subject, payload) ${joinEventRowsSql(sql`account`, decided, now.toISOString())} ON CONFLICT (event_id) DO NOTHING`
+    : undefined;
 }
 
 /**
- * Runs the batch on one pooled connection. `events` builds the outbox rows from the
- * accounts whose outcome changed. Any failure rolls back (the first message leaves an
- * explicit transaction open) and rethrows the database's own error, so the transport can
- * tell a transient outage from a bad event.
+ * Runs the batch on one pooled connection. Any failure rolls back (the first message
+ * leaves an explicit transaction open) and rethrows the database's own error, so the
+ * transport can tell a transient outage from a bad event.
  */
-export async function runCustomersCreated(
-  pool: Pool,
-  batch: CustomerFact[],
-  events: (joined: JoinedRow[]) => OutgoingEvent[],
-): Promise<{ fresh: number; validated: JoinedRow[] }> {
+export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: Date, options: JoinOptions = {}): Promise<{ fresh: number; joined: JoinedRow[] }> {
   const client: PoolClient = await pool.connect();
   let broken: Error | undefined;
   // A checked-out client has no listener of its own: without this, a connection lost
@@ -95,12 +106,11 @@ export async function runCustomersCreated(
   const onError = (e: Error) => (broken = e);
   client.on('error', onError);
   try {
-    const results = (await client.query(claimAndJoinSql(batch))) as unknown as QueryResult[];
-    const fresh = results[1].rowCount ?? 0;
-    const validated = results[3].rows as JoinedRow[];
-    const outgoing = events(validated);
-    await client.query(outgoing.length ? `${enqueueEventsSql(outgoing)}; COMMIT` : 'COMMIT');
-    return { fresh, validated };
+    const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch, options) });
+    const joined = join.rows as JoinedRow[];
+    const events = outcomeEventsSql(joined, now);
+    await (events ? queryNamed(client, { events, commit: sql`COMMIT` }) : queryNamed(client, { commit: sql`COMMIT` }));
+    return { fresh: claim.rowCount ?? 0, joined };
   } catch (err) {
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;

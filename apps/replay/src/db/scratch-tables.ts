@@ -15,7 +15,7 @@ export async function createAccountScratch(db: Client): Promise<void> {
   await db.query(`
     DROP TABLE IF EXISTS ${SCRATCH.account}, ${SCRATCH.knownCustomer}, ${SCRATCH.sealedCustomer};
     CREATE TEMP TABLE ${SCRATCH.account} (account_id uuid NOT NULL, customer_id uuid NOT NULL, currency char(3) NOT NULL,
-      status text NOT NULL, opened_at timestamptz NOT NULL, validated_at timestamptz, rejected_at timestamptz);
+      status text NOT NULL, opened_at timestamptz NOT NULL, validated_at timestamptz);
     CREATE TEMP TABLE ${SCRATCH.knownCustomer} (customer_id uuid NOT NULL, created_at timestamptz NOT NULL);
     CREATE TEMP TABLE ${SCRATCH.sealedCustomer} (customer_id uuid NOT NULL, sealed_at timestamptz NOT NULL);`);
 }
@@ -59,19 +59,24 @@ class BatchWriter<T> {
 export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Promise<void>; close: () => Promise<{ accounts: number; customers: number; seals: number }> } {
   // Uuids, codes and times never contain a comma: each column travels as ONE joined
   // string split by PostgreSQL, much cheaper than pg's per-element array escaping.
-  const accounts = new BatchWriter<Account>((rows) =>
+  // The fold supplies the facts (each account's preferred opening, the earliest creation
+  // of its customer and the earliest seal of its id, '' when none); status, validated_at
+  // and rejected_at come from account_join, the same database function as the service's paths.
+  const accounts = new BatchWriter<[Account, string | undefined, string | undefined]>((rows) =>
     db.query(
-      `INSERT INTO ${SCRATCH.account} SELECT * FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[],
-         string_to_array($3, ','), string_to_array($4, ','), string_to_array($5, ',')::timestamptz[], string_to_array($6, ',', '')::timestamptz[],
-         string_to_array($7, ',', '')::timestamptz[])`,
+      `INSERT INTO ${SCRATCH.account} (account_id, customer_id, currency, status, opened_at, validated_at, rejected_at)
+       SELECT r.a, r.c, r.cur, j.status, r.o, j.validated_at, j.rejected_at
+       FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[], string_to_array($3, ','),
+                   string_to_array($4, ',')::timestamptz[], string_to_array($5, ',', '')::timestamptz[],
+                   string_to_array($6, ',', '')::timestamptz[]) AS r(a, c, cur, o, created, sealed)
+       CROSS JOIN LATERAL account_join(r.o, r.created, r.sealed) j`,
       [
-        rows.map((a) => a.accountId).join(','),
-        rows.map((a) => a.customerId).join(','),
-        rows.map((a) => a.currency).join(','),
-        rows.map((a) => a.status).join(','),
-        rows.map((a) => a.openedAt).join(','),
-        rows.map((a) => a.validatedAt ?? '').join(','),
-        rows.map((a) => a.rejectedAt ?? '').join(','),
+        rows.map(([a]) => a.accountId).join(','),
+        rows.map(([a]) => a.customerId).join(','),
+        rows.map(([a]) => a.currency).join(','),
+        rows.map(([a]) => a.openedAt).join(','),
+        rows.map(([, created]) => created ?? '').join(','),
+        rows.map(([, , sealed]) => sealed ?? '').join(','),
       ],
     ),
   );
@@ -86,7 +91,7 @@ export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Pr
   const seals = timesWriter(SCRATCH.sealedCustomer);
   return {
     sink: async (state) => {
-      for (const a of state.accounts.values()) await accounts.push(a);
+      for (const a of state.accounts.values()) await accounts.push([a, state.customers.get(a.customerId), state.seals.get(a.customerId)]);
       for (const c of state.customers) await customers.push(c);
       for (const c of state.seals) await seals.push(c);
     },
