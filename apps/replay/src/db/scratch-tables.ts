@@ -15,7 +15,7 @@ export async function createAccountScratch(db: Client): Promise<void> {
   await db.query(`
     DROP TABLE IF EXISTS ${SCRATCH.account}, ${SCRATCH.knownCustomer}, ${SCRATCH.sealedCustomer};
     CREATE TEMP TABLE ${SCRATCH.account} (account_id uuid NOT NULL, customer_id uuid NOT NULL, currency char(3) NOT NULL,
-      status text NOT NULL, opened_at timestamptz NOT NULL, validated_at timestamptz);
+      status text NOT NULL, opened_at timestamptz NOT NULL, validated_at timestamptz, rejected_at timestamptz);
     CREATE TEMP TABLE ${SCRATCH.knownCustomer} (customer_id uuid NOT NULL, created_at timestamptz NOT NULL);
     CREATE TEMP TABLE ${SCRATCH.sealedCustomer} (customer_id uuid NOT NULL, sealed_at timestamptz NOT NULL);`);
 }
