@@ -35,7 +35,7 @@ export function postgresBinDir(): string {
  * tests that must stop and restart the database. initdb refuses to run as root, so as
  * root the cluster belongs to the `postgres` OS user and every command runs through runuser.
  */
-export async function startPostgresServer(): Promise<TestPostgresServer> {
+export async function startPostgresServer(settings: Record<string, string | number> = {}): Promise<TestPostgresServer> {
   const bin = postgresBinDir();
   const asRoot = userInfo().uid === 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'calm-pg-'));
@@ -48,7 +48,9 @@ export async function startPostgresServer(): Promise<TestPostgresServer> {
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
   const port = await freePort();
   await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '-N']);
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c fsync=off -c max_connections=100 -c shared_buffers=32MB`;
+  // `settings` adds server settings (e.g. max_prepared_transactions for two-phase commit).
+  const extra = Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join('');
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c fsync=off -c max_connections=100 -c shared_buffers=32MB${extra}`;
   const server: TestPostgresServer = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
