@@ -36,6 +36,7 @@ function throughputKeys(t: ThroughputFigures): Record<string, number | null> {
     half_rate_per_s: round1(t.halfRate),
     calm_convergence_p50_ms: conv.length ? round1(percentile(conv, 50)) : null,
     calm_convergence_p99_ms: conv.length ? round1(percentile(conv, 99)) : null,
+    calm_convergence_samples: conv.length,
   };
 }
 
@@ -51,6 +52,7 @@ export function coordinationDoc(input: CoordinationInput): CoordinationDoc {
       answered_2xx_while_down: o.answered2xx,
       both_first_try_while_down: frac(o.bothFirstTryFraction),
       accepted_in_phase: o.acceptedTotal,
+      first_2xx_after_restart_ms: o.first2xxAfterRestartMs,
       converged_after_restart_ms: o.final.convergedAfterMs,
       pending_at_deadline: o.final.pending,
     };

@@ -10,7 +10,7 @@ import { CoordinationInfra, DesignStack, startDesign } from './design-stack';
 import { startAccountsNats } from './nats-accounts';
 import { outagePhase } from './outage.phase';
 import { DESIGNS } from './scenario';
-import { ThroughputFigures, throughputPhase } from './throughput.phase';
+import { ThroughputFigures, settleAll, throughputPhase } from './throughput.phase';
 
 export interface CoordinationOptions {
   quick: boolean;
@@ -33,7 +33,7 @@ export async function coordinationBench(opts: CoordinationOptions): Promise<void
   const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
   const durationS = opts.duration ?? (opts.quick ? 2 : 5);
   const warmupS = opts.quick ? 1 : 3;
-  const outage = { beforeS: opts.quick ? 1 : 2, outageS: 5, afterS: opts.quick ? 1 : 3, deadlineMs: opts.quick ? 20_000 : 60_000 };
+  const outage = { beforeS: opts.quick ? 1 : 2, outageS: 5, afterS: opts.quick ? 1 : 5, deadlineMs: opts.quick ? 20_000 : 60_000 };
   const before = snapshot();
   const t0 = Date.now();
   const log = (m: string) => process.stderr.write(`[coordination ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
@@ -61,6 +61,7 @@ export async function coordinationBench(opts: CoordinationOptions): Promise<void
     // latency figures (half the slowest design's rate), shared by the three designs.
     const rate = throughput.halfRate / stacks.length;
     log(`outage: ${outage.outageS} s of the customers cluster, ${Math.round(rate)} scenarios/s per design`);
+    await settleAll(stacks, log);
     const o = await outagePhase(stacks, customersCluster, { ...outage, rate, connections: opts.connections });
     for (const [s, f] of o.figures) log(`${s.design}: ${f.answered2xx}/${f.issued} accepted while down, converged ${f.final.converged}, lost ${f.final.lost}`);
     const local = { throughput, outage: o, outageRate: rate };

@@ -14,6 +14,8 @@ export interface OutageFigures {
   /** calm: both POSTs answered 2xx at their first attempt, while stopped (the customer's own creation needs its database under every design). */
   bothFirstTryFraction: number | null;
   acceptedTotal: number;
+  /** ms from the restart's start to the first 2xx answer of a scenario started after it (null: none in the phase). */
+  first2xxAfterRestartMs: number | null;
   final: FinalState;
 }
 
@@ -25,10 +27,12 @@ export interface OutageFigures {
  */
 export async function outagePhase(stacks: DesignStack[], cluster: TestPostgresServer, opts: { rate: number; beforeS: number; outageS: number; afterS: number; deadlineMs: number; connections: number }): Promise<{ figures: Map<DesignStack, OutageFigures>; window: { stoppedAt: number; restartedAt: number } }> {
   const durationS = opts.beforeS + opts.outageS + opts.afterS;
+  // Every load's schedule starts at the same instant, once all three generators are forked and loaded.
+  const startAt = Date.now() + 2000;
   const loads = stacks.map((s) =>
-    runScenarioLoad({ mode: s.design === 'calm' ? 'calm' : 'coordinated', urls: s.urls, connections: opts.connections, durationS, rate: opts.rate, retryCustomer: true, record: true }),
+    runScenarioLoad({ mode: s.design === 'calm' ? 'calm' : 'coordinated', urls: s.urls, connections: opts.connections, durationS, rate: opts.rate, retryCustomer: true, record: true, startAt }),
   );
-  await sleep(opts.beforeS * 1000);
+  await sleep(startAt + opts.beforeS * 1000 - Date.now());
   const stoppedAt = Date.now();
   await cluster.stopImmediate();
   await sleep(Math.max(0, stoppedAt + opts.outageS * 1000 - Date.now()));
@@ -50,8 +54,14 @@ export async function outagePhase(stacks: DesignStack[], cluster: TestPostgresSe
       acceptedFraction: frac(ok),
       bothFirstTryFraction: frac(during.filter((r) => r.bothFirstTry && answeredWhileDown(r))),
       acceptedTotal: records.filter((r) => r.accepted).length,
+      first2xxAfterRestartMs: firstAfter(records, restartedAt),
       final: finals[i],
     });
   }
   return { figures, window: { stoppedAt, restartedAt } };
+}
+
+function firstAfter(records: ScenarioRecord[], restartedAt: number): number | null {
+  const after = records.filter((r) => r.accepted && r.startedAt >= restartedAt).map((r) => r.answeredAt - restartedAt);
+  return after.length ? Math.min(...after) : null;
 }

@@ -17,8 +17,14 @@ export interface ScenarioLoadRequest {
   rate?: number;
   /** calm only: retry a failed customer POST (same ids) until it is answered 2xx, as a client holding the intent would. */
   retryCustomer?: boolean;
-  /** calm only: poll GET /accounts/{id} after the scenario until the account reads valid. */
-  pollValid?: boolean;
+  /**
+   * calm only: for one scenario in `pollValid`, poll GET /accounts/{id} every 5 ms after it
+   * until the account reads valid. A sample, not every scenario: pollers of every scenario
+   * load the account service enough to slow the very convergence they measure.
+   */
+  pollValid?: number;
+  /** ms since the epoch at which the schedule begins (so loads forked one after another start together); unset: at once. */
+  startAt?: number;
   /** Return every scenario's record (availability phase). */
   record?: boolean;
 }
@@ -59,6 +65,7 @@ class Runner {
   readonly records: ScenarioRecord[] = [];
   completed = 0;
   failed = 0;
+  private started = 0;
 
   constructor(private readonly req: ScenarioLoadRequest) {
     const sockets = req.connections * 4;
@@ -70,6 +77,7 @@ class Runner {
   /** One scenario from its scheduled start; counts it as completed when the design answered 2xx for all of it. */
   async run(startedAt: number): Promise<void> {
     const s = newScenario();
+    const sampled = !!this.req.pollValid && this.started++ % this.req.pollValid === 0;
     const r = this.req.mode === 'calm' ? await this.calm(s) : await this.coordinated(s);
     const done = Date.now();
     if (r.completed) {
@@ -77,7 +85,7 @@ class Runner {
       this.latencies.push(done - startedAt);
     } else this.failed++;
     if (this.req.record) this.records.push({ customerId: s.customerId, accountId: s.accountId, startedAt, answeredAt: r.answeredAt, accepted: r.accepted, completed: r.completed, bothFirstTry: r.bothFirstTry });
-    if (r.completed && this.req.pollValid) await this.pollValid(s, startedAt);
+    if (r.completed && sampled) await this.pollValid(s, startedAt);
   }
 
   /** Both facts sent independently and concurrently, in a random order: neither waits for the other. */
@@ -102,7 +110,7 @@ class Runner {
   }
 
   private async pollValid(s: Scenario, startedAt: number): Promise<void> {
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(2)) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(5)) {
       const r = await this.accounts!.call('GET', `/accounts/${s.accountId}`);
       if (r.status === 200 && (r.body as { status: string }).status === 'valid') {
         this.convergence.push(Date.now() - startedAt);
@@ -125,7 +133,8 @@ async function closedLoop(runner: Runner, req: ScenarioLoadRequest): Promise<voi
 
 /** Scenario i starts at t0 + i/rate whatever happened to the earlier ones (no coordinated omission). */
 async function openLoop(runner: Runner, req: ScenarioLoadRequest, rate: number): Promise<void> {
-  const t0 = Date.now();
+  if (req.startAt) await sleep(req.startAt - Date.now());
+  const t0 = req.startAt ?? Date.now();
   const total = Math.round(rate * req.durationS);
   const running: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {

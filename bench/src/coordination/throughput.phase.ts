@@ -1,5 +1,6 @@
 import { median, round1 } from '../report';
 import type { DesignStack } from './design-stack';
+import { settle } from './settle';
 import { runScenarioLoad } from './run-scenario-load';
 import type { ScenarioLoadRequest } from './scenario-load';
 
@@ -19,6 +20,12 @@ export interface ThroughputFigures {
   calmConvergenceMs: number[];
 }
 
+/** Every design's background work drained before a measured phase starts. */
+export async function settleAll(stacks: DesignStack[], log: (m: string) => void): Promise<void> {
+  const settled = await Promise.all(stacks.map((s) => settle({ customers: s.customersDbUrl, accounts: s.accountsDbUrl }, 60_000)));
+  stacks.forEach((s, i) => settled[i] || log(`${s.design}: background work not drained after 60 s; measuring anyway`));
+}
+
 const load = (s: DesignStack, extra: Partial<ScenarioLoadRequest> & { connections: number; durationS: number }) =>
   runScenarioLoad({ mode: s.design === 'calm' ? 'calm' : 'coordinated', urls: s.urls, ...extra });
 
@@ -32,6 +39,7 @@ export async function throughputPhase(stacks: DesignStack[], opts: { rounds: num
   for (const s of stacks) {
     // JIT warm-up of every process on the path.
     if (opts.warmupS > 0) await load(s, { connections: opts.connections, durationS: opts.warmupS });
+    await settleAll(stacks, opts.log);
     for (let r = 0; r < opts.rounds; r++) {
       const cpuBefore = s.cpuMs();
       const sat = await load(s, { connections: opts.connections, durationS: opts.durationS });
@@ -44,6 +52,7 @@ export async function throughputPhase(stacks: DesignStack[], opts: { rounds: num
   }
   const halfRate = Math.min(...stacks.map((s) => median(byDesign.get(s)!.openPerS))) / 2;
   for (const s of stacks) {
+    await settleAll(stacks, opts.log);
     for (let r = 0; r < opts.rounds; r++) {
       const half = await load(s, { connections: opts.connections, durationS: opts.durationS, rate: halfRate });
       byDesign.get(s)!.p50Ms.push(half.p50Ms);
@@ -54,8 +63,9 @@ export async function throughputPhase(stacks: DesignStack[], opts: { rounds: num
   let calmConvergenceMs: number[] = [];
   const calm = stacks.find((s) => s.design === 'calm');
   if (calm && opts.calmConvergence) {
-    // Its own round, so the polling does not weigh on calm's latency figures above.
-    calmConvergenceMs = (await load(calm, { connections: opts.connections, durationS: opts.durationS, rate: halfRate, pollValid: true })).convergenceMs;
+    await settleAll(stacks, opts.log);
+    // Its own round, so the polling does not weigh on calm's latency figures above; one scenario in 10 is followed.
+    calmConvergenceMs = (await load(calm, { connections: opts.connections, durationS: opts.durationS, rate: halfRate, pollValid: 10 })).convergenceMs;
   }
   return { halfRate, byDesign, calmConvergenceMs };
 }
