@@ -1,13 +1,14 @@
 /**
  * Delivers a plan through the real entry points: POST /accounts to one of two
  * account-service instances, and customer.created published straight onto CUSTOMERS as
- * a third party would. Deliveries start in plan order after their pause and may overlap
+ * a third party would (customer.sealed as the owner would). Deliveries start in plan order after their pause and may overlap
  * (a pause of 0 starts the next one at once). Before the planned index one instance is
  * closed (its in-flight requests drained first, so no POST is lost by the harness) and
  * started again, in the background or before the next delivery as the plan says; while
  * it is down, its POSTs go to the other one.
  */
-import { customerCreated } from '@calm/contracts';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { customerCreated, customerSealed } from '@calm/contracts';
 import { RunningService } from '../../../apps/accounts/src/accounts.app';
 import { AccountsTuning } from '../../../apps/accounts/src/accounts.module';
 import { http, TestSystem } from '../../support/system';
@@ -115,12 +116,20 @@ async function deliverOne(system: TestSystem, instances: AccountInstances, deliv
     record.posts.push({ account, instance: target.index, status: answer.status, body: answer.body });
     return;
   }
-  const { event, customer, offsetMs } = delivery.creation;
+  const { event, customer, offsetMs, fact } = delivery.creation;
   const customerId = ids.of(customer);
   const time = new Date(record.t0 + offsetMs).toISOString();
-  // The same event (id and time) for every copy; a third-party source, as the contract allows.
-  const cloudEvent = { ...customerCreated({ customerId, name: `Customer ${customer}`, email: `${customer}@example.com` }, time, '/reorder'), id: ids.of(event) };
   const withMsgId = delivery.mode === 'first-with-msgid' || delivery.mode === 'duplicate';
-  await system.publishCustomerCreated(customerId, { event: cloudEvent, withMsgId });
+  if (fact === 'sealed') {
+    // The owner's seal, the same event (id and time) for every copy.
+    const sealEvent = { ...customerSealed({ customerId, sealedAt: time }), id: ids.of(event) };
+    const h = natsHeaders();
+    if (withMsgId) h.set('Nats-Msg-Id', sealEvent.id);
+    await system.js.publish(`customer.sealed.${customerId}`, JSON.stringify(sealEvent), { headers: h });
+  } else {
+    // The same event (id and time) for every copy; a third-party source, as the contract allows.
+    const cloudEvent = { ...customerCreated({ customerId, name: `Customer ${customer}`, email: `${customer}@example.com` }, time, '/reorder'), id: ids.of(event) };
+    await system.publishCustomerCreated(customerId, { event: cloudEvent, withMsgId });
+  }
   record.publishedEvents.add(event);
 }

@@ -16,8 +16,10 @@ export interface PlannedOpening {
   currency: string;
 }
 
+/** A customer fact: its creation (any publisher) or the owner's seal of its id. */
 export interface PlannedCreation {
   event: string; // e1..: one event id per creation; its copies reuse it
+  fact: 'created' | 'sealed';
   customer: string;
   /** Offset of the event's `time` from the trial's start, in ms: before and after the POSTs. */
   offsetMs: number;
@@ -56,16 +58,21 @@ const openingsArb = fc.uniqueArray(
   { minLength: 6, maxLength: 10, selector: (o) => o.account },
 );
 const creationsArb = fc.array(fc.record({ customer, offsetMs: fc.integer({ min: -1500, max: 2500 }), copies }), { minLength: 3, maxLength: 8 });
+/** The owner's seals: kept only for customers the history never creates, one per customer (the owner decides each id once). */
+const sealsArb = fc.array(fc.record({ customer, offsetMs: fc.integer({ min: -1500, max: 2500 }), copies }), { maxLength: 2 });
 
 /** How one copy of a fact is delivered; `key` places it in the arrival order. */
 const copyArb = fc.record({ key, delayMs, instance: fc.constantFrom<0 | 1>(0, 1), withMsgId: fc.boolean(), redeliver: fc.boolean() });
 type CopyChoice = typeof copyArb extends fc.Arbitrary<infer T> ? T : never;
 
 export const deliveryPlans: fc.Arbitrary<DeliveryPlan> = fc
-  .tuple(openingsArb, creationsArb, fc.double({ min: 0.3, max: 0.7, noNaN: true }), fc.constantFrom<0 | 1>(0, 1), fc.boolean())
-  .chain(([openingRecords, creationRecords, restartAt, restartInstance, waitForRestart]) => {
+  .tuple(openingsArb, creationsArb, sealsArb, fc.double({ min: 0.3, max: 0.7, noNaN: true }), fc.constantFrom<0 | 1>(0, 1), fc.boolean())
+  .chain(([openingRecords, createdRecords, sealRecords, restartAt, restartInstance, waitForRestart]) => {
     const openings = openingRecords.map(({ account, customer: c, currency }) => ({ account, customer: c, currency }));
-    const creations = creationRecords.map(({ customer: c, offsetMs }, i) => ({ event: `e${i + 1}`, customer: c, offsetMs }));
+    const created = new Set(createdRecords.map((c) => c.customer));
+    const sealed = sealRecords.filter((r, i) => !created.has(r.customer) && sealRecords.findIndex((o) => o.customer === r.customer) === i);
+    const creationRecords = [...createdRecords.map((r) => ({ ...r, fact: 'created' as const })), ...sealed.map((r) => ({ ...r, fact: 'sealed' as const }))];
+    const creations = creationRecords.map(({ customer: c, offsetMs, fact }, i) => ({ event: `e${i + 1}`, fact, customer: c, offsetMs }));
     const facts: Array<PlannedOpening | PlannedCreation> = [
       ...openingRecords.flatMap((o, i) => Array<PlannedOpening>(o.copies).fill(openings[i])),
       ...creationRecords.flatMap((c, i) => Array<PlannedCreation>(c.copies).fill(creations[i])),
@@ -103,7 +110,7 @@ export function showPlan(plan: DeliveryPlan): string {
     const what =
       d.kind === 'post'
         ? `POST ${d.opening.account}(${d.opening.customer},${d.opening.currency}) -> i${d.instance}`
-        : `publish ${d.creation.event}=created(${d.creation.customer},t0${sign(d.creation.offsetMs)}ms) ${d.mode}`;
+        : `publish ${d.creation.event}=${d.creation.fact}(${d.creation.customer},t0${sign(d.creation.offsetMs)}ms) ${d.mode}`;
     return `${restart}  #${i} after ${d.delayMs}ms: ${what}`;
   });
   return lines.join('\n');

@@ -76,7 +76,7 @@ function staleReports(live: LiveState): number {
 function againstWeakerOracle(plan: DeliveryPlan, record: Parameters<typeof compareWithOracle>[1], ids: TrialIds, expected: Expectation, live: LiveState): TrialResult['againstWeakerOracle'] {
   const full = snapshot(expected.accounts);
   const openings = expected.facts.filter((f) => f.type === 'account.opened');
-  const creations = expected.facts.filter((f) => f.type === 'customer.created'); // in plan.creations order
+  const creations = expected.facts.filter((f) => f.type !== 'account.opened'); // created and sealed, in plan.creations order
   for (const [i, creation] of plan.creations.entries()) {
     const facts = [...openings, ...creations.filter((_, j) => j !== i)];
     const weaker = oracle(facts);
