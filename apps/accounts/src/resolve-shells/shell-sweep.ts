@@ -12,7 +12,11 @@ export interface ShellSweepOptions {
   requestTimeoutMs?: number;
   /** Customer ids per sweep, oldest shells first. */
   batchSize?: number;
-  /** Customer ids asked about at the same time. */
+  /**
+   * Customer ids asked about at the same time (default 2). Each holds two pooled
+   * connections (the claim, then the join's own transaction), so the sweep keeps most of
+   * the pool for the hot paths.
+   */
   concurrency?: number;
 }
 
@@ -60,7 +64,9 @@ export class ShellSweep {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await this.resolve(next, report);
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, worker));
+    // Never more workers than half the pool: a worker that holds its claim must always find a connection for its apply.
+    const room = Math.max(1, Math.floor((this.deps.pool().options.max ?? 10) / 2));
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 2, room, queue.length) }, worker));
     if (report.undecided.length) this.logger.warn(`${report.undecided.length} customer id(s) not resolved this sweep; first: ${report.undecided[0].reason}`);
     return report;
   }

@@ -52,12 +52,13 @@ export async function shellsCommand(ctx: ReplayContext, options: ShellsOptions):
 
 /** One sweep with the service's own code (a pool of its own: the sweep claims on one connection and applies on another). */
 async function sweepNow(ctx: ReplayContext, graceSeconds: number): Promise<SweepReport> {
-  const pool = new Pool({ connectionString: ctx.config.databaseUrls.accounts, max: 4, application_name: 'calm-replay' });
+  // Two connections per customer in flight (the claim, then the join's transaction): room for both, or the claims starve the applies.
+  const pool = new Pool({ connectionString: ctx.config.databaseUrls.accounts, max: 5, application_name: 'calm-replay' });
   try {
     const { nc } = await ctx.natsConnection();
     const sweep = new ShellSweep(
       { pool: () => pool, nats: () => nc, apply: async (d) => void (await applyCustomerFacts(pool, [ownerDecisionFact(d)], new Date())) },
-      { graceSeconds, concurrency: 4 },
+      { graceSeconds, concurrency: 2 },
     );
     return await sweep.sweepOnce();
   } finally {
