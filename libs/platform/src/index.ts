@@ -16,3 +16,4 @@ export * from './redact';
 export * from './service-metrics';
 export * from './swagger';
 export * from './seeded-random';
+export * from './zod-pipe';
