@@ -119,3 +119,28 @@ describe('times the database cannot hold never reach it', () => {
     expect(letter.reason).toMatch(/time/);
   });
 });
+
+describe('the consumer isolates what the database refuses', () => {
+  it('an event PostgreSQL rejects for its own values is dead-lettered with its reason on the first delivery; its batch neighbours apply', async () => {
+    // The canonical decoder lets no such event through, so this instance gets the
+    // pre-issue-10 leniency (any JSON that names a type): the database is the judge.
+    const loose = await TestSystem.start('canonical_loose');
+    try {
+      const httpOnly = (await loose.startAccounts({ consumer: { enabled: false } })).url;
+      const [a1, a2, c1, c2, bad] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      for (const [accountId, customerId] of [[a1, c1], [a2, c2]]) expect((await http(httpOnly, 'POST', '/accounts', { accountId, customerId })).status).toBe(201);
+      await loose.publishCustomerCreated(c1);
+      await loose.publishCustomerCreated(bad, { time: '0000-01-01T00:00:00Z' });
+      await loose.publishCustomerCreated(c2);
+      const decode = (bytes: Uint8Array) => ({ ok: true as const, value: JSON.parse(Buffer.from(bytes).toString('utf8')) });
+      await loose.startAccounts({ consumer: { decode, ackWaitMs: 60_000, backoffMs: [60_000] } });
+      const db = loose.accountsDb.url;
+      const status = async (id: string) => (await queryDatabase<{ status: string }>(db, 'SELECT status FROM account WHERE account_id = $1', [id]))[0].status;
+      await waitFor('both neighbours to apply', async () => (await status(a1)) === 'valid' && (await status(a2)) === 'valid');
+      const letter = await waitFor('the dead letter', async () => (await queryDatabase<{ subject: string; reason: string; deliveries: number }>(db, 'SELECT * FROM dead_letter'))[0]);
+      expect(letter).toMatchObject({ subject: `customer.created.${bad}`, deliveries: 1, reason: expect.stringMatching(/database refuses its values: date\/time field value out of range/) });
+    } finally {
+      await loose.stop();
+    }
+  });
+});
