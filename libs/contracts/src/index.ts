@@ -5,5 +5,6 @@ export * from './fields';
 export * from './ids';
 export * from './fast-decode';
 export * from './instant';
+export * from './iso-4217';
 export * from './json-schemas';
 export * from './requests';
