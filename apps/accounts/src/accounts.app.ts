@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KnownEvent, fastDecodeEvent, streams } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
-import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isTransientDatabaseError } from '@calm/platform';
+import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isDataError, isTransientDatabaseError } from '@calm/platform';
 import { AccountsModule, AccountsTuning } from './accounts.module';
 import { ACCOUNTS_CONSUMER, AccountsMetrics } from './metrics/accounts.metrics';
 
@@ -24,8 +24,9 @@ export async function startAccountsService(config: ServiceConfig, tuning: Accoun
     stream: streams.customers.name,
     durable: ACCOUNTS_CONSUMER,
     filterSubject: 'customer.created.>',
-    decode: fastDecodeEvent,
+    decode: tuning.consumer?.decode ?? fastDecodeEvent,
     isTransient: isTransientDatabaseError,
+    isPermanent: isDataError,
     dependenciesReady: () => db.ready,
     checkHealth: () => db.ping(),
     batchSize: tuning.consumer?.batchSize,

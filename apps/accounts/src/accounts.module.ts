@@ -1,3 +1,4 @@
+import type { DecodeResult, KnownEvent } from '@calm/contracts';
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
@@ -16,7 +17,15 @@ import { AccountStore } from './persistence/account.store';
 export interface AccountsTuning {
   duplicateWindowMs?: number;
   relay?: OutboxRelayOptions;
-  consumer?: { enabled?: boolean; batchSize?: number; maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] };
+  consumer?: {
+    enabled?: boolean;
+    batchSize?: number;
+    maxDeliver?: number;
+    ackWaitMs?: number;
+    backoffMs?: number[];
+    /** Tests only: a looser decoder, to show the consumer isolates what the database refuses. */
+    decode?: (bytes: Uint8Array, subject: string) => DecodeResult<KnownEvent>;
+  };
   poolSize?: number;
   replicas?: number;
 }

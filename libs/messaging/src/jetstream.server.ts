@@ -24,6 +24,11 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   decode: (bytes: Uint8Array, subject: string) => DecodeResult<E>;
   /** Errors that mean "the world is not ready" (database down): hold and retry, never dead-letter. */
   isTransient: (err: unknown) => boolean;
+  /**
+   * Errors of one event's own values (the database refuses them): when the event fails
+   * alone with one, it is dead-lettered at once with that reason, never retried.
+   */
+  isPermanent?: (err: unknown) => boolean;
   /** Resolves once the handlers can run (database connected). */
   dependenciesReady: () => Promise<void>;
   /** Throws while the handlers' dependencies are unhealthy. */
@@ -283,6 +288,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     const deliveries = msg.info.deliveryCount;
     if (err instanceof PermanentEventError) {
       return this.deadLetter([{ msg, event, reason: message }]);
+    }
+    // Alone (its batch was re-run one by one), so the error is this event's own.
+    if (this.options.isPermanent?.(err)) {
+      return this.deadLetter([{ msg, event, reason: `the database refuses its values: ${message}` }]);
     }
     if (deliveries >= this.maxDeliver) {
       return this.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);

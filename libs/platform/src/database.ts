@@ -133,6 +133,18 @@ export class Database {
   }
 }
 
+/**
+ * SQLSTATEs that mean "the database refuses these values": class 22 (data exception: a
+ * date out of range, an invalid byte sequence), a NOT NULL or CHECK violation, or a
+ * protocol violation (a NUL byte). The same event fails the same way on every delivery:
+ * a consumer dead-letters it at once, with this reason, instead of spending its retries.
+ * The canonical decoder should let none of these through; this is the second line.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23502' || code === '23514' || code === '08P01');
+}
+
 /** SQLSTATE classes that mean "the database is not there right now", not "bad input". */
 export function isTransientDatabaseError(err: unknown): boolean {
   if (err instanceof DatabaseUnavailableError) return true;

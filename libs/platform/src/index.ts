@@ -18,3 +18,4 @@ export * from './swagger';
 export * from './seeded-random';
 export * from './limits.config';
 export * from './throttled-read';
+export * from './zod-pipe';
