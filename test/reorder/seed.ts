@@ -48,7 +48,11 @@ export async function checkProperty<Ts>(property: fc.IProperty<Ts> | fc.IAsyncPr
   const { seed, trials } = reorderRun();
   const details = await fc.check(property, { seed, numRuns: trials, ...overrides });
   if (details.failed) {
-    const report = fc.defaultReportMessage(details) ?? 'property failed';
+    // fast-check 4 leaves the failing check's own message out of the report (it is the
+    // error's cause); the message is what names the broken invariant, so it goes in.
+    const cause = details.errorInstance instanceof Error ? `${details.errorInstance.name}: ${details.errorInstance.message}` : '';
+    const base = fc.defaultReportMessage(details) ?? 'property failed';
+    const report = cause && !base.includes(cause) ? `${base}\n${cause}` : base;
     throw new Error(`REORDER_SEED=${seed} (replay: REORDER_SEED=${seed} npm run test:reorder)\n${report}`);
   }
   return details;
