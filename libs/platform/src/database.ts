@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DataSource, EntityManager, MixedList } from 'typeorm';
 import { backoffDelay, sleep } from './backoff';
 
@@ -102,6 +103,14 @@ export class Database {
   manager(): EntityManager {
     if (!this.connected) throw new DatabaseUnavailableError();
     return this.dataSource.manager;
+  }
+
+  /**
+   * The pg pool under TypeORM, for hot paths that TypeORM's query runner would only slow
+   * down. Throws DatabaseUnavailableError (503) while not connected, like manager().
+   */
+  pool(): Pool {
+    return (this.manager().connection.driver as PostgresDriver).master as Pool;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
