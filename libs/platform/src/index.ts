@@ -17,3 +17,5 @@ export * from './service-metrics';
 export * from './swagger';
 export * from './seeded-random';
 export * from './zod-pipe';
+export * from './limits.config';
+export * from './throttled-read';
