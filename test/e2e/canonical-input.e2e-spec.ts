@@ -144,3 +144,32 @@ describe('the consumer isolates what the database refuses', () => {
     }
   });
 });
+
+describe('case variants take the same per-customer lock', () => {
+  // The write-skew scenario of write-skew.e2e-spec.ts, small, with the two paths of the
+  // join naming each customer in different letter cases: were the lock keys hashed from
+  // the raw text, the guard would be off and some accounts would stay pending for ever.
+  const PAIRS = Number(process.env.WRITE_SKEW_PAIRS_MIXED_CASE ?? 150);
+  it(`${PAIRS} simultaneous POST (upper or mixed case) + customer.created (lower case), on two instances: every account valid`, async () => {
+    const skew = await TestSystem.start('canonical_skew');
+    try {
+      const httpOnly = (await skew.startAccounts({ consumer: { enabled: false } })).url;
+      await skew.startAccounts({ consumer: { batchSize: 16 } });
+      for (let wave = 0; wave < PAIRS / 30; wave++) {
+        await Promise.all(
+          Array.from({ length: 30 }, async (_, i) => {
+            const [accountId, customerId] = [randomUUID(), randomUUID()];
+            const spelled = i % 2 ? customerId.toUpperCase() : customerId.replace(/[a-f]/g, (c, at: number) => (at % 2 ? c.toUpperCase() : c));
+            const [res] = await Promise.all([http(httpOnly, 'POST', '/accounts', { accountId, customerId: spelled }), skew.publishCustomerCreated(customerId)]);
+            expect(res.status).toBe(201);
+          }),
+        );
+      }
+      const count = async (status: string) => Number((await queryDatabase<{ n: string }>(skew.accountsDb.url, 'SELECT count(*) AS n FROM account WHERE status = $1', [status]))[0].n);
+      await waitFor('every account to be valid', async () => (await count('pending')) === 0, 60_000, 200);
+      expect(await count('valid')).toBe(PAIRS);
+    } finally {
+      await skew.stop();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { apiSchema } from '@calm/platform';
 import { OpenAccountBody, openAccountBody, toJsonSchema } from '@calm/contracts';
 
 /** The body of POST /accounts: its one definition is in @calm/contracts (requests.ts). */
@@ -5,4 +6,4 @@ export const openAccountRequest = openAccountBody;
 export type OpenAccountRequest = OpenAccountBody;
 
 /** Its OpenAPI schema, derived from the same definition. */
-export const openAccountRequestSchema = toJsonSchema(openAccountBody, 'openapi-3.0');
+export const openAccountRequestSchema = apiSchema('OpenAccountRequest', toJsonSchema(openAccountBody, 'openapi-3.0'));

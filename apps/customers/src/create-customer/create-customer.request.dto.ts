@@ -1,3 +1,4 @@
+import { apiSchema } from '@calm/platform';
 import { CreateCustomerBody, createCustomerBody, toJsonSchema } from '@calm/contracts';
 
 /** The body of POST /customers: its one definition is in @calm/contracts (requests.ts). */
@@ -5,4 +6,4 @@ export const createCustomerRequest = createCustomerBody;
 export type CreateCustomerRequest = CreateCustomerBody;
 
 /** Its OpenAPI schema, derived from the same definition. */
-export const createCustomerRequestSchema = toJsonSchema(createCustomerBody, 'openapi-3.0');
+export const createCustomerRequestSchema = apiSchema('CreateCustomerRequest', toJsonSchema(createCustomerBody, 'openapi-3.0'));
