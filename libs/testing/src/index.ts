@@ -9,3 +9,5 @@ export * from './convergence';
 export * from './fault-load';
 export * from './stream-reader';
 export * from './kill-window';
+export * from './metrics';
+export * from './ack-floor';
