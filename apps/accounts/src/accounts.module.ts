@@ -11,6 +11,7 @@ import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { ObservedAccountStore } from './metrics/observed-account.store';
 import { AccountStore } from './persistence/account.store';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './persistence/join-sql.options';
 
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
@@ -19,6 +20,8 @@ export interface AccountsTuning {
   consumer?: { enabled?: boolean; batchSize?: number; maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] };
   poolSize?: number;
   replicas?: number;
+  /** Negative control of the write-skew test ONLY (join-sql.options.ts); main.ts never sets it. */
+  joinSql?: JoinSqlOptions;
 }
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
@@ -55,7 +58,12 @@ export class AccountsModule {
         }),
       ],
       controllers: [...httpControllers, ...eventConsumers],
-      providers: [...handlers, ...observability, { provide: CLOCK, useValue: systemClock }],
+      providers: [
+        ...handlers,
+        ...observability,
+        { provide: CLOCK, useValue: systemClock },
+        ...(tuning.joinSql ? [{ provide: JOIN_SQL_OPTIONS, useValue: tuning.joinSql }] : []),
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CustomerCreated, accountValidated, subjectOf } from '@calm/contracts';
@@ -7,6 +7,7 @@ import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
+import { GUARDED_JOIN, JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
 import { openAccountSql, runOpenAccount } from './open-account.sql';
 
 export interface OpenAccountCommand {
@@ -24,11 +25,18 @@ const validatedEvent = (a: { accountId: string; customerId: string; validatedAt:
 
 @Injectable()
 export class AccountStore {
+  /** Absent in production (GUARDED_JOIN); only the write-skew negative control provides it. */
+  @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly joinSql?: JoinSqlOptions;
+
   constructor(private readonly db: Database) {}
+
+  private get join(): JoinSqlOptions {
+    return this.joinSql ?? GUARDED_JOIN;
+  }
 
   /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now));
+    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now, this.join));
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
@@ -48,6 +56,7 @@ export class AccountStore {
     if (events.length === 0) return 0;
     const { fresh, validated } = await runCustomersCreated(this.pool(), events, (rows) =>
       rows.filter((v) => v.was === 'pending').map((v) => validatedEvent({ accountId: v.account_id, customerId: v.customer_id, validatedAt: v.validated_at.toISOString() }, now)),
+      this.join,
     );
     const newlyValid = validated.filter((v) => v.was === 'pending');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));

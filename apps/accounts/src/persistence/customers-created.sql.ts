@@ -1,6 +1,7 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { CustomerCreated } from '@calm/contracts';
 import { OutgoingEvent, claimEventsSql, enqueueEventsSql, sqlArray } from '@calm/messaging';
+import { GUARDED_JOIN, JoinSqlOptions } from './join-sql.options';
 
 export interface ValidatedRow {
   account_id: string;
@@ -28,11 +29,15 @@ export interface ValidatedRow {
  * account.validated events (their ids are derived in JavaScript) and commits.
  * No parameters in the simple protocol: every value is an escaped literal.
  */
-export function claimAndJoinSql(events: CustomerCreated[]): string {
+export function claimAndJoinSql(events: CustomerCreated[], join: JoinSqlOptions = GUARDED_JOIN): string {
   const customers = events.map((e) => e.data.customerId);
+  // Unguarded (negative control only, join-sql.options.ts): a no-op keeps the result positions.
+  const locks = join.lockCustomers
+    ? `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c, 0) AS k FROM unnest(${sqlArray(customers, 'text')}) c) s ORDER BY k`
+    : 'SELECT NULL';
   return `BEGIN;
 ${claimEventsSql(events)};
-SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c, 0) AS k FROM unnest(${sqlArray(customers, 'text')}) c) s ORDER BY k;
+${locks};
 WITH seen AS (
   SELECT c::uuid AS customer_id, min(t) AS created_at
   FROM unnest(${sqlArray(customers, 'text')}, ${sqlArray(events.map((e) => e.time), 'timestamptz')}) AS e(c, t) GROUP BY c
@@ -61,6 +66,7 @@ export async function runCustomersCreated(
   pool: Pool,
   batch: CustomerCreated[],
   events: (validated: ValidatedRow[]) => OutgoingEvent[],
+  join: JoinSqlOptions = GUARDED_JOIN,
 ): Promise<{ fresh: number; validated: ValidatedRow[] }> {
   const client: PoolClient = await pool.connect();
   let broken: Error | undefined;
@@ -69,7 +75,7 @@ export async function runCustomersCreated(
   const onError = (e: Error) => (broken = e);
   client.on('error', onError);
   try {
-    const results = (await client.query(claimAndJoinSql(batch))) as unknown as QueryResult[];
+    const results = (await client.query(claimAndJoinSql(batch, join))) as unknown as QueryResult[];
     const fresh = results[1].rowCount ?? 0;
     const validated = results[3].rows as ValidatedRow[];
     const outgoing = events(validated);

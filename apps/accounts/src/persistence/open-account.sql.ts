@@ -2,6 +2,7 @@ import type { Pool, QueryResult } from 'pg';
 import { accountOpened, accountValidated, subjectOf } from '@calm/contracts';
 import { sqlLiteral } from '@calm/messaging';
 import type { AccountRow } from './account.mapper';
+import { GUARDED_JOIN, JoinSqlOptions } from './join-sql.options';
 
 /** The account row, and whether this statement inserted it. */
 export interface OpenRow extends AccountRow {
@@ -31,12 +32,14 @@ const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * the outbox, and answers the row; when the account id exists it answers the
  * existing row instead (created = false).
  */
-export function openAccountSql(cmd: { accountId: string; customerId: string; currency: string }, now: Date): string {
+export function openAccountSql(cmd: { accountId: string; customerId: string; currency: string }, now: Date, join: JoinSqlOptions = GUARDED_JOIN): string {
   const openedAt = now.toISOString();
   const opened = accountOpened({ ...cmd, openedAt });
   const validated = accountValidated({ accountId: cmd.accountId, customerId: cmd.customerId, validatedAt: openedAt }, openedAt);
   const [acc, cust] = [lit(cmd.accountId), lit(cmd.customerId)];
-  return `SELECT pg_advisory_xact_lock(hashtextextended(${cust}, 0));
+  // Unguarded (negative control only, join-sql.options.ts): a no-op keeps the result positions.
+  const lock = join.lockCustomers ? `SELECT pg_advisory_xact_lock(hashtextextended(${cust}, 0))` : 'SELECT NULL';
+  return `${lock};
 WITH known AS (SELECT created_at FROM known_customer WHERE customer_id = ${cust}::uuid),
 ins AS (
   INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
