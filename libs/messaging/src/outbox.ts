@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent } from '@calm/contracts';
 import { Database, backoffDelay, sleep } from '@calm/platform';
-import { sqlArray } from './sql-literal';
+import { Sql, sql } from './sql';
 import { NatsClient } from './nats-client';
 import { PubAckCollector } from './pub-ack-collector';
 
@@ -12,25 +12,20 @@ export interface OutgoingEvent {
 }
 
 /**
- * Writes events to the outbox inside the caller's transaction, so the state change
+ * The outbox write as one statement of quoted literals, to run inside the caller's
+ * transaction (alone, or with other statements in one round trip), so the state change
  * and its events commit or vanish together. One row per event id: a second write of
  * the same derived id is a no-op (invariant: one event id, one outbox row).
  */
-export async function enqueueEvents(manager: EntityManager, events: OutgoingEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await manager.query(
-    `INSERT INTO outbox (event_id, subject, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
-     ON CONFLICT (event_id) DO NOTHING`,
-    [events.map((e) => e.event.id), events.map((e) => e.subject), events.map((e) => JSON.stringify(e.event))],
-  );
+export function enqueueEventsSql(events: OutgoingEvent[]): Sql {
+  return sql`INSERT INTO outbox (event_id, subject, payload)
+     SELECT * FROM unnest(${sql.array(events.map((e) => e.event.id), 'text')}, ${sql.array(events.map((e) => e.subject), 'text')}, ${sql.array(events.map((e) => JSON.stringify(e.event)), 'jsonb')})
+     ON CONFLICT (event_id) DO NOTHING`;
 }
 
-/** The same write as one SQL statement with quoted literals, for one-round-trip callers (same invariant). */
-export function enqueueEventsSql(events: OutgoingEvent[]): string {
-  return `INSERT INTO outbox (event_id, subject, payload)
-     SELECT * FROM unnest(${sqlArray(events.map((e) => e.event.id), 'text')}, ${sqlArray(events.map((e) => e.subject), 'text')}, ${sqlArray(events.map((e) => JSON.stringify(e.event)), 'jsonb')})
-     ON CONFLICT (event_id) DO NOTHING`;
+/** The same write through a TypeORM transaction (the customer service's path). */
+export async function enqueueEvents(manager: EntityManager, events: OutgoingEvent[]): Promise<void> {
+  if (events.length) await manager.query(enqueueEventsSql(events).text);
 }
 
 export interface OutboxRelayOptions {

@@ -11,3 +11,4 @@ export * from './stream-reader';
 export * from './kill-window';
 export * from './metrics';
 export * from './ack-floor';
+export * from './containers';

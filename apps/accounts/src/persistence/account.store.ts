@@ -1,42 +1,28 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CustomerCreated, accountValidated, subjectOf } from '@calm/contracts';
-import { OutgoingEvent } from '@calm/messaging';
+import { CustomerCreated } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
-import { GUARDED_JOIN, JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
-import { openAccountSql, runOpenAccount } from './open-account.sql';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
+import { OpenAccountCommand, openAccountStatements, runOpenAccount } from './open-account.sql';
 
-export interface OpenAccountCommand {
-  accountId: string;
-  customerId: string;
-  currency: string;
-}
+export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
 
-const validatedEvent = (a: { accountId: string; customerId: string; validatedAt: string }, now: Date): OutgoingEvent => ({
-  subject: subjectOf('account.validated', a.accountId),
-  event: accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: a.validatedAt }, now.toISOString()),
-});
-
 @Injectable()
 export class AccountStore {
-  /** Absent in production (GUARDED_JOIN); only the write-skew negative control provides it. */
-  @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly joinSql?: JoinSqlOptions;
+  /** Absent in production (the guarded join); only the write-skew negative control provides it. */
+  @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly join: JoinSqlOptions = {};
 
   constructor(private readonly db: Database) {}
 
-  private get join(): JoinSqlOptions {
-    return this.joinSql ?? GUARDED_JOIN;
-  }
-
   /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now, this.join));
+    const row = await runOpenAccount(this.pool(), openAccountStatements(cmd, now, this.join));
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
@@ -54,10 +40,7 @@ export class AccountStore {
    */
   async applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
     if (events.length === 0) return 0;
-    const { fresh, validated } = await runCustomersCreated(this.pool(), events, (rows) =>
-      rows.filter((v) => v.was === 'pending').map((v) => validatedEvent({ accountId: v.account_id, customerId: v.customer_id, validatedAt: v.validated_at.toISOString() }, now)),
-      this.join,
-    );
+    const { fresh, validated } = await runCustomersCreated(this.pool(), events, now, this.join);
     const newlyValid = validated.filter((v) => v.was === 'pending');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;

@@ -1,17 +1,15 @@
+import type { JoinOptions } from './account-join.sql';
+
 /**
- * How the join's SQL is built, on both paths (open-account.sql.ts, customers-created.sql.ts).
+ * How the service builds the join's SQL on both paths (account-join.sql.ts JoinOptions).
  *
  * `lockCustomers: false` drops the write-skew guard (the per-customer advisory lock).
- * It exists for ONE purpose: the negative control in test/e2e/write-skew.e2e-spec.ts,
- * which shows that without the lock simultaneous POST + customer.created pairs leave
- * accounts pending forever. No configuration reaches it: main.ts passes no such
- * tuning, and loadConfig has no variable for it.
+ * In the service it exists for ONE purpose: the negative control in
+ * test/e2e/write-skew.e2e-spec.ts, which shows that without the lock simultaneous
+ * POST + customer.created pairs leave accounts pending forever. No configuration reaches
+ * it: main.ts passes no such tuning, and loadConfig has no variable for it.
  */
-export interface JoinSqlOptions {
-  lockCustomers: boolean;
-}
+export type JoinSqlOptions = JoinOptions;
 
-export const GUARDED_JOIN: JoinSqlOptions = { lockCustomers: true };
-
-/** Nest token; absent in every production module, so the store builds GUARDED_JOIN. */
+/** Nest token; absent in every production module, so the store takes the guarded default. */
 export const JOIN_SQL_OPTIONS = Symbol('JOIN_SQL_OPTIONS');
