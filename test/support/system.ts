@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager, Storage
 import { nanos } from '@nats-io/transport-node';
 import { CloudEvent, customerCreated, streams } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
-import { Database, ServiceConfig } from '@calm/platform';
+import { Database, ServiceConfig, defaultLimits } from '@calm/platform';
 import { ConvergenceProbe, freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
 import { AccountsTuning } from '../../apps/accounts/src/accounts.module';
@@ -61,6 +61,8 @@ export class TestSystem {
       databaseUrl: service === 'accounts' ? this.accountsDb.url : this.customersDb.url,
       httpPort: 0,
       apiTokens: null,
+      // Gauges refresh every 200 ms here, so tests that wait for a value see it soon.
+      limits: { ...defaultLimits(), metricsRefreshMs: 200 },
     };
   }
 

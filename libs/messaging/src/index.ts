@@ -7,3 +7,5 @@ export * from './outbox';
 export * from './sql-literal';
 export * from './sql';
 export * from './infrastructure.module';
+export * from './retention';
+export * from './duplicate-ack';

@@ -8,6 +8,9 @@ import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
 import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
 import { OpenAccountCommand, openAccountStatements, runOpenAccount } from './open-account.sql';
+import { listAccounts } from './list-accounts.sql';
+import { ListAccountsFilter } from '../get-account/list-accounts.filter';
+import { AccountCursor } from '../get-account/account-cursor';
 
 export type { OpenAccountCommand };
 
@@ -54,13 +57,9 @@ export class AccountStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async listByCustomer(customerId: string): Promise<Account[]> {
-    const { rows } = await this.pool().query<AccountRow>({
-      name: 'account-list-by-customer',
-      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE customer_id = $1 ORDER BY opened_at, account_id`,
-      values: [customerId],
-    });
-    return rows.map(fromRow);
+  /** One page of accounts (list-accounts.sql.ts): bounded, in a stable order. */
+  list(filter: ListAccountsFilter): Promise<{ items: Account[]; next: AccountCursor | null }> {
+    return listAccounts(this.pool(), filter);
   }
 
   /**
