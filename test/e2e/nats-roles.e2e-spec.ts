@@ -146,7 +146,7 @@ describe('each role is refused what it may not do', () => {
     await waitFor('the subscription to be refused', async () => errors.some((e) => /permission/i.test(e) && /customers\.resolve/.test(e)));
     // The customer service may subscribe to it; the account service may send on it.
     const customersNc = await as('customers');
-    const answered = customersNc.subscribe('customers.resolve', { max: 1, callback: (_e, m) => m.respond('{"ok":true}') });
+    const answered = customersNc.subscribe('customers.resolve', { max: 1, callback: (_e, m) => void m.respond('{"ok":true}') });
     await customersNc.flush();
     const reply = await (await as('accounts')).request('customers.resolve', '{}', { timeout: 5000 });
     expect(reply.json()).toEqual({ ok: true });

@@ -12,6 +12,7 @@ import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { ObservedAccountStore } from './metrics/observed-account.store';
 import { AccountStore } from './persistence/account.store';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './persistence/join-sql.options';
 
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
@@ -28,6 +29,8 @@ export interface AccountsTuning {
   };
   poolSize?: number;
   replicas?: number;
+  /** Negative control of the write-skew test ONLY (join-sql.options.ts); main.ts never sets it. */
+  joinSql?: JoinSqlOptions;
 }
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
@@ -67,7 +70,12 @@ export class AccountsModule {
         }),
       ],
       controllers: [...httpControllers, ...eventConsumers],
-      providers: [...handlers, ...observability, { provide: CLOCK, useValue: systemClock }],
+      providers: [
+        ...handlers,
+        ...observability,
+        { provide: CLOCK, useValue: systemClock },
+        ...(tuning.joinSql ? [{ provide: JOIN_SQL_OPTIONS, useValue: tuning.joinSql }] : []),
+      ],
     };
   }
 }

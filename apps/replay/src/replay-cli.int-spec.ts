@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated } from '@calm/contracts';
-import { queryDatabase, waitFor } from '@calm/testing';
+import { duplicatesAbsorbed, queryDatabase, waitFor, waitForAckFloor } from '@calm/testing';
 import { replayCli } from '../../../test/support/replay-cli';
 import { http, TestSystem } from '../../../test/support/system';
 import { run } from './main';
@@ -177,9 +177,18 @@ describe('replay CLI against services driven over REST and JetStream', () => {
     expect(copy.data.id).toBe(event.id);
     expect((await cli('dlq', 'list')).out).not.toContain(`#${id} `);
     expect((await cli('dlq', 'list', '--all')).out).toContain(`#${id} `);
-    // Retrying again is absorbed by the inbox: still one validation event.
+    // Retrying again puts a second copy on the stream; the inbox absorbs it: once the
+    // consumer has acknowledged it, it is counted a duplicate and still one validation event.
+    // Two account instances share the durable consumer here: either may take the copy.
+    const absorbed = async () => (await Promise.all(system.accounts.map((a) => duplicatesAbsorbed(a.url)))).reduce((x, y) => x + y, 0);
+    const absorbedBefore = await absorbed();
     expect((await cli('dlq', 'retry', String(id))).code).toBe(0);
-    await waitFor('one account.validated', async () => (await system.streamMessages('ACCOUNTS', `account.validated.${accountId}`)).length === 1);
+    const copies = await system.streamMessages('CUSTOMERS', `customer.created.${customerId}`);
+    expect(copies).toHaveLength(2);
+    await waitForAckFloor(system.jsm, copies[1].seq);
+    expect((await absorbed()) - absorbedBefore).toBe(1);
+    await waitFor('the outbox to publish', async () => (await rows('accounts', 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0);
+    expect(await system.streamMessages('ACCOUNTS', `account.validated.${accountId}`)).toHaveLength(1);
     expect((await cli('dlq', 'retry', '424242')).code).toBe(1);
   });
 

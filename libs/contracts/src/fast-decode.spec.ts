@@ -4,6 +4,12 @@ import { accountOpened, accountValidated, customerCreated } from './events';
 import { canonicalTime, fastDecodeEvent } from './fast-decode';
 import { instant } from './fields';
 
+// decodeEvent, observed: the fast-path test must fail if the fallback ran (same answer either way).
+jest.mock('./decode', () => {
+  const actual = jest.requireActual('./decode');
+  return { ...actual, decodeEvent: jest.fn(actual.decodeEvent) };
+});
+
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Times in canonical and non-canonical spellings (offsets, microseconds, no fraction, garbage). */
@@ -116,7 +122,12 @@ describe('fastDecodeEvent', () => {
 
   it('takes the fast path for canonical events (same value, normalised time kept)', () => {
     const e = customerCreated({ customerId: 'c0000000-0000-4000-8000-000000000001', name: 'Ada', email: 'ada@example.com' }, '2026-01-02T03:04:05.123Z');
+    jest.mocked(decodeEvent).mockClear();
     const r = fastDecodeEvent(enc(e), `customer.created.${e.data.customerId}`);
     expect(r).toEqual({ ok: true, value: e });
+    expect(decodeEvent).not.toHaveBeenCalled();
+    // and the observation works: a non-canonical event does fall back
+    fastDecodeEvent(enc({ ...e, time: '2026-01-02T03:04:05.123+00:00' }), `customer.created.${e.data.customerId}`);
+    expect(decodeEvent).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CustomerCreated } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { AccountStore, OpenAccountCommand, OpenOutcome } from '../persistence/account.store';
 import { AccountsMetrics } from './accounts.metrics';
@@ -22,6 +23,13 @@ export class ObservedAccountStore extends AccountStore {
     // Valid at the first POST: its customer was already known, convergence is 0.
     if (outcome.kind === 'created' && outcome.account.status === 'valid') this.metrics.convergence.observe(0);
     return outcome;
+  }
+
+  /** Counts the copies the inbox refused, so a test (or an operator) can see redelivery absorbed. */
+  override async applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
+    const fresh = await super.applyCustomersCreated(events, now);
+    if (events.length > fresh) this.metrics.duplicates.inc({ type: 'customer.created' }, events.length - fresh);
+    return fresh;
   }
 
   protected override accountsValidated(openedAt: Date[]): void {

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CustomerCreated } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
 import { OpenAccountCommand, openAccountStatements, runOpenAccount } from './open-account.sql';
 import { listAccounts } from './list-accounts.sql';
 import { ListAccountsFilter } from '../get-account/list-accounts.filter';
@@ -16,11 +17,14 @@ export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | 
 
 @Injectable()
 export class AccountStore {
+  /** Absent in production (the guarded join); only the write-skew negative control provides it. */
+  @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly join: JoinSqlOptions = {};
+
   constructor(private readonly db: Database) {}
 
   /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountStatements(cmd, now));
+    const row = await runOpenAccount(this.pool(), openAccountStatements(cmd, now, this.join));
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
@@ -38,7 +42,7 @@ export class AccountStore {
    */
   async applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
     if (events.length === 0) return 0;
-    const { fresh, validated } = await runCustomersCreated(this.pool(), events, now);
+    const { fresh, validated } = await runCustomersCreated(this.pool(), events, now, this.join);
     const newlyValid = validated.filter((v) => v.was === 'pending');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;
