@@ -32,7 +32,7 @@ const CLUSTER_SETTINGS = { fsync: 'on', max_prepared_transactions: 100, max_conn
 export async function coordinationBench(opts: CoordinationOptions): Promise<void> {
   const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
   const durationS = opts.duration ?? (opts.quick ? 2 : 5);
-  const warmupS = opts.quick ? 1 : 3;
+  const warmupS = opts.quick ? 0 : 3;
   const outage = { beforeS: opts.quick ? 1 : 2, outageS: 5, afterS: opts.quick ? 1 : 5, deadlineMs: opts.quick ? 20_000 : 60_000 };
   const before = snapshot();
   const t0 = Date.now();
