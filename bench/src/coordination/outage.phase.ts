@@ -37,9 +37,10 @@ export async function outagePhase(stacks: DesignStack[], cluster: TestPostgresSe
     runScenarioLoad({ mode: s.design === 'calm' ? 'calm' : 'coordinated', urls: s.urls, connections: opts.connections, durationS, rate: opts.rate, retryCustomer: true, record: true, startAt }),
   );
   await sleep(startAt + opts.beforeS * 1000 - Date.now());
-  const stoppedAt = Date.now();
   await cluster.stopImmediate();
-  await sleep(Math.max(0, stoppedAt + opts.outageS * 1000 - Date.now()));
+  // The window opens once the stop has returned (the server is gone for sure), not when it was asked for.
+  const stoppedAt = Date.now();
+  await sleep(opts.outageS * 1000);
   const restartedAt = Date.now();
   const back = stacks.map((s) => untilCompleted(s, restartedAt));
   await cluster.start();
