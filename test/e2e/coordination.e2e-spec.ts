@@ -34,7 +34,7 @@ const coordinators: CoordinatorProcess[] = [];
 const db = { customers: 'calm_test_coord_customers', accounts: 'calm_test_coord_accounts', log: 'calm_test_coord_log' };
 
 beforeAll(async () => {
-  [pg, nats] = await Promise.all([startPostgresServer({ max_prepared_transactions: 10 }), startNatsServer()]);
+  [pg, nats] = await Promise.all([startPostgresServer({ settings: { max_prepared_transactions: 10 } }), startNatsServer()]);
   await queryDatabase(pg.url, `CREATE DATABASE ${db.log}`);
   [customers, accounts] = await Promise.all([
     startServiceProcess({

@@ -40,7 +40,7 @@ export async function coordinationBench(opts: CoordinationOptions): Promise<void
   const logDir = mkdtempSync(join(tmpdir(), 'calm-coord-logs-'));
   const rss = new RssSampler();
 
-  const [customersCluster, accountsCluster, nats] = await Promise.all([startPostgresServer(CLUSTER_SETTINGS), startPostgresServer(CLUSTER_SETTINGS), startAccountsNats(DESIGNS)]);
+  const [customersCluster, accountsCluster, nats] = await Promise.all([startPostgresServer({ settings: CLUSTER_SETTINGS }), startPostgresServer({ settings: CLUSTER_SETTINGS }), startAccountsNats(DESIGNS)]);
   const infra: CoordinationInfra = { customersCluster, accountsCluster, nats };
   const stacks: DesignStack[] = [];
   try {

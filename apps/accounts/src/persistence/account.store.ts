@@ -1,26 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CustomerCreated, accountValidated, subjectOf } from '@calm/contracts';
-import { OutgoingEvent } from '@calm/messaging';
+import { CustomerCreated } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
-import { openAccountSql, runOpenAccount } from './open-account.sql';
+import { OpenAccountCommand, openAccountStatements, runOpenAccount } from './open-account.sql';
+import { listAccounts } from './list-accounts.sql';
+import { ListAccountsFilter } from '../get-account/list-accounts.filter';
+import { AccountCursor } from '../get-account/account-cursor';
 
-export interface OpenAccountCommand {
-  accountId: string;
-  customerId: string;
-  currency: string;
-}
+export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
-
-const validatedEvent = (a: { accountId: string; customerId: string; validatedAt: string }, now: Date): OutgoingEvent => ({
-  subject: subjectOf('account.validated', a.accountId),
-  event: accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: a.validatedAt }, now.toISOString()),
-});
 
 @Injectable()
 export class AccountStore {
@@ -28,7 +21,7 @@ export class AccountStore {
 
   /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now));
+    const row = await runOpenAccount(this.pool(), openAccountStatements(cmd, now));
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
@@ -46,9 +39,7 @@ export class AccountStore {
    */
   async applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
     if (events.length === 0) return 0;
-    const { fresh, validated } = await runCustomersCreated(this.pool(), events, (rows) =>
-      rows.filter((v) => v.was === 'pending').map((v) => validatedEvent({ accountId: v.account_id, customerId: v.customer_id, validatedAt: v.validated_at.toISOString() }, now)),
-    );
+    const { fresh, validated } = await runCustomersCreated(this.pool(), events, now);
     const newlyValid = validated.filter((v) => v.was === 'pending');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;
@@ -62,13 +53,9 @@ export class AccountStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async listByCustomer(customerId: string): Promise<Account[]> {
-    const { rows } = await this.pool().query<AccountRow>({
-      name: 'account-list-by-customer',
-      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE customer_id = $1 ORDER BY opened_at, account_id`,
-      values: [customerId],
-    });
-    return rows.map(fromRow);
+  /** One page of accounts (list-accounts.sql.ts): bounded, in a stable order. */
+  list(filter: ListAccountsFilter): Promise<{ items: Account[]; next: AccountCursor | null }> {
+    return listAccounts(this.pool(), filter);
   }
 
   /**
