@@ -33,6 +33,9 @@ export function enqueueEventsSql(events: OutgoingEvent[]): string {
      ON CONFLICT (event_id) DO NOTHING`;
 }
 
+/** Rows per relay batch, published together with their PubAcks awaited as one window. */
+export const OUTBOX_RELAY_BATCH = 500;
+
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often to look for rows even when nobody woke the relay (other instances, crashes). */
@@ -68,7 +71,7 @@ export class OutboxRelay {
     private readonly nats: NatsClient,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? OUTBOX_RELAY_BATCH;
     this.pollMs = options.pollMs ?? 1000;
     this.retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
   }
