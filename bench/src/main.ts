@@ -130,7 +130,7 @@ async function main(opts: Options): Promise<void> {
         pgBatch.push(await rawPgBatchPerS(rawDb.url, backlog, batchSize));
         log(
           `round ${r + 1}: events ${Math.round(e.eventsPerS)}/s (service CPU ${cpuPerEvent[r].toFixed(3)} ms each); raw: consume ${Math.round(e.consumePerS)}/s, ` +
-            `publish ${Math.round(publish[r])}/s, pg_batch ${Math.round(pgBatch[r])}/s (backlog ${backlog}, batch ${batchSize})`,
+            `publish ${Math.round(publish[r])}/s, pg_batch ${Math.round(pgBatch[r])}/s (backlog ${backlog}, batch ${batchSize}); during it ${JSON.stringify(e.database)}`,
         );
       }
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { accountValidated, customerCreated, subjectOf } from '@calm/contracts';
+import { OUTBOX_CLAIM } from '@calm/messaging';
 import { withPg } from './infra';
 
 /**
@@ -10,7 +11,7 @@ import { withPg } from './infra';
  *
  *   BEGIN; inbox claim; replica upsert (earliest time wins); pending accounts -> valid;
  *   account.validated outbox rows; COMMIT;
- *   BEGIN; relay: unpublished outbox rows FOR UPDATE SKIP LOCKED; mark them published; COMMIT
+ *   BEGIN; relay: its own claim (OUTBOX_CLAIM: unpublished rows FOR UPDATE SKIP LOCKED); mark them published; COMMIT
  *
  * No service, no broker, no advisory locks (the write-skew guard is the design's cost,
  * not the database's), and the events' JSON is built before the clock starts. Each event
@@ -76,11 +77,8 @@ export async function rawPgBatchPerS(url: string, n: number, batchSize: number):
       });
       await c.query('COMMIT');
       await c.query('BEGIN');
-      const { rows } = await c.query<{ id: string }>({
-        name: 'raw-relay-claim',
-        text: `SELECT id, event_id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        values: [batchSize],
-      });
+      await c.query(OUTBOX_CLAIM.planner);
+      const { rows } = await c.query<{ id: string }>({ name: 'raw-relay-claim', text: OUTBOX_CLAIM.select, values: [batchSize] });
       await c.query({ name: 'raw-relay-mark', text: `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, values: [rows.map((r) => r.id)] });
       await c.query('COMMIT');
     }

@@ -36,6 +36,25 @@ export function enqueueEventsSql(events: OutgoingEvent[]): string {
 /** Rows per relay batch, published together with their PubAcks awaited as one window. */
 export const OUTBOX_RELAY_BATCH = 500;
 
+/**
+ * The relay's claim: the oldest unpublished rows, locked so that other relays skip them.
+ *
+ * Every published row leaves a stale entry in the partial index outbox_unpublished_idx
+ * (its old version matched `published_at IS NULL`) until VACUUM removes it. A bitmap
+ * scan, which the planner prefers with the small row estimates a queue table has, visits
+ * every one of those entries and their heap pages on EVERY claim: after the bench's
+ * 70,000 POSTs a claim took 12 to 19 ms instead of 0.5 ms, and the events phase ran
+ * about a third slower than alone. A plain index scan marks the entries of dead rows
+ * (LP_DEAD) the first time it passes them and skips them afterwards (under 1 ms on the
+ * same table), so the claim's transaction turns bitmap scans off for itself (SET LOCAL:
+ * nothing else on the pooled connection is affected).
+ */
+export const OUTBOX_CLAIM = {
+  planner: 'SET LOCAL enable_bitmapscan = off',
+  select: `SELECT id, event_id, subject, payload FROM outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+};
+
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often to look for rows even when nobody woke the relay (other instances, crashes). */
@@ -122,11 +141,8 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows it marked published. */
   async publishBatch(): Promise<number> {
     return this.db.transaction(async (m) => {
-      const rows: { id: string; event_id: string; subject: string; payload: unknown }[] = await m.query(
-        `SELECT id, event_id, subject, payload FROM outbox
-         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
-      );
+      await m.query(OUTBOX_CLAIM.planner);
+      const rows: { id: string; event_id: string; subject: string; payload: unknown }[] = await m.query(OUTBOX_CLAIM.select, [this.batchSize]);
       if (rows.length === 0) return 0;
       const results = await this.acks.publishAll(
         this.nats.nc,
