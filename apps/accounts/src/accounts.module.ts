@@ -10,7 +10,8 @@ import { OpenAccountHttpController } from './open-account/open-account.http.cont
 import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { ObservedAccountStore } from './metrics/observed-account.store';
-import { AccountStore } from './persistence/account.store';
+import { AccountStore, DEFAULT_OPEN_GROUP_COMMIT, OPEN_GROUP_COMMIT } from './persistence/account.store';
+import { GroupCommitOptions } from './persistence/group-commit';
 
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
@@ -19,6 +20,8 @@ export interface AccountsTuning {
   consumer?: { enabled?: boolean; batchSize?: number; maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] };
   poolSize?: number;
   replicas?: number;
+  /** Group commit of POST /accounts; { maxBatch: 1 } turns it off (one transaction per request). */
+  groupCommit?: GroupCommitOptions;
 }
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
@@ -55,7 +58,12 @@ export class AccountsModule {
         }),
       ],
       controllers: [...httpControllers, ...eventConsumers],
-      providers: [...handlers, ...observability, { provide: CLOCK, useValue: systemClock }],
+      providers: [
+        ...handlers,
+        ...observability,
+        { provide: CLOCK, useValue: systemClock },
+        { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CustomerCreated, accountValidated, subjectOf } from '@calm/contracts';
@@ -7,7 +7,9 @@ import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
-import { openAccountSql, runOpenAccount } from './open-account.sql';
+import { GroupCommit, GroupCommitOptions } from './group-commit';
+import { OpenRow, openAccountStatements } from './open-account.sql';
+import { OpenMember, runOpenAccounts } from './open-accounts-batch.sql';
 
 export interface OpenAccountCommand {
   accountId: string;
@@ -22,13 +24,31 @@ const validatedEvent = (a: { accountId: string; customerId: string; validatedAt:
   event: accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: a.validatedAt }, now.toISOString()),
 });
 
+/** Group commit of POST /accounts (AccountsTuning.groupCommit overrides it; maxBatch 1 turns it off). */
+export const OPEN_GROUP_COMMIT = Symbol('OPEN_GROUP_COMMIT');
+export const DEFAULT_OPEN_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 16, maxInFlight: 4 };
+
 @Injectable()
 export class AccountStore {
-  constructor(private readonly db: Database) {}
+  private readonly opens: GroupCommit<OpenMember, OpenRow | null>;
 
-  /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
+  constructor(
+    private readonly db: Database,
+    @Optional() @Inject(OPEN_GROUP_COMMIT) groupCommit?: GroupCommitOptions,
+  ) {
+    this.opens = new GroupCommit((members) => runOpenAccounts(this.pool(), members), groupCommit ?? DEFAULT_OPEN_GROUP_COMMIT);
+  }
+
+  /**
+   * The "account opened" path of the join: one round trip, shared with the POSTs that
+   * arrive at the same time (group commit: open-accounts-batch.sql.ts). Answers after
+   * the transaction holding this account committed; created / unchanged / conflict is
+   * decided for this request alone.
+   */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now));
+    // Built here, per request: a value that cannot be quoted fails this request only.
+    const { open } = openAccountStatements(cmd, now);
+    const row = await this.opens.submit({ accountId: cmd.accountId, customerId: cmd.customerId, open });
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.

@@ -32,12 +32,18 @@ const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * existing row instead (created = false).
  */
 export function openAccountSql(cmd: { accountId: string; customerId: string; currency: string }, now: Date): string {
+  const { lock, open } = openAccountStatements(cmd, now);
+  return `${lock};\n${open}`;
+}
+
+/** The two statements of openAccountSql apart: the lock, and the statement that opens (group commit takes one lock for many). */
+export function openAccountStatements(cmd: { accountId: string; customerId: string; currency: string }, now: Date): { lock: string; open: string } {
   const openedAt = now.toISOString();
   const opened = accountOpened({ ...cmd, openedAt });
   const validated = accountValidated({ accountId: cmd.accountId, customerId: cmd.customerId, validatedAt: openedAt }, openedAt);
   const [acc, cust] = [lit(cmd.accountId), lit(cmd.customerId)];
-  return `SELECT pg_advisory_xact_lock(hashtextextended(${cust}, 0));
-WITH known AS (SELECT created_at FROM known_customer WHERE customer_id = ${cust}::uuid),
+  const lock = `SELECT pg_advisory_xact_lock(hashtextextended(${cust}, 0))`;
+  const open = `WITH known AS (SELECT created_at FROM known_customer WHERE customer_id = ${cust}::uuid),
 ins AS (
   INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
   SELECT ${acc}::uuid, ${cust}::uuid, ${lit(cmd.currency)}, CASE WHEN k.created_at IS NULL THEN 'pending' ELSE 'valid' END,
@@ -61,6 +67,7 @@ SELECT true AS created, * FROM ins
 UNION ALL
 SELECT false, account_id, customer_id, currency, status, opened_at, validated_at FROM account
 WHERE account_id = ${acc}::uuid AND NOT EXISTS (SELECT 1 FROM ins)`;
+  return { lock, open };
 }
 
 /** Runs it; null when the account exists but committed after this statement's snapshot (the caller reads it again). */
