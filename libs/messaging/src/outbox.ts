@@ -1,7 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Pool, QueryResult } from 'pg';
 import { EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CloudEvent } from '@calm/contracts';
 import { Database, backoffDelay, sleep } from '@calm/platform';
 import { sqlArray } from './sql-literal';
@@ -53,16 +51,9 @@ export const OUTBOX_RELAY_BATCH = 500;
  */
 export const OUTBOX_CLAIM = {
   planner: 'SET LOCAL enable_bitmapscan = off',
-  select: (limit: number) => `SELECT id, event_id, subject, payload FROM outbox
-         WHERE published_at IS NULL ORDER BY id LIMIT ${Math.max(1, Math.trunc(limit))} FOR UPDATE SKIP LOCKED`,
+  select: `SELECT id, event_id, subject, payload FROM outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
 };
-
-interface ClaimedRow {
-  id: string;
-  event_id: string;
-  subject: string;
-  payload: unknown;
-}
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -147,32 +138,12 @@ export class OutboxRelay {
     });
   }
 
-  /**
-   * Publishes one batch; returns how many rows it marked published. Two round trips on
-   * one pooled connection (was five through TypeORM): `BEGIN`, the planner setting and
-   * the claim in one simple-protocol message; then, after the PubAcks, the mark and
-   * `COMMIT` in another. The rows stay locked (FOR UPDATE) while they are published, so
-   * no other relay publishes them at the same time. Rows whose PubAck did not come are
-   * left unmarked (published again later; the dedupe window and the inboxes absorb a
-   * copy), and the ones that were acknowledged are marked before the failure is raised.
-   */
+  /** Publishes one batch; returns how many rows it marked published. */
   async publishBatch(): Promise<number> {
-    this.db.manager(); // throws DatabaseUnavailableError while the database is not connected
-    const client = await this.pool().connect();
-    let broken: Error | undefined;
-    // A checked-out client has no listener of its own: a connection lost mid-batch must fail this call, not crash the process.
-    const onError = (e: Error) => (broken = e);
-    client.on('error', onError);
-    let open = false;
-    try {
-      open = true;
-      const claimed = (await client.query(`BEGIN; ${OUTBOX_CLAIM.planner}; ${OUTBOX_CLAIM.select(this.batchSize)}`)) as unknown as QueryResult<ClaimedRow>[];
-      const rows = claimed[2].rows;
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        open = false;
-        return 0;
-      }
+    return this.db.transaction(async (m) => {
+      await m.query(OUTBOX_CLAIM.planner);
+      const rows: { id: string; event_id: string; subject: string; payload: unknown }[] = await m.query(OUTBOX_CLAIM.select, [this.batchSize]);
+      if (rows.length === 0) return 0;
       const results = await this.acks.publishAll(
         this.nats.nc,
         rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id })),
@@ -180,23 +151,11 @@ export class OutboxRelay {
       );
       const done = rows.filter((_, i) => results[i] === true);
       await this.options.afterPublish?.(done.map((r) => r.event_id));
-      await client.query(done.length ? `UPDATE outbox SET published_at = now() WHERE id = ANY(${sqlArray(done.map((r) => r.id), 'bigint')}); COMMIT` : 'COMMIT');
-      open = false;
+      if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
       const failed = results.find((r): r is Error => r !== true);
       if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${failed.message}`);
       return done.length;
-    } catch (err) {
-      if (open) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
-  }
-
-  /** The driver's pool: the relay's two messages need one connection and the simple protocol. */
-  private pool(): Pool {
-    return (this.db.manager().connection.driver as PostgresDriver).master as Pool;
+    });
   }
 
   private async purgeIfDue(): Promise<void> {
