@@ -1,11 +1,26 @@
+// ESM-only packages in the dependency tree. Node >= 22.12 loads them with require(esm);
+// Jest's CommonJS runtime does so only on Node >= 24.9 with --experimental-vm-modules, so
+// SWC compiles them to CommonJS for the tests instead (the built services never go
+// through this). commander: the CLIs' argument parser (the replay CLI test drives it in
+// process); content-disposition: required by @fastify/static (Swagger UI's assets).
+const esmOnly = ['commander', 'content-disposition'];
+
+const { ignoredForMissingBinaries } = require('./test/support/needs-binaries');
+
 /** @type {import('jest').Config} */
 const common = {
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@calm/(contracts|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
   },
   testEnvironment: 'node',
+  // The only skip: test files that need nats-server on a machine without it (one line says so).
+  testPathIgnorePatterns: ['/node_modules/', ...ignoredForMissingBinaries(__dirname)],
 };
 
 module.exports = {
@@ -14,7 +29,10 @@ module.exports = {
   // available, otherwise a message that says what to start (test/support/services.ts).
   globalSetup: '<rootDir>/test/support/services.global-setup.ts',
   globalTeardown: '<rootDir>/test/support/services.global-teardown.ts',
+  // globalSetup runs outside the projects: it needs the same transform and aliases.
   transform: common.transform,
+  transformIgnorePatterns: common.transformIgnorePatterns,
+  moduleNameMapper: common.moduleNameMapper,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { convergence } from './convergence.bench';
+import { coordinationBench } from './coordination/coordination.bench';
 import { eventsRound } from './events.bench';
 import { benchDatabase, machine, snapshot, startNats } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
@@ -26,8 +27,10 @@ interface Options {
   convergence?: number;
   tuning?: string;
   cpuProf?: string;
-  out: string;
+  out?: string;
   only?: string;
+  coordination?: boolean;
+  latency: number;
 }
 
 const program = new Command()
@@ -42,7 +45,11 @@ const program = new Command()
   .option('--tuning <json>', 'run the account service with this in-process AccountsTuning (bench/src/tuned-service.main.ts)')
   .option('--cpu-prof <dir>', 'run the account service under node --cpu-prof, profiles written to <dir>')
   .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
-  .option('--out <file>', 'JSON results file', join(__dirname, '..', '..', '..', 'bench', 'results', 'latest.json'));
+  .option('--coordination', 'CALM against coordination (calm, sync, twopc) instead: writes bench/results/coordination.json')
+  .option('--latency <ms>', 'with --coordination: round-trip time injected between the services in the second block (0: skip it)', Number, 5)
+  .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
+
+const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
 
 /** The commit the bench ran at (with "+dirty" for uncommitted changes); null outside a git checkout. */
 function gitCommit(): string | null {
@@ -55,6 +62,10 @@ function gitCommit(): string | null {
 }
 
 async function main(opts: Options): Promise<void> {
+  if (opts.coordination) {
+    return coordinationBench({ quick: !!opts.quick, connections: opts.connections, rounds: opts.rounds, duration: opts.duration, latencyMs: opts.latency, out: opts.out ?? resultsFile('coordination.json') });
+  }
+  opts.out ??= resultsFile('latest.json');
   const mode = opts.quick ? 'quick' : 'full';
   const rounds = opts.rounds ?? (opts.quick ? 3 : 5);
   const durationS = opts.duration ?? (opts.quick ? 2 : 5);

@@ -78,7 +78,7 @@ export async function rawPgBatchPerS(url: string, n: number, batchSize: number):
       await c.query('COMMIT');
       await c.query('BEGIN');
       await c.query(OUTBOX_CLAIM.planner);
-      const { rows } = await c.query<{ id: string }>({ name: 'raw-relay-claim', text: OUTBOX_CLAIM.select, values: [batchSize] });
+      const { rows } = await c.query<{ id: string }>({ name: 'raw-relay-claim', text: OUTBOX_CLAIM.select, values: [batchSize, []] });
       await c.query({ name: 'raw-relay-mark', text: `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, values: [rows.map((r) => r.id)] });
       await c.query('COMMIT');
     }

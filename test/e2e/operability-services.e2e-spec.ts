@@ -1,20 +1,21 @@
 import { createServer } from 'node:net';
-import { LOCAL_DATABASE_URL, LOCAL_NATS_URL, ServiceProbes, dockerProbes, resolveTestServices } from '../support/services';
+import { LOCAL_DATABASE_URL, LOCAL_NATS_URL, ServiceProbes, localProbes, resolveTestServices } from '../support/services';
 
 /** The decision logic of the test-services setup, with injected probes (no Docker needed). */
 describe('resolveTestServices', () => {
-  function probes(answering: string[], docker: boolean): ServiceProbes & { started: string[]; stopped: string[] } {
+  /** `startable`: whether this machine can start a server of its own (binaries or Docker). */
+  function probes(answering: string[], startable: boolean): ServiceProbes & { started: string[]; stopped: string[] } {
     const started: string[] = [];
     const stopped: string[] = [];
     const container = (name: string, url: string) => async () => {
+      if (!startable) return undefined;
       started.push(name);
-      return { url, stop: async () => void stopped.push(name) };
+      return { url, source: 'testcontainers' as const, stop: async () => void stopped.push(name) };
     };
     return {
       started,
       stopped,
       answers: async (url) => answering.includes(url),
-      dockerAvailable: async () => docker,
       startPostgres: container('postgres', 'postgres://test:test@localhost:49153/test'),
       startNats: container('nats', 'nats://localhost:49154'),
     };
@@ -42,7 +43,7 @@ describe('resolveTestServices', () => {
     expect(p.stopped).toEqual(['nats']);
   });
 
-  it('stops with a message saying what to start when nothing answers and Docker is absent', async () => {
+  it('stops with a message saying what to install when nothing answers and nothing can be started', async () => {
     const p = probes([LOCAL_NATS_URL], false);
     const err = await resolveTestServices({}, p).then(
       () => undefined,
@@ -51,6 +52,7 @@ describe('resolveTestServices', () => {
     expect(err?.message).toContain(`database at ${LOCAL_DATABASE_URL}`);
     expect(err?.message).not.toContain('nats at');
     expect(err?.message).toContain('npm run services:ensure');
+    expect(err?.message).toContain('apt-get install nats-server');
     expect(err?.message).toContain('Docker engine');
     expect(p.started).toEqual([]);
   });
@@ -68,8 +70,8 @@ describe('resolveTestServices', () => {
     const server = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const { port } = server.address() as { port: number };
-    expect(await dockerProbes.answers(`nats://127.0.0.1:${port}`)).toBe(true);
+    expect(await localProbes.answers(`nats://127.0.0.1:${port}`)).toBe(true);
     await new Promise((r) => server.close(r));
-    expect(await dockerProbes.answers(`postgres://u@127.0.0.1:${port}/db`)).toBe(false);
+    expect(await localProbes.answers(`postgres://u@127.0.0.1:${port}/db`)).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_DATABASE_URL = services.databaseUrl;
   process.env.TEST_NATS_URL = services.natsUrl;
   (globalThis as { __calmServices?: typeof services }).__calmServices = services;
-  if (services.sources.database === 'testcontainers' || services.sources.nats === 'testcontainers') {
+  if (services.sources.database !== 'local' || services.sources.nats !== 'local') {
     process.stderr.write(`test services: database ${services.sources.database}, NATS ${services.sources.nats}\n`);
   }
 }

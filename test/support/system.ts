@@ -2,7 +2,7 @@ import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transp
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { CloudEvent, customerCreated } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
-import { Database, ServiceConfig } from '@calm/platform';
+import { Database, ServiceConfig, defaultLimits } from '@calm/platform';
 import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
 import { AccountsTuning } from '../../apps/accounts/src/accounts.module';
@@ -43,6 +43,8 @@ export class TestSystem {
       databaseUrl: service === 'accounts' ? this.accountsDb.url : this.customersDb.url,
       httpPort: 0,
       apiTokens: null,
+      // Gauges refresh every 200 ms here, so tests that wait for a value see it soon.
+      limits: { ...defaultLimits(), metricsRefreshMs: 200 },
     };
   }
 

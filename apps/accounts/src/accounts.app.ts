@@ -16,7 +16,7 @@ export interface RunningService {
 
 /** Builds and starts the account service: HTTP, the customer.created consumer, the relay. */
 export async function startAccountsService(config: ServiceConfig, tuning: AccountsTuning = {}): Promise<RunningService> {
-  const app = await createHttpApp(AccountsModule.forRoot(config, tuning));
+  const app = await createHttpApp(AccountsModule.forRoot(config, tuning), config.limits?.http);
   const db = app.get(Database);
   const consumer = new JetStreamServer<KnownEvent>({
     nats: app.get(NatsClient),

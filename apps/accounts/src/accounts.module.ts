@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, natsConnectOptions, systemClock } from '@calm/platform';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
@@ -32,6 +32,7 @@ const observability = [AccountsMetrics];
 @Module({})
 export class AccountsModule {
   static forRoot(config: ServiceConfig, tuning: AccountsTuning = {}): DynamicModule {
+    const { retention } = config.limits ?? defaultLimits();
     const infrastructure: InfrastructureOptions = {
       connectOptions: natsConnectOptions(config.natsAuth),
       name: 'accounts',
@@ -46,6 +47,8 @@ export class AccountsModule {
       duplicateWindowMs: tuning.duplicateWindowMs,
       replicas: tuning.replicas,
       relay: tuning.relay,
+      // The account service consumes events: it has an inbox and dead letters to keep bounded.
+      retention: { outboxMs: retention.outboxMs, inboxMs: retention.inboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },
     };
     return {
       module: AccountsModule,

@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { redactUrlCredentials } from '../../../libs/platform/src/redact';
 import { CliError, CliIo, EXIT, processIo } from './cli/cli-io';
+import { terminalSafe } from './cli/terminal-safe';
 import { ReplayContext, Service } from './cli/replay-context';
 import { OutputOptions } from './cli/reporter';
 import { dlqListCommand, dlqRetryCommand } from './commands/dlq.command';
@@ -87,7 +89,8 @@ function program(io: CliIo, result: { code: number }): Command {
     .description('republish dead letters to their original subject (without Nats-Msg-Id) and mark them retried')
     .argument('[id]', 'the dead letter id (see dlq list)')
     .option('--all', 'every dead letter not yet retried')
-    .action(act((ctx, id: string | undefined, o: { all?: boolean }) => dlqRetryCommand(ctx, { id, all: o.all })));
+    .option('--page-size <n>', 'with --all: letters read (payloads held in memory) at a time', intArg('--page-size'), 100)
+    .action(act((ctx, id: string | undefined, o: { all?: boolean; pageSize: number }) => dlqRetryCommand(ctx, { id, all: o.all, pageSize: Math.max(1, o.pageSize) })));
 
   root
     .command('tail')
@@ -109,6 +112,16 @@ function program(io: CliIo, result: { code: number }): Command {
   return root;
 }
 
+/**
+ * An error for the terminal: no URL credential (whatever a driver put in its message) and
+ * no control character (it may quote a message); a multi-problem error keeps one line each.
+ */
+const errorLines = (message: string): string =>
+  redactUrlCredentials(message)
+    .split('\n')
+    .map((l, i) => `${i === 0 ? 'error: ' : '       '}${terminalSafe(l)}`)
+    .join('\n');
+
 /** Runs one CLI invocation in-process and returns its exit code (tests call this directly). */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   const result = { code: EXIT.ok as number };
@@ -118,10 +131,10 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof CliError) {
-      io.err(`error: ${err.message}`);
+      io.err(errorLines(err.message));
       return err.exitCode;
     }
-    io.err(`error: ${(err as Error)?.message ?? String(err)}`);
+    io.err(errorLines((err as Error)?.message ?? String(err)));
     return EXIT.usage;
   }
 }

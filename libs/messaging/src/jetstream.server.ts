@@ -7,7 +7,7 @@ import { DecodeResult } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/platform';
 import { DeadLetter, DeadLetterStore } from './dead-letter';
 import { PermanentEventError } from './errors';
-import { NatsClient } from './nats-client';
+import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
 
 export interface DecodedEvent {
   id: string;
@@ -33,6 +33,13 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   ackWaitMs?: number;
   backoffMs?: number[];
   maxAckPending?: number;
+  /**
+   * Bytes the consumer may hold fetched and not yet acknowledged (default 128 MiB). The
+   * client library keeps pulling as messages arrive, so the one bound on what it buffers
+   * is the server's max_ack_pending: it is set to this many bytes' worth of the largest
+   * message a stream stores (MAX_EVENT_BYTES), unless maxAckPending is given.
+   */
+  maxBufferBytes?: number;
   /** Observes every outcome, for metrics and tests. */
   onOutcome?: (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number) => void;
 }
@@ -167,7 +174,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       ack_wait: nanos(this.ackWaitMs),
       max_deliver: this.maxDeliver,
       backoff: this.backoffMs.map((ms) => nanos(ms)),
-      max_ack_pending: this.options.maxAckPending ?? 4096,
+      max_ack_pending: this.options.maxAckPending ?? Math.max(1, Math.floor((this.options.maxBufferBytes ?? 128 * 1024 * 1024) / MAX_EVENT_BYTES)),
     });
     this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
   }

@@ -33,7 +33,7 @@ async function claimPlan(): Promise<string> {
   await c.query('BEGIN');
   try {
     await c.query(OUTBOX_CLAIM.planner);
-    const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${OUTBOX_CLAIM.select}`, [500]);
+    const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${OUTBOX_CLAIM.select}`, [500, []]);
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   } finally {
     await c.query('ROLLBACK');

@@ -9,3 +9,4 @@ export * from './convergence';
 export * from './fault-load';
 export * from './stream-reader';
 export * from './kill-window';
+export * from './containers';

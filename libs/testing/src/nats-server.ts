@@ -17,20 +17,33 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function natsServerBinary(): string {
-  if (process.env.NATS_SERVER_BIN) return process.env.NATS_SERVER_BIN;
+/** NATS_SERVER_BIN, else a nats-server on PATH (or in the usual sbin folders), else undefined. */
+export function findNatsServerBinary(): string | undefined {
+  if (process.env.NATS_SERVER_BIN) return existsSync(process.env.NATS_SERVER_BIN) ? process.env.NATS_SERVER_BIN : undefined;
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/bin', '/usr/bin'])) {
     if (dir && existsSync(join(dir, 'nats-server'))) return join(dir, 'nats-server');
   }
-  throw new Error('nats-server not found: install it (Debian package nats-server) or set NATS_SERVER_BIN');
+  return undefined;
 }
 
-const portOpen = (port: number): Promise<boolean> =>
+/** How to get nats-server, for the one-line messages that name the install command. */
+export const NATS_SERVER_INSTALL = 'apt-get install nats-server (Debian/Ubuntu), brew install nats-server (macOS), or a release from github.com/nats-io/nats-server';
+
+export function natsServerBinary(): string {
+  const bin = findNatsServerBinary();
+  if (!bin) throw new Error(`nats-server not found: install it (${NATS_SERVER_INSTALL}) or set NATS_SERVER_BIN`);
+  return bin;
+}
+
+/** True when something accepts TCP connections on host:port within the timeout. */
+export const portOpen = (port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> =>
   new Promise((resolve) => {
     const s = new Socket();
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => (s.destroy(), resolve(false)));
-    s.connect(port, '127.0.0.1');
+    const done = (ok: boolean) => (s.destroy(), resolve(ok));
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+    s.connect(port, host);
   });
 
 export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
@@ -58,11 +71,12 @@ export interface TestNatsServer {
  * A private nats-server with JetStream for one test file: fresh streams, no
  * interference with other files or with the machine's server. Loopback only.
  */
-export async function startNatsServer(extraArgs: string[] = []): Promise<TestNatsServer> {
+export async function startNatsServer(extraArgs: string[] = [], env?: Record<string, string>): Promise<TestNatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'calm-nats-'));
   const bin = natsServerBinary();
-  const launch = () => spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...extraArgs], { stdio: 'ignore' });
+  // `env` reaches the server (a config may read variables); Jest's process.env does not.
+  const launch = () => spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...extraArgs], { stdio: 'ignore', env: env && { ...process.env, ...env } });
   const server: TestNatsServer = {
     url: `nats://127.0.0.1:${port}`,
     port,

@@ -1,28 +1,21 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CustomerCreated, accountValidated, subjectOf } from '@calm/contracts';
-import { OutgoingEvent } from '@calm/messaging';
+import { CustomerCreated } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
-import { OpenRow, openAccountStatements } from './open-account.sql';
+import { OpenAccountCommand, OpenRow, openAccountStatements } from './open-account.sql';
 import { OpenMember, runOpenAccounts } from './open-accounts-batch.sql';
+import { listAccounts } from './list-accounts.sql';
+import { ListAccountsFilter } from '../get-account/list-accounts.filter';
+import { AccountCursor } from '../get-account/account-cursor';
 
-export interface OpenAccountCommand {
-  accountId: string;
-  customerId: string;
-  currency: string;
-}
+export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
-
-const validatedEvent = (a: { accountId: string; customerId: string; validatedAt: string }, now: Date): OutgoingEvent => ({
-  subject: subjectOf('account.validated', a.accountId),
-  event: accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: a.validatedAt }, now.toISOString()),
-});
 
 /** Group commit of POST /accounts (AccountsTuning.groupCommit overrides it; maxBatch 1 turns it off). */
 export const OPEN_GROUP_COMMIT = Symbol('OPEN_GROUP_COMMIT');
@@ -47,6 +40,7 @@ export class AccountStore {
    */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
     // Built here, per request: a value that cannot be quoted fails this request only.
+    // Its lock statement is left out: the batch takes all its members' locks at once.
     const { open } = openAccountStatements(cmd, now);
     const row = await this.opens.submit({ accountId: cmd.accountId, customerId: cmd.customerId, open });
     if (row?.created) return { kind: 'created', account: fromRow(row) };
@@ -66,9 +60,7 @@ export class AccountStore {
    */
   async applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
     if (events.length === 0) return 0;
-    const { fresh, validated } = await runCustomersCreated(this.pool(), events, (rows) =>
-      rows.filter((v) => v.was === 'pending').map((v) => validatedEvent({ accountId: v.account_id, customerId: v.customer_id, validatedAt: v.validated_at.toISOString() }, now)),
-    );
+    const { fresh, validated } = await runCustomersCreated(this.pool(), events, now);
     const newlyValid = validated.filter((v) => v.was === 'pending');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;
@@ -82,13 +74,9 @@ export class AccountStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async listByCustomer(customerId: string): Promise<Account[]> {
-    const { rows } = await this.pool().query<AccountRow>({
-      name: 'account-list-by-customer',
-      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE customer_id = $1 ORDER BY opened_at, account_id`,
-      values: [customerId],
-    });
-    return rows.map(fromRow);
+  /** One page of accounts (list-accounts.sql.ts): bounded, in a stable order. */
+  list(filter: ListAccountsFilter): Promise<{ items: Account[]; next: AccountCursor | null }> {
+    return listAccounts(this.pool(), filter);
   }
 
   /**
