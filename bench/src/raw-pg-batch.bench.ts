@@ -66,8 +66,12 @@ export async function rawPgBatchPerS(url: string, n: number, batchSize: number):
       });
       await c.query({
         name: 'raw-validate',
+        // The service's filter (a row changes only if its outcome does), not "status = 'pending'":
+        // with the keyset index on (status, ...) and statistics not yet caught up with a fast
+        // insert, the planner walks every pending account instead of the customers' ones.
         text: `UPDATE account a SET status = 'valid', validated_at = GREATEST(a.opened_at, k.created_at) FROM known_customer k
-               WHERE k.customer_id = ANY($1::uuid[]) AND a.customer_id = k.customer_id AND a.status = 'pending'`,
+               WHERE k.customer_id = ANY($1::uuid[]) AND a.customer_id = k.customer_id
+                 AND (a.status, a.validated_at) IS DISTINCT FROM ('valid', GREATEST(a.opened_at, k.created_at))`,
         values: [b.customers],
       });
       await c.query({
