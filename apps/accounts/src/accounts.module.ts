@@ -11,8 +11,9 @@ import { OpenAccountHttpController } from './open-account/open-account.http.cont
 import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { ObservedAccountStore } from './metrics/observed-account.store';
-import { AccountStore } from './persistence/account.store';
 import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './persistence/join-sql.options';
+import { AccountStore, DEFAULT_OPEN_GROUP_COMMIT, OPEN_GROUP_COMMIT } from './persistence/account.store';
+import { GroupCommitOptions } from './persistence/group-commit';
 
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
@@ -31,6 +32,8 @@ export interface AccountsTuning {
   replicas?: number;
   /** Negative control of the write-skew test ONLY (join-sql.options.ts); main.ts never sets it. */
   joinSql?: JoinSqlOptions;
+  /** Group commit of POST /accounts; { maxBatch: 1 } turns it off (one transaction per request). */
+  groupCommit?: GroupCommitOptions;
 }
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
@@ -75,6 +78,7 @@ export class AccountsModule {
         ...observability,
         { provide: CLOCK, useValue: systemClock },
         ...(tuning.joinSql ? [{ provide: JOIN_SQL_OPTIONS, useValue: tuning.joinSql }] : []),
+        { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
       ],
     };
   }

@@ -49,6 +49,9 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   onOutcome?: (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number) => void;
 }
 
+/** Messages per batch handed to a batch handler, unless configured. */
+export const DEFAULT_CONSUMER_BATCH = 256;
+
 /** Transient-looking failures tolerated while the database answers its health probe. */
 const HEALTHY_RETRY_LIMIT = 5;
 
@@ -100,7 +103,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
-    this.batchSize = options.batchSize ?? 256;
+    this.batchSize = options.batchSize ?? DEFAULT_CONSUMER_BATCH;
     this.maxDeliver = options.maxDeliver ?? 10;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CustomerCreated } from '@calm/contracts';
 import { Database } from '@calm/platform';
-import { AccountStore, OpenAccountCommand, OpenOutcome } from '../persistence/account.store';
+import { AccountStore, OPEN_GROUP_COMMIT, OpenAccountCommand, OpenOutcome } from '../persistence/account.store';
+import type { GroupCommitOptions } from '../persistence/group-commit';
 import { AccountsMetrics } from './accounts.metrics';
 
 /**
@@ -11,11 +12,14 @@ import { AccountsMetrics } from './accounts.metrics';
  */
 @Injectable()
 export class ObservedAccountStore extends AccountStore {
+  // The group commit options stay the SECOND parameter, as in AccountStore: Nest reads
+  // @Inject metadata through the prototype chain, so the parent's index 1 applies here too.
   constructor(
     database: Database,
+    @Optional() @Inject(OPEN_GROUP_COMMIT) groupCommit: GroupCommitOptions | undefined,
     private readonly metrics: AccountsMetrics,
   ) {
-    super(database);
+    super(database, groupCommit);
   }
 
   override async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {

@@ -5,8 +5,10 @@ import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
+import { GroupCommit, GroupCommitOptions } from './group-commit';
 import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
-import { OpenAccountCommand, openAccountStatements, runOpenAccount } from './open-account.sql';
+import { OpenAccountCommand, OpenRow, openAccountStatements } from './open-account.sql';
+import { OpenMember, runOpenAccounts } from './open-accounts-batch.sql';
 import { listAccounts } from './list-accounts.sql';
 import { ListAccountsFilter } from '../get-account/list-accounts.filter';
 import { AccountCursor } from '../get-account/account-cursor';
@@ -15,16 +17,35 @@ export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
 
+/** Group commit of POST /accounts (AccountsTuning.groupCommit overrides it; maxBatch 1 turns it off). */
+export const OPEN_GROUP_COMMIT = Symbol('OPEN_GROUP_COMMIT');
+export const DEFAULT_OPEN_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 16, maxInFlight: 4 };
+
 @Injectable()
 export class AccountStore {
   /** Absent in production (the guarded join); only the write-skew negative control provides it. */
   @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly join: JoinSqlOptions = {};
 
-  constructor(private readonly db: Database) {}
+  private readonly opens: GroupCommit<OpenMember, OpenRow | null>;
 
-  /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
+  constructor(
+    private readonly db: Database,
+    @Optional() @Inject(OPEN_GROUP_COMMIT) groupCommit?: GroupCommitOptions,
+  ) {
+    this.opens = new GroupCommit((members) => runOpenAccounts(this.pool(), members, this.join), groupCommit ?? DEFAULT_OPEN_GROUP_COMMIT);
+  }
+
+  /**
+   * The "account opened" path of the join: one round trip, shared with the POSTs that
+   * arrive at the same time (group commit: open-accounts-batch.sql.ts). Answers after
+   * the transaction holding this account committed; created / unchanged / conflict is
+   * decided for this request alone.
+   */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountStatements(cmd, now, this.join));
+    // Built here, per request: a value that cannot be quoted fails this request only.
+    // Its lock statement is left out: the batch takes all its members' locks at once.
+    const { open } = openAccountStatements(cmd, now);
+    const row = await this.opens.submit({ accountId: cmd.accountId, customerId: cmd.customerId, open });
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
