@@ -164,3 +164,27 @@ it.each([
   }
   await expectCompleted(s);
 });
+
+// Last: it crashes the cluster every other test uses.
+it('twopc: the coordinator outlives its databases dying under load (clients checked out across both phases), and completes scenarios once they are back', async () => {
+  const twopc = await coordinator('twopc', twopcEnv());
+  const client = new JsonClient(twopc.url, 8, 5000);
+  let stop = false;
+  const answered: number[] = [];
+  // Eight scenarios in flight all the time: at the crash, open() holds clients on both sides.
+  const workers = Array.from({ length: 8 }, async () => {
+    while (!stop) answered.push((await client.call('POST', '/scenarios', newScenario())).status);
+  });
+  await waitFor('some scenarios committed before the crash', async () => answered.filter((s) => s === 201).length >= 10);
+  await pg.stopImmediate();
+  const failedBefore = answered.length;
+  await waitFor('requests refused while the databases are down', async () => answered.length > failedBefore + 8);
+  stop = true;
+  await Promise.all(workers);
+  expect(twopc.child.exitCode).toBeNull();
+  expect(twopc.child.signalCode).toBeNull();
+  await pg.start();
+  const s = newScenario();
+  await waitFor('a scenario to commit after the restart', async () => (await client.call('POST', '/scenarios', s)).status === 201, 60_000, 250);
+  await waitFor('no prepared branch left behind', async () => (await queryDatabase(pg.url, 'SELECT gid FROM pg_prepared_xacts')).length === 0, 30_000);
+});

@@ -3,7 +3,7 @@
  * against PostgreSQL through the service's real statements (sql-join.ts), then every
  * order of small histories, then the self-check with the broken joins made in SQL.
  *
- * Randomized trials here: REORDER_TRIALS / 4 (at least 25), as every fact is a round trip.
+ * Randomized trials here: REORDER_TRIALS / 8 (at least 25), as every fact is a round trip.
  */
 import type { AccountFact } from '../../apps/accounts/src/domain/account';
 import { arrivals } from './arbitraries';
@@ -16,7 +16,7 @@ import { SqlJoinStore, labelOf, uuidOf } from './sql-join';
 import { orderMutants } from './sql-mutants';
 
 const { trials: domainTrials } = reorderRun();
-const trials = Math.max(25, Math.floor(domainTrials / 4));
+const trials = Math.max(25, Math.floor(domainTrials / 8));
 
 /** Six facts each, in all 720 orders (fewer distinct ones where a fact repeats): the hard cases together, seals among them. */
 const sixFactHistories: NamedHistory<AccountFact>[] = [

@@ -1,6 +1,6 @@
 import { CliIo } from '../../apps/replay/src/cli/cli-io';
 import { run } from '../../apps/replay/src/main';
-import type { TestSystem } from './system';
+import { TestSystem } from './system';
 
 /** Runs the replay CLI in-process against a test system; returns exit code and what it printed. */
 export async function replayCli(system: TestSystem, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KnownEvent, fastDecodeEvent, streams } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
-import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isTransientDatabaseError } from '@calm/platform';
+import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isDataError, isTransientDatabaseError } from '@calm/platform';
 import { AccountsModule, AccountsTuning } from './accounts.module';
 import { ACCOUNTS_CONSUMER, AccountsMetrics } from './metrics/accounts.metrics';
 
@@ -50,8 +50,9 @@ function customerConsumer(app: NestFastifyApplication, tuning: AccountsTuning, d
     stream: streams.customers.name,
     durable,
     filterSubject,
-    decode: fastDecodeEvent,
+    decode: tuning.consumer?.decode ?? fastDecodeEvent,
     isTransient: isTransientDatabaseError,
+    isPermanent: isDataError,
     dependenciesReady: () => db.ready,
     checkHealth: () => db.ping(),
     batchSize: tuning.consumer?.batchSize,

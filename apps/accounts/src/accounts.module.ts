@@ -1,3 +1,4 @@
+import type { DecodeResult, KnownEvent } from '@calm/contracts';
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
@@ -11,7 +12,9 @@ import { OpenAccountHttpController } from './open-account/open-account.http.cont
 import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { ObservedAccountStore } from './metrics/observed-account.store';
-import { AccountStore } from './persistence/account.store';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './persistence/join-sql.options';
+import { AccountStore, DEFAULT_OPEN_GROUP_COMMIT, OPEN_GROUP_COMMIT } from './persistence/account.store';
+import { GroupCommitOptions } from './persistence/group-commit';
 import { SHELL_SWEEP_OPTIONS, ShellSweepSchedule, ShellSweepScheduler } from './resolve-shells/shell-sweep.scheduler';
 import { ShellMetrics } from './resolve-shells/shell.metrics';
 
@@ -19,9 +22,21 @@ import { ShellMetrics } from './resolve-shells/shell.metrics';
 export interface AccountsTuning {
   duplicateWindowMs?: number;
   relay?: OutboxRelayOptions;
-  consumer?: { enabled?: boolean; batchSize?: number; maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] };
+  consumer?: {
+    enabled?: boolean;
+    batchSize?: number;
+    maxDeliver?: number;
+    ackWaitMs?: number;
+    backoffMs?: number[];
+    /** Tests only: a looser decoder, to show the consumer isolates what the database refuses. */
+    decode?: (bytes: Uint8Array, subject: string) => DecodeResult<KnownEvent>;
+  };
   poolSize?: number;
   replicas?: number;
+  /** Negative control of the write-skew test ONLY (join-sql.options.ts); main.ts never sets it. */
+  joinSql?: JoinSqlOptions;
+  /** Group commit of POST /accounts; { maxBatch: 1 } turns it off (one transaction per request). */
+  groupCommit?: GroupCommitOptions;
   /** Overrides of the shell sweep (SHELL_GRACE_SECONDS / SHELL_SWEEP_SECONDS and its request timeout). */
   shells?: Partial<ShellSweepSchedule>;
 }
@@ -69,6 +84,8 @@ export class AccountsModule {
         ...observability,
         ...sweeps,
         { provide: CLOCK, useValue: systemClock },
+        ...(tuning.joinSql ? [{ provide: JOIN_SQL_OPTIONS, useValue: tuning.joinSql }] : []),
+        { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
         {
           provide: SHELL_SWEEP_OPTIONS,
           useValue: { graceSeconds: config.shellGraceSeconds ?? 3600, sweepSeconds: config.shellSweepSeconds ?? 60, ...tuning.shells } satisfies ShellSweepSchedule,

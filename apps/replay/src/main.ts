@@ -61,10 +61,11 @@ function program(io: CliIo, result: { code: number }): Command {
     .description('replace the service\'s state tables with the fold of its event history, atomically')
     .argument('<service>', 'accounts or customers', service)
     .option('--force', 'skip the running-service check (only when you are sure nothing writes to the database)')
-    .addHelpText('after', '\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
+    .option('--allow-skipped', 'replace the live state even when events of the history were skipped (they are listed either way)')
+    .addHelpText('after', '\nRefuses (exit 1) when any event of the history was skipped, unless --allow-skipped.\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
       'request on the accounts-customer-created consumer. Stop the service, rebuild, start it again. The swap is one\n' +
       'transaction: readers see the old state or the new one. Inbox, outbox and dead letters are left as they are.')
-    .action(act((ctx, svc: Service, o: { force?: boolean }) => rebuildCommand(ctx, svc, o)));
+    .action(act((ctx, svc: Service, o: { force?: boolean; allowSkipped?: boolean }) => rebuildCommand(ctx, svc, o)));
 
   const inspect = root.command('inspect').description('every event about one entity, the state they fold to, and the live row');
   inspect

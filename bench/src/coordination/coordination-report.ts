@@ -5,7 +5,7 @@ import { DESIGNS, Design } from './scenario';
 import type { ThroughputFigures } from './throughput.phase';
 
 export interface CoordinationInput {
-  local: { throughput: ThroughputFigures; outage: { figures: Map<DesignStack, OutageFigures> }; outageRate: number };
+  local: { throughput: ThroughputFigures; outage: { figures: Map<DesignStack, OutageFigures>; window: { clusterBackMs: number } }; outageRate: number };
   remote: ThroughputFigures | null;
   latencyMs: number;
   outage: { beforeS: number; outageS: number; afterS: number; deadlineMs: number };
@@ -53,6 +53,7 @@ export function coordinationDoc(input: CoordinationInput): CoordinationDoc {
       both_first_try_while_down: frac(o.bothFirstTryFraction),
       accepted_in_phase: o.acceptedTotal,
       first_2xx_after_restart_ms: o.first2xxAfterRestartMs,
+      completed_again_after_restart_ms: o.completedAgainAfterMs,
       converged_after_restart_ms: o.final.convergedAfterMs,
       pending_at_deadline: o.final.pending,
     };
@@ -63,7 +64,7 @@ export function coordinationDoc(input: CoordinationInput): CoordinationDoc {
   return {
     ...keys,
     with_latency: input.remote ? { injected_rtt_ms: input.latencyMs, ...throughputKeys(input.remote) } : null,
-    outage: { seconds: input.outage.outageS, rate_per_s_per_design: round1(input.local.outageRate), by_design: perDesign },
+    outage: { seconds: input.outage.outageS, cluster_restart_ms: input.local.outage.window.clusterBackMs, rate_per_s_per_design: round1(input.local.outageRate), by_design: perDesign },
     context: { ...input.context, per_round: perRound },
   };
 }

@@ -27,12 +27,12 @@ export interface CoordinationOptions {
  * deployment runs): the forced log writes are the known price of PREPARE and of the
  * decision record, and a bench with fsync off would hide exactly that.
  */
-const CLUSTER_SETTINGS = { fsync: 'on', max_prepared_transactions: 100, max_connections: 300 };
+const CLUSTER = { durable: true, settings: { max_prepared_transactions: 100, max_connections: 300 } };
 
 export async function coordinationBench(opts: CoordinationOptions): Promise<void> {
   const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
   const durationS = opts.duration ?? (opts.quick ? 2 : 5);
-  const warmupS = opts.quick ? 1 : 3;
+  const warmupS = opts.quick ? 0 : 3;
   const outage = { beforeS: opts.quick ? 1 : 2, outageS: 5, afterS: opts.quick ? 1 : 5, deadlineMs: opts.quick ? 20_000 : 60_000 };
   const before = snapshot();
   const t0 = Date.now();
@@ -40,7 +40,7 @@ export async function coordinationBench(opts: CoordinationOptions): Promise<void
   const logDir = mkdtempSync(join(tmpdir(), 'calm-coord-logs-'));
   const rss = new RssSampler();
 
-  const [customersCluster, accountsCluster, nats] = await Promise.all([startPostgresServer({ settings: CLUSTER_SETTINGS }), startPostgresServer({ settings: CLUSTER_SETTINGS }), startAccountsNats(DESIGNS)]);
+  const [customersCluster, accountsCluster, nats] = await Promise.all([startPostgresServer(CLUSTER), startPostgresServer(CLUSTER), startAccountsNats(DESIGNS)]);
   const infra: CoordinationInfra = { customersCluster, accountsCluster, nats };
   const stacks: DesignStack[] = [];
   try {
@@ -83,7 +83,7 @@ export async function coordinationBench(opts: CoordinationOptions): Promise<void
         rounds,
         round_seconds: durationS,
         connections: opts.connections,
-        cluster_settings: CLUSTER_SETTINGS,
+        cluster_settings: { fsync: 'on', ...CLUSTER.settings },
         rss_mb_by_process: rss.perProcess(),
       },
     });

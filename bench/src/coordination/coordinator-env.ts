@@ -18,6 +18,10 @@ export function coordinatorPool(url: string): Pool {
   const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 2000 });
   // An idle client whose server went away reports here; the next caller gets a fresh connection.
   pool.on('error', () => undefined);
+  // A checked-out client (the 2PC coordinator holds one per side across both phases) whose
+  // server dies emits 'error' too, and with no listener that event ends the process; the
+  // query in progress rejects anyway, and its caller decides.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

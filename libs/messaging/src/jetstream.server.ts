@@ -24,6 +24,11 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   decode: (bytes: Uint8Array, subject: string) => DecodeResult<E>;
   /** Errors that mean "the world is not ready" (database down): hold and retry, never dead-letter. */
   isTransient: (err: unknown) => boolean;
+  /**
+   * Errors of one event's own values (the database refuses them): when the event fails
+   * alone with one, it is dead-lettered at once with that reason, never retried.
+   */
+  isPermanent?: (err: unknown) => boolean;
   /** Resolves once the handlers can run (database connected). */
   dependenciesReady: () => Promise<void>;
   /** Throws while the handlers' dependencies are unhealthy. */
@@ -43,6 +48,9 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   /** Observes every outcome, for metrics and tests. */
   onOutcome?: (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number) => void;
 }
+
+/** Messages per batch handed to a batch handler, unless configured. */
+export const DEFAULT_CONSUMER_BATCH = 256;
 
 /** Transient-looking failures tolerated while the database answers its health probe. */
 const HEALTHY_RETRY_LIMIT = 5;
@@ -95,7 +103,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
-    this.batchSize = options.batchSize ?? 256;
+    this.batchSize = options.batchSize ?? DEFAULT_CONSUMER_BATCH;
     this.maxDeliver = options.maxDeliver ?? 10;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
@@ -283,6 +291,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     const deliveries = msg.info.deliveryCount;
     if (err instanceof PermanentEventError) {
       return this.deadLetter([{ msg, event, reason: message }]);
+    }
+    // Alone (its batch was re-run one by one), so the error is this event's own.
+    if (this.options.isPermanent?.(err)) {
+      return this.deadLetter([{ msg, event, reason: `the database refuses its values: ${message}` }]);
     }
     if (deliveries >= this.maxDeliver) {
       return this.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);

@@ -1,11 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 
 /** Query of GET /accounts; the rules across fields are in list-accounts.filter.ts. */
 export class ListAccountsQuery {
-  @ApiPropertyOptional({ format: 'uuid', example: '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a10', description: 'accounts of this customer (customerId, status or both are required)' })
+  @ApiPropertyOptional({ format: 'uuid', example: '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a10', description: 'accounts of this customer, any letter case (customerId, status or both are required)' })
   @IsOptional()
   @IsUUID('all', { message: 'customerId must be a UUID' })
+  // Canonical form on entry (docs/input-contract.md): the query compares lower-case ids.
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   customerId?: string;
 
   @ApiPropertyOptional({ enum: ['pending', 'valid', 'rejected'], description: 'accounts in this status' })

@@ -17,12 +17,15 @@ export const ACCOUNTS_CONSUMER = 'accounts-customer-created';
 export class AccountsMetrics {
   readonly eventsConsumed: Counter<'type' | 'outcome'>;
   readonly deadLettered: Counter<'type'>;
+  /** Events handled whose id the inbox already held: acknowledged, no effect (a subset of `applied`). */
+  readonly duplicates: Counter<'type'>;
   /** Opened to valid, per account: 0 when the customer was already known at POST. */
   readonly convergence: Histogram;
 
   constructor(metrics: ServiceMetrics, db: Database, nats: NatsClient) {
     this.eventsConsumed = metrics.counter('calm_events_consumed_total', 'Events handled by the consumer, by type and outcome', ['type', 'outcome']);
     this.deadLettered = metrics.counter('calm_dead_letters_total', 'Events dead-lettered by this process', ['type']);
+    this.duplicates = metrics.counter('calm_events_duplicate_total', 'Events the inbox already held: acknowledged without a second effect', ['type']);
     this.convergence = metrics.histogram(
       'calm_account_convergence_seconds',
       'Time from an account being opened to it being valid',

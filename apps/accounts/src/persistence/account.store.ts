@@ -1,13 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CustomerCreated, CustomerSealed, ResolveDecision } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
 import { CustomerFact, createdFacts } from './customers-created.sql';
-import { OpenAccountCommand, openAccountStatements, runOpenAccount } from './open-account.sql';
+import { GroupCommit, GroupCommitOptions } from './group-commit';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
+import { OpenAccountCommand, OpenRow, openAccountStatements } from './open-account.sql';
+import { OpenMember, runOpenAccounts } from './open-accounts-batch.sql';
 import { listAccounts } from './list-accounts.sql';
 import { ListAccountsFilter } from '../get-account/list-accounts.filter';
 import { AccountCursor } from '../get-account/account-cursor';
@@ -16,13 +18,35 @@ export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
 
+/** Group commit of POST /accounts (AccountsTuning.groupCommit overrides it; maxBatch 1 turns it off). */
+export const OPEN_GROUP_COMMIT = Symbol('OPEN_GROUP_COMMIT');
+export const DEFAULT_OPEN_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 16, maxInFlight: 4 };
+
 @Injectable()
 export class AccountStore {
-  constructor(private readonly db: Database) {}
+  /** Absent in production (the guarded join); only the write-skew negative control provides it. */
+  @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly join: JoinSqlOptions = {};
 
-  /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
+  private readonly opens: GroupCommit<OpenMember, OpenRow | null>;
+
+  constructor(
+    private readonly db: Database,
+    @Optional() @Inject(OPEN_GROUP_COMMIT) groupCommit?: GroupCommitOptions,
+  ) {
+    this.opens = new GroupCommit((members) => runOpenAccounts(this.pool(), members, this.join), groupCommit ?? DEFAULT_OPEN_GROUP_COMMIT);
+  }
+
+  /**
+   * The "account opened" path of the join: one round trip, shared with the POSTs that
+   * arrive at the same time (group commit: open-accounts-batch.sql.ts). Answers after
+   * the transaction holding this account committed; created / unchanged / conflict is
+   * decided for this request alone.
+   */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountStatements(cmd, now));
+    // Built here, per request: a value that cannot be quoted fails this request only.
+    // Its lock statement is left out: the batch takes all its members' locks at once.
+    const { open } = openAccountStatements(cmd, now);
+    const row = await this.opens.submit({ accountId: cmd.accountId, customerId: cmd.customerId, open });
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
@@ -39,7 +63,7 @@ export class AccountStore {
    * accounts. Returns how many facts were new.
    */
   async applyCustomerFacts(facts: CustomerFact[], now: Date): Promise<number> {
-    const { fresh, decided } = await applyCustomerFacts(this.pool(), facts, now);
+    const { fresh, decided } = await applyCustomerFacts(this.pool(), facts, now, this.join);
     const newlyValid = decided.filter((v) => v.status === 'valid');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;
@@ -71,12 +95,8 @@ export class AccountStore {
     return listAccounts(this.pool(), filter);
   }
 
-  /**
-   * The driver's pool, for the hot paths that TypeORM would only slow down (its query
-   * runner costs more than these statements). Throws DatabaseUnavailableError (503)
-   * while the database is not connected, like every other access.
-   */
+  /** The pg pool (Database.pool): the hot paths' statements cost less than TypeORM's query runner. */
   private pool(): Pool {
-    return (this.db.manager().connection.driver as PostgresDriver).master as Pool;
+    return this.db.pool();
   }
 }

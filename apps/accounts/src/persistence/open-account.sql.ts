@@ -1,6 +1,5 @@
-import type { Pool } from 'pg';
 import { accountOpened, subjectOf } from '@calm/contracts';
-import { Queryable, Sql, queryNamed, sql } from '@calm/messaging';
+import { Sql, sql } from '@calm/messaging';
 import type { AccountRow } from './account.mapper';
 import { JoinOptions, joinEventRowsSql, lockCustomersSql } from './account-join.sql';
 
@@ -17,7 +16,9 @@ export interface OpenAccountCommand {
 
 /**
  * The "account opened" path of the join as ONE round trip: two statements in one
- * simple-protocol message, which PostgreSQL runs as one implicit transaction.
+ * simple-protocol message, which PostgreSQL runs as one implicit transaction. The
+ * service sends `open` in a group commit (open-accounts-batch.sql.ts), whose lock
+ * statement covers every member's customer; a batch of one is exactly `lock; open`.
  *
  * `lock` is the write-skew guard (account-join.sql.ts), in a statement of its own so
  * that `open` reads known_customer with a snapshot taken after the lock is granted.
@@ -53,10 +54,4 @@ UNION ALL
 SELECT false, account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account
 WHERE account_id = ${cmd.accountId}::uuid AND NOT EXISTS (SELECT 1 FROM ins)`;
   return { lock: lockCustomersSql([cmd.customerId], options), open };
-}
-
-/** Runs it; null when the account exists but committed after this statement's snapshot (the caller reads it again). */
-export async function runOpenAccount(db: Pool | Queryable, statements: { lock: Sql; open: Sql }): Promise<OpenRow | null> {
-  const { open } = await queryNamed(db, statements);
-  return (open.rows[0] as OpenRow | undefined) ?? null;
 }
