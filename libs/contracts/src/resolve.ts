@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant, uuid } from './fields';
 
 /**
  * customers.resolve: the account service asks the owner what became of a customer id
@@ -11,10 +12,7 @@ export const RESOLVE_SUBJECT = 'customers.resolve';
 /** Instances of the customer service share the requests (one answers each). */
 export const RESOLVE_QUEUE = 'customers';
 
-const uuid = z.string().uuid().transform((s) => s.toLowerCase());
-const instant = z.string().datetime({ offset: true }).transform((s) => new Date(s).toISOString());
-
-export const resolveRequest = z.object({ customerId: uuid }).strict();
+export const resolveRequest = z.strictObject({ customerId: uuid });
 
 export const resolveReply = z.union([
   z.object({ customerId: uuid, state: z.literal('created'), createdAt: instant }),
