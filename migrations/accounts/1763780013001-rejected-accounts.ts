@@ -9,16 +9,12 @@ export class RejectedAccounts1763780013001 implements MigrationInterface {
   name = 'RejectedAccounts1763780013001';
 
   async up(q: QueryRunner): Promise<void> {
-    const [check] = await q.query(
-      `SELECT conname FROM pg_constraint WHERE conrelid = 'account'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%validated_at IS NOT NULL%'`,
-    );
-    const [statusCheck] = await q.query(
-      `SELECT conname FROM pg_constraint WHERE conrelid = 'account'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%''pending''%'`,
-    );
+    // account_status_check and account_check are PostgreSQL's names for the two CHECKs of
+    // 1763780000001 (a column constraint, a table constraint): replaced by the pair below.
     await q.query(`
       ALTER TABLE account
-        DROP CONSTRAINT "${statusCheck.conname}",
-        DROP CONSTRAINT "${check.conname}",
+        DROP CONSTRAINT account_status_check,
+        DROP CONSTRAINT account_check,
         ADD COLUMN rejected_at timestamptz,
         ADD CONSTRAINT account_status_check CHECK (status IN ('pending', 'valid', 'rejected')),
         -- each outcome has its time and only its time; a pending account has neither
