@@ -41,7 +41,7 @@ export class AccountsModule {
       // consumer can attach even before the customer service has ever run.
       streams: [streams.accounts, streams.customers],
       duplicateWindowMs: tuning.duplicateWindowMs,
-      replicas: tuning.replicas,
+      replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
     };
     return {

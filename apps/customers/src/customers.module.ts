@@ -32,7 +32,7 @@ export class CustomersModule {
       natsServers: config.natsServers,
       streams: [streams.customers],
       duplicateWindowMs: tuning.duplicateWindowMs,
-      replicas: tuning.replicas,
+      replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
     };
     return {

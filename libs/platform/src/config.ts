@@ -45,6 +45,8 @@ export interface ServiceConfig {
   logLevel?: LogLevel;
   /** How long published outbox rows are kept for republishing (OUTBOX_RETENTION_HOURS, default 168). */
   outboxRetentionMs?: number;
+  /** Replicas of the streams this service creates (NATS_STREAM_REPLICAS, default 1; 3 on a cluster). */
+  streamReplicas?: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -185,6 +187,7 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
   }
   const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
   const outboxRetentionHours = check(() => intFromEnv(env, 'OUTBOX_RETENTION_HOURS', 168));
+  const streamReplicas = check(() => parseReplicas(env.NATS_STREAM_REPLICAS));
   if (problems.length) throw new ConfigError(problems[0].variable, problems[0].problem, problems.slice(1));
   const tls = caFile || certFile ? { caFile, certFile, keyFile } : undefined;
   return {
@@ -196,7 +199,16 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
     natsAuth: { ...nats!.auth, credsFile, tls },
     logLevel,
     outboxRetentionMs: outboxRetentionHours! * 3_600_000,
+    streamReplicas,
   };
+}
+
+/** JetStream keeps 1 to 5 copies of a stream (an odd count keeps a Raft majority: 1, 3 or 5). */
+export function parseReplicas(value: string | undefined): number {
+  const v = (value ?? '').trim();
+  if (v === '') return 1;
+  if (!/^[1-5]$/.test(v)) throw new ConfigError('NATS_STREAM_REPLICAS', `"${value}" is not a replica count (1-5; 3 on a 3-node cluster)`);
+  return Number(v);
 }
 
 /** Reads an optional positive integer tuning knob. */
