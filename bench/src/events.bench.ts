@@ -17,6 +17,29 @@ export interface EventsRound {
   eventsPerS: number;
   consumePerS: number;
   serviceCpuMs: number;
+  /** What the database did besides the service's work while the backlog was applied. */
+  database: DatabaseActivity;
+}
+
+export interface DatabaseActivity {
+  autovacuums: number;
+  autoanalyzes: number;
+  checkpoints: number;
+  deadTuples: number;
+  accountRows: number;
+}
+
+/** Counters of the account database (and the server's checkpoints), to tell why one events round is slower than another. */
+async function databaseActivity(url: string): Promise<DatabaseActivity> {
+  return withPg(url, async (c) => {
+    const [t] = (
+      await c.query(`SELECT coalesce(sum(autovacuum_count), 0)::int AS v, coalesce(sum(autoanalyze_count), 0)::int AS a, coalesce(sum(n_dead_tup), 0)::int AS d,
+                            (SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'account')::int AS rows
+                     FROM pg_stat_user_tables`)
+    ).rows;
+    const [b] = (await c.query(`SELECT (checkpoints_timed + checkpoints_req)::int AS k FROM pg_stat_bgwriter`)).rows;
+    return { autovacuums: t.v, autoanalyzes: t.a, checkpoints: b.k, deadTuples: t.d, accountRows: t.rows ?? 0 };
+  });
 }
 
 /** Publishes customer.created for each customer (with Nats-Msg-Id), a window of acks at a time; returns the stream sequences. */
@@ -105,15 +128,24 @@ export async function eventsRound(ctx: EventsContext, n: number, round: number):
   const consumePerS = await rawConsume(ctx, first, n, round);
 
   // Poll from before the start: the consumer attaches before the HTTP port answers.
+  const before = await databaseActivity(ctx.accountsDbUrl);
   const applied = timeBacklog(ctx, first, last, n);
   applied.catch(() => undefined);
   await ctx.accounts.start();
   // Service CPU from first delivery to last ack (the relay publishing account.validated runs meanwhile).
   const { t0, t1, cpuMs: serviceCpuMs } = await applied;
+  const after = await databaseActivity(ctx.accountsDbUrl);
+  const database = {
+    autovacuums: after.autovacuums - before.autovacuums,
+    autoanalyzes: after.autoanalyzes - before.autoanalyzes,
+    checkpoints: after.checkpoints - before.checkpoints,
+    deadTuples: before.deadTuples,
+    accountRows: before.accountRows,
+  };
   const [{ valid }] = await withPg(ctx.accountsDbUrl, (c) =>
     c.query(`SELECT count(*)::int AS valid FROM account WHERE customer_id = ANY($1::uuid[]) AND status = 'valid'`, [customers]).then((r) => r.rows),
   );
   if (valid !== n) throw new Error(`after the backlog only ${valid}/${n} accounts are valid`);
   // Never less than one poll interval: a backlog applied between two polls is not instantaneous.
-  return { eventsPerS: n / (Math.max(t1 - t0, 5) / 1000), consumePerS, serviceCpuMs };
+  return { eventsPerS: n / (Math.max(t1 - t0, 5) / 1000), consumePerS, serviceCpuMs, database };
 }

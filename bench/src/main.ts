@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,11 +6,15 @@ import { Command } from 'commander';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { convergence } from './convergence.bench';
+import { coordinationBench } from './coordination/coordination.bench';
 import { eventsRound } from './events.bench';
 import { benchDatabase, machine, snapshot, startNats } from './infra';
+import { rawPublishPerS } from './jetstream-publish.bench';
 import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
+import { rawPgBatchPerS } from './raw-pg-batch.bench';
 import { replayRebuild } from './replay.bench';
-import { Figures, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
+import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
+import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess } from './service-process';
 
@@ -22,8 +27,10 @@ interface Options {
   convergence?: number;
   tuning?: string;
   cpuProf?: string;
-  out: string;
+  out?: string;
   only?: string;
+  coordination?: boolean;
+  latency: number;
 }
 
 const program = new Command()
@@ -38,9 +45,27 @@ const program = new Command()
   .option('--tuning <json>', 'run the account service with this in-process AccountsTuning (bench/src/tuned-service.main.ts)')
   .option('--cpu-prof <dir>', 'run the account service under node --cpu-prof, profiles written to <dir>')
   .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
-  .option('--out <file>', 'JSON results file', join(__dirname, '..', '..', '..', 'bench', 'results', 'latest.json'));
+  .option('--coordination', 'CALM against coordination (calm, sync, twopc) instead: writes bench/results/coordination.json')
+  .option('--latency <ms>', 'with --coordination: round-trip time injected between the services in the second block (0: skip it)', Number, 5)
+  .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
+
+const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
+
+/** The commit the bench ran at (with "+dirty" for uncommitted changes); null outside a git checkout. */
+function gitCommit(): string | null {
+  try {
+    const run = (args: string[]) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return run(['rev-parse', '--short', 'HEAD']) + (run(['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '');
+  } catch {
+    return null;
+  }
+}
 
 async function main(opts: Options): Promise<void> {
+  if (opts.coordination) {
+    return coordinationBench({ quick: !!opts.quick, connections: opts.connections, rounds: opts.rounds, duration: opts.duration, latencyMs: opts.latency, out: opts.out ?? resultsFile('coordination.json') });
+  }
+  opts.out ??= resultsFile('latest.json');
   const mode = opts.quick ? 'quick' : 'full';
   const rounds = opts.rounds ?? (opts.quick ? 3 : 5);
   const durationS = opts.duration ?? (opts.quick ? 2 : 5);
@@ -100,14 +125,24 @@ async function main(opts: Options): Promise<void> {
 
     const events: number[] = [];
     const consume: number[] = [];
+    const publish: number[] = [];
+    const pgBatch: number[] = [];
     const cpuPerEvent: number[] = [];
     if (phases.has('events')) {
+      const tuning = opts.tuning ? (JSON.parse(opts.tuning) as { consumer?: { batchSize?: number } }) : {};
+      const batchSize = tuning.consumer?.batchSize ?? DEFAULT_CONSUMER_BATCH;
       for (let r = 0; r < rounds; r++) {
         const e = await eventsRound({ js, jsm, accountsDbUrl: accountsDb.url, accounts }, backlog, r);
         events.push(e.eventsPerS);
         cpuPerEvent.push(e.serviceCpuMs / backlog);
         consume.push(e.consumePerS);
-        log(`round ${r + 1}: events ${Math.round(e.eventsPerS)}/s (service CPU ${cpuPerEvent[r].toFixed(3)} ms each), jetstream_consume ${Math.round(e.consumePerS)}/s (backlog ${backlog})`);
+        // The other two stages' raw limits, right after, on the same backlog size.
+        publish.push(await rawPublishPerS(nc, jsm, backlog));
+        pgBatch.push(await rawPgBatchPerS(rawDb.url, backlog, batchSize));
+        log(
+          `round ${r + 1}: events ${Math.round(e.eventsPerS)}/s (service CPU ${cpuPerEvent[r].toFixed(3)} ms each); raw: consume ${Math.round(e.consumePerS)}/s, ` +
+            `publish ${Math.round(publish[r])}/s, pg_batch ${Math.round(pgBatch[r])}/s (backlog ${backlog}, batch ${batchSize}); during it ${JSON.stringify(e.database)}`,
+        );
       }
     }
 
@@ -129,6 +164,9 @@ async function main(opts: Options): Promise<void> {
       pg_txn_per_s: med(pg),
       events_per_s: med(events),
       jetstream_consume_per_s: med(consume),
+      jetstream_publish_per_s: med(publish),
+      pg_batch_per_s: med(pgBatch),
+      events_limit_per_s: eventsLimit(med(consume), med(publish), med(pgBatch)),
       replay_per_s: replay.eventsPerS,
       convergence_p99_ms: pct(conv.samples, 99),
       rss_mb_max: rss.maxMb(),
@@ -139,13 +177,14 @@ async function main(opts: Options): Promise<void> {
     const doc = {
       ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round1(v)])),
       ...(replay.eventsPerS === null ? { replay_reason: replay.reason } : {}),
-      ratios: { rest_open_over_pg_txn: ratio(figures.rest_open_per_s, figures.pg_txn_per_s), events_over_jetstream_consume: ratio(figures.events_per_s, figures.jetstream_consume_per_s) },
+      ratios: { rest_open_over_pg_txn: ratio(figures.rest_open_per_s, figures.pg_txn_per_s), events_over_events_limit: ratio(figures.events_per_s, figures.events_limit_per_s) },
       goals: Object.fromEntries(goalRows(figures).map((g) => [g.figure, { goal: g.goal, met: g.met }])),
       context: {
         mode,
         ...machine(),
         loadavg_before: before.loadavg,
         loadavg_after: after.loadavg,
+        commit: gitCommit(),
         started_at: before.at,
         finished_at: after.at,
         seconds: Math.round((Date.now() - started) / 100) / 10,
@@ -159,7 +198,7 @@ async function main(opts: Options): Promise<void> {
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
         service_cpu_ms_per_event: r3(cpuPerEvent),
-        per_round: { rest_open_per_s: r1(rest), pg_txn_per_s: r1(pg), rest_open_p99_ms: r1(p99), events_per_s: r1(events), jetstream_consume_per_s: r1(consume) },
+        per_round: { rest_open_per_s: r1(rest), pg_txn_per_s: r1(pg), rest_open_p99_ms: r1(p99), events_per_s: r1(events), jetstream_consume_per_s: r1(consume), jetstream_publish_per_s: r1(publish), pg_batch_per_s: r1(pgBatch) },
         convergence: {
           account_second_p50_ms: round1(pct(conv.accountSecondMs, 50)),
           account_second_p99_ms: round1(pct(conv.accountSecondMs, 99)),

@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { accountOpened } from '@calm/contracts';
-import { CreateAccount1763780000001 } from '../../migrations/accounts/1763780000001-create-account';
-import { OUTBOX_V1 } from '../../migrations/shared/messaging-tables';
+import { accountsMigrations } from '../../migrations/accounts';
 
 /**
  * The raw PostgreSQL limit for POST /accounts: the same writes (one account row, one
  * outbox row carrying an account.opened payload) in one transaction per iteration,
  * from the same number of clients as the HTTP load, with no framework in between.
- * The tables are the services' own (same migration DDL, same indexes).
+ * The tables are the account service's own (all its migrations, same indexes).
  */
 export async function prepareRawTables(url: string): Promise<void> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
-    await new CreateAccount1763780000001().up({ query: (sql: string) => c.query(sql) } as never);
-    await c.query(OUTBOX_V1);
+    for (const M of accountsMigrations) await new M().up({ query: (sql: string) => c.query(sql) } as never);
   } finally {
     await c.end();
   }

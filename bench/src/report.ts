@@ -22,10 +22,17 @@ export interface Figures {
   pg_txn_per_s: number | null;
   events_per_s: number | null;
   jetstream_consume_per_s: number | null;
+  jetstream_publish_per_s: number | null;
+  pg_batch_per_s: number | null;
+  events_limit_per_s: number | null;
   replay_per_s: number | null;
   convergence_p99_ms: number | null;
   rss_mb_max: number | null;
 }
+
+/** The events path's stages run back to back on one machine: consume, apply (PostgreSQL), publish. */
+export const eventsLimit = (consume: number | null, publish: number | null, pgBatch: number | null): number | null =>
+  consume && publish && pgBatch ? 1 / (1 / consume + 1 / publish + 1 / pgBatch) : null;
 
 export const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
 const atMost = (v: number | null, goal: number): boolean | null => (v === null ? null : v <= goal);
@@ -45,11 +52,19 @@ interface Row {
 /** The issue's goals, checked against a run's figures. */
 export function goalRows(f: Figures): Row[] {
   const restRatio = ratio(f.rest_open_per_s, f.pg_txn_per_s);
-  const eventsRatio = ratio(f.events_per_s, f.jetstream_consume_per_s);
+  const eventsRatio = ratio(f.events_per_s, f.events_limit_per_s);
   return [
-    { figure: 'rest_open_per_s', value: f.rest_open_per_s, unit: '/s', limit: `pg_txn_per_s ${fmt0(f.pg_txn_per_s)}`, ratio: restRatio, goal: 'ratio >= 0.6', met: atLeast(restRatio, 0.6) },
+    { figure: 'rest_open_per_s', value: f.rest_open_per_s, unit: '/s', limit: `pg_txn_per_s ${fmt0(f.pg_txn_per_s)}`, ratio: restRatio, goal: 'ratio >= 1.0', met: atLeast(restRatio, 1.0) },
     { figure: 'rest_open_p99_ms', value: f.rest_open_p99_ms, unit: 'ms', goal: '<= 20 ms at half rate', met: atMost(f.rest_open_p99_ms, 20) },
-    { figure: 'events_per_s', value: f.events_per_s, unit: '/s', limit: `jetstream_consume_per_s ${fmt0(f.jetstream_consume_per_s)}`, ratio: eventsRatio, goal: 'ratio >= 0.4', met: atLeast(eventsRatio, 0.4) },
+    {
+      figure: 'events_per_s',
+      value: f.events_per_s,
+      unit: '/s',
+      limit: `events_limit_per_s ${fmt0(f.events_limit_per_s)} (consume ${fmt0(f.jetstream_consume_per_s)}, publish ${fmt0(f.jetstream_publish_per_s)}, pg_batch ${fmt0(f.pg_batch_per_s)})`,
+      ratio: eventsRatio,
+      goal: 'ratio >= 0.6',
+      met: atLeast(eventsRatio, 0.6),
+    },
     { figure: 'replay_per_s', value: f.replay_per_s, unit: '/s', goal: '>= 50000', met: atLeast(f.replay_per_s, 50_000) },
     { figure: 'convergence_p99_ms', value: f.convergence_p99_ms, unit: 'ms', goal: '<= 25 ms', met: atMost(f.convergence_p99_ms, 25) },
     { figure: 'rss_mb_max', value: f.rss_mb_max, unit: 'MB', goal: '<= 200 MB', met: atMost(f.rss_mb_max, 200) },

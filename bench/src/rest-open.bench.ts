@@ -2,22 +2,25 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadRequest, LoadResult } from './load-generator';
 
-/** Runs one autocannon load in a forked child process and returns its summary. */
-export function runLoad(req: LoadRequest): Promise<LoadResult> {
+/** Sends `req` to a forked `script` (a load generator: never on the bench's or a service's thread) and returns its one answer. */
+export function runForked<Req, Res>(script: string, req: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'load-generator.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(script, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let answered = false;
-    child.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => {
+    child.once('message', (m: { ok: boolean; result?: Res; error?: string }) => {
       answered = true;
       if (m.ok) resolve(m.result!);
-      else reject(new Error(`load generator: ${m.error}`));
+      else reject(new Error(`${script}: ${m.error}`));
     });
     child.once('exit', (code) => {
-      if (!answered) reject(new Error(`load generator exited with ${code} before answering`));
+      if (!answered) reject(new Error(`${script} exited with ${code} before answering`));
     });
-    child.send(req);
+    child.send(req as object);
   });
 }
+
+/** Runs one autocannon load in a forked child process and returns its summary. */
+export const runLoad = (req: LoadRequest): Promise<LoadResult> => runForked(join(__dirname, 'load-generator.js'), req);
 
 /** Saturation: every connection sends its next request as soon as the last one is answered. */
 export async function saturate(url: string, connections: number, durationS: number): Promise<LoadResult> {

@@ -52,6 +52,17 @@ export class RssSampler {
   }
 }
 
+/** CPU time (user + system) process `pid` has used so far, in ms; NaN once it has gone. */
+export function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** One service running from dist/ as a child process, on its own free port. */
 export class ServiceProcess {
   child?: ChildProcess;
@@ -117,13 +128,7 @@ export class ServiceProcess {
    * figure that a busy shared machine disturbs far less than a rate does.
    */
   cpuMs(): number {
-    try {
-      const fields = readFileSync(`/proc/${this.child!.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    } catch {
-      return NaN;
-    }
+    return processCpuMs(this.child!.pid!);
   }
 
   /** SIGTERM and wait for a clean exit (the contract allows 10 s). */

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '
 import { customerCreated } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
 import { Database } from '@calm/platform';
-import { expectConverged, FaultLoad, freshDatabase, readStream, startNatsCluster, TestDatabase, TestNatsCluster, waitFor } from '@calm/testing';
+import { describeConvergence, expectConverged, FAULT_DUPLICATE_WINDOW_MS, FaultLoad, freshDatabase, readStream, sampleKillWindow, startNatsCluster, TestDatabase, TestNatsCluster, waitFor } from '@calm/testing';
 import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
 import { http } from '../support/system';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   [cluster, db] = await Promise.all([startNatsCluster(3), freshDatabase('cluster')]);
   svc = await startAccountsService(
     { service: 'accounts', natsServers: cluster.urls, databaseUrl: db.url, httpPort: 0, apiTokens: null },
-    { replicas: 3, relay: { pollMs: 200 }, consumer: { ackWaitMs: 3000, backoffMs: [3000, 3000] } },
+    { replicas: 3, duplicateWindowMs: FAULT_DUPLICATE_WINDOW_MS, relay: { pollMs: 200 }, consumer: { ackWaitMs: 3000, backoffMs: [3000, 3000] } },
   );
   await Promise.all([svc.app.get(Database).ready, svc.app.get(NatsClient).ready]);
   nc = await connect({ servers: cluster.urls, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
@@ -51,11 +51,29 @@ it('loses nothing when one node of a 3-node JetStream cluster is killed under lo
   for (const stream of ['ACCOUNTS', 'CUSTOMERS']) expect((await jsm.streams.info(stream)).config.num_replicas).toBe(3);
   const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: publish, workers: 4 }).start();
   await waitFor('load before the fault', async () => traffic.stats.acknowledged.size >= 20, 60_000);
-  // Kill the node that leads the CUSTOMERS stream: the worst case (an election).
-  const leader = (await jsm.streams.info('CUSTOMERS')).cluster?.leader;
-  const victim = cluster.nodes.find((n) => n.name === leader) ?? cluster.nodes[0];
-  const inFlight = traffic.inFlightNow;
+  // Kill the node that leads the CUSTOMERS stream: the worst case (an election). The leader
+  // is read from the stream's cluster info, which must name one of our nodes and two
+  // current replicas (the positive control: the cluster we are about to hurt is healthy).
+  const before = await waitFor('a CUSTOMERS leader with two current replicas', async () => {
+    const info = (await jsm.streams.info('CUSTOMERS')).cluster;
+    return info?.leader && info.replicas?.length === 2 && info.replicas.every((r) => r.current) ? info : null;
+  });
+  const victim = cluster.nodes.find((n) => n.name === before.leader);
+  if (!victim) throw new Error(`the CUSTOMERS leader ${before.leader} is none of ${cluster.nodes.map((n) => n.name).join(', ')}`);
+  expect(before.replicas!.map((r) => r.name).sort()).toEqual(cluster.nodes.filter((n) => n !== victim).map((n) => n.name).sort());
+  const inFlight = traffic.inFlightNow().publishes;
   await victim.kill();
+  const window = await sampleKillWindow(db.url, jsm).catch(() => ({ unpublishedRows: 0, unackedMessages: 0 }));
+  const elected = await waitFor(
+    'another node to be elected CUSTOMERS leader',
+    async () => {
+      const leader = (await jsm.streams.info('CUSTOMERS')).cluster?.leader;
+      return leader && leader !== victim.name ? leader : null;
+    },
+    60_000,
+    200,
+  );
+  expect(cluster.nodes.map((n) => n.name)).toContain(elected);
   const atKill = traffic.stats.acknowledged.size;
   await waitFor('load to go on with two nodes', async () => traffic.stats.acknowledged.size >= atKill + 20, 90_000);
   await victim.restart();
@@ -64,8 +82,11 @@ it('loses nothing when one node of a 3-node JetStream cluster is killed under lo
   const report = await expectConverged(stats.acknowledged, {
     getAccount: (id) => http(svc.url, 'GET', `/accounts/${id}`),
     validatedEvents: () => readStream<{ id: string }>(js, jsm, 'ACCOUNTS', 'account.validated.>'),
+    databaseUrl: db.url,
   });
   process.stdout.write(
-    `cluster node kill: 1 kill (stream leader ${victim.name}); in flight ${inFlight}; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; lost 0; account.validated ${report.validatedEvents}\n`,
+    `cluster node kill: 1 kill (stream leader ${victim.name}, then ${elected} elected); publishes in flight ${inFlight}; at the kill ${window.unpublishedRows} unpublished outbox rows, ${window.unackedMessages} unacked messages; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; ${describeConvergence(report)}\n`,
   );
+  expect(report.lost).toBe(0);
+  expect(window.unpublishedRows + window.unackedMessages + inFlight).toBeGreaterThan(0);
 });

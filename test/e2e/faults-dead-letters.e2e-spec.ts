@@ -121,7 +121,8 @@ it('dead-letters an event whose text PostgreSQL cannot take (a NUL in its id), a
   const nul = { ...customerCreated({ customerId: c, name: 'x', email: 'x@example.com' }, new Date().toISOString()), id: 'evil\u0000id' };
   const seq = await publishRaw(`customer.created.${c}`, JSON.stringify(nul), ['X-Evil', 'a\u0000b']);
   const row = await waitFor('the NUL event to be dead-lettered', async () => (await letters()).find((l) => Number(l.stream_seq) === seq), 30_000);
-  expect(row.event_id).toBe('evil\\u0000id');
+  // Refused by the decoder (text holds no NUL: docs/input-contract.md), on its first delivery.
+  expect([row.event_id, row.deliveries, row.reason]).toEqual([null, 1, expect.stringContaining('id: must not contain NUL')]);
   expect(Buffer.compare(row.payload, Buffer.from(JSON.stringify(nul)))).toBe(0);
   await system.publishCustomerCreated(acc.customerId);
   await waitFor('a good event after it to apply', () => isValid(acc.accountId));

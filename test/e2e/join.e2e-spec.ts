@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventIds } from '@calm/contracts';
-import { queryDatabase, waitFor } from '@calm/testing';
+import { duplicatesAbsorbed, queryDatabase, waitFor, waitForAckFloor } from '@calm/testing';
 import { http, TestSystem } from '../support/system';
 
 jest.setTimeout(60_000);
@@ -70,18 +70,22 @@ describe('the join, over REST and JetStream', () => {
     const again = await http(accountsUrl, 'POST', '/accounts', { accountId, customerId, currency: 'EUR' });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.body).toEqual(first.body);
+    const duplicatesBefore = await duplicatesAbsorbed(accountsUrl);
     const event = await system.publishCustomerCreated(customerId);
     await system.publishCustomerCreated(customerId, { event, withMsgId: true });
     await system.publishCustomerCreated(customerId, { event, withMsgId: false });
     await system.publishCustomerCreated(customerId, { event, withMsgId: false });
-    await untilValid(accountId);
-    const inbox = await waitFor('the inbox to hold the event', () =>
-      queryDatabase(system.accountsDb.url, 'SELECT event_id FROM inbox WHERE event_id = $1', [event.id]).then((r) => (r.length ? r : null)),
-    );
+    // three copies reached the stream (one was deduplicated by Nats-Msg-Id)
+    const copies = await system.streamMessages('CUSTOMERS', `customer.created.${customerId}`);
+    expect(copies).toHaveLength(3);
+    // Once the consumer has acknowledged the last copy, each copy has committed its
+    // transaction: the first took effect, the inbox turned the two others away.
+    await waitForAckFloor(system.jsm, Math.max(...copies.map((c) => c.seq)));
+    expect((await account(accountId)).status).toBe('valid');
+    expect((await duplicatesAbsorbed(accountsUrl)) - duplicatesBefore).toBe(2);
+    const inbox = await queryDatabase(system.accountsDb.url, 'SELECT event_id FROM inbox WHERE event_id = $1', [event.id]);
     expect(inbox).toHaveLength(1);
-    // three copies reached the stream (one was deduplicated by Nats-Msg-Id), one effect
-    expect(await system.streamMessages('CUSTOMERS', `customer.created.${customerId}`)).toHaveLength(3);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor('the outbox to publish', async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0);
     expect(await validatedEvents(accountId)).toHaveLength(1);
     const opened = await system.streamMessages('ACCOUNTS', `account.opened.${accountId}`);
     expect(opened.map((m) => m.data.id)).toEqual([eventIds.accountOpened(accountId)]);
@@ -131,7 +135,7 @@ describe('bad input answers 4xx naming the field, never 5xx', () => {
     ['an unknown currency', { customerId: randomUUID(), currency: 'XXY' }, 400, 'currency'],
     ['a JSON array', [1, 2], 400, 'body'],
     ['a JSON string', '"hello"', 400, 'body'],
-    ['a body over 64 KiB', { customerId: randomUUID(), pad: 'x'.repeat(70_000) }, 413, ''],
+    ['a body over 64 KiB', { customerId: randomUUID(), pad: 'x'.repeat(70_000) }, 413, 'too large'],
   ])('POST /accounts with %s', async (_what, body, status, field) => {
     const res = await http(accountsUrl, 'POST', '/accounts', body);
     expect(res.status).toBe(status);

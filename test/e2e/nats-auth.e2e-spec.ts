@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { NatsClient } from '@calm/messaging';
 import { Database, loadConfig } from '@calm/platform';
 import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
@@ -35,11 +36,41 @@ it('connects with user and password taken from NATS_URL and reports ready', asyn
   expect(JSON.stringify(ready.body)).not.toContain('s3cret');
 });
 
-it('does not connect with a wrong password', async () => {
-  const client = new NatsClient({ name: 'wrong', servers: [`nats://127.0.0.1:${nats.port}`], streams: [], connectOptions: { user: 'calm', pass: 'nope' } });
-  const outcome = await Promise.race([client.ready.then(() => 'connected'), new Promise((r) => setTimeout(() => r('refused'), 1500))]);
-  await client.close();
-  expect(outcome).toBe('refused');
+describe('the same client, right and wrong password', () => {
+  // The client logs why each connect attempt failed: the refusal must be the server's
+  // authorization error, not a slow or lost connection (which a timer could not tell apart).
+  const attempts = (warn: jest.SpyInstance) => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('cannot reach NATS'));
+  let warn: jest.SpyInstance;
+  beforeEach(() => (warn = jest.spyOn(Logger.prototype, 'warn')));
+  afterEach(() => warn.mockRestore());
+
+  it('positive control: connects with the right password', async () => {
+    const client = new NatsClient({ name: 'right', servers: [`nats://127.0.0.1:${nats.port}`], streams: [], connectOptions: { user: 'calm', pass: 's3cret' } });
+    try {
+      await client.ready;
+      expect(client.isConnected).toBe(true);
+      expect(attempts(warn)).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('is refused with an authorization error on a wrong password, and stays disconnected', async () => {
+    const client = new NatsClient({ name: 'wrong', servers: [`nats://127.0.0.1:${nats.port}`], streams: [], connectOptions: { user: 'calm', pass: 'nope' } });
+    let connected = false;
+    void client.ready.then(() => (connected = true), () => undefined);
+    try {
+      const refusals = await waitFor('two refused connect attempts', async () => {
+        const seen = attempts(warn);
+        return seen.length >= 2 ? seen : null;
+      });
+      for (const r of refusals) expect(r).toMatch(/authorization violation/i);
+      expect(connected).toBe(false);
+      expect(client.isConnected).toBe(false);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 it('shuts down within 10 s while NATS has never been reachable', async () => {

@@ -1,53 +1,79 @@
+import { randomUUID } from 'node:crypto';
 import { Database } from '@calm/platform';
-import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
+import { waitFor } from '@calm/testing';
+import { startAccountsService } from '../../apps/accounts/src/accounts.app';
+import { startCustomersService } from '../../apps/customers/src/customers.app';
 import { TestSystem } from '../support/system';
 
-/** API_TOKENS: bearer token on every endpoint but /health/* and /metrics. */
-describe('API_TOKENS', () => {
+/** API_TOKENS: bearer token on every endpoint but /health/* and /metrics, on both services. */
+describe.each(['accounts', 'customers'] as const)('API_TOKENS on the %s service', (service) => {
   let system: TestSystem;
-  let svc: RunningService;
+  let url: string;
+  let close: () => Promise<void>;
   const tokens = ['first-token-0123', 'second-token-with-a-longer-value'];
+  const id = randomUUID();
+  // Every route of the service, with what it answers to an authorised caller (never 401).
+  const routes: { method: string; path: string; body?: unknown; authorised: number }[] =
+    service === 'accounts'
+      ? [
+          { method: 'GET', path: `/accounts/${id}`, authorised: 404 },
+          { method: 'GET', path: `/accounts?customerId=${id}`, authorised: 200 },
+          { method: 'POST', path: '/accounts', body: {}, authorised: 400 },
+          { method: 'GET', path: '/docs-json', authorised: 200 },
+        ]
+      : [
+          { method: 'GET', path: `/customers/${id}`, authorised: 404 },
+          { method: 'POST', path: '/customers', body: {}, authorised: 400 },
+          { method: 'GET', path: '/docs-json', authorised: 200 },
+        ];
 
   beforeAll(async () => {
-    system = await TestSystem.start('ops_auth');
-    svc = await startAccountsService({ ...system.config('accounts'), apiTokens: tokens }, { consumer: { enabled: false } });
+    system = await TestSystem.start(`ops_auth_${service}`);
+    const config = { ...system.config(service), apiTokens: tokens };
+    const svc = service === 'accounts' ? await startAccountsService(config, { consumer: { enabled: false } }) : await startCustomersService(config);
     await svc.app.get(Database).ready;
+    url = svc.url;
+    close = () => svc.app.close();
   });
   afterAll(async () => {
-    await svc?.app.close();
+    await close?.();
     await system?.stop();
   });
 
   // Bodies are always read, so no keep-alive response is left open at the end.
-  const get = async (path: string, authorization?: string) => {
-    const res = await fetch(`${svc.url}${path}`, { headers: authorization ? { authorization } : {} });
+  const call = async (route: { method: string; path: string; body?: unknown }, authorization?: string) => {
+    const headers: Record<string, string> = authorization ? { authorization } : {};
+    if (route.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${url}${route.path}`, { method: route.method, headers, body: route.body === undefined ? undefined : JSON.stringify(route.body) });
     const text = await res.text();
-    return { status: res.status, text: async () => text, json: async () => JSON.parse(text) };
+    return { status: res.status, text, json: () => JSON.parse(text) };
   };
-  const anAccount = '/accounts/8d3c1f2e-5b7a-4c1d-9e2f-0a1b2c3d4e5f';
 
-  it('answers 401 without a token, with a wrong one, or with another scheme', async () => {
-    for (const authorization of [undefined, 'Bearer wrong', 'Bearer first-token-012', `Basic ${tokens[0]}`, tokens[0]]) {
-      const res = await get(anAccount, authorization);
-      expect({ authorization, status: res.status }).toEqual({ authorization, status: 401 });
-      expect((await res.json()).statusCode).toBe(401);
+  it('answers 401 on every route without a token, with a wrong one, or with another scheme', async () => {
+    for (const route of routes) {
+      for (const authorization of [undefined, 'Bearer wrong', 'Bearer first-token-012', `Basic ${tokens[0]}`, tokens[0]]) {
+        const res = await call(route, authorization);
+        expect({ route: route.path, authorization, status: res.status }).toEqual({ route: route.path, authorization, status: 401 });
+        expect(res.json().statusCode).toBe(401);
+      }
     }
-    const post = await fetch(`${svc.url}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(post.status).toBe(401);
-    await post.text();
-    expect((await get('/docs-json')).status).toBe(401);
   });
 
-  it('lets every configured token through', async () => {
-    for (const token of tokens) expect((await get(anAccount, `Bearer ${token}`)).status).toBe(404);
-    expect((await get('/docs-json', `Bearer ${tokens[1]}`)).status).toBe(200);
+  it('positive control: every configured token reaches every route (its own answer, not 401)', async () => {
+    for (const route of routes) {
+      for (const token of tokens) {
+        const res = await call(route, `Bearer ${token}`);
+        expect({ route: route.path, status: res.status }).toEqual({ route: route.path, status: route.authorised });
+      }
+    }
   });
 
   it('leaves /health/* and /metrics open', async () => {
-    expect((await get('/health/live')).status).toBe(200);
-    expect([200, 503]).toContain((await get('/health/ready')).status);
-    const metrics = await get('/metrics');
+    expect((await call({ method: 'GET', path: '/health/live' })).status).toBe(200);
+    // Ready once its database and NATS answer: 200, reached without a token.
+    await waitFor('readiness without a token', async () => (await call({ method: 'GET', path: '/health/ready' })).status === 200);
+    const metrics = await call({ method: 'GET', path: '/metrics' });
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toContain('http_request_duration_seconds');
+    expect(metrics.text).toContain('http_request_duration_seconds');
   });
 });

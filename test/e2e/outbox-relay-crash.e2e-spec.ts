@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventIds } from '@calm/contracts';
-import { queryDatabase, waitFor } from '@calm/testing';
+import { duplicatesAbsorbed, queryDatabase, waitFor, waitForAckFloor } from '@calm/testing';
 import { http, TestSystem } from '../support/system';
 
 /**
@@ -48,12 +48,12 @@ it('republishes the unmarked event, and the consumer applies it once', async () 
   expect(marked.published_at).not.toBeNull();
 
   await waitFor('the account to be valid', async () => (await http(system.accounts[0].url, 'GET', `/accounts/${accountId}`)).body.status === 'valid');
-  // both copies were delivered and acknowledged; the inbox holds the id once
-  await waitFor('both copies to be acknowledged', async () => {
-    const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
-    return info.ack_floor.stream_seq >= copies[1].seq && info.num_pending === 0 && info.num_ack_pending === 0;
-  });
+  // Both copies were delivered and acknowledged, so both transactions committed: the
+  // first validated the account, the inbox turned the second away (counted, no effect).
+  await waitForAckFloor(system.jsm, copies[1].seq);
+  expect(await duplicatesAbsorbed(system.accounts[0].url)).toBe(1);
   const inbox = await queryDatabase(system.accountsDb.url, 'SELECT * FROM inbox WHERE event_id = $1', [eventIds.customerCreated(customerId)]);
   expect(inbox).toHaveLength(1);
+  await waitFor('the account service outbox to publish', async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0);
   expect(await system.streamMessages('ACCOUNTS', `account.validated.${accountId}`)).toHaveLength(1);
 });

@@ -4,7 +4,7 @@
  * (accounts, earliest creation time per customer) and differ only where they go wrong.
  */
 import { Account, AccountFact, join } from '../../apps/accounts/src/domain/account';
-import type { Join } from './properties';
+import { Join, memoryJoin } from './properties';
 import { BLOCKED_TYPE } from './oracle';
 import type { ReorderFact } from './facts';
 
@@ -39,12 +39,8 @@ function validateWith(state: PlainState, customerId: string, createdAt: string |
   return reports;
 }
 
-const plainJoin = (name: string, evolve: (state: PlainState, fact: AccountFact) => Account[]): Join<PlainState> => ({
-  name,
-  initialState: plainState,
-  evolve,
-  accounts: (state) => state.accounts,
-});
+const plainJoin = (name: string, evolve: (state: PlainState, fact: AccountFact) => Account[]): Join<PlainState> =>
+  memoryJoin({ name, initialState: plainState, evolve, accounts: (state) => state.accounts });
 
 /** (a) The join runs only on the account path: a customer arriving later never validates anything. */
 export const joinOnlyWhenOpened = plainJoin('join only when opened', (state, fact) => {
@@ -106,7 +102,7 @@ export const brokenJoins: ReadonlyArray<Join<PlainState>> = [
  * Making this safe needs coordination: a seal ("no more type changes for c before T"),
  * or never publishing validity before the customer's type is final.
  */
-export const validUnlessTypeX: Join<PlainState, ReorderFact> = {
+export const validUnlessTypeX: Join<PlainState, ReorderFact> = memoryJoin<PlainState, ReorderFact>({
   name: 'valid unless the customer type is X (non-monotone)',
   initialState: plainState,
   accounts: (state) => state.accounts,
@@ -128,4 +124,4 @@ export const validUnlessTypeX: Join<PlainState, ReorderFact> = {
       }
     }
   },
-};
+});

@@ -12,15 +12,20 @@ import { checkProperty } from './seed';
 
 export type PropertyName = 'oracle' | 'commutative' | 'idempotent';
 
-const properties: Record<PropertyName, <S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[]) => void> = {
+const properties: Record<PropertyName, <S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[]) => Promise<void>> = {
   oracle: (join, arrival) => agreesWithOracle(join, arrival),
   commutative: commutesEverywhere,
   idempotent: idempotentEverywhere,
 };
 
 /** Randomized level: one property over seeded arrival orders; throws with the seed and a shrunk history. */
-export function checkRandomized<S, F extends ReorderFact>(name: PropertyName, join: Join<S, F>, orders: fc.Arbitrary<F[]>): fc.RunDetails<[F[]]> {
-  return checkProperty(fc.property(orders, (arrival) => properties[name](join, arrival)));
+export function checkRandomized<S, F extends ReorderFact>(
+  name: PropertyName,
+  join: Join<S, F>,
+  orders: fc.Arbitrary<F[]>,
+  overrides: Partial<fc.Parameters<[F[]]>> = {},
+): Promise<fc.RunDetails<[F[]]>> {
+  return checkProperty(fc.asyncProperty(orders, (arrival) => properties[name](join, arrival)), overrides);
 }
 
 export interface NamedHistory<F extends ReorderFact = ReorderFact> {
@@ -60,10 +65,10 @@ export interface ExhaustiveCount {
 }
 
 /** Every order of one history against the oracle (computed once: it ignores order). */
-export function checkAllOrders<S, F extends ReorderFact>(join: Join<S, F>, history: NamedHistory<F>): number {
+export async function checkAllOrders<S, F extends ReorderFact>(join: Join<S, F>, history: NamedHistory<F>): Promise<number> {
   const expected: ReadonlyMap<string, Account> = oracle(history.facts);
   try {
-    return forEachPermutation(history.facts, (order) => agreesWithOracle(join, order, expected));
+    return await forEachPermutation(history.facts, (order) => agreesWithOracle(join, order, expected));
   } catch (error) {
     if (error instanceof Error) error.message = `exhaustive (deterministic, no seed), history "${history.name}":\n${error.message}`;
     throw error;
@@ -71,26 +76,27 @@ export function checkAllOrders<S, F extends ReorderFact>(join: Join<S, F>, histo
 }
 
 /** Every history of up to `size` facts from `sweepCandidates`, in every order. */
-export function checkSweep<S>(join: Join<S>, size = 5): ExhaustiveCount {
+export async function checkSweep<S>(join: Join<S>, size = 5): Promise<ExhaustiveCount> {
   const count: ExhaustiveCount = { histories: 0, orders: 0 };
   for (const facts of multisets(sweepCandidates, size)) {
-    count.orders += checkAllOrders(join, { name: `sweep #${count.histories}`, facts });
+    count.orders += await checkAllOrders(join, { name: `sweep #${count.histories}`, facts });
     count.histories++;
   }
   return count;
 }
 
 /** Exhaustive level: the fixed 8-event histories, then the sweep. */
-export function checkExhaustively<S>(join: Join<S>, sweepSize = 5): ExhaustiveCount {
-  const sweep = checkSweep(join, sweepSize);
-  const fixed = exhaustiveHistories.reduce((orders, history) => orders + checkAllOrders(join, history), 0);
+export async function checkExhaustively<S>(join: Join<S>, sweepSize = 5): Promise<ExhaustiveCount> {
+  const sweep = await checkSweep(join, sweepSize);
+  let fixed = 0;
+  for (const history of exhaustiveHistories) fixed += await checkAllOrders(join, history);
   return { histories: sweep.histories + exhaustiveHistories.length, orders: sweep.orders + fixed };
 }
 
 /** Runs a check that must fail and returns its shrunk counterexample, as printed (`opened(a1,c1,t=0) ...`). */
-export function caughtCounterexample(check: () => unknown): string {
+export async function caughtCounterexample(check: () => Promise<unknown>): Promise<string> {
   try {
-    check();
+    await check();
   } catch (error) {
     const printed = error instanceof Error ? /\nCounterexample: \[(.*)\]\n/.exec(error.message) : null;
     if (printed) return printed[1];

@@ -11,10 +11,10 @@ import { realJoin } from './properties';
 const expectedSweepOrders = [1, 7, 28, 84, 210, 462].reduce((sum, histories, k) => sum + histories * [1, 1, 2, 6, 24, 120][k], 0);
 
 describe('reorder / exhaustive: account.ts in every order of small histories', () => {
-  it("Heap's algorithm visits each of the n! orders exactly once", () => {
+  it("Heap's algorithm visits each of the n! orders exactly once", async () => {
     for (const n of [0, 1, 2, 3, 5, 7]) {
       const seen = new Set<string>();
-      const count = forEachPermutation([...Array(n).keys()], (order) => seen.add(order.join(',')));
+      const count = await forEachPermutation([...Array(n).keys()], (order) => void seen.add(order.join(',')));
       const factorial = [...Array(n).keys()].reduce((f, i) => f * (i + 1), 1);
       expect([count, seen.size]).toEqual([factorial, factorial]);
     }
@@ -26,13 +26,13 @@ describe('reorder / exhaustive: account.ts in every order of small histories', (
     expect(all.length).toBe(792); // sum over k = 0..5 of C(7 + k - 1, k) = C(12, 5)
   });
 
-  it.each(exhaustiveHistories.map((h) => [h.name, h] as const))('%s: all 40,320 orders fold to the oracle', (_name, history) => {
+  it.each(exhaustiveHistories.map((h) => [h.name, h] as const))('%s: all 40,320 orders fold to the oracle', async (_name, history) => {
     expect(history.facts).toHaveLength(8);
-    expect(checkAllOrders(realJoin, history)).toBe(40_320);
+    expect(await checkAllOrders(realJoin, history)).toBe(40_320);
   });
 
-  it('every history of up to 5 facts (with duplicates), in every order, folds to the oracle', () => {
-    const { histories, orders } = checkSweep(realJoin, 5);
+  it('every history of up to 5 facts (with duplicates), in every order, folds to the oracle', async () => {
+    const { histories, orders } = await checkSweep(realJoin, 5);
     expect(histories).toBe(792);
     expect(orders).toBe(expectedSweepOrders);
   });

@@ -23,11 +23,20 @@ const EPOCH = Date.UTC(2026, 0, 1);
 export const at = (t: number): string => new Date(EPOCH + t * 60_000).toISOString();
 export const tick = (iso: string): number => (Date.parse(iso) - EPOCH) / 60_000;
 
-export const opened = (accountId: string, customerId: string, t: number, currency = 'EUR'): AccountFact => ({
+/** A time on the small clock, or an instant already canonical (the arbitraries' extreme times). */
+const time = (t: number | string): string => (typeof t === 'number' ? at(t) : t);
+const showTime = (iso: string): string => (Number.isInteger(tick(iso)) && Math.abs(tick(iso)) < 1000 ? String(tick(iso)) : iso);
+
+/** The UUID a pool label such as a1 or c2 stands for (labels are hex), and back: ids cross the boundary as UUIDs. */
+const LABELLED = '00000000-0000-4000-8000-0000000000';
+export const idOf = (label: string): string => `${LABELLED}${label}`;
+export const labelOf = (id: string): string => (id.startsWith(LABELLED) ? id.slice(LABELLED.length) : id);
+
+export const opened = (accountId: string, customerId: string, t: number | string, currency = 'EUR'): AccountFact => ({
   type: 'account.opened',
-  data: { accountId, customerId, currency, openedAt: at(t) },
+  data: { accountId, customerId, currency, openedAt: time(t) },
 });
-export const created = (customerId: string, t: number): AccountFact => ({ type: 'customer.created', data: { customerId, createdAt: at(t) } });
+export const created = (customerId: string, t: number | string): AccountFact => ({ type: 'customer.created', data: { customerId, createdAt: time(t) } });
 export const retyped = (customerId: string, customerType: string): CustomerRetypedFact => ({
   type: 'customer.retyped',
   data: { customerId, customerType },
@@ -37,10 +46,10 @@ export function show(fact: ReorderFact): string {
   switch (fact.type) {
     case 'account.opened': {
       const { accountId, customerId, currency, openedAt } = fact.data;
-      return `opened(${accountId},${customerId},t=${tick(openedAt)}${currency === 'EUR' ? '' : `,${currency}`})`;
+      return `opened(${accountId},${customerId},t=${showTime(openedAt)}${currency === 'EUR' ? '' : `,${currency}`})`;
     }
     case 'customer.created':
-      return `created(${fact.data.customerId},t=${tick(fact.data.createdAt)})`;
+      return `created(${fact.data.customerId},t=${showTime(fact.data.createdAt)})`;
     case 'customer.retyped':
       return `retyped(${fact.data.customerId},${fact.data.customerType})`;
     default: {

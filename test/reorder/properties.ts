@@ -8,30 +8,61 @@ import { Account, AccountFact, AccountsState, evolve, initialState } from '../..
 import { ReorderFact, show, showAll, tick } from './facts';
 import { oracle } from './oracle';
 
-/** An `evolve`-like implementation: a mutable state, and the accounts each fact made valid. */
+/**
+ * An `evolve`-like implementation over some store: the in-memory model, a broken model,
+ * or PostgreSQL through the service's real statements (sql-join.ts). One suite, several
+ * stores, as emmett runs one feature suite against an in-memory and a PostgreSQL store.
+ */
 export interface Join<S, F extends ReorderFact = AccountFact> {
   name: string;
-  initialState: () => S;
-  evolve: (state: S, fact: F) => Account[];
-  accounts: (state: S) => ReadonlyMap<string, Account>;
+  initialState: () => S | Promise<S>;
+  /** Applies one fact; answers the accounts it made valid (what the rest of the world is told). */
+  evolve: (state: S, fact: F) => Account[] | Promise<Account[]>;
+  accounts: (state: S) => ReadonlyMap<string, Account> | Promise<ReadonlyMap<string, Account>>;
+  /** Marks the state; the answer goes back to the mark (any number of times). SQL: SAVEPOINT. */
+  savepoint: (state: S) => Promise<() => Promise<void>>;
+  /** Releases the state (SQL: rolls its transaction back). */
+  dispose?: (state: S) => void | Promise<void>;
 }
 
-export const realJoin: Join<AccountsState> = { name: 'account.ts', initialState, evolve, accounts: (state) => state.accounts };
+/** A join over a state of plain Maps and arrays: its savepoint is a copy. */
+export function memoryJoin<S extends object, F extends ReorderFact = AccountFact>(join: Omit<Join<S, F>, 'savepoint'>): Join<S, F> {
+  return {
+    ...join,
+    savepoint: async (state) => {
+      const copy = structuredClone(state);
+      return async () => void Object.assign(state, structuredClone(copy));
+    },
+  };
+}
+
+export const realJoin: Join<AccountsState> = memoryJoin({ name: 'account.ts', initialState, evolve, accounts: (state) => state.accounts });
 
 export class PropertyViolation extends Error {
   override name = 'PropertyViolation';
 }
 
-/** What the rest of the world sees: the account.validated reports, copied when emitted. */
-interface Run<S> {
-  state: S;
+/** What the rest of the world sees: the final accounts, and the account.validated reports, copied when emitted. */
+interface Run {
+  accounts: ReadonlyMap<string, Account>;
   reports: Account[];
 }
 
-function run<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[], state = join.initialState()): Run<S> {
-  const reports: Account[] = [];
-  for (const fact of arrival) for (const account of join.evolve(state, fact)) reports.push({ ...account });
-  return { state, reports };
+const copyAccounts = (accounts: ReadonlyMap<string, Account>): Map<string, Account> => new Map([...accounts].map(([id, a]) => [id, { ...a }]));
+
+async function apply<S, F extends ReorderFact>(join: Join<S, F>, state: S, facts: readonly F[], reports: Account[] = []): Promise<Account[]> {
+  for (const fact of facts) for (const account of await join.evolve(state, fact)) reports.push({ ...account });
+  return reports;
+}
+
+async function run<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[]): Promise<Run> {
+  const state = await join.initialState();
+  try {
+    const reports = await apply(join, state, arrival);
+    return { accounts: copyAccounts(await join.accounts(state)), reports };
+  } finally {
+    await join.dispose?.(state);
+  }
 }
 
 const showAccount = (a: Account | undefined): string =>
@@ -71,16 +102,19 @@ export interface OracleOptions {
  * reports name every valid account exactly once and nothing else.
  * `expected` may be passed in when many orders of one history are checked.
  */
-export function agreesWithOracle<S, F extends ReorderFact>(
+export async function agreesWithOracle<S, F extends ReorderFact>(
   join: Join<S, F>,
   arrival: readonly F[],
   expected: ReadonlyMap<string, Account> = oracle(arrival),
   options: OracleOptions = {},
-): void {
-  const { state, reports } = run(join, arrival);
-  const actual = join.accounts(state);
+): Promise<void> {
+  checkOutcome(join.name, arrival, await run(join, arrival), expected, options);
+}
+
+/** The oracle comparison of one finished run (also used by the order tree, which builds runs itself). */
+export function checkOutcome(name: string, arrival: readonly ReorderFact[], { accounts: actual, reports }: Run, expected: ReadonlyMap<string, Account>, options: OracleOptions = {}): void {
   const fail: (what: string) => never = (what) => {
-    throw new PropertyViolation(`[${join.name}] ${what}\n  arrival: ${showAll(arrival)}`);
+    throw new PropertyViolation(`[${name}] ${what}\n  arrival: ${showAll(arrival)}`);
   };
   if (snapshot(actual) !== expectedSnapshot(expected)) fail(`final state differs from the oracle: ${diff(expected, actual)}`);
   const seen = new Map<string, number>();
@@ -100,28 +134,36 @@ export function agreesWithOracle<S, F extends ReorderFact>(
 }
 
 /**
- * Commutativity: after any prefix, applying arrival[i], arrival[i+1] in either order
- * leaves the same accounts and reports the same accounts.
+ * Commutativity at every adjacent pair: after each prefix, applying arrival[i], arrival[i+1]
+ * in either order leaves the same accounts and reports the same accounts. One pass over
+ * the arrival: the prefix is applied once, each swap is tried from a savepoint.
  */
-export function commutesAt<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[], i: number): void {
-  const prefix = arrival.slice(0, i);
-  const x = arrival[i];
-  const y = arrival[i + 1];
-  const xy = run<S, F>(join, [x, y], run(join, prefix).state);
-  const yx = run<S, F>(join, [y, x], run(join, prefix).state);
-  const ids = (r: Run<S>): string => r.reports.map((a) => a.accountId).sort().join(',');
-  const [sxy, syx] = [snapshot(join.accounts(xy.state)), snapshot(join.accounts(yx.state))];
-  if (sxy !== syx || ids(xy) !== ids(yx)) {
-    throw new PropertyViolation(
-      `[${join.name}] ${show(x)} and ${show(y)} do not commute after ${showAll(prefix)}: ` +
-        `${diff(join.accounts(xy.state), join.accounts(yx.state)) || 'same state'}; reports [${ids(xy)}] vs [${ids(yx)}]`,
-    );
+export async function commutesEverywhere<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[]): Promise<void> {
+  const state = await join.initialState();
+  try {
+    for (let i = 0; i + 1 < arrival.length; i++) {
+      const x: F = arrival[i];
+      const y: F = arrival[i + 1];
+      const back = await join.savepoint(state);
+      const both = async (first: F, second: F): Promise<Run> => {
+        const reports = await apply(join, state, [first, second]);
+        const accounts = copyAccounts(await join.accounts(state));
+        await back();
+        return { accounts, reports };
+      };
+      const [xy, yx] = [await both(x, y), await both(y, x)];
+      const ids = (r: Run): string => r.reports.map((a) => a.accountId).sort().join(',');
+      if (snapshot(xy.accounts) !== snapshot(yx.accounts) || ids(xy) !== ids(yx)) {
+        throw new PropertyViolation(
+          `[${join.name}] ${show(x)} and ${show(y)} do not commute after ${showAll(arrival.slice(0, i))}: ` +
+            `${diff(xy.accounts, yx.accounts) || 'same state'}; reports [${ids(xy)}] vs [${ids(yx)}]`,
+        );
+      }
+      await join.evolve(state, x);
+    }
+  } finally {
+    await join.dispose?.(state);
   }
-}
-
-/** Commutativity at every adjacent pair of the arrival order (checking all pairs keeps shrinking simple). */
-export function commutesEverywhere<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[]): void {
-  for (let i = 0; i + 1 < arrival.length; i++) commutesAt(join, arrival, i);
 }
 
 /**
@@ -129,28 +171,33 @@ export function commutesEverywhere<S, F extends ReorderFact>(join: Join<S, F>, a
  * changes no account and reports nothing. One pass suffices: a repeat that holds is a
  * no-op, so the fold carries on from the same state.
  */
-export function idempotentEverywhere<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[]): void {
-  const state = join.initialState();
-  const applied: F[] = [];
-  const keys = new Set<string>();
-  for (let n = 0; n < arrival.length; n++) {
-    const fact = arrival[n];
-    join.evolve(state, fact);
-    const key = JSON.stringify(fact);
-    if (!keys.has(key)) applied.push(fact);
-    keys.add(key);
-    for (const again of applied) {
-      const before = snapshot(join.accounts(state));
-      const reports = join.evolve(state, again);
-      const after = snapshot(join.accounts(state));
-      if (before !== after || reports.length > 0) {
-        const seen = arrival.slice(0, n + 1);
-        throw new PropertyViolation(
-          `[${join.name}] applying ${show(again)} again after ${showAll(seen)} ` +
-            `${before !== after ? `changed the state: ${diffText(before, after)}` : `re-reported ${reports.map((a) => a.accountId).join(',')}`}`,
-        );
+export async function idempotentEverywhere<S, F extends ReorderFact>(join: Join<S, F>, arrival: readonly F[]): Promise<void> {
+  const state = await join.initialState();
+  try {
+    const applied: F[] = [];
+    const keys = new Set<string>();
+    for (let n = 0; n < arrival.length; n++) {
+      const fact = arrival[n];
+      await join.evolve(state, fact);
+      const key = JSON.stringify(fact);
+      if (!keys.has(key)) applied.push(fact);
+      keys.add(key);
+      let before = snapshot(await join.accounts(state));
+      for (const again of applied) {
+        const reports = await join.evolve(state, again);
+        const after = snapshot(await join.accounts(state));
+        if (before !== after || reports.length > 0) {
+          const seen = arrival.slice(0, n + 1);
+          throw new PropertyViolation(
+            `[${join.name}] applying ${show(again)} again after ${showAll(seen)} ` +
+              `${before !== after ? `changed the state: ${diffText(before, after)}` : `re-reported ${reports.map((a) => a.accountId).join(',')}`}`,
+          );
+        }
+        before = after;
       }
     }
+  } finally {
+    await join.dispose?.(state);
   }
 }
 

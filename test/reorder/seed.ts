@@ -44,9 +44,9 @@ export function reorderRun(): ReorderRun {
 }
 
 /** Runs one property with the run's seed; a failure names the seed and the shrunk history. */
-export function checkProperty<Ts>(property: fc.IProperty<Ts>, overrides: Partial<fc.Parameters<Ts>> = {}): fc.RunDetails<Ts> {
+export async function checkProperty<Ts>(property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, overrides: Partial<fc.Parameters<Ts>> = {}): Promise<fc.RunDetails<Ts>> {
   const { seed, trials } = reorderRun();
-  const details = fc.check(property, { seed, numRuns: trials, ...overrides });
+  const details = await fc.check(property, { seed, numRuns: trials, ...overrides });
   if (details.failed) {
     // fast-check 4 leaves the failing check's own message out of the report (it is the
     // error's cause); the message is what names the broken invariant, so it goes in.

@@ -36,21 +36,21 @@ const cases: Case[] = [
 
 describe('reorder / self-check: the properties catch broken joins', () => {
   describe.each(cases.map((c) => [c.join.name, c] as const))('%s', (name, { join, caughtBy, minimalSize, exactly }) => {
-    it.each(caughtBy)('is caught by the randomized %s property, with the seed in the message', (property) => {
-      expect(() => checkRandomized(property, join, arrivals())).toThrow(new RegExp(`^REORDER_SEED=-?\\d+ [\\s\\S]*PropertyViolation: \\[${escape(name)}\\]`));
+    it.each(caughtBy)('is caught by the randomized %s property, with the seed in the message', async (property) => {
+      await expect(checkRandomized(property, join, arrivals())).rejects.toThrow(new RegExp(`^REORDER_SEED=-?\\d+ [\\s\\S]*PropertyViolation: \\[${escape(name)}\\]`));
     });
 
-    it('shrinks to a small readable history', () => {
-      const history = caughtCounterexample(() => checkRandomized('oracle', join, arrivals()));
+    it('shrinks to a small readable history', async () => {
+      const history = await caughtCounterexample(() => checkRandomized('oracle', join, arrivals()));
       expect(history).toMatch(READABLE_HISTORY);
       expect(history.split(' ').length).toBeGreaterThanOrEqual(minimalSize);
       expect(history.split(' ').length).toBeLessThanOrEqual(minimalSize + 1);
       if (exactly) expect(history).toMatch(exactly);
     });
 
-    it('is caught by the exhaustive level', () => {
-      expect(() => checkExhaustively(join)).toThrow(PropertyViolation);
-      expect(() => checkExhaustively(join)).toThrow(new RegExp(`^exhaustive \\(deterministic, no seed\\)[\\s\\S]*\\[${escape(name)}\\]`));
+    it('is caught by the exhaustive level', async () => {
+      await expect(checkExhaustively(join)).rejects.toThrow(PropertyViolation);
+      await expect(checkExhaustively(join)).rejects.toThrow(new RegExp(`^exhaustive \\(deterministic, no seed\\)[\\s\\S]*\\[${escape(name)}\\]`));
     });
   });
 });

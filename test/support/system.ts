@@ -1,9 +1,10 @@
 import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { CloudEvent, customerCreated } from '@calm/contracts';
+import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager, StorageType } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { CloudEvent, customerCreated, streams } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
-import { Database, ServiceConfig } from '@calm/platform';
-import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { Database, ServiceConfig, defaultLimits } from '@calm/platform';
+import { ConvergenceProbe, freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
 import { AccountsTuning } from '../../apps/accounts/src/accounts.module';
 import { startCustomersService } from '../../apps/customers/src/customers.app';
@@ -26,14 +27,31 @@ export class TestSystem {
     readonly customersDb: TestDatabase,
   ) {}
 
-  static async start(label: string): Promise<TestSystem> {
+  /**
+   * `duplicateWindowMs` creates both streams now, with that JetStream duplicate window
+   * (the services leave existing streams as they are): fault tests pass a short one so
+   * that the broker cannot hide a republished copy (see expectConverged).
+   */
+  static async start(label: string, options: { duplicateWindowMs?: number } = {}): Promise<TestSystem> {
     const [nats, accountsDb, customersDb] = await Promise.all([startNatsServer(), freshDatabase(`${label}_acc`), freshDatabase(`${label}_cus`)]);
     const system = new TestSystem(nats, accountsDb, customersDb);
     // Reconnect forever: several tests kill and restart the broker under this connection.
     system.nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     system.js = jetstream(system.nc);
     system.jsm = await jetstreamManager(system.nc);
+    for (const spec of options.duplicateWindowMs ? [streams.accounts, streams.customers] : []) {
+      await system.jsm.streams.add({ name: spec.name, subjects: [...spec.subjects], storage: StorageType.File, duplicate_window: nanos(options.duplicateWindowMs!) });
+    }
     return system;
+  }
+
+  /** What expectConverged reads: accounts over REST at `accountsUrl()`, account.validated on the stream, the outbox. */
+  probe(accountsUrl: () => string): ConvergenceProbe {
+    return {
+      getAccount: (id) => http(accountsUrl(), 'GET', `/accounts/${id}`),
+      validatedEvents: () => this.streamMessages('ACCOUNTS', 'account.validated.>'),
+      databaseUrl: this.accountsDb.url,
+    };
   }
 
   config(service: 'accounts' | 'customers'): ServiceConfig {
@@ -43,6 +61,8 @@ export class TestSystem {
       databaseUrl: service === 'accounts' ? this.accountsDb.url : this.customersDb.url,
       httpPort: 0,
       apiTokens: null,
+      // Gauges refresh every 200 ms here, so tests that wait for a value see it soon.
+      limits: { ...defaultLimits(), metricsRefreshMs: 200 },
     };
   }
 

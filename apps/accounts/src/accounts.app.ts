@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KnownEvent, fastDecodeEvent, streams } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
-import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isTransientDatabaseError } from '@calm/platform';
+import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isDataError, isTransientDatabaseError } from '@calm/platform';
 import { AccountsModule, AccountsTuning } from './accounts.module';
 import { ACCOUNTS_CONSUMER, AccountsMetrics } from './metrics/accounts.metrics';
 
@@ -16,7 +16,7 @@ export interface RunningService {
 
 /** Builds and starts the account service: HTTP, the customer.created consumer, the relay. */
 export async function startAccountsService(config: ServiceConfig, tuning: AccountsTuning = {}): Promise<RunningService> {
-  const app = await createHttpApp(AccountsModule.forRoot(config, tuning));
+  const app = await createHttpApp(AccountsModule.forRoot(config, tuning), config.limits?.http);
   const db = app.get(Database);
   const consumer = new JetStreamServer<KnownEvent>({
     nats: app.get(NatsClient),
@@ -24,8 +24,9 @@ export async function startAccountsService(config: ServiceConfig, tuning: Accoun
     stream: streams.customers.name,
     durable: ACCOUNTS_CONSUMER,
     filterSubject: 'customer.created.>',
-    decode: fastDecodeEvent,
+    decode: tuning.consumer?.decode ?? fastDecodeEvent,
     isTransient: isTransientDatabaseError,
+    isPermanent: isDataError,
     dependenciesReady: () => db.ready,
     checkHealth: () => db.ping(),
     batchSize: tuning.consumer?.batchSize,

@@ -1,7 +1,8 @@
+import type { DecodeResult, KnownEvent } from '@calm/contracts';
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, natsConnectOptions, systemClock } from '@calm/platform';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
@@ -10,15 +11,29 @@ import { OpenAccountHttpController } from './open-account/open-account.http.cont
 import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { ObservedAccountStore } from './metrics/observed-account.store';
-import { AccountStore } from './persistence/account.store';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './persistence/join-sql.options';
+import { AccountStore, DEFAULT_OPEN_GROUP_COMMIT, OPEN_GROUP_COMMIT } from './persistence/account.store';
+import { GroupCommitOptions } from './persistence/group-commit';
 
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
   duplicateWindowMs?: number;
   relay?: OutboxRelayOptions;
-  consumer?: { enabled?: boolean; batchSize?: number; maxDeliver?: number; ackWaitMs?: number; backoffMs?: number[] };
+  consumer?: {
+    enabled?: boolean;
+    batchSize?: number;
+    maxDeliver?: number;
+    ackWaitMs?: number;
+    backoffMs?: number[];
+    /** Tests only: a looser decoder, to show the consumer isolates what the database refuses. */
+    decode?: (bytes: Uint8Array, subject: string) => DecodeResult<KnownEvent>;
+  };
   poolSize?: number;
   replicas?: number;
+  /** Negative control of the write-skew test ONLY (join-sql.options.ts); main.ts never sets it. */
+  joinSql?: JoinSqlOptions;
+  /** Group commit of POST /accounts; { maxBatch: 1 } turns it off (one transaction per request). */
+  groupCommit?: GroupCommitOptions;
 }
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
@@ -29,6 +44,7 @@ const observability = [AccountsMetrics];
 @Module({})
 export class AccountsModule {
   static forRoot(config: ServiceConfig, tuning: AccountsTuning = {}): DynamicModule {
+    const { retention } = config.limits ?? defaultLimits();
     const infrastructure: InfrastructureOptions = {
       connectOptions: natsConnectOptions(config.natsAuth),
       name: 'accounts',
@@ -43,6 +59,8 @@ export class AccountsModule {
       duplicateWindowMs: tuning.duplicateWindowMs,
       replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
+      // The account service consumes events: it has an inbox and dead letters to keep bounded.
+      retention: { outboxMs: retention.outboxMs, inboxMs: retention.inboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },
     };
     return {
       module: AccountsModule,
@@ -55,7 +73,13 @@ export class AccountsModule {
         }),
       ],
       controllers: [...httpControllers, ...eventConsumers],
-      providers: [...handlers, ...observability, { provide: CLOCK, useValue: systemClock }],
+      providers: [
+        ...handlers,
+        ...observability,
+        { provide: CLOCK, useValue: systemClock },
+        ...(tuning.joinSql ? [{ provide: JOIN_SQL_OPTIONS, useValue: tuning.joinSql }] : []),
+        { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
+      ],
     };
   }
 }

@@ -4,6 +4,6 @@ import { startAccountsService } from './accounts.app';
 
 runMain('accounts', async () => {
   const config = loadConfig('accounts');
-  const { app } = await startAccountsService(config, { relay: { retentionMs: config.outboxRetentionMs } });
+  const { app } = await startAccountsService(config);
   return app;
 });

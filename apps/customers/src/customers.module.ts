@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, ServiceMetrics, natsConnectOptions, systemClock } from '@calm/platform';
+import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, ServiceMetrics, defaultLimits, natsConnectOptions, systemClock } from '@calm/platform';
 import { customersMigrations } from '../../../migrations/customers';
 import { CreateCustomerHandler } from './create-customer/create-customer.handler';
 import { CreateCustomerHttpController } from './create-customer/create-customer.http.controller';
@@ -22,6 +22,7 @@ const handlers = [CreateCustomerHandler, CustomerStore];
 @Module({})
 export class CustomersModule {
   static forRoot(config: ServiceConfig, tuning: CustomersTuning = {}): DynamicModule {
+    const { retention } = config.limits ?? defaultLimits();
     const infrastructure: InfrastructureOptions = {
       connectOptions: natsConnectOptions(config.natsAuth),
       name: 'customers',
@@ -34,6 +35,8 @@ export class CustomersModule {
       duplicateWindowMs: tuning.duplicateWindowMs,
       replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
+      // The customer service consumes no events: only its outbox needs a horizon.
+      retention: { outboxMs: retention.outboxMs, everyMs: retention.sweepMs },
     };
     return {
       module: CustomersModule,

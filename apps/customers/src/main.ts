@@ -4,6 +4,6 @@ import { startCustomersService } from './customers.app';
 
 runMain('customers', async () => {
   const config = loadConfig('customers');
-  const { app } = await startCustomersService(config, { relay: { retentionMs: config.outboxRetentionMs } });
+  const { app } = await startCustomersService(config);
   return app;
 });

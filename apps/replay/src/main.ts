@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { redactUrlCredentials } from '../../../libs/platform/src/redact';
 import { CliError, CliIo, EXIT, processIo } from './cli/cli-io';
+import { terminalSafe } from './cli/terminal-safe';
 import { ReplayContext, Service } from './cli/replay-context';
 import { OutputOptions } from './cli/reporter';
 import { dlqListCommand, dlqRetryCommand } from './commands/dlq.command';
@@ -58,10 +60,11 @@ function program(io: CliIo, result: { code: number }): Command {
     .description('replace the service\'s state tables with the fold of its event history, atomically')
     .argument('<service>', 'accounts or customers', service)
     .option('--force', 'skip the running-service check (only when you are sure nothing writes to the database)')
-    .addHelpText('after', '\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
+    .option('--allow-skipped', 'replace the live state even when events of the history were skipped (they are listed either way)')
+    .addHelpText('after', '\nRefuses (exit 1) when any event of the history was skipped, unless --allow-skipped.\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
       'request on the accounts-customer-created consumer. Stop the service, rebuild, start it again. The swap is one\n' +
       'transaction: readers see the old state or the new one. Inbox, outbox and dead letters are left as they are.')
-    .action(act((ctx, svc: Service, o: { force?: boolean }) => rebuildCommand(ctx, svc, o)));
+    .action(act((ctx, svc: Service, o: { force?: boolean; allowSkipped?: boolean }) => rebuildCommand(ctx, svc, o)));
 
   const inspect = root.command('inspect').description('every event about one entity, the state they fold to, and the live row');
   inspect
@@ -87,7 +90,8 @@ function program(io: CliIo, result: { code: number }): Command {
     .description('republish dead letters to their original subject (without Nats-Msg-Id) and mark them retried')
     .argument('[id]', 'the dead letter id (see dlq list)')
     .option('--all', 'every dead letter not yet retried')
-    .action(act((ctx, id: string | undefined, o: { all?: boolean }) => dlqRetryCommand(ctx, { id, all: o.all })));
+    .option('--page-size <n>', 'with --all: letters read (payloads held in memory) at a time', intArg('--page-size'), 100)
+    .action(act((ctx, id: string | undefined, o: { all?: boolean; pageSize: number }) => dlqRetryCommand(ctx, { id, all: o.all, pageSize: Math.max(1, o.pageSize) })));
 
   root
     .command('tail')
@@ -109,6 +113,16 @@ function program(io: CliIo, result: { code: number }): Command {
   return root;
 }
 
+/**
+ * An error for the terminal: no URL credential (whatever a driver put in its message) and
+ * no control character (it may quote a message); a multi-problem error keeps one line each.
+ */
+const errorLines = (message: string): string =>
+  redactUrlCredentials(message)
+    .split('\n')
+    .map((l, i) => `${i === 0 ? 'error: ' : '       '}${terminalSafe(l)}`)
+    .join('\n');
+
 /** Runs one CLI invocation in-process and returns its exit code (tests call this directly). */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   const result = { code: EXIT.ok as number };
@@ -118,10 +132,10 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof CliError) {
-      io.err(`error: ${err.message}`);
+      io.err(errorLines(err.message));
       return err.exitCode;
     }
-    io.err(`error: ${(err as Error)?.message ?? String(err)}`);
+    io.err(errorLines((err as Error)?.message ?? String(err)));
     return EXIT.usage;
   }
 }

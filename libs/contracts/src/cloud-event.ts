@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { instant, optionalText, text } from './fields';
 
 /**
  * A CloudEvents 1.0 document in structured mode, as it travels on the streams.
- * `time` is normalised to millisecond precision on the way in, so that a value
- * folded from the stream equals the value stored in PostgreSQL and in JS.
+ * `time` is normalised to millisecond precision on the way in (fields.ts `instant`), so
+ * that a value folded from the stream equals the value stored in PostgreSQL and in JS.
  */
 export interface CloudEvent<TType extends string = string, TData = unknown> {
   specversion: '1.0';
@@ -16,22 +17,14 @@ export interface CloudEvent<TType extends string = string, TData = unknown> {
   data: TData;
 }
 
-const isoTime = z
-  .string()
-  .max(64)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'must be an ISO 8601 date-time with a time zone',
-  })
-  .transform((s) => new Date(s).toISOString());
-
 export const cloudEventEnvelope = z.object({
   specversion: z.literal('1.0'),
-  id: z.string().min(1).max(200),
-  source: z.string().min(1).max(500),
-  type: z.string().min(1).max(200),
-  subject: z.string().max(500).optional(),
-  time: isoTime.optional(),
-  datacontenttype: z.string().max(200).optional(),
+  id: text(1, 200),
+  source: text(1, 500),
+  type: text(1, 200),
+  subject: optionalText(500),
+  time: instant.optional(),
+  datacontenttype: optionalText(200),
   data: z.unknown(),
 });
 

@@ -27,6 +27,33 @@ describe('decodeEvent', () => {
     if (!r.ok) expect(`data: ${r.reason}`).toContain(reason.replace(/^data: /, ''));
   });
 
+  it.each([
+    ['year 0', '0000-01-01T00:00:00Z'],
+    ['an offset that moves it into year -1', '0000-01-01T00:30:00+01:00'],
+    ['an impossible date (not moved to March 1st)', '2024-02-30T00:00:00Z'],
+  ])('refuses a customer.created at %s, which PostgreSQL cannot hold or which would move', (_l, time) => {
+    const r = decodeEvent(enc({ ...good, time }), `customer.created.${customerId}`);
+    expect(r).toMatchObject({ ok: false, reason: expect.stringContaining('time') });
+  });
+
+  it('refuses an account.opened whose openedAt is February 30th', () => {
+    const e = { ...good, type: 'account.opened', subject: customerId, data: { accountId: customerId, customerId, currency: 'EUR', openedAt: '2024-02-30T00:00:00.000Z' } };
+    expect(decodeEvent(enc(e), `account.opened.${customerId}`)).toMatchObject({ ok: false, reason: expect.stringContaining('openedAt') });
+  });
+
+  it('gives the canonical form of an upper-case id (data, CloudEvents subject, NATS subject), currency and a 200-emoji name', () => {
+    const upper = customerId.toUpperCase();
+    const e = customerCreated({ customerId: upper, name: '😀'.repeat(200), email: 'ada@example.com' }, '2026-01-02T03:04:05.123Z');
+    const r = decodeEvent(enc(e), `customer.created.${upper}`);
+    expect(r).toMatchObject({ ok: true, value: { subject: customerId, data: { customerId } } });
+    const opened = { ...good, type: 'account.opened', subject: upper, data: { accountId: upper, customerId: upper, currency: 'eur', openedAt: good.time } };
+    expect(decodeEvent(enc(opened), `account.opened.${upper}`)).toMatchObject({ ok: true, value: { data: { accountId: customerId, customerId, currency: 'EUR' } } });
+  });
+
+  it.each([['NUL', 'a\u0000b'], ['a lone surrogate', '\ud800']])('refuses a name with %s (PostgreSQL cannot store it)', (_l, name) => {
+    expect(decodeEvent(enc({ ...good, data: { ...good.data, name } }), `customer.created.${customerId}`)).toMatchObject({ ok: false, reason: expect.stringContaining('name') });
+  });
+
   it('rejects a NATS subject that names another customer', () => {
     const r = decodeEvent(enc(good), 'customer.created.11111111-1111-4111-8111-111111111111');
     expect(r).toMatchObject({ ok: false, reason: expect.stringContaining('does not match') });

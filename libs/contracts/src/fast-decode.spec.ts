@@ -2,17 +2,39 @@ import fc from 'fast-check';
 import { decodeEvent } from './decode';
 import { accountOpened, accountValidated, customerCreated } from './events';
 import { canonicalTime, fastDecodeEvent } from './fast-decode';
+import { instant } from './fields';
+
+// decodeEvent, observed: the fast-path test must fail if the fallback ran (same answer either way).
+jest.mock('./decode', () => {
+  const actual = jest.requireActual('./decode');
+  return { ...actual, decodeEvent: jest.fn(actual.decodeEvent) };
+});
 
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Times in canonical and non-canonical spellings (offsets, microseconds, no fraction, garbage). */
 const time = fc.oneof(
-  fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.constantFrom('2026-01-02T03:04:05.123456Z', '2026-01-02T03:04:05Z', '2026-01-02T05:04:05.123+02:00', '2026-02-30T00:00:00.000Z', 'yesterday', '', null, 42),
+  fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.constantFrom(
+    '2026-01-02T03:04:05.123456Z', '2026-01-02T03:04:05Z', '2026-01-02T05:04:05.123+02:00', '2026-02-30T00:00:00.000Z', 'yesterday', '', null, 42,
+    '0000-01-01T00:00:00.000Z', '0000-01-01T00:30:00+01:00', '0001-01-01T00:00:00.000Z', '0001-01-01T00:30:00+01:00', '9999-12-31T23:59:59.999Z',
+    '9999-12-31T23:00:00-05:00', '2024-02-29t12:00:00z', '2026-01-02T03:04:05+0100', '2026-01-02T24:00:00Z', '+002026-01-02T03:04:05.000Z',
+  ),
   fc.constant(undefined),
 );
+/** Names over the accepted space and just outside it: astral, combining, boundary lengths, NUL, lone surrogates. */
+const name = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 20 }),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
+  fc.constantFrom('😀'.repeat(200), '😀'.repeat(201), 'e\u0301'.repeat(100), 'n'.repeat(200), 'a\u0000b', '\ud800', 'x\udfffy', '\u0000'),
+);
 const id = fc.oneof(fc.uuid(), fc.string({ maxLength: 3 }), fc.constant('x'.repeat(201)));
-const uuid = fc.oneof(fc.uuid(), fc.constantFrom('not-a-uuid', 'A0000000-0000-4000-8000-00000000000F'));
+const uuid = fc.oneof(
+  fc.uuid(),
+  fc.tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 })).map(([u, up]) => [...u].map((c, i) => (up[i] ? c.toUpperCase() : c)).join('')),
+  fc.constantFrom('not-a-uuid', 'A0000000-0000-4000-8000-00000000000F', '00000000-0000-0000-0000-000000000000'),
+);
 
 /** Well-formed events from the builders, then mutated field by field. */
 const event = fc
@@ -24,11 +46,14 @@ const event = fc
     mutate: fc.constantFrom(
       'none', 'id', 'source', 'subject', 'specversion', 'extra', 'nullSubject', 'dataMissing', 'currency', 'type',
       'lowerCurrency', 'dataExtra', 'dataArray', 'upperUuid', 'emptyName', 'longName', 'shortEmail', 'dataTime', 'dataTimeMissing', 'numberName',
+      'name', 'upperCeSubject', 'nulId',
     ),
     dataTime: time,
     id,
+    name,
+    upperSubject: fc.boolean(),
   })
-  .map(({ kind, entity, other, time: t, mutate, id: newId, dataTime }) => {
+  .map(({ kind, entity, other, time: t, mutate, id: newId, dataTime, name: newName, upperSubject }) => {
     const at = typeof t === 'string' ? t : '2026-01-01T00:00:00.000Z';
     const e: Record<string, any> =
       kind === 'customer.created'
@@ -56,20 +81,23 @@ const event = fc
     if (mutate === 'numberName') e.data = { ...e.data, name: 7 };
     if (mutate === 'dataTime') e.data = { ...e.data, openedAt: dataTime, validatedAt: dataTime };
     if (mutate === 'dataTimeMissing') e.data = { ...e.data, openedAt: undefined, validatedAt: undefined };
-    return { subject: `${kind}.${entity}`, payload: e };
+    if (mutate === 'name') e.data = { ...e.data, name: newName };
+    if (mutate === 'upperCeSubject') e.subject = entity.toUpperCase();
+    if (mutate === 'nulId') e.id = 'a\u0000';
+    return { subject: `${kind}.${upperSubject ? entity.toUpperCase() : entity}`, payload: e };
   });
 
 describe('canonicalTime', () => {
-  it('accepts exactly the strings that new Date(s).toISOString() returns unchanged', () => {
+  it('accepts exactly the strings that the schema (fields.ts instant) returns unchanged', () => {
     const pattern = fc
       .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 999 }))
       .map(([y, mo, d, h, mi, s, ms]) => {
         const p = (n: number, w: number) => String(n).padStart(w, '0');
         return `${p(y, 4)}-${p(mo, 2)}-${p(d, 2)}T${p(h, 2)}:${p(mi, 2)}:${p(s, 2)}.${p(ms, 3)}Z`;
       });
-    const roundTrips = (s: string) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s;
+    const roundTrips = (s: string) => instant.safeParse(s).data === s;
     fc.assert(fc.property(pattern, (s) => expect(canonicalTime(s)).toBe(roundTrips(s))), { numRuns: 20_000 });
-    for (const s of ['2024-02-29T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2000-02-29T23:59:59.999Z', '2026-01-01T24:00:00.000Z']) {
+    for (const s of ['0000-01-01T00:00:00.000Z', '0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2024-02-29T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2000-02-29T23:59:59.999Z', '2026-01-01T24:00:00.000Z']) {
       expect(canonicalTime(s)).toBe(roundTrips(s));
     }
   });
@@ -82,7 +110,7 @@ describe('fastDecodeEvent', () => {
         const natsSubject = wrongSubject ? `${subject}x` : subject;
         expect(fastDecodeEvent(enc(payload), natsSubject)).toEqual(decodeEvent(enc(payload), natsSubject));
       }),
-      { numRuns: 2000 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
     );
   });
 
@@ -94,7 +122,12 @@ describe('fastDecodeEvent', () => {
 
   it('takes the fast path for canonical events (same value, normalised time kept)', () => {
     const e = customerCreated({ customerId: 'c0000000-0000-4000-8000-000000000001', name: 'Ada', email: 'ada@example.com' }, '2026-01-02T03:04:05.123Z');
+    jest.mocked(decodeEvent).mockClear();
     const r = fastDecodeEvent(enc(e), `customer.created.${e.data.customerId}`);
     expect(r).toEqual({ ok: true, value: e });
+    expect(decodeEvent).not.toHaveBeenCalled();
+    // and the observation works: a non-canonical event does fall back
+    fastDecodeEvent(enc({ ...e, time: '2026-01-02T03:04:05.123+00:00' }), `customer.created.${e.data.customerId}`);
+    expect(decodeEvent).toHaveBeenCalledTimes(1);
   });
 });

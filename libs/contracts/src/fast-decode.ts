@@ -6,21 +6,29 @@ import { KnownEvent, eventSchemas, isEventType } from './events';
  * decodeEvent with a fast path for the common, canonical shape. Replay and the consumer decode every
  * event of the history, and the zod envelope schema costs ~15 us an event (most of the
  * time of a rebuild). The fast path checks the envelope by hand, accepting only a
- * SUBSET of what the envelope schema accepts (time already canonical: millisecond ISO
- * with Z, so the schema's normalisation is the identity), checks data the same way
+ * SUBSET of what the envelope schema accepts (values already canonical: lower-case ids, upper-case currency,
+ * millisecond ISO times with Z, text without NUL or surrogates, so every field's
+ * normalisation is the identity), checks data the same way
  * (falling back to the data schema), then makes decodeEvent's subject checks. Anything else, every failure included, goes to
  * decodeEvent itself, so reasons are identical. fast-decode.spec.ts checks the two agree.
  */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Lower-case canonical uuids only: a subset of the schemas' (zod's) uuid pattern. */
+/** Lower-case canonical uuids only: a subset of fields.ts `uuid` (whose output is lower case). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const isUuid = (v: unknown) => typeof v === 'string' && UUID.test(v);
 
-const optionalString = (v: unknown, max: number) => v === undefined || (typeof v === 'string' && v.length <= max);
-const requiredString = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max;
+/**
+ * Text without NUL or any surrogate: its length in UTF-16 units IS its length in code
+ * points, and it is storable. Other text (astral characters included) takes the slow path.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const PLAIN = /[\u0000\ud800-\udfff]/;
+const len = (v: unknown, min: number, max: number) => typeof v === 'string' && v.length >= min && v.length <= max && !PLAIN.test(v);
+const optionalString = (v: unknown, max: number) => v === undefined || len(v, 0, max);
+const requiredString = (v: unknown, max: number) => len(v, 1, max);
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const digits = (s: string, from: number, to: number) => {
@@ -30,9 +38,9 @@ const digits = (s: string, from: number, to: number) => {
 };
 
 /**
- * True for "YYYY-MM-DDTHH:MM:SS.mmmZ" naming a real instant: exactly the strings that
- * new Date(s).toISOString() gives back unchanged (what the schema's transform does),
- * checked by field ranges rather than by a parse and a format (a third of decode time).
+ * True for "YYYY-MM-DDTHH:MM:SS.mmmZ" naming a real instant in years 0001-9999: exactly
+ * the strings that fields.ts `instant` gives back unchanged, checked by field ranges
+ * rather than by a parse and a format (a third of decode time).
  */
 export function canonicalTime(v: unknown): boolean {
   if (v === undefined) return true;
@@ -40,7 +48,7 @@ export function canonicalTime(v: unknown): boolean {
   const year = digits(v, 0, 4);
   const month = digits(v, 5, 7);
   const day = digits(v, 8, 10);
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > (month === 2 && leap ? 29 : DAYS[month - 1])) return false;
   return digits(v, 11, 13) <= 23 && digits(v, 14, 16) <= 59 && digits(v, 17, 19) <= 59;
@@ -54,7 +62,6 @@ export function canonicalTime(v: unknown): boolean {
 function fastData(type: string, data: unknown): Record<string, unknown> | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const d = data as Record<string, unknown>;
-  const len = (v: unknown, min: number, max: number) => typeof v === 'string' && v.length >= min && v.length <= max;
   const time = (v: unknown) => v !== undefined && canonicalTime(v);
   const ok =
     type === 'customer.created'

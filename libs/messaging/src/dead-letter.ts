@@ -60,12 +60,22 @@ export interface RowQuery {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 
-export async function listDeadLetters(db: RowQuery, options: { includeRetried?: boolean; limit?: number } = {}): Promise<DeadLetterRow[]> {
-  const rows: Record<string, unknown>[] = await db.query(`SELECT * FROM dead_letter WHERE ($1 OR retried_at IS NULL) ORDER BY id LIMIT $2`, [
-    options.includeRetried ?? false,
-    options.limit ?? 1000,
-  ]);
+/** Dead letters in id order; `afterId`/`upToId` select a page of a longer walk (dlq retry --all). */
+export async function listDeadLetters(
+  db: RowQuery,
+  options: { includeRetried?: boolean; limit?: number; afterId?: number; upToId?: number } = {},
+): Promise<DeadLetterRow[]> {
+  const rows: Record<string, unknown>[] = await db.query(
+    `SELECT * FROM dead_letter WHERE ($1 OR retried_at IS NULL) AND id > $3 AND id <= $4 ORDER BY id LIMIT $2`,
+    [options.includeRetried ?? false, options.limit ?? 1000, options.afterId ?? 0, options.upToId ?? Number.MAX_SAFE_INTEGER],
+  );
   return rows.map(toRow);
+}
+
+/** The highest dead letter id now (0 when none): where a walk over "every letter" stops. */
+export async function lastDeadLetterId(db: RowQuery): Promise<number> {
+  const [row]: { id: string | null }[] = await db.query(`SELECT max(id) AS id FROM dead_letter`);
+  return Number(row?.id ?? 0);
 }
 
 /** The letters with these ids, retried or not (an operator may retry one again). */

@@ -1,4 +1,4 @@
-import { sqlArray } from './sql-literal';
+import { Sql, sql } from './sql';
 
 /**
  * Claims event ids in the consumer's inbox inside the transaction that applies their
@@ -10,9 +10,9 @@ import { sqlArray } from './sql-literal';
  * order so two overlapping batches cannot deadlock on each other.
  * Invariant: an event id takes effect at most once, however late it is redelivered.
  */
-export function claimEventsSql(events: { id: string; type: string }[]): string {
-  return `INSERT INTO inbox (event_id, event_type)
-     SELECT id, type FROM unnest(${sqlArray(events.map((e) => e.id), 'text')}, ${sqlArray(events.map((e) => e.type), 'text')}) AS e(id, type) ORDER BY id
+export function claimEventsSql(events: { id: string; type: string }[]): Sql {
+  return sql`INSERT INTO inbox (event_id, event_type)
+     SELECT id, type FROM unnest(${sql.array(events.map((e) => e.id), 'text')}, ${sql.array(events.map((e) => e.type), 'text')}) AS e(id, type) ORDER BY id
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`;
 }

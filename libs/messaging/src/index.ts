@@ -6,4 +6,7 @@ export * from './jetstream.server';
 export * from './nats-client';
 export * from './outbox';
 export * from './sql-literal';
+export * from './sql';
 export * from './infrastructure.module';
+export * from './retention';
+export * from './duplicate-ack';

@@ -1,9 +1,10 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { MixedList } from 'typeorm';
-import { Database, sleep } from '@calm/platform';
+import { Database, ServiceMetrics, sleep } from '@calm/platform';
 import { DeadLetterStore } from './dead-letter';
 import { NatsClient, NatsClientOptions, StreamSpec } from './nats-client';
 import { OutboxRelay, OutboxRelayOptions } from './outbox';
+import { RetentionOptions, RetentionSweeper } from './retention';
 
 export interface InfrastructureOptions {
   name: string;
@@ -16,6 +17,8 @@ export interface InfrastructureOptions {
   duplicateWindowMs?: number;
   replicas?: number;
   relay?: OutboxRelayOptions;
+  /** Which messaging tables this service keeps to a horizon, and how long (limits.config.ts). */
+  retention?: RetentionOptions;
   /** Credentials and TLS for NATS, from configuration. */
   connectOptions?: NatsClientOptions['connectOptions'];
 }
@@ -32,11 +35,13 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly db: Database,
     private readonly nats: NatsClient,
     private readonly relay: OutboxRelay,
+    private readonly retention: RetentionSweeper,
     @Inject(INFRASTRUCTURE_OPTIONS) private readonly options: InfrastructureOptions,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.retention.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -44,6 +49,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     // contract wants an exit within 10 s. Unpublished rows stay in the outbox for next start.
     const flushed = await Promise.race([this.relay.flush().then(() => true), sleep(FLUSH_DEADLINE_MS).then(() => false)]);
     if (!flushed) this.logger.warn(`outbox flush gave up after ${FLUSH_DEADLINE_MS} ms; unpublished events stay in the outbox`);
+    await this.retention.stop();
     await this.nats.close();
     await this.db.close();
     this.logger.log(`${this.options.name} stopped`);
@@ -76,11 +82,31 @@ export class InfrastructureModule {
               connectOptions: options.connectOptions,
             }),
         },
-        { provide: OutboxRelay, useFactory: (db: Database, nats: NatsClient) => new OutboxRelay(db, nats, options.relay), inject: [Database, NatsClient] },
+        {
+          provide: OutboxRelay,
+          useFactory: (db: Database, nats: NatsClient, metrics?: ServiceMetrics) => {
+            const collisions = metrics?.counter('calm_outbox_id_collisions_total', 'Outbox rows whose Nats-Msg-Id matched a stored message that is not theirs (alert)');
+            return new OutboxRelay(db, nats, { duplicateWindowMs: options.duplicateWindowMs, onCollision: (n) => collisions?.inc(n), ...options.relay });
+          },
+          inject: [Database, NatsClient, { token: ServiceMetrics, optional: true }],
+        },
+        {
+          provide: RetentionSweeper,
+          useFactory: (db: Database, metrics?: ServiceMetrics) => {
+            const deleted = metrics?.counter('calm_retention_deleted_total', 'Rows deleted by the retention sweep, by table', ['table']);
+            const expired = metrics?.counter('calm_dead_letters_expired_total', 'Dead letters deleted by retention before anyone retried them');
+            return new RetentionSweeper(db, {
+              onDeleted: (table, n) => deleted?.inc({ table }, n),
+              onExpiredOpenLetters: (n) => expired?.inc(n),
+              ...options.retention,
+            });
+          },
+          inject: [Database, { token: ServiceMetrics, optional: true }],
+        },
         { provide: DeadLetterStore, useFactory: (db: Database) => new DeadLetterStore(db), inject: [Database] },
         InfrastructureLifecycle,
       ],
-      exports: [Database, NatsClient, OutboxRelay, DeadLetterStore],
+      exports: [Database, NatsClient, OutboxRelay, RetentionSweeper, DeadLetterStore],
     };
   }
 }

@@ -9,7 +9,7 @@ import { DeadLetter, DeadLetterStore } from './dead-letter';
 import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
 import { PermanentEventError } from './errors';
 import { isConsumerNotFound } from './jetstream-errors';
-import { NatsClient } from './nats-client';
+import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
 
 export interface DecodedEvent {
   id: string;
@@ -26,6 +26,11 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   decode: (bytes: Uint8Array, subject: string) => DecodeResult<E>;
   /** Errors that mean "the world is not ready" (database down): hold and retry, never dead-letter. */
   isTransient: (err: unknown) => boolean;
+  /**
+   * Errors of one event's own values (the database refuses them): when the event fails
+   * alone with one, it is dead-lettered at once with that reason, never retried.
+   */
+  isPermanent?: (err: unknown) => boolean;
   /** Resolves once the handlers can run (database connected). */
   dependenciesReady: () => Promise<void>;
   /** Throws while the handlers' dependencies are unhealthy. */
@@ -35,9 +40,19 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   ackWaitMs?: number;
   backoffMs?: number[];
   maxAckPending?: number;
+  /**
+   * Bytes the consumer may hold fetched and not yet acknowledged (default 128 MiB). The
+   * client library keeps pulling as messages arrive, so the one bound on what it buffers
+   * is the server's max_ack_pending: it is set to this many bytes' worth of the largest
+   * message a stream stores (MAX_EVENT_BYTES), unless maxAckPending is given.
+   */
+  maxBufferBytes?: number;
   /** Observes every outcome, for metrics and tests. */
   onOutcome?: (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number) => void;
 }
+
+/** Messages per batch handed to a batch handler, unless configured. */
+export const DEFAULT_CONSUMER_BATCH = 256;
 
 /** Transient-looking failures tolerated while the database answers its health probe. */
 const HEALTHY_RETRY_LIMIT = 5;
@@ -90,7 +105,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
-    this.batchSize = options.batchSize ?? 256;
+    this.batchSize = options.batchSize ?? DEFAULT_CONSUMER_BATCH;
     this.maxDeliver = options.maxDeliver ?? 10;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
@@ -160,7 +175,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       ack_wait: nanos(this.ackWaitMs),
       max_deliver: this.maxDeliver,
       backoff: this.backoffMs.map((ms) => nanos(ms)),
-      max_ack_pending: this.options.maxAckPending ?? 4096,
+      max_ack_pending: this.options.maxAckPending ?? Math.max(1, Math.floor((this.options.maxBufferBytes ?? 128 * 1024 * 1024) / MAX_EVENT_BYTES)),
     };
     try {
       const info = await jsm.consumers.info(stream, durable);
@@ -284,6 +299,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     const deliveries = msg.info.deliveryCount;
     if (err instanceof PermanentEventError) {
       return this.deadLetter([{ msg, event, reason: message }]);
+    }
+    // Alone (its batch was re-run one by one), so the error is this event's own.
+    if (this.options.isPermanent?.(err)) {
+      return this.deadLetter([{ msg, event, reason: `the database refuses its values: ${message}` }]);
     }
     if (deliveries >= this.maxDeliver) {
       return this.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);

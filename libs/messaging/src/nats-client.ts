@@ -9,6 +9,13 @@ export interface StreamSpec {
   subjects: readonly string[];
 }
 
+/**
+ * The largest message the streams store: the REST body limit (64 KiB) plus the CloudEvents
+ * envelope, with room to spare; anything larger is refused by the stream (a PubAck
+ * error) instead of growing it without bound.
+ */
+export const MAX_EVENT_BYTES = 128 * 1024;
+
 export interface NatsClientOptions {
   servers: string[];
   name: string;
@@ -114,7 +121,14 @@ export class NatsClient {
   private async ensureStreams(): Promise<void> {
     for (const spec of this.options.streams) {
       try {
-        await this.jsm.streams.info(spec.name);
+        const info = await this.jsm.streams.info(spec.name);
+        // A stream made before the bound existed gets it; an operator's own bound is left alone.
+        // Only the stream's owner may change it (deploy/nats/auth.conf): anyone else just says so.
+        if (!(info.config.max_msg_size > 0)) {
+          await this.jsm.streams
+            .update(spec.name, { ...info.config, max_msg_size: MAX_EVENT_BYTES })
+            .catch((err: Error) => this.logger.warn(`stream ${spec.name} has no max_msg_size and this client may not set it (${err.message})`));
+        }
         continue;
       } catch (err) {
         if (!isStreamNotFound(err)) throw err;
@@ -126,6 +140,7 @@ export class NatsClient {
           storage: StorageType.File,
           num_replicas: this.options.replicas ?? 1,
           duplicate_window: nanos(this.options.duplicateWindowMs ?? 120_000),
+          max_msg_size: MAX_EVENT_BYTES,
         });
         this.logger.log(`created stream ${spec.name} (${spec.subjects.join(', ')})`);
       } catch (err) {

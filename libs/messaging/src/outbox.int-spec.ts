@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers, nanos } from '@nats-io/transport-node';
 import { Database } from '@calm/platform';
-import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { NatsClient } from './nats-client';
 import { enqueueEvents, OutboxRelay } from './outbox';
+import { RetentionSweeper } from './retention';
 
 let nats: TestNatsServer;
 let dbInfo: TestDatabase;
@@ -89,4 +90,63 @@ it('writing the same event id twice leaves one outbox row', async () => {
   await db.transaction((m) => enqueueEvents(m, [event(id)]));
   const rows = await db.manager().query('SELECT count(*)::int AS n FROM outbox WHERE event_id = $1', [id]);
   expect(rows[0].n).toBe(1);
+});
+
+it('a row whose id someone published first on another subject stays unpublished, alerts, and is published after the window', async () => {
+  // A stream with a short dedupe window, so "after the window" comes within the test.
+  const jsm = await jetstreamManager(client.nc);
+  await jsm.streams.add({ name: 'COLLIDE', subjects: ['collide.>'], duplicate_window: nanos(1500) });
+  const id = randomUUID();
+  const h = headers();
+  h.set('Nats-Msg-Id', id);
+  await jetstream(client.nc).publish('collide.other', '{"forged":true}', { headers: h });
+  const alerts: number[] = [];
+  while ((await new OutboxRelay(db, client).publishBatch()) > 0); // rows other tests left
+  const relay = new OutboxRelay(db, client, { duplicateWindowMs: 1500, onCollision: (n) => alerts.push(n) });
+  await db.transaction((m) => enqueueEvents(m, [{ ...event(id), subject: `collide.real.${id}` }]));
+
+  expect(await relay.publishBatch()).toBe(0);
+  expect(alerts).toEqual([1]);
+  const unpublished = () => db.manager().query('SELECT published_at FROM outbox WHERE event_id = $1', [id]).then((r) => r[0].published_at);
+  expect(await unpublished()).toBeNull();
+  // Deferred, not hammered: inside the window the row is not even tried again.
+  expect(await relay.publishBatch()).toBe(0);
+  expect(alerts).toEqual([1]);
+
+  await waitFor('the row to be published after the dedupe window', async () => (await relay.publishBatch()) === 1, 20_000);
+  expect(await unpublished()).not.toBeNull();
+  const last = await jsm.streams.getMessage('COLLIDE', { last_by_subj: `collide.real.${id}` });
+  expect(last?.json<{ id: string }>().id).toBe(id);
+});
+
+const outboxCount = async (where: string) => (await queryDatabase<{ n: number }>(dbInfo.url, `SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n;
+
+it('purges the outbox while the relay never idles (sustained load)', async () => {
+  const relay = new OutboxRelay(db, client, { batchSize: 10, pollMs: 50 });
+  const sweeper = new RetentionSweeper(db, { outboxMs: 7 * 24 * 3_600_000, everyMs: 100 });
+  let producing = true;
+  let batches = 0;
+  // More rows than one relay batch at every turn: the relay always finds a full batch.
+  const producer = (async () => {
+    while (producing) {
+      await db.transaction((m) => enqueueEvents(m, Array.from({ length: 25 }, () => event(randomUUID()))));
+      batches++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  await waitFor('a backlog', async () => (await outboxCount('published_at IS NULL')) > 20);
+  relay.start();
+  await queryDatabase(
+    dbInfo.url,
+    `INSERT INTO outbox (event_id, subject, payload, created_at, published_at)
+     SELECT gen_random_uuid()::text, 'under-load.' || i, '{}'::jsonb, now() - interval '10 days', now() - interval '10 days' FROM generate_series(1, 30) i`,
+  );
+  sweeper.start();
+  await waitFor('the expired rows to be purged under load', async () => (await outboxCount(`subject LIKE 'under-load.%'`)) === 0, 30_000);
+  expect(await outboxCount('published_at IS NULL')).toBeGreaterThan(0);
+  producing = false;
+  await producer;
+  await sweeper.stop();
+  await relay.flush();
+  expect(batches).toBeGreaterThan(0);
 });

@@ -1,6 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, TestNatsServer } from '@calm/testing';
+import { headers } from '@nats-io/transport-node';
+import { isDuplicateIdCollision } from './duplicate-ack';
 import { PubAckCollector } from './pub-ack-collector';
 
 let nats: TestNatsServer;
@@ -39,5 +41,36 @@ it('reports every message as failed once the connection is closed', async () => 
   const acks = new PubAckCollector();
   await other.close();
   const results = await acks.publishAll(other, messages(['f', 'g']), 1000);
-  expect(results.every((r) => r instanceof Error)).toBe(true);
+  expect(results).toHaveLength(2);
+  expect(results.filter((r) => !(r instanceof Error))).toEqual([]);
+});
+
+describe('a duplicate PubAck', () => {
+  const prePublish = async (subject: string, data: string, msgID: string) => {
+    const h = headers();
+    h.set('Nats-Msg-Id', msgID);
+    await (await import('@nats-io/jetstream')).jetstream(nc).publish(subject, data, { headers: h });
+  };
+
+  it('counts as published when the stored message is our own earlier copy', async () => {
+    const acks = new PubAckCollector();
+    expect(await acks.publishAll(nc, messages(['own']), 5000)).toEqual([true]);
+    expect(await acks.publishAll(nc, messages(['own']), 5000)).toEqual([true]);
+  });
+
+  it('is a collision when someone stored another subject under our Nats-Msg-Id first', async () => {
+    await prePublish('puback.elsewhere', JSON.stringify({ id: 'stolen' }), 'stolen');
+    const before = await stored();
+    const [result] = await new PubAckCollector().publishAll(nc, messages(['stolen']), 5000);
+    expect(isDuplicateIdCollision(result)).toBe(true);
+    expect((result as Error).message).toMatch(/stolen collides with PUBACK seq \d+ \(subject "puback.elsewhere"/);
+    expect(await stored()).toBe(before);
+  });
+
+  it('is a collision when the same subject and id carry a different body', async () => {
+    await prePublish('puback.forged', JSON.stringify({ id: 'forged', evil: true }), 'forged');
+    const [result] = await new PubAckCollector().publishAll(nc, messages(['forged']), 5000);
+    expect(isDuplicateIdCollision(result)).toBe(true);
+    expect((result as Error).message).toMatch(/a different body/);
+  });
 });

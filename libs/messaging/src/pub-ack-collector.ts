@@ -1,4 +1,6 @@
+import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { createInbox, headers, Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { checkDuplicate } from './duplicate-ack';
 
 export interface OutgoingMessage {
   subject: string;
@@ -8,6 +10,10 @@ export interface OutgoingMessage {
 }
 
 type Settle = (result: true | Error) => void;
+interface Waiting {
+  settle: Settle;
+  sent: OutgoingMessage;
+}
 
 /**
  * Publishes many messages to JetStream and collects their PubAcks through ONE
@@ -17,14 +23,16 @@ type Settle = (result: true | Error) => void;
  * service's CPU while it applied a backlog. The guarantee is unchanged: a message
  * counts as published only when its stream answered with a PubAck; no answer within
  * the timeout, an error answer, or "no responders" (no stream) is a failure, and the
- * relay leaves that row unmarked for the next attempt.
+ * relay leaves that row unmarked for the next attempt. A duplicate PubAck counts only
+ * once the stored message proves to be ours (duplicate-ack.ts).
  */
 export class PubAckCollector {
   private conn?: NatsConnection;
   private sub?: Subscription;
   private prefix = '';
   private next = 0;
-  private readonly waiting = new Map<string, Settle>();
+  private readonly waiting = new Map<string, Waiting>();
+  private jsm?: Promise<JetStreamManager>;
 
   private replies(nc: NatsConnection): string {
     if (this.conn !== nc || !this.sub || this.sub.isClosed()) {
@@ -32,22 +40,30 @@ export class PubAckCollector {
       this.prefix = createInbox(inboxPrefix);
       this.sub = nc.subscribe(`${this.prefix}.*`, { callback: (err, msg) => this.onReply(err, msg) });
       this.conn = nc;
+      this.jsm = undefined;
     }
     return this.prefix;
   }
 
   private onReply(err: Error | null, msg: Msg): void {
     if (err || !msg) return;
-    const settle = this.waiting.get(msg.subject);
-    if (!settle) return; // a late answer to a batch that already timed out
+    const waiting = this.waiting.get(msg.subject);
+    if (!waiting) return; // a late answer to a batch that already timed out
     this.waiting.delete(msg.subject);
+    const { settle, sent } = waiting;
     if (msg.headers?.hasError) return settle(new Error(`no PubAck for ${msg.subject}: ${msg.headers.code} ${msg.headers.description || 'no responders (is the stream missing?)'}`));
+    let ack: { error?: { code: number; description: string }; stream?: string; seq?: number; duplicate?: boolean };
     try {
-      const ack = msg.json<{ error?: { code: number; description: string }; seq?: number }>();
-      settle(ack.error ? new Error(`JetStream refused the message: ${ack.error.code} ${ack.error.description}`) : true);
+      ack = msg.json();
     } catch (e) {
-      settle(new Error(`unreadable PubAck: ${(e as Error).message}`));
+      return settle(new Error(`unreadable PubAck: ${(e as Error).message}`));
     }
+    if (ack.error) return settle(new Error(`JetStream refused the message: ${ack.error.code} ${ack.error.description}`));
+    if (!ack.duplicate) return settle(true);
+    if (!this.conn || ack.stream === undefined || ack.seq === undefined) return settle(new Error(`duplicate PubAck for ${sent.msgID} without a stream sequence`));
+    const nc = this.conn;
+    this.jsm ??= jetstreamManager(nc, { checkAPI: false });
+    this.jsm.then((jsm) => checkDuplicate(jsm, { stream: ack.stream!, seq: ack.seq! }, sent)).then(settle, (e: Error) => settle(e));
   }
 
   /** One result per message, in order: true when its PubAck arrived, else the reason. */
@@ -57,7 +73,9 @@ export class PubAckCollector {
     return new Promise((resolve) => {
       const keys: string[] = [];
       let remaining = messages.length;
+      let finished = false;
       const finish = () => {
+        finished = true;
         clearTimeout(timer);
         for (const k of keys) this.waiting.delete(k);
         resolve(results);
@@ -68,9 +86,14 @@ export class PubAckCollector {
         messages.forEach((m, i) => {
           const reply = `${prefix}.${this.next++}`;
           keys.push(reply);
-          this.waiting.set(reply, (r) => {
-            results[i] = r;
-            if (--remaining === 0) finish();
+          this.waiting.set(reply, {
+            sent: m,
+            settle: (r) => {
+              // A duplicate's check may answer after the timeout: the batch is already reported.
+              if (finished) return;
+              results[i] = r;
+              if (--remaining === 0) finish();
+            },
           });
           const h = headers();
           h.set('Nats-Msg-Id', m.msgID);

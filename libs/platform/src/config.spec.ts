@@ -58,6 +58,27 @@ describe('loadConfig', () => {
     expect(natsConnectOptions(t.natsAuth)).toEqual({ token: 'T0KEN' });
   });
 
+  it('never quotes a credential in a configuration error, and turns a bad percent-escape into one named line', () => {
+    const secret = 'pw-SECRET-42';
+    const cases: Record<string, string>[] = [
+      { NATS_URL: `http://svc:${secret}@n1:4222` },
+      { NATS_URL: `nats://svc:${secret}@[n1:4222` },
+      { NATS_URL: `svc:${secret}@n1:4222,http://svc:${secret}@n2` },
+      { NATS_URL: `nats://svc:${secret}@x@` },
+      { NATS_URL: `nats://svc:${secret}%zz@n1:4222` },
+      { ACCOUNTS_DATABASE_URL: `postgres://app:${secret}%zz@db/accounts` },
+      { ACCOUNTS_DATABASE_URL: `mysql://app:${secret}@db/accounts` },
+      { ACCOUNTS_DATABASE_URL: `postgres://app:${secret}@[db/accounts` },
+    ];
+    for (const env of cases) {
+      const lines = problemsOf(env);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^${Object.keys(env)[0]}: `));
+      expect(lines[0]).not.toContain(secret);
+    }
+    expect(problemsOf({ NATS_URL: 'nats://svc:%zz@n1' })).toEqual(['NATS_URL: the credentials in the URL are not valid percent-encoding (write a literal % as %25)']);
+  });
+
   it('refuses a cluster whose URLs carry different credentials', () => {
     expect(() => splitNatsCredentials('NATS_URL', ['nats://a:b@n1', 'nats://a:c@n2'])).toThrow(/^NATS_URL: /);
   });

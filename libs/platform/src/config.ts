@@ -3,6 +3,8 @@
  * line naming the variable; an unreachable server is not a configuration error.
  */
 import { accessSync, constants } from 'node:fs';
+import { redactUrlCredentials } from './redact';
+import { Limits, readLimits } from './limits.config';
 export class ConfigError extends Error {
   /** Every problem found, one per variable (the first is also `variable`). */
   readonly problems: { variable: string; problem: string }[];
@@ -45,6 +47,8 @@ export interface ServiceConfig {
   logLevel?: LogLevel;
   /** How long published outbox rows are kept for republishing (OUTBOX_RETENTION_HOURS, default 168). */
   outboxRetentionMs?: number;
+  /** HTTP timeouts, metrics refresh, retention (limits.config.ts); defaults when absent. */
+  limits?: Limits;
   /** Replicas of the streams this service creates (NATS_STREAM_REPLICAS, default 1; 3 on a cluster). */
   streamReplicas?: number;
 }
@@ -67,6 +71,18 @@ const read = (env: Env, name: keyof typeof defaults): string => {
   return v === undefined || v.trim() === '' ? defaults[name] : v.trim();
 };
 
+/** A configuration message may quote a URL, never its credentials. */
+const shown = (url: string): string => redactUrlCredentials(url.includes('://') ? url : `nats://${url}`);
+
+/** The URL's user and password, percent-decoded; a bad escape (%zz) is a configuration error, not a URIError. */
+function decodedCredentials(variable: string, url: URL): { user: string; pass: string } {
+  try {
+    return { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) };
+  } catch {
+    throw new ConfigError(variable, 'the credentials in the URL are not valid percent-encoding (write a literal % as %25)');
+  }
+}
+
 export function parseNatsUrls(variable: string, value: string): string[] {
   const servers = value.split(',').map((s) => s.trim());
   for (const s of servers) {
@@ -74,11 +90,12 @@ export function parseNatsUrls(variable: string, value: string): string[] {
     try {
       url = new URL(s.includes('://') ? s : `nats://${s}`);
     } catch {
-      throw new ConfigError(variable, `"${s}" is not a URL (expected nats://host:port[,nats://host:port...])`);
+      throw new ConfigError(variable, `"${shown(s)}" is not a URL (expected nats://host:port[,nats://host:port...])`);
     }
     if (!['nats:', 'tls:'].includes(url.protocol) || !url.hostname) {
-      throw new ConfigError(variable, `"${s}" must be nats://host:port or tls://host:port`);
+      throw new ConfigError(variable, `"${shown(s)}" must be nats://host:port or tls://host:port`);
     }
+    decodedCredentials(variable, url);
   }
   return servers;
 }
@@ -93,6 +110,7 @@ export function parseDatabaseUrl(variable: string, value: string): string {
   if (!['postgres:', 'postgresql:'].includes(url.protocol)) throw new ConfigError(variable, 'must start with postgres://');
   if (!url.hostname) throw new ConfigError(variable, 'has no host');
   if (url.pathname.replace(/^\//, '') === '') throw new ConfigError(variable, 'names no database');
+  decodedCredentials(variable, url);
   return value;
 }
 
@@ -122,8 +140,7 @@ export function splitNatsCredentials(variable: string, servers: string[]): { ser
   const stripped = servers.map((s) => {
     const url = new URL(s.includes('://') ? s : `nats://${s}`);
     if (!url.username && !url.password) return s;
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
+    const { user, pass } = decodedCredentials(variable, url);
     auth = url.password ? { user, pass } : { token: user };
     found.add(JSON.stringify(auth));
     url.username = '';
@@ -152,14 +169,8 @@ function parseLogLevel(value: string | undefined): LogLevel {
   return v as LogLevel;
 }
 
-/**
- * Reads and checks the whole configuration. Every problem is collected, so one start
- * reports all of them (one line each, naming the variable) instead of one per attempt.
- */
-export function loadConfig(service: 'accounts' | 'customers', env: Env = process.env): ServiceConfig {
-  const upper = service === 'accounts' ? 'ACCOUNTS' : 'CUSTOMERS';
-  const dbVar = `${upper}_DATABASE_URL` as const;
-  const portVar = `${upper}_HTTP_PORT` as const;
+/** Collects problems, one per variable, so one start reports all of them. */
+function problemCollector(): { problems: { variable: string; problem: string }[]; check: <T>(parse: () => T) => T | undefined } {
   const problems: { variable: string; problem: string }[] = [];
   const check = <T>(parse: () => T): T | undefined => {
     try {
@@ -170,10 +181,21 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
       return undefined;
     }
   };
+  return { problems, check };
+}
+
+const failWith = (problems: { variable: string; problem: string }[]): never => {
+  throw new ConfigError(problems[0].variable, problems[0].problem, problems.slice(1));
+};
+
+/**
+ * NATS_URL (credentials moved out of it), NATS_CREDS_FILE and the TLS files: everything
+ * a process needs to reach the broker, read the same way by the services and the replay
+ * tool (natsConnectOptions turns it into client options).
+ */
+export function loadNatsConfig(env: Env): { natsServers: string[]; natsAuth: NatsAuthConfig } {
+  const { problems, check } = problemCollector();
   const nats = check(() => splitNatsCredentials('NATS_URL', parseNatsUrls('NATS_URL', read(env, 'NATS_URL'))));
-  const databaseUrl = check(() => parseDatabaseUrl(dbVar, read(env, dbVar)));
-  const httpPort = check(() => parsePort(portVar, read(env, portVar)));
-  const apiTokens = check(() => parseTokens(env.API_TOKENS));
   const credsFile = check(() => readableFile('NATS_CREDS_FILE', env));
   const caFile = check(() => readableFile('NATS_CA_FILE', env));
   const certFile = check(() => readableFile('NATS_TLS_CERT_FILE', env));
@@ -185,20 +207,38 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
   if (credsFile && nats && Object.keys(nats.auth).length) {
     problems.push({ variable: 'NATS_CREDS_FILE', problem: 'use either a creds file or credentials in NATS_URL, not both' });
   }
-  const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
-  const outboxRetentionHours = check(() => intFromEnv(env, 'OUTBOX_RETENTION_HOURS', 168));
-  const streamReplicas = check(() => parseReplicas(env.NATS_STREAM_REPLICAS));
-  if (problems.length) throw new ConfigError(problems[0].variable, problems[0].problem, problems.slice(1));
+  if (problems.length) failWith(problems);
   const tls = caFile || certFile ? { caFile, certFile, keyFile } : undefined;
+  return { natsServers: nats!.servers, natsAuth: { ...nats!.auth, credsFile, tls } };
+}
+
+/**
+ * Reads and checks the whole configuration. Every problem is collected, so one start
+ * reports all of them (one line each, naming the variable) instead of one per attempt.
+ */
+export function loadConfig(service: 'accounts' | 'customers', env: Env = process.env): ServiceConfig {
+  const upper = service === 'accounts' ? 'ACCOUNTS' : 'CUSTOMERS';
+  const dbVar = `${upper}_DATABASE_URL` as const;
+  const portVar = `${upper}_HTTP_PORT` as const;
+  const { problems, check } = problemCollector();
+  const nats = check(() => loadNatsConfig(env));
+  const databaseUrl = check(() => parseDatabaseUrl(dbVar, read(env, dbVar)));
+  const httpPort = check(() => parsePort(portVar, read(env, portVar)));
+  const apiTokens = check(() => parseTokens(env.API_TOKENS));
+  const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
+  const streamReplicas = check(() => parseReplicas(env.NATS_STREAM_REPLICAS));
+  const { limits, problems: limitProblems } = readLimits(env);
+  problems.push(...limitProblems);
+  if (problems.length) failWith(problems);
   return {
     service,
-    natsServers: nats!.servers,
+    ...nats!,
     databaseUrl: databaseUrl!,
     httpPort: httpPort!,
     apiTokens: apiTokens ?? null,
-    natsAuth: { ...nats!.auth, credsFile, tls },
     logLevel,
-    outboxRetentionMs: outboxRetentionHours! * 3_600_000,
+    outboxRetentionMs: limits.retention.outboxMs,
+    limits,
     streamReplicas,
   };
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DataSource, EntityManager, MixedList } from 'typeorm';
 import { backoffDelay, sleep } from './backoff';
 
@@ -104,6 +105,14 @@ export class Database {
     return this.dataSource.manager;
   }
 
+  /**
+   * The pg pool under TypeORM, for hot paths that TypeORM's query runner would only slow
+   * down. Throws DatabaseUnavailableError (503) while not connected, like manager().
+   */
+  pool(): Pool {
+    return (this.manager().connection.driver as PostgresDriver).master as Pool;
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.connected) return Promise.reject(new DatabaseUnavailableError());
     return this.dataSource.transaction(work);
@@ -131,6 +140,18 @@ export class Database {
     this.abort.abort();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/**
+ * SQLSTATEs that mean "the database refuses these values": class 22 (data exception: a
+ * date out of range, an invalid byte sequence), a NOT NULL or CHECK violation, or a
+ * protocol violation (a NUL byte). The same event fails the same way on every delivery:
+ * a consumer dead-letters it at once, with this reason, instead of spending its retries.
+ * The canonical decoder should let none of these through; this is the second line.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23502' || code === '23514' || code === '08P01');
 }
 
 /** SQLSTATE classes that mean "the database is not there right now", not "bad input". */

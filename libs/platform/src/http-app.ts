@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { bearerTokenChecker, isAuthExempt } from './api-token.auth';
 import { ConfigError, ServiceConfig } from './config';
+import { Limits, defaultLimits } from './limits.config';
 import { HttpErrorsFilter } from './http-errors.filter';
 import { PLATFORM_CONFIG } from './platform.module';
 import { ServiceMetrics } from './service-metrics';
@@ -32,9 +33,19 @@ class AppFastifyAdapter extends FastifyAdapter {
  * uniform errors; and, when the module imports PlatformModule, pino logs, the
  * API_TOKENS check, the latency histogram and Swagger.
  */
-export async function createHttpApp(module: IEntryNestModule): Promise<NestFastifyApplication> {
-  const adapter = new AppFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+export async function createHttpApp(module: IEntryNestModule, limits: Limits['http'] = defaultLimits().http): Promise<NestFastifyApplication> {
+  // Bounded time per client: a slow or silent client cannot hold a connection for ever
+  // (Fastify's default request and connection timeouts are 0, none).
+  const adapter = new AppFastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks request timeouts on this period (default 30 s): without it a 1 s
+    // requestTimeout could hold a connection half a minute.
+    http: { connectionsCheckingInterval: Math.min(Math.max(Math.floor(limits.requestTimeoutMs / 4), 100), 5000) },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   const config = optional<ServiceConfig>(app, PLATFORM_CONFIG);
   if (config) {
     app.useLogger(app.get(PinoLogger));

@@ -16,3 +16,6 @@ export * from './redact';
 export * from './service-metrics';
 export * from './swagger';
 export * from './seeded-random';
+export * from './zod-pipe';
+export * from './limits.config';
+export * from './throttled-read';

@@ -31,7 +31,7 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
-        { provide: ServiceMetrics, useFactory: () => new ServiceMetrics(config.service) },
+        { provide: ServiceMetrics, useFactory: () => new ServiceMetrics(config.service, config.limits?.metricsRefreshMs) },
         { provide: ReadinessProbes, ...readiness },
       ],
       exports: [PLATFORM_CONFIG, ServiceMetrics, ReadinessProbes],

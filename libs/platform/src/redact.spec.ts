@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import pino from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { loggerParams } from './logging';
@@ -13,6 +14,28 @@ describe('redactUrlCredentials', () => {
     expect(redactUrlCredentials('tls://s3cretToken@n1:4222')).toBe('tls://[redacted]@n1:4222');
     expect(redactUrlCredentials('postgres://postgres@127.0.0.1:5432/accounts')).toBe('postgres://[redacted]@127.0.0.1:5432/accounts');
     expect(redactUrlCredentials('no url here: a@b.c')).toBe('no url here: a@b.c');
+  });
+
+  it('ends the credentials at the last @ before the host, so a raw @ in a password does not leak its tail', () => {
+    expect(redactUrlCredentials('nats://u:p@ss@h:4222')).toBe('nats://u:[redacted]@h:4222');
+    expect(redactUrlCredentials('nats://t@k@n@h')).toBe('nats://[redacted]@h');
+    expect(redactUrlCredentials('nats://u:a@b@n1,nats://u:c@d@n2 down')).toBe('nats://u:[redacted]@n1,nats://u:[redacted]@n2 down');
+    expect(redactUrlCredentials('http://h/p?next=a@b#x@y')).toBe('http://h/p?next=a@b#x@y');
+    expect(redactUrlCredentials('postgres://u:%zz@h/db')).toBe('postgres://u:[redacted]@h/db');
+  });
+
+  it('leaves no character of any password in the text, whatever the password holds', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'abcXYZ019@:%!$&\'()*+,;=._~-'.split('')), minLength: 1, maxLength: 30 }),
+        fc.constantFrom('nats', 'tls', 'postgres'),
+        (secret, scheme) => {
+          const marked = `SECRET${secret}`;
+          const out = redactUrlCredentials(`cannot reach ${scheme}://user:${marked}@host:1/x and more`);
+          expect(out).toBe(`cannot reach ${scheme}://user:[redacted]@host:1/x and more`);
+        },
+      ),
+    );
   });
 });
 

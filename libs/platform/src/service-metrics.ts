@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Database } from './database';
+import { throttledRead } from './throttled-read';
 
 /**
  * One Prometheus registry per application (never prom-client's global one), so two
@@ -9,7 +10,16 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'route' | 'method' | 'status_code'>;
 
-  constructor(service: string) {
+  /**
+   * @param refreshMs gauges that read the database or JetStream refresh at most once per
+   *   this interval (METRICS_REFRESH_SECONDS); scrapes in between get the last values.
+   * @param now the clock of that interval (tests).
+   */
+  constructor(
+    service: string,
+    readonly refreshMs = 15_000,
+    private readonly now: () => number = Date.now,
+  ) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
@@ -29,38 +39,45 @@ export class ServiceMetrics {
     return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
   }
 
+  /** Wraps a read so it runs at most once per refresh interval (see throttled-read.ts). */
+  throttled<T>(read: () => Promise<T>): () => Promise<T> {
+    return throttledRead(read, this.refreshMs, this.now);
+  }
+
   /**
-   * A gauge read when Prometheus scrapes. A failing read (database down) leaves the
-   * series out of that scrape instead of failing the whole /metrics answer.
+   * A gauge of stored state, refreshed at most once per interval when Prometheus scrapes
+   * (values: the labels and numbers to show). A failing read (database down) shows NaN
+   * (labelled series: none) rather than failing the whole /metrics answer or showing a
+   * false 0.
    */
-  scrapeGauge<L extends string>(name: string, help: string, read: (g: Gauge<L>) => Promise<void>, labelNames: L[] = []): Gauge<L> {
+  scrapeGauge<L extends string>(name: string, help: string, read: () => Promise<[Partial<Record<L, string>>, number][]>, labelNames: L[] = []): Gauge<L> {
+    const values = this.throttled(read);
     return new Gauge<L>({
       name,
       help,
       labelNames,
       registers: [this.registry],
       async collect() {
+        this.reset();
         try {
-          await read(this);
+          for (const [labels, value] of await values()) this.set(labels, value);
         } catch {
-          this.reset();
+          if (labelNames.length === 0) this.set(NaN as never);
         }
       },
     });
   }
 
-  /** The outbox backlog and the age of its oldest unpublished row, read at scrape time. */
+  /** The outbox backlog and the age of its oldest unpublished row: one query per interval for both. */
   watchOutbox(db: Database): void {
-    const stats = async () => {
+    const stats = this.throttled(async () => {
       const [row]: { backlog: string; age: number | null }[] = await db
         .manager()
         .query(`SELECT count(*) AS backlog, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL`);
       return { backlog: Number(row.backlog), age: row.age ?? 0 };
-    };
-    this.scrapeGauge('calm_outbox_backlog', 'Outbox rows not yet published to JetStream', async (g) => g.set((await stats()).backlog));
-    this.scrapeGauge('calm_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row (0 when empty)', async (g) =>
-      g.set((await stats()).age),
-    );
+    });
+    this.scrapeGauge('calm_outbox_backlog', 'Outbox rows not yet published to JetStream', async () => [[{}, (await stats()).backlog]]);
+    this.scrapeGauge('calm_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row (0 when empty)', async () => [[{}, (await stats()).age]]);
   }
 
   metrics(): Promise<string> {

@@ -10,6 +10,18 @@ export class ErrorResponse {
   message: string;
 }
 
+/** Request schemas derived from @calm/contracts, by component name (see apiSchema). */
+const namedSchemas = new Map<string, Record<string, unknown>>();
+
+/**
+ * Registers a JSON Schema (from a contract definition) as an OpenAPI component and returns
+ * a reference to it, for `@ApiBody({ schema: apiSchema(...) })`.
+ */
+export function apiSchema(name: string, schema: Record<string, unknown>): { $ref: string } {
+  namedSchemas.set(name, schema);
+  return { $ref: `#/components/schemas/${name}` };
+}
+
 /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
 export function setupSwagger(app: INestApplication, service: string): void {
   const config = new DocumentBuilder()
@@ -20,5 +32,6 @@ export function setupSwagger(app: INestApplication, service: string): void {
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] });
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(Object.fromEntries(namedSchemas) as object) } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -1,4 +1,5 @@
-import { ArgumentMetadata, BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { uuid } from '@calm/contracts';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -34,6 +35,11 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 }
 
-/** A path parameter that must be a UUID, with a message naming it. */
-export const uuidParam = (name: string): ParseUUIDPipe =>
-  new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException({ statusCode: 400, message: `${name} must be a UUID`, error: 'Bad Request' }) });
+/** A path or query parameter that must be a UUID (any letter case), with a message naming it; the handler gets it lower-case. */
+export const uuidParam = (name: string): PipeTransform<unknown, string> => ({
+  transform(value: unknown): string {
+    const parsed = uuid.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw new BadRequestException({ statusCode: 400, message: `${name} must be a UUID`, error: 'Bad Request' });
+  },
+});

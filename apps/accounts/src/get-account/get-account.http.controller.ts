@@ -5,6 +5,8 @@ import { Account } from '../domain/account';
 import { AccountStore } from '../persistence/account.store';
 import { AccountListResponse, AccountResponse } from './account.response.dto';
 import { ListAccountsQuery } from './list-accounts.query.dto';
+import { listAccountsFilter } from './list-accounts.filter';
+import { encodeCursor } from './account-cursor';
 
 @ApiTags('accounts')
 @Controller('accounts')
@@ -23,9 +25,10 @@ export class GetAccountHttpController {
   }
 
   @Get()
-  @ApiOkResponse({ type: AccountListResponse, description: "the customer's accounts" })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'customerId missing or not a UUID' })
-  async list(@Query() query: ListAccountsQuery): Promise<{ items: Account[] }> {
-    return { items: await this.store.listByCustomer(query.customerId) };
+  @ApiOkResponse({ type: AccountListResponse, description: 'one page of accounts, in (openedAt, accountId) order; pass nextCursor as cursor for the next' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'no filter, a bad filter, limit outside 1..100, or a cursor this API did not return' })
+  async list(@Query() query: ListAccountsQuery): Promise<{ items: Account[]; nextCursor: string | null }> {
+    const page = await this.store.list(listAccountsFilter(query));
+    return { items: page.items, nextCursor: page.next && encodeCursor(page.next) };
   }
 }

@@ -3,47 +3,49 @@ import { Counter, Histogram } from 'prom-client';
 import { streams } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
 import { Database, ServiceMetrics } from '@calm/platform';
+import { accountStats } from './account-stats.sql';
 
 export const ACCOUNTS_CONSUMER = 'accounts-customer-created';
 
 /**
  * The account service's own series. Counters move in-process (consumer outcomes,
- * convergence); gauges that describe stored state are read at scrape time, so they
- * are right whichever instance did the work.
+ * convergence); gauges that describe stored state are read from the database at most
+ * once per METRICS_REFRESH_SECONDS, so they are right whichever instance did the work
+ * and a scrape rate cannot become a database load.
  */
 @Injectable()
 export class AccountsMetrics {
   readonly eventsConsumed: Counter<'type' | 'outcome'>;
   readonly deadLettered: Counter<'type'>;
+  /** Events handled whose id the inbox already held: acknowledged, no effect (a subset of `applied`). */
+  readonly duplicates: Counter<'type'>;
   /** Opened to valid, per account: 0 when the customer was already known at POST. */
   readonly convergence: Histogram;
 
   constructor(metrics: ServiceMetrics, db: Database, nats: NatsClient) {
     this.eventsConsumed = metrics.counter('calm_events_consumed_total', 'Events handled by the consumer, by type and outcome', ['type', 'outcome']);
     this.deadLettered = metrics.counter('calm_dead_letters_total', 'Events dead-lettered by this process', ['type']);
+    this.duplicates = metrics.counter('calm_events_duplicate_total', 'Events the inbox already held: acknowledged without a second effect', ['type']);
     this.convergence = metrics.histogram(
       'calm_account_convergence_seconds',
       'Time from an account being opened to it being valid',
       [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
     );
     metrics.watchOutbox(db);
-    metrics.scrapeGauge(
-      'calm_accounts',
-      'Accounts by status',
-      async (g) => {
-        const rows: { status: string; n: string }[] = await db.manager().query(`SELECT status, count(*) AS n FROM account GROUP BY status`);
-        g.reset();
-        for (const status of ['pending', 'valid']) g.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
-      },
-      ['status'],
-    );
-    metrics.scrapeGauge('calm_dead_letters_open', 'Dead letters not yet retried (all instances)', async (g) => {
+    // One indexed query per refresh interval for the status counts and the oldest shell.
+    const accounts = metrics.throttled(() => accountStats(db));
+    metrics.scrapeGauge('calm_accounts', 'Accounts by status (valid estimated from the planner statistics above a million rows)', async () => {
+      const a = await accounts();
+      return (['pending', 'valid', 'rejected'] as const).map((status) => [{ status }, a[status]]);
+    }, ['status']);
+    metrics.scrapeGauge('calm_pending_account_oldest_age_seconds', 'Age of the oldest pending (shell) account (0 when none)', async () => [[{}, (await accounts()).oldestPendingAge]]);
+    metrics.scrapeGauge('calm_dead_letters_open', 'Dead letters not yet retried (all instances)', async () => {
       const [row]: { n: string }[] = await db.manager().query(`SELECT count(*) AS n FROM dead_letter WHERE retried_at IS NULL`);
-      g.set(Number(row.n));
+      return [[{}, Number(row.n)]];
     });
-    metrics.scrapeGauge('calm_consumer_pending_messages', 'Messages of the customer.created consumer not yet delivered (num_pending)', async (g) => {
+    metrics.scrapeGauge('calm_consumer_pending_messages', 'Messages of the customer.created consumer not yet delivered (num_pending)', async () => {
       const info = await nats.jsm.consumers.info(streams.customers.name, ACCOUNTS_CONSUMER);
-      g.set(info.num_pending);
+      return [[{}, info.num_pending]];
     });
   }
 

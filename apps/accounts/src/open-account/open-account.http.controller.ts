@@ -1,11 +1,11 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ErrorResponse } from '@calm/platform';
+import { ErrorResponse, ZodPipe } from '@calm/platform';
 import { Account } from '../domain/account';
 import { AccountResponse } from '../get-account/account.response.dto';
 import { OpenAccountHandler } from './open-account.handler';
-import { OpenAccountRequest } from './open-account.request.dto';
+import { OpenAccountRequest, openAccountRequest, openAccountRequestSchema } from './open-account.request.dto';
 
 @ApiTags('accounts')
 @Controller('accounts')
@@ -16,10 +16,11 @@ export class OpenAccountHttpController {
   @Post()
   @ApiCreatedResponse({ type: AccountResponse, description: 'opened; `pending` until its customer is known, `valid` if already known. Location: /accounts/{accountId}' })
   @ApiOkResponse({ type: AccountResponse, description: 'the same accountId and body again: the current account' })
+  @ApiBody({ schema: openAccountRequestSchema })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'bad input; `message` names the field' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'the accountId exists with another customerId or currency' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'body over 64 KiB' })
-  async open(@Body() body: OpenAccountRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Account> {
+  async open(@Body(new ZodPipe(openAccountRequest)) body: OpenAccountRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Account> {
     const { created, account } = await this.handler.execute(body);
     void reply.status(created ? 201 : 200).header('Location', `/accounts/${account.accountId}`);
     return account;

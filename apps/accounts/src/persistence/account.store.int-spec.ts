@@ -99,7 +99,7 @@ describe('AccountStore.open (one round trip)', () => {
     const ids = [randomUUID(), randomUUID()];
     await store.open({ accountId: ids[1], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:00.000Z'));
     await store.open({ accountId: ids[0], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:01.000Z'));
-    expect((await store.listByCustomer(customerId)).map((a) => a.accountId)).toEqual([ids[1], ids[0]]);
+    expect((await store.list({ customerId, limit: 50 })).items.map((a) => a.accountId)).toEqual([ids[1], ids[0]]);
     expect(await store.get(randomUUID())).toBeNull();
   });
 });

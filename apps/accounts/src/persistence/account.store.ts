@@ -1,34 +1,51 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CustomerCreated, accountValidated, subjectOf } from '@calm/contracts';
-import { OutgoingEvent } from '@calm/messaging';
+import { CustomerCreated } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { Account } from '../domain/account';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { runCustomersCreated } from './customers-created.sql';
-import { openAccountSql, runOpenAccount } from './open-account.sql';
+import { GroupCommit, GroupCommitOptions } from './group-commit';
+import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
+import { OpenAccountCommand, OpenRow, openAccountStatements } from './open-account.sql';
+import { OpenMember, runOpenAccounts } from './open-accounts-batch.sql';
+import { listAccounts } from './list-accounts.sql';
+import { ListAccountsFilter } from '../get-account/list-accounts.filter';
+import { AccountCursor } from '../get-account/account-cursor';
 
-export interface OpenAccountCommand {
-  accountId: string;
-  customerId: string;
-  currency: string;
-}
+export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
 
-const validatedEvent = (a: { accountId: string; customerId: string; validatedAt: string }, now: Date): OutgoingEvent => ({
-  subject: subjectOf('account.validated', a.accountId),
-  event: accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: a.validatedAt }, now.toISOString()),
-});
+/** Group commit of POST /accounts (AccountsTuning.groupCommit overrides it; maxBatch 1 turns it off). */
+export const OPEN_GROUP_COMMIT = Symbol('OPEN_GROUP_COMMIT');
+export const DEFAULT_OPEN_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 16, maxInFlight: 4 };
 
 @Injectable()
 export class AccountStore {
-  constructor(private readonly db: Database) {}
+  /** Absent in production (the guarded join); only the write-skew negative control provides it. */
+  @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly join: JoinSqlOptions = {};
 
-  /** The "account opened" path of the join: one round trip (see open-account.sql.ts). */
+  private readonly opens: GroupCommit<OpenMember, OpenRow | null>;
+
+  constructor(
+    private readonly db: Database,
+    @Optional() @Inject(OPEN_GROUP_COMMIT) groupCommit?: GroupCommitOptions,
+  ) {
+    this.opens = new GroupCommit((members) => runOpenAccounts(this.pool(), members, this.join), groupCommit ?? DEFAULT_OPEN_GROUP_COMMIT);
+  }
+
+  /**
+   * The "account opened" path of the join: one round trip, shared with the POSTs that
+   * arrive at the same time (group commit: open-accounts-batch.sql.ts). Answers after
+   * the transaction holding this account committed; created / unchanged / conflict is
+   * decided for this request alone.
+   */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    const row = await runOpenAccount(this.pool(), openAccountSql(cmd, now));
+    // Built here, per request: a value that cannot be quoted fails this request only.
+    // Its lock statement is left out: the batch takes all its members' locks at once.
+    const { open } = openAccountStatements(cmd, now);
+    const row = await this.opens.submit({ accountId: cmd.accountId, customerId: cmd.customerId, open });
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
@@ -46,9 +63,7 @@ export class AccountStore {
    */
   async applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
     if (events.length === 0) return 0;
-    const { fresh, validated } = await runCustomersCreated(this.pool(), events, (rows) =>
-      rows.filter((v) => v.was === 'pending').map((v) => validatedEvent({ accountId: v.account_id, customerId: v.customer_id, validatedAt: v.validated_at.toISOString() }, now)),
-    );
+    const { fresh, validated } = await runCustomersCreated(this.pool(), events, now, this.join);
     const newlyValid = validated.filter((v) => v.was === 'pending');
     if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
     return fresh;
@@ -62,21 +77,13 @@ export class AccountStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async listByCustomer(customerId: string): Promise<Account[]> {
-    const { rows } = await this.pool().query<AccountRow>({
-      name: 'account-list-by-customer',
-      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE customer_id = $1 ORDER BY opened_at, account_id`,
-      values: [customerId],
-    });
-    return rows.map(fromRow);
+  /** One page of accounts (list-accounts.sql.ts): bounded, in a stable order. */
+  list(filter: ListAccountsFilter): Promise<{ items: Account[]; next: AccountCursor | null }> {
+    return listAccounts(this.pool(), filter);
   }
 
-  /**
-   * The driver's pool, for the hot paths that TypeORM would only slow down (its query
-   * runner costs more than these statements). Throws DatabaseUnavailableError (503)
-   * while the database is not connected, like every other access.
-   */
+  /** The pg pool (Database.pool): the hot paths' statements cost less than TypeORM's query runner. */
   private pool(): Pool {
-    return (this.db.manager().connection.driver as PostgresDriver).master as Pool;
+    return this.db.pool();
   }
 }

@@ -1,70 +1,54 @@
-import type { Pool, QueryResult } from 'pg';
-import { accountOpened, accountValidated, subjectOf } from '@calm/contracts';
-import { sqlLiteral } from '@calm/messaging';
+import { accountOpened, subjectOf } from '@calm/contracts';
+import { Sql, sql } from '@calm/messaging';
 import type { AccountRow } from './account.mapper';
+import { JoinOptions, joinEventRowsSql, lockCustomersSql } from './account-join.sql';
 
 /** The account row, and whether this statement inserted it. */
 export interface OpenRow extends AccountRow {
   created: boolean;
 }
 
-const lit = sqlLiteral;
-/** JavaScript's Date#toISOString in SQL: both truncate to milliseconds, so the event carries what the REST answer shows. */
-const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+export interface OpenAccountCommand {
+  accountId: string;
+  customerId: string;
+  currency: string;
+}
 
 /**
  * The "account opened" path of the join as ONE round trip: two statements in one
- * simple-protocol message, which PostgreSQL runs as one implicit transaction.
+ * simple-protocol message, which PostgreSQL runs as one implicit transaction. The
+ * service sends `open` in a group commit (open-accounts-batch.sql.ts), whose lock
+ * statement covers every member's customer; a batch of one is exactly `lock; open`.
  *
- * Write-skew guard: the first statement takes the customer's advisory lock
- * (transaction-scoped, the same lock as the customer path). Under READ COMMITTED
- * each statement of the message takes a new snapshot, so the second statement,
- * which reads known_customer, sees every customer path that committed before the
- * lock was granted. Lock and read in ONE statement would not: its snapshot would
- * predate the lock. The simple protocol has no parameters, so every value is a
- * quoted literal (the ids are validated UUIDs, the currency a validated code;
- * sqlLiteral quotes them anyway).
+ * `lock` is the write-skew guard (account-join.sql.ts), in a statement of its own so
+ * that `open` reads known_customer with a snapshot taken after the lock is granted.
  *
- * The second statement inserts the account already joined (valid at
- * GREATEST(opened_at, created_at) when the customer is known: `join` of
- * domain/account.ts in SQL, the same expression as the customer path), writes its account.opened and, if valid, account.validated to
- * the outbox, and answers the row; when the account id exists it answers the
- * existing row instead (created = false).
+ * `open` inserts the account already joined (account_join of the customer's earliest
+ * known creation, NULL when unknown: the same function as the customer path), writes its
+ * account.opened and the event of its outcome (joinEventRowsSql; account.opened first, so the outbox publishes it first) to the outbox, and answers
+ * the row; when the account id exists it answers the existing row instead (created =
+ * false) and writes nothing.
  */
-export function openAccountSql(cmd: { accountId: string; customerId: string; currency: string }, now: Date): string {
+export function openAccountStatements(cmd: OpenAccountCommand, now: Date, options: JoinOptions = {}): { lock: Sql; open: Sql } {
   const openedAt = now.toISOString();
   const opened = accountOpened({ ...cmd, openedAt });
-  const validated = accountValidated({ accountId: cmd.accountId, customerId: cmd.customerId, validatedAt: openedAt }, openedAt);
-  const [acc, cust] = [lit(cmd.accountId), lit(cmd.customerId)];
-  return `SELECT pg_advisory_xact_lock(hashtextextended(${cust}, 0));
-WITH known AS (SELECT created_at FROM known_customer WHERE customer_id = ${cust}::uuid),
+  const open = sql`WITH known AS (SELECT created_at FROM known_customer WHERE customer_id = ${cmd.customerId}::uuid),
 ins AS (
   INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at)
-  SELECT ${acc}::uuid, ${cust}::uuid, ${lit(cmd.currency)}, CASE WHEN k.created_at IS NULL THEN 'pending' ELSE 'valid' END,
-         -- GREATEST skips NULLs: a shell account must keep validated_at NULL
-         ${lit(openedAt)}::timestamptz, CASE WHEN k.created_at IS NOT NULL THEN GREATEST(${lit(openedAt)}::timestamptz, k.created_at) END
-  FROM (VALUES (1)) one LEFT JOIN known k ON true
+  SELECT ${cmd.accountId}::uuid, ${cmd.customerId}::uuid, ${cmd.currency}, j.status, o.opened_at, j.validated_at
+  FROM (SELECT ${openedAt}::timestamptz AS opened_at) o LEFT JOIN known k ON true CROSS JOIN LATERAL account_join(o.opened_at, k.created_at) j
   ON CONFLICT (account_id) DO NOTHING
   RETURNING account_id, customer_id, currency, status, opened_at, validated_at
 ),
 events AS (
   INSERT INTO outbox (event_id, subject, payload)
-  SELECT e.id, e.subject, e.payload FROM ins, LATERAL (VALUES
-    (${lit(opened.id)}, ${lit(subjectOf('account.opened', cmd.accountId))}, ${lit(JSON.stringify(opened))}::jsonb),
-    (${lit(validated.id)}, ${lit(subjectOf('account.validated', cmd.accountId))},
-     jsonb_set(${lit(JSON.stringify(validated))}::jsonb, '{data,validatedAt}', to_jsonb(to_char(ins.validated_at AT TIME ZONE 'UTC', ${ISO_MS}))))
-  ) e(id, subject, payload)
-  WHERE e.id = ${lit(opened.id)} OR ins.status = 'valid'
+  SELECT ${opened.id}, ${subjectOf('account.opened', cmd.accountId)}, ${JSON.stringify(opened)}::jsonb FROM ins
+  UNION ALL (${joinEventRowsSql(sql`ins`, [cmd], openedAt)})
   ON CONFLICT (event_id) DO NOTHING
 )
 SELECT true AS created, * FROM ins
 UNION ALL
 SELECT false, account_id, customer_id, currency, status, opened_at, validated_at FROM account
-WHERE account_id = ${acc}::uuid AND NOT EXISTS (SELECT 1 FROM ins)`;
-}
-
-/** Runs it; null when the account exists but committed after this statement's snapshot (the caller reads it again). */
-export async function runOpenAccount(pool: Pool, sql: string): Promise<OpenRow | null> {
-  const results = (await pool.query(sql)) as unknown as QueryResult<OpenRow>[];
-  return results[1].rows[0] ?? null;
+WHERE account_id = ${cmd.accountId}::uuid AND NOT EXISTS (SELECT 1 FROM ins)`;
+  return { lock: lockCustomersSql([cmd.customerId], options), open };
 }

@@ -1,20 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { apiSchema } from '@calm/platform';
+import { CreateCustomerBody, createCustomerBody, toJsonSchema } from '@calm/contracts';
 
-export class CreateCustomerRequest {
-  @ApiPropertyOptional({ format: 'uuid', example: '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a10', description: 'caller-assigned key; omit to let the service assign one' })
-  @IsOptional()
-  @IsUUID('all', { message: 'customerId must be a UUID' })
-  customerId?: string;
+/** The body of POST /customers: its one definition is in @calm/contracts (requests.ts). */
+export const createCustomerRequest = createCustomerBody;
+export type CreateCustomerRequest = CreateCustomerBody;
 
-  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Ada Lovelace' })
-  @IsString({ message: 'name must be a string' })
-  @Length(1, 200, { message: 'name must be 1 to 200 characters long' })
-  name: string;
-
-  @ApiProperty({ format: 'email', maxLength: 320, example: 'ada@example.com' })
-  @IsString({ message: 'email must be a string' })
-  @MaxLength(320, { message: 'email must be at most 320 characters long' })
-  @IsEmail({}, { message: 'email must be an email address' })
-  email: string;
-}
+/** Its OpenAPI schema, derived from the same definition. */
+export const createCustomerRequestSchema = apiSchema('CreateCustomerRequest', toJsonSchema(createCustomerBody, 'openapi-3.0'));

@@ -3,7 +3,9 @@ import { NatsConnection, connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 // Straight to the module, not the @calm/platform index: that one loads NestJS and
 // Fastify, a second of start-up a CLI does not need.
-import { ConfigError, defaults, parseDatabaseUrl, parseNatsUrls } from '../../../../libs/platform/src/config';
+import { ConfigError, NatsAuthConfig, defaults, loadNatsConfig, parseDatabaseUrl } from '../../../../libs/platform/src/config';
+import { natsConnectOptions } from '../../../../libs/platform/src/nats-connect-options';
+import { redactUrlCredentials } from '../../../../libs/platform/src/redact';
 import { CliError, CliIo } from './cli-io';
 import { OutputOptions, Reporter } from './reporter';
 
@@ -11,6 +13,8 @@ export type Service = 'accounts' | 'customers';
 
 export interface ReplayConfig {
   natsServers: string[];
+  /** The same credentials and TLS settings as the services (NATS_URL, NATS_CREDS_FILE, NATS_*_FILE). */
+  natsAuth: NatsAuthConfig;
   databaseUrls: Record<Service, string>;
 }
 
@@ -19,7 +23,7 @@ export function replayConfig(env: Record<string, string | undefined>): ReplayCon
   const read = (name: keyof typeof defaults) => (env[name]?.trim() ? env[name]!.trim() : defaults[name]);
   try {
     return {
-      natsServers: parseNatsUrls('NATS_URL', read('NATS_URL')),
+      ...loadNatsConfig(env),
       databaseUrls: {
         accounts: parseDatabaseUrl('ACCOUNTS_DATABASE_URL', read('ACCOUNTS_DATABASE_URL')),
         customers: parseDatabaseUrl('CUSTOMERS_DATABASE_URL', read('CUSTOMERS_DATABASE_URL')),
@@ -59,9 +63,10 @@ export class ReplayContext {
     this.nats ??= (async () => {
       let nc: NatsConnection;
       try {
-        nc = await connect({ servers: this.config.natsServers, name: 'calm-replay', timeout: 5000, maxReconnectAttempts: 3 });
+        nc = await connect({ ...natsConnectOptions(this.config.natsAuth), servers: this.config.natsServers, name: 'calm-replay', timeout: 5000, maxReconnectAttempts: 3 });
       } catch (err) {
-        throw new CliError(`cannot reach NATS at ${this.config.natsServers.join(',')}: ${(err as Error).message}`);
+        // The server list holds no credentials (loadNatsConfig moved them out); the driver's message is redacted all the same.
+        throw new CliError(`cannot reach NATS at ${this.config.natsServers.join(',')}: ${redactUrlCredentials((err as Error).message)}`);
       }
       return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
     })();
@@ -77,7 +82,7 @@ export class ReplayContext {
         try {
           await c.connect();
         } catch (err) {
-          throw new CliError(`cannot reach the ${service} database (${redact(url)}): ${(err as Error).message}`);
+          throw new CliError(`cannot reach the ${service} database (${redactUrlCredentials(url)}): ${redactUrlCredentials((err as Error).message)}`);
         }
         return c;
       })();
@@ -89,16 +94,5 @@ export class ReplayContext {
   async close(): Promise<void> {
     for (const c of this.clients.values()) await c.then((client) => client.end()).catch(() => undefined);
     if (this.nats) await this.nats.then((n) => n.nc.close()).catch(() => undefined);
-  }
-}
-
-/** Never print a password from a connection URL. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable url)';
   }
 }

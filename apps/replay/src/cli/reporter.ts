@@ -1,5 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { CliIo } from './cli-io';
+import { terminalSafe } from './terminal-safe';
 
 export interface OutputOptions {
   quiet?: boolean;
@@ -9,7 +10,9 @@ export interface OutputOptions {
 /**
  * Output for humans or scripts: `--json` prints one JSON document per command on
  * stdout and nothing else there; `--quiet` prints only what a command exists to print
- * (differences, rows) and no progress or summary lines.
+ * (differences, rows) and no progress or summary lines. Each human line is one line:
+ * its control characters are escaped (terminal-safe.ts), since it may quote a message.
+ * JSON output is safe as it is (JSON.stringify escapes them).
  */
 export class Reporter {
   private bar?: SingleBar;
@@ -26,16 +29,16 @@ export class Reporter {
 
   /** A human line that matters (a difference, a row); suppressed only by --json. */
   line(text: string): void {
-    if (!this.json) this.io.out(text);
+    if (!this.json) this.io.out(terminalSafe(text));
   }
 
   /** A summary or status line; suppressed by --quiet and --json. */
   info(text: string): void {
-    if (!this.json && !this.options.quiet) this.io.out(text);
+    if (!this.json && !this.options.quiet) this.io.out(terminalSafe(text));
   }
 
   warn(text: string): void {
-    if (!this.options.quiet) this.io.err(text);
+    if (!this.options.quiet) this.io.err(terminalSafe(text));
   }
 
   result(value: unknown): void {

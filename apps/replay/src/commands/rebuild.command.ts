@@ -4,10 +4,12 @@ import { ReplayContext, Service } from '../cli/replay-context';
 import { SCRATCH } from '../db/scratch-tables';
 import { TableCopy, replaceTableContents } from '../db/swap-tables';
 import { runningServiceSigns } from '../db/service-guard';
-import { describeStats, foldToScratch } from '../fold/fold-to-scratch';
+import { foldToScratch, reportHistory } from '../fold/fold-to-scratch';
 
 export interface RebuildOptions {
   force?: boolean;
+  /** Replace live state even though some events of the history were skipped. */
+  allowSkipped?: boolean;
 }
 
 const SWAPS: Record<Service, TableCopy[]> = {
@@ -36,7 +38,8 @@ export async function rebuildCommand(ctx: ReplayContext, service: Service, optio
   const nats = await ctx.natsConnection();
   await refuseWhileRunning(db, service, ctx, options);
   const folded = await foldToScratch(ctx, service);
-  describeStats(folded.stats).forEach((l) => reporter.info(l));
+  reportHistory(reporter, folded.stats);
+  refusePastSkipped(service, folded.stats.skipped.length, options);
   const swap = SWAPS[service];
   const swapStarted = Date.now();
   const tables = swap.map((c) => c.table).join(', ');
@@ -62,6 +65,20 @@ export async function rebuildCommand(ctx: ReplayContext, service: Service, optio
   reporter.info(`${rate.events} events in ${rate.seconds} s (${rate.eventsPerSecond} events/s), peak RSS ${folded.peakRssMb} MB`);
   reporter.result({ command: 'rebuild', service, rows: folded.rows, history: folded.stats, ...rate, peakRssMb: folded.peakRssMb, phases });
   return EXIT.ok;
+}
+
+/**
+ * A skipped event may be the only record of state the live tables hold (say, a customer
+ * whose accounts are valid): replacing them by a fold without it would lose that state
+ * for good. The skipped events are listed above; the operator decides.
+ */
+function refusePastSkipped(service: Service, skipped: number, options: RebuildOptions): void {
+  if (skipped === 0 || options.allowSkipped) return;
+  throw new CliError(
+    `refusing to rebuild ${service}: ${skipped} events of the history were skipped (each listed with its reason), and live state may rest on them. ` +
+      `Fix or remove them and run rebuild again, or pass --allow-skipped to replace the live state without them.`,
+    EXIT.differences,
+  );
 }
 
 async function refuseWhileRunning(db: Client, service: Service, ctx: ReplayContext, options: RebuildOptions): Promise<void> {

@@ -1,7 +1,7 @@
 import { EXIT } from '../cli/cli-io';
 import { ReplayContext, Service } from '../cli/replay-context';
 import { ACCOUNT_TABLES, CUSTOMER_TABLES, compareTables, describeDifference } from '../db/compare-state';
-import { describeStats, foldToScratch } from '../fold/fold-to-scratch';
+import { foldToScratch, reportHistory } from '../fold/fold-to-scratch';
 import { mulberry32, randomSeed } from '../fold/shuffle';
 
 export interface VerifyOptions {
@@ -21,7 +21,7 @@ export async function verifyCommand(ctx: ReplayContext, service: Service, option
   const seed = options.shuffle || options.seed !== undefined ? (options.seed ?? randomSeed()) : undefined;
   if (seed !== undefined) reporter.info(`fold order: shuffled with seed ${seed} (repeat with --shuffle --seed ${seed})`);
   const folded = await foldToScratch(ctx, service, seed === undefined ? undefined : mulberry32(seed));
-  describeStats(folded.stats).forEach((l) => reporter.info(l));
+  reportHistory(reporter, folded.stats);
   const db = await ctx.database(service);
   const comparison = await compareTables(db, service === 'accounts' ? ACCOUNT_TABLES : CUSTOMER_TABLES, options.limit);
   for (const d of comparison.differences) reporter.line(describeDifference(d));

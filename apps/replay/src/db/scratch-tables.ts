@@ -58,17 +58,22 @@ class BatchWriter<T> {
 export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Promise<void>; close: () => Promise<{ accounts: number; customers: number }> } {
   // Uuids, codes and times never contain a comma: each column travels as ONE joined
   // string split by PostgreSQL, much cheaper than pg's per-element array escaping.
-  const accounts = new BatchWriter<Account>((rows) =>
+  // The fold supplies the facts (each account's preferred opening, the earliest creation
+  // of its customer, '' when none); status and validated_at come from account_join, the
+  // same database function as the service's two paths.
+  const accounts = new BatchWriter<[Account, string | undefined]>((rows) =>
     db.query(
-      `INSERT INTO ${SCRATCH.account} SELECT * FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[],
-         string_to_array($3, ','), string_to_array($4, ','), string_to_array($5, ',')::timestamptz[], string_to_array($6, ',', '')::timestamptz[])`,
+      `INSERT INTO ${SCRATCH.account} (account_id, customer_id, currency, status, opened_at, validated_at)
+       SELECT r.a, r.c, r.cur, j.status, r.o, j.validated_at
+       FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[], string_to_array($3, ','),
+                   string_to_array($4, ',')::timestamptz[], string_to_array($5, ',', '')::timestamptz[]) AS r(a, c, cur, o, created)
+       CROSS JOIN LATERAL account_join(r.o, r.created) j`,
       [
-        rows.map((a) => a.accountId).join(','),
-        rows.map((a) => a.customerId).join(','),
-        rows.map((a) => a.currency).join(','),
-        rows.map((a) => a.status).join(','),
-        rows.map((a) => a.openedAt).join(','),
-        rows.map((a) => a.validatedAt ?? '').join(','),
+        rows.map(([a]) => a.accountId).join(','),
+        rows.map(([a]) => a.customerId).join(','),
+        rows.map(([a]) => a.currency).join(','),
+        rows.map(([a]) => a.openedAt).join(','),
+        rows.map(([, created]) => created ?? '').join(','),
       ],
     ),
   );
@@ -80,7 +85,7 @@ export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Pr
   );
   return {
     sink: async (state) => {
-      for (const a of state.accounts.values()) await accounts.push(a);
+      for (const a of state.accounts.values()) await accounts.push([a, state.customers.get(a.customerId)]);
       for (const c of state.customers) await customers.push(c);
     },
     close: async () => {

@@ -1,6 +1,7 @@
 import { ReplayContext, Service } from '../cli/replay-context';
+import { Reporter } from '../cli/reporter';
 import { accountScratchSink, createAccountScratch, createCustomerScratch, customerScratchSink } from '../db/scratch-tables';
-import { HistoryStats, loadAccountsHistory, loadCustomersHistory } from './history-loader';
+import { HistoryStats, SkippedEvent, loadAccountsHistory, loadCustomersHistory } from './history-loader';
 
 export interface FoldResult {
   stats: HistoryStats;
@@ -51,6 +52,18 @@ export function describeStats(s: HistoryStats): string[] {
   const seqs = Object.entries(s.lastSeq).map(([stream, seq]) => `${stream} to seq ${seq}`).join(', ');
   const lines = [`read ${s.read} events (${seqs}); folded ${s.folded}` + (s.fromOutbox ? ` (${s.fromOutbox} from the outbox, not yet on the stream)` : '')];
   if (s.otherSource) lines.push(`ignored ${s.otherSource} customer.created events of another source than /customers`);
-  if (s.undecodable) lines.push(`skipped ${s.undecodable} undecodable events, e.g.:`, ...s.undecodableSamples.map((r) => `  ${r}`));
+  if (s.skipped.length) lines.push(`skipped ${s.skipped.length} undecodable events (each listed with its reason)`);
   return lines;
+}
+
+/** The summary, then every skipped event as a result line (printed even with --quiet: an operator must see each). */
+export function reportHistory(reporter: Reporter, s: HistoryStats): void {
+  describeStats(s).forEach((l) => reporter.info(l));
+  s.skipped.forEach((e) => reporter.line(`skipped: ${describeSkipped(e)}`));
+}
+
+/** One line per skipped event: where it is (stream and sequence, or outbox row), its subject, why. */
+export function describeSkipped(e: SkippedEvent): string {
+  const at = e.seq !== null ? `${e.stream} seq ${e.seq}` : `${e.stream} row ${e.outboxId}`;
+  return `${at} (${e.subject.slice(0, 200)}): ${e.reason.slice(0, 500)}`;
 }

@@ -16,14 +16,33 @@ export interface HistoryStats {
   fromOutbox: number;
   /** Messages that did not decode: counted and reported, never fatal. */
   undecodable: number;
-  undecodableSamples: string[];
+  /**
+   * Every event the fold could not take (not decodable, or a value PostgreSQL cannot
+   * store: the decoder refuses those with the same canonical definitions the services
+   * use, so nothing that decodes fails in the scratch tables), each with where it is.
+   */
+  skipped: SkippedEvent[];
   /** customer.created events of another source (ignored by the customers fold). */
   otherSource: number;
   /** Stream positions the fold covers, so a later read can tell what is newer. */
   lastSeq: Record<string, number>;
 }
 
-const newStats = (): HistoryStats => ({ read: 0, folded: 0, fromOutbox: 0, undecodable: 0, undecodableSamples: [], otherSource: 0, lastSeq: {} });
+/** Where a skipped event is: a stream sequence, or an outbox row not yet published. */
+export interface SkippedEvent {
+  stream: string;
+  seq: number | null;
+  outboxId?: string;
+  subject: string;
+  reason: string;
+}
+
+const newStats = (): HistoryStats => ({ read: 0, folded: 0, fromOutbox: 0, undecodable: 0, skipped: [], otherSource: 0, lastSeq: {} });
+
+function skip(stats: HistoryStats, event: SkippedEvent): void {
+  stats.undecodable++;
+  stats.skipped.push(event);
+}
 
 type Source = { stream: string; filter: string };
 
@@ -41,11 +60,7 @@ async function readSources(ctx: ReplayContext, sources: Source[], stats: History
     stats.read++;
     if ((stats.read & 4095) === 0) reporter.progress(stats.read);
     const decoded = fastDecodeEvent(msg.data, msg.subject);
-    if (!decoded.ok) {
-      stats.undecodable++;
-      if (stats.undecodableSamples.length < 5) stats.undecodableSamples.push(`${msg.info.stream} seq ${msg.seq}: ${decoded.reason}`);
-      return;
-    }
+    if (!decoded.ok) return skip(stats, { stream: msg.info.stream, seq: msg.seq, subject: msg.subject, reason: decoded.reason });
     apply(decoded.value);
   };
   try {
@@ -63,8 +78,8 @@ async function readSources(ctx: ReplayContext, sources: Source[], stats: History
 }
 
 /** Unpublished outbox rows: committed with the state, not on the stream yet. */
-async function outboxInTransit(db: Client, subjectPrefix: string): Promise<{ subject: string; payload: string }[]> {
-  const { rows } = await db.query(`SELECT subject, payload::text AS payload FROM outbox WHERE published_at IS NULL AND starts_with(subject, $1) ORDER BY id`, [subjectPrefix]);
+async function outboxInTransit(db: Client, subjectPrefix: string): Promise<{ id: string; subject: string; payload: string }[]> {
+  const { rows } = await db.query(`SELECT id::text AS id, subject, payload::text AS payload FROM outbox WHERE published_at IS NULL AND starts_with(subject, $1) ORDER BY id`, [subjectPrefix]);
   return rows;
 }
 
@@ -84,9 +99,11 @@ export async function loadAccountsHistory(ctx: ReplayContext): Promise<{ history
   ], stats, apply);
   for (const row of await outboxInTransit(await ctx.database('accounts'), 'account.opened.')) {
     const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
-    if (!decoded.ok) continue;
-    stats.fromOutbox++;
-    apply(decoded.value);
+    if (!decoded.ok) skip(stats, { stream: 'outbox (accounts)', seq: null, outboxId: row.id, subject: row.subject, reason: decoded.reason });
+    else {
+      stats.fromOutbox++;
+      apply(decoded.value);
+    }
   }
   return { history, stats };
 }
@@ -107,9 +124,11 @@ export async function loadCustomersHistory(ctx: ReplayContext): Promise<{ histor
   await readSources(ctx, [{ stream: streams.customers.name, filter: 'customer.created.>' }], stats, apply);
   for (const row of await outboxInTransit(await ctx.database('customers'), 'customer.created.')) {
     const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
-    if (!decoded.ok) continue;
-    stats.fromOutbox++;
-    apply(decoded.value);
+    if (!decoded.ok) skip(stats, { stream: 'outbox (customers)', seq: null, outboxId: row.id, subject: row.subject, reason: decoded.reason });
+    else {
+      stats.fromOutbox++;
+      apply(decoded.value);
+    }
   }
   return { history, stats };
 }

@@ -1,0 +1,32 @@
+import { BadRequestException } from '@nestjs/common';
+import { AccountCursor, decodeCursor } from './account-cursor';
+import { ListAccountsQuery } from './list-accounts.query.dto';
+
+export const LIST_LIMIT_DEFAULT = 50;
+
+/** What GET /accounts asks the store for: at least one filter, a bounded page, an optional position. */
+export interface ListAccountsFilter {
+  customerId?: string;
+  status?: 'pending' | 'valid' | 'rejected';
+  /** Only accounts opened more than this many seconds ago (stale shells: with status=pending). */
+  olderThanSeconds?: number;
+  after?: AccountCursor;
+  limit: number;
+}
+
+const bad = (message: string) => new BadRequestException({ statusCode: 400, message, error: 'Bad Request' });
+
+/** The rules that span fields (each field's own shape is checked by the DTO). */
+export function listAccountsFilter(q: ListAccountsQuery): ListAccountsFilter {
+  if (q.customerId === undefined && q.status === undefined) throw bad('customerId or status is required (either or both)');
+  if (q.olderThanSeconds !== undefined && q.status !== 'pending') throw bad('olderThanSeconds needs status=pending (it selects stale shells)');
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  if (after === null) throw bad('cursor is not a nextCursor this API returned');
+  return {
+    customerId: q.customerId?.toLowerCase(),
+    status: q.status,
+    olderThanSeconds: q.olderThanSeconds === undefined ? undefined : Number(q.olderThanSeconds),
+    after,
+    limit: q.limit === undefined ? LIST_LIMIT_DEFAULT : Number(q.limit),
+  };
+}

@@ -1,0 +1,32 @@
+import { eventIds } from '@calm/contracts';
+import { sql } from '@calm/messaging';
+import { joinEventRowsSql, lockCustomersSql } from './account-join.sql';
+
+const a = { accountId: '0b6a1f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b', customerId: '1c7b2a4f-2d3e-4f60-9bac-1d2e3f4a5b6c' };
+
+describe('account-join.sql', () => {
+  it('locks every customer of the statement, quoted, in key order', () => {
+    const text = lockCustomersSql([a.customerId, "x'y"]).text;
+    expect(text).toContain('pg_advisory_xact_lock(k)');
+    expect(text).toContain(`ARRAY['${a.customerId}','x''y']::text[]`);
+    expect(text).toMatch(/ORDER BY k$/);
+  });
+
+  it('leaves the guard out only when asked (test-only switch)', () => {
+    expect(lockCustomersSql([a.customerId], { lockCustomers: false }).text).not.toContain('pg_advisory');
+    expect(lockCustomersSql([a.customerId], { lockCustomers: true }).text).toContain('pg_advisory_xact_lock');
+  });
+
+  it('builds account.validated with the derived id, its time filled from the row', () => {
+    const text = joinEventRowsSql(sql`ins`, [a], '2026-01-01T00:00:00.000Z').text;
+    expect(text).toContain(`'${eventIds.accountValidated(a.accountId)}'`);
+    expect(text).toContain(`'account.validated.${a.accountId}'`);
+    expect(text).toContain(`jsonb_set(e.payload, '{data,validatedAt}'`);
+    expect(text).toContain('r.validated_at');
+    expect(text).toContain('JOIN ins r ON r.account_id = e.account_id AND r.status = e.status');
+  });
+
+  it('refuses an empty list (VALUES cannot be empty)', () => {
+    expect(() => joinEventRowsSql(sql`ins`, [], '2026-01-01T00:00:00.000Z')).toThrow(/no accounts/);
+  });
+});

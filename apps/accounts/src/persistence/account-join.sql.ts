@@ -1,0 +1,78 @@
+import { accountValidated, subjectOf } from '@calm/contracts';
+import { Sql, sql } from '@calm/messaging';
+
+/**
+ * The pieces both paths of the join share (the join itself is the database function
+ * account_join, created by migrations/accounts/1763780012001-create-account-join.ts):
+ * the write-skew guard and the events an outcome publishes.
+ */
+
+export interface JoinOptions {
+  /**
+   * Test-only: false leaves out the write-skew guard, to show that the interleaving test
+   * (test/reorder/interleavings.spec.ts) and the live level catch its absence.
+   */
+  lockCustomers?: boolean;
+}
+
+/**
+ * Write-skew guard: the transaction-scoped advisory lock of each customer, in key order
+ * (two batches cannot deadlock), taken by BOTH paths in a statement of its own BEFORE
+ * they read. Under READ COMMITTED each statement takes a new snapshot, so the statement
+ * after this one sees every other path of the same customer that committed before the
+ * lock was granted. Lock and read in ONE statement would not: its snapshot would
+ * predate the lock. Invariant: an account and its customer's creation are never both
+ * committed with neither path having seen the other.
+ */
+export function lockCustomersSql(customerIds: readonly string[], options: JoinOptions = {}): Sql {
+  if (options.lockCustomers === false) return sql`SELECT 'write-skew guard left out (test only)'`;
+  return sql`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c, 0) AS k FROM unnest(${sql.array(customerIds, 'text')}) c) s ORDER BY k`;
+}
+
+/** JavaScript's Date#toISOString in SQL: both truncate to milliseconds, so an event carries what the REST answer shows. */
+const isoMs = (column: Sql): Sql => sql`to_jsonb(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+/**
+ * What an outcome of the join publishes: the status that triggers it, the event, and the
+ * column whose time goes into the event's data. ONE place builds these events for every
+ * path: the envelope (derived id, subject, time) in JavaScript, the time from the row in
+ * SQL, so the event carries exactly the value stored.
+ *
+ * The second outcome (rejected <- opened AND sealed) is one more entry here:
+ *   { status: 'rejected', column: 'rejected_at', field: 'rejectedAt', type: 'account.rejected',
+ *     build: (a, time) => accountRejected({ ...a, rejectedAt: time }, time) }
+ * and both paths publish it through joinEventRowsSql unchanged.
+ */
+const OUTCOMES = [
+  {
+    status: 'valid',
+    column: 'validated_at',
+    field: 'validatedAt',
+    type: 'account.validated',
+    build: (a: { accountId: string; customerId: string }, time: string) => accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: time }, time),
+  },
+] as const;
+
+/**
+ * The outbox rows (event_id, subject, payload) of the event of each account's outcome, read from `rows`
+ * (a relation with account_id, status and the outcome's time column: the account path's
+ * inserted row, or the account table on the customer path). An account whose row does
+ * not carry the outcome's status gets nothing. One id per account and outcome (derived),
+ * so a repeat insert is a no-op (ON CONFLICT at the caller). `time` is the event's envelope time.
+ */
+export function joinEventRowsSql(rows: Sql, accounts: readonly { accountId: string; customerId: string }[], time: string): Sql {
+  if (accounts.length === 0) throw new Error('joinEventRowsSql: no accounts');
+  const values = OUTCOMES.flatMap((o) =>
+    accounts.map((a) => {
+      const event = o.build(a, time);
+      return sql`(${a.accountId}::uuid, ${o.status}, ${event.id}, ${subjectOf(o.type, a.accountId)}, ${JSON.stringify(event)}::jsonb)`;
+    }),
+  );
+  const fill = sql.join(
+    OUTCOMES.map((o) => sql`WHEN ${o.status} THEN jsonb_set(e.payload, ${`{data,${o.field}}`}, ${isoMs(sql.trusted(`r.${o.column}`))})`),
+    ' ',
+  );
+  return sql`SELECT e.event_id, e.subject, CASE e.status ${fill} END
+  FROM (VALUES ${sql.join(values)}) e(account_id, status, event_id, subject, payload)
+  JOIN ${rows} r ON r.account_id = e.account_id AND r.status = e.status`;
+}

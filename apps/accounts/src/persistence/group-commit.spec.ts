@@ -1,0 +1,97 @@
+import { GroupCommit } from './group-commit';
+
+/** A runBatch double: records each batch, answers when released (its "COMMIT"). */
+function recorder(fail: (item: string) => boolean = () => false) {
+  const batches: string[][] = [];
+  const pending: (() => void)[] = [];
+  let inFlight = 0;
+  let maxSeen = 0;
+  const runBatch = (items: string[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      batches.push(items);
+      maxSeen = Math.max(maxSeen, ++inFlight);
+      pending.push(() => {
+        inFlight--;
+        const bad = items.find(fail);
+        if (bad) reject(new Error(`bad member ${bad}`));
+        else resolve(items.map((i) => `done:${i}`));
+      });
+    });
+  const commitAll = async () => {
+    while (pending.length) {
+      pending.splice(0).forEach((c) => c());
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  return { batches, runBatch, commitAll, maxInFlight: () => maxSeen };
+}
+
+const settled = async <T>(p: Promise<T>) => {
+  let state = 'pending';
+  p.then(
+    () => (state = 'resolved'),
+    () => (state = 'rejected'),
+  );
+  await new Promise((r) => setImmediate(r));
+  return state;
+};
+
+it('runs a lone caller on its own at the next turn of the event loop', async () => {
+  const r = recorder();
+  const gc = new GroupCommit(r.runBatch, { maxBatch: 16, maxInFlight: 2 });
+  const p = gc.submit('a');
+  await new Promise((res) => setImmediate(res));
+  expect(r.batches).toEqual([['a']]);
+  await r.commitAll();
+  await expect(p).resolves.toBe('done:a');
+});
+
+it('coalesces callers of the same turn into one transaction, each answered with its own result', async () => {
+  const r = recorder();
+  const gc = new GroupCommit(r.runBatch, { maxBatch: 16, maxInFlight: 2 });
+  const ps = ['a', 'b', 'c'].map((x) => gc.submit(x));
+  await new Promise((res) => setImmediate(res));
+  expect(r.batches).toEqual([['a', 'b', 'c']]);
+  await r.commitAll();
+  await expect(Promise.all(ps)).resolves.toEqual(['done:a', 'done:b', 'done:c']);
+});
+
+it('answers nobody before the batch has committed', async () => {
+  const r = recorder();
+  const gc = new GroupCommit(r.runBatch, { maxBatch: 16, maxInFlight: 2 });
+  const p = gc.submit('a');
+  await new Promise((res) => setImmediate(res));
+  expect(await settled(p)).toBe('pending');
+  await r.commitAll();
+  expect(await settled(p)).toBe('resolved');
+});
+
+it('bounds a batch by maxBatch and the batches in flight by maxInFlight; callers queued meanwhile leave together', async () => {
+  const r = recorder();
+  const gc = new GroupCommit(r.runBatch, { maxBatch: 4, maxInFlight: 1 });
+  const ps = Array.from({ length: 10 }, (_, i) => gc.submit(`m${i}`));
+  await new Promise((res) => setImmediate(res));
+  expect(r.batches).toEqual([['m0', 'm1', 'm2', 'm3']]);
+  await r.commitAll();
+  expect(r.batches.map((b) => b.length)).toEqual([4, 4, 2]);
+  expect(r.maxInFlight()).toBe(1);
+  await expect(Promise.all(ps)).resolves.toHaveLength(10);
+});
+
+it('a failing member fails alone: the others are run again on their own and succeed', async () => {
+  const r = recorder((item) => item === 'bad');
+  const gc = new GroupCommit(r.runBatch, { maxBatch: 16, maxInFlight: 2 });
+  const all = Promise.allSettled(['a', 'bad', 'c'].map((x) => gc.submit(x)));
+  await new Promise((res) => setImmediate(res));
+  await r.commitAll();
+  const [a, bad, c] = await all;
+  expect(a).toEqual({ status: 'fulfilled', value: 'done:a' });
+  expect(c).toEqual({ status: 'fulfilled', value: 'done:c' });
+  expect(bad).toMatchObject({ status: 'rejected', reason: new Error('bad member bad') });
+  // the batch, then each member alone
+  expect(r.batches).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+});
+
+it('refuses a bound below 1', () => {
+  expect(() => new GroupCommit(async (x: string[]) => x, { maxBatch: 0, maxInFlight: 1 })).toThrow(/at least 1/);
+});

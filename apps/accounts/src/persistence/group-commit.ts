@@ -1,0 +1,89 @@
+/**
+ * Group commit: concurrent callers' writes coalesced into one transaction, so N
+ * requests pay one commit (one WAL flush) instead of N.
+ *
+ * - A lone caller is not delayed: its batch leaves on the next turn of the event loop
+ *   (setImmediate, well under a millisecond), which only gathers callers that arrived
+ *   in the same turn.
+ * - Under load batches grow by themselves: at most `maxInFlight` batches run at once
+ *   (each holds one pooled connection); callers arriving meanwhile queue, and the next
+ *   batch takes up to `maxBatch` of them as soon as one finishes. No timer waits for
+ *   company.
+ * - Each caller is answered only after the transaction holding its write has committed
+ *   (runBatch resolves after COMMIT), with its own result.
+ * - One member's failure does not fail the others: when a batch fails, every member is
+ *   run again alone, in its own transaction, and gets its own result or error. A batch
+ *   either commits entirely or not at all, so a member is never applied twice.
+ */
+export interface GroupCommitOptions {
+  /** Most members per transaction; 1 turns grouping off. */
+  maxBatch: number;
+  /** Batches in flight at once. */
+  maxInFlight: number;
+}
+
+interface Waiter<I, O> {
+  item: I;
+  resolve: (o: O) => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommit<I, O> {
+  private readonly queue: Waiter<I, O>[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  /** `runBatch` runs its members in ONE transaction and answers one result per member, in order, after it committed. */
+  constructor(
+    private readonly runBatch: (items: I[]) => Promise<O[]>,
+    private readonly options: GroupCommitOptions,
+  ) {
+    if (!(options.maxBatch >= 1 && options.maxInFlight >= 1)) throw new Error(`group commit: maxBatch and maxInFlight must be at least 1 (${JSON.stringify(options)})`);
+  }
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (this.queue.length >= this.options.maxBatch) this.drain();
+      else this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0 && this.inFlight < this.options.maxInFlight) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  private async run(batch: Waiter<I, O>[]): Promise<void> {
+    let results: O[];
+    try {
+      results = await this.runBatch(batch.map((w) => w.item));
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err);
+      // The batch rolled back as a whole: nothing of it is applied, so each member can
+      // safely run again alone; only the member that really fails gets an error.
+      await Promise.all(batch.map((w) => this.runBatch([w.item]).then(([o]) => w.resolve(o), w.reject)));
+      return;
+    }
+    if (results.length !== batch.length) {
+      const err = new Error(`group commit: ${batch.length} members answered ${results.length} results`);
+      return batch.forEach((w) => w.reject(err));
+    }
+    batch.forEach((w, i) => w.resolve(results[i]));
+  }
+}

@@ -1,0 +1,64 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoordinationDoc, coordinationRows } from './coordination-report';
+import { DESIGNS } from './scenario';
+
+/**
+ * `npm run bench:docs`: regenerates the figures block of docs/coordination.md from
+ * bench/results/coordination.json, so no figure in the docs is typed by hand. The prose
+ * around the block is written to hold whatever a run measures.
+ */
+const root = join(__dirname, '..', '..', '..', '..');
+const START = '<!-- generated from bench/results/coordination.json by npm run bench:docs: do not edit -->';
+const END = '<!-- end of generated block -->';
+
+/** The designs ordered by one figure, best first: the prose below the block reads these orderings, never a typed figure. */
+function ranking(get: (d: string) => unknown, higherIsBetter: boolean): string {
+  const known = DESIGNS.filter((d) => typeof get(d) === 'number');
+  const sorted = [...known].sort((a, b) => ((get(a) as number) - (get(b) as number)) * (higherIsBetter ? -1 : 1));
+  return sorted.map((d) => `${d} (${cell(get(d))})`).join(', then ');
+}
+
+const cell = (v: unknown) => (v === null || v === undefined ? 'n/a' : String(v));
+
+export function coordinationMarkdown(doc: CoordinationDoc): string {
+  const { head, body } = coordinationRows(doc);
+  const ctx = doc.context;
+  const outage = doc.outage as { seconds: number; cluster_restart_ms: number; rate_per_s_per_design: number; by_design: Record<string, Record<string, unknown>> };
+  const lat = doc.with_latency;
+  return [
+    `Run: ${ctx.mode}, ${ctx.started_at}, ${ctx.cores} cores (${ctx.cpu}), Node ${ctx.node}, loadavg ${(ctx.loadavg_before as number[]).join(' ')} before and ${(ctx.loadavg_after as number[]).join(' ')} after;`,
+    `median of ${ctx.rounds} rounds of ${ctx.round_seconds} s, ${ctx.connections} scenarios in flight at saturation.`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    'Best first, in this run:',
+    `- scenarios/s at saturation: ${ranking((d) => doc[`${d}_open_per_s`], true)}; CPU ms per scenario: ${ranking((d) => doc[`${d}_cpu_ms_per_scenario`], false)}`,
+    `- p50 ms: ${ranking((d) => doc[`${d}_p50_ms`], false)}; with +${cell(lat?.injected_rtt_ms)} ms: ${ranking((d) => lat?.[`${d}_p50_ms`], false)}`,
+    `- p99 ms: ${ranking((d) => doc[`${d}_p99_ms`], false)}; with +${cell(lat?.injected_rtt_ms)} ms: ${ranking((d) => lat?.[`${d}_p99_ms`], false)}`,
+    `- accepted while the customer database was down: ${ranking((d) => doc[`${d}_accepted_during_outage`], true)}`,
+    '',
+    `- Latency columns: at ${cell(doc.half_rate_per_s)} scenarios/s without and ${cell(lat?.half_rate_per_s)} scenarios/s with the injected ${cell(lat?.injected_rtt_ms)} ms (half the slowest design's rate in each block).`,
+    `- calm convergence, from the scenario's start until the account reads \`valid\`: p50 ${cell(doc.calm_convergence_p50_ms)} ms, p99 ${cell(doc.calm_convergence_p99_ms)} ms (${cell(doc.calm_convergence_samples)} sampled scenarios); with the injected latency p50 ${cell(lat?.calm_convergence_p50_ms)} ms, p99 ${cell(lat?.calm_convergence_p99_ms)} ms (${cell(lat?.calm_convergence_samples)}). sync and twopc answer with the account already valid.`,
+    `- Outage: the customers cluster stopped (immediate mode) for ${outage.seconds} s (its restart, crash recovery included, took ${cell(outage.cluster_restart_ms)} ms) under ${cell(outage.rate_per_s_per_design)} scenarios/s per design, the three designs at once:`,
+    ...DESIGNS.map((d) => {
+      const o = outage.by_design[d];
+      const both = d === 'calm' ? `; both POSTs 2xx at the first try while down: ${cell(o.both_first_try_while_down)}` : '';
+      return `  - ${d}: ${cell(o.answered_2xx_while_down)} of ${cell(o.issued_while_down)} scenarios started while down were accepted before the restart${both}; a whole scenario completed again ${cell(o.completed_again_after_restart_ms)} ms after the restart began; all ${cell(o.accepted_in_phase)} accepted in the phase reached their final status ${o.converged_after_restart_ms === null ? 'NOT within the deadline' : `${cell(o.converged_after_restart_ms)} ms after the load ended`}.`;
+    }),
+  ].join('\n');
+}
+
+function main(): void {
+  const doc = JSON.parse(readFileSync(join(root, 'bench', 'results', 'coordination.json'), 'utf8')) as CoordinationDoc;
+  const path = join(root, 'docs', 'coordination.md');
+  const text = readFileSync(path, 'utf8');
+  const [a, b] = [text.indexOf(START), text.indexOf(END)];
+  if (a < 0 || b < a) throw new Error(`${path} has no generated block (${START} ... ${END})`);
+  writeFileSync(path, `${text.slice(0, a + START.length)}\n${coordinationMarkdown(doc)}\n${text.slice(b)}`);
+  process.stdout.write(`docs/coordination.md: figures from ${doc.context.started_at as string}\n`);
+}
+
+if (require.main === module) main();

@@ -1,0 +1,190 @@
+import { Client } from 'pg';
+import {
+  ServiceProcess,
+  TestNatsServer,
+  TestPostgresServer,
+  queryDatabase,
+  startAccountsProcess,
+  startNatsServer,
+  startPostgresServer,
+  startServiceProcess,
+  waitFor,
+} from '@calm/testing';
+import { CoordinatorProcess, startCoordinator } from '../../bench/src/coordination/coordinator-process';
+import { JsonClient } from '../../bench/src/coordination/http-json';
+import { Scenario, newScenario } from '../../bench/src/coordination/scenario';
+import { gidOf } from '../../bench/src/coordination/twopc/participant';
+
+/**
+ * The three designs of the coordination bench (bench/src/coordination) complete the seed
+ * scenario "open an account for a new customer", and the two-phase commit coordinator's
+ * recovery finishes an in-doubt transaction consistently on both databases after the
+ * coordinator process is killed (SIGKILL) between PREPARE and COMMIT PREPARED.
+ * Runs against a private PostgreSQL cluster (max_prepared_transactions > 0; the machine's
+ * server is never reconfigured) and a private nats-server, services and coordinators built in dist/.
+ * Reproduce: npx jest test/e2e/coordination.e2e-spec.ts --selectProjects integration
+ */
+jest.setTimeout(120_000);
+
+let pg: TestPostgresServer;
+let nats: TestNatsServer;
+let customers: ServiceProcess;
+let accounts: ServiceProcess;
+const coordinators: CoordinatorProcess[] = [];
+const db = { customers: 'calm_test_coord_customers', accounts: 'calm_test_coord_accounts', log: 'calm_test_coord_log' };
+
+beforeAll(async () => {
+  [pg, nats] = await Promise.all([startPostgresServer({ settings: { max_prepared_transactions: 10 } }), startNatsServer()]);
+  await queryDatabase(pg.url, `CREATE DATABASE ${db.log}`);
+  [customers, accounts] = await Promise.all([
+    startServiceProcess({
+      entry: 'dist/apps/customers/src/main.js',
+      portVariable: 'CUSTOMERS_HTTP_PORT',
+      env: { NATS_URL: nats.url, CUSTOMERS_DATABASE_URL: pg.urlFor(db.customers) },
+      ready: (url) => waitFor('the customer service to be ready', async () => (await fetch(`${url}/health/ready`)).status === 200, 60_000).then(() => undefined),
+    }),
+    startAccountsProcess({ natsUrl: nats.url, databaseUrl: pg.urlFor(db.accounts) }),
+  ]);
+});
+
+// One twopc coordinator at a time: recovery assumes it alone owns the gid prefix.
+afterEach(async () => {
+  await Promise.all(coordinators.splice(0).map((c) => c.stop()));
+});
+
+afterAll(async () => {
+  await Promise.all([customers?.stop(), accounts?.stop()]);
+  await Promise.all([pg?.destroy(), nats?.stop()]);
+});
+
+const twopcEnv = (crashAt?: string) => ({
+  CUSTOMERS_DATABASE_URL: pg.urlFor(db.customers),
+  ACCOUNTS_DATABASE_URL: pg.urlFor(db.accounts),
+  TWOPC_LOG_DATABASE_URL: pg.urlFor(db.log),
+  TWOPC_RECOVERY_MS: '200',
+  ...(crashAt ? { TWOPC_CRASH_AT: crashAt } : {}),
+});
+
+async function coordinator(kind: 'sync' | 'twopc', env: Record<string, string>): Promise<CoordinatorProcess> {
+  const c = await startCoordinator(kind, env);
+  coordinators.push(c);
+  return c;
+}
+
+const accountRow = async (accountId: string) =>
+  (await queryDatabase<{ status: string; validated_at: Date | null }>(pg.urlFor(db.accounts), 'SELECT status, validated_at FROM account WHERE account_id = $1', [accountId]))[0];
+const customerRow = async (customerId: string) => (await queryDatabase(pg.urlFor(db.customers), 'SELECT * FROM customer WHERE customer_id = $1', [customerId]))[0];
+/** How many prepared branches of `gid` both participants hold (each prepares `<gid>_<participant>`). */
+const preparedBranches = async (gid: string) =>
+  (await queryDatabase(pg.url, `SELECT gid FROM pg_prepared_xacts WHERE gid IN ($1 || '_customers', $1 || '_accounts')`, [gid])).length;
+
+/** The scenario's final status: the customer exists and the account reads valid over REST. */
+async function expectCompleted(s: Scenario): Promise<void> {
+  expect((await fetch(`${customers.url}/customers/${s.customerId}`)).status).toBe(200);
+  const account = await waitFor('the account to read valid', async () => {
+    const body = (await (await fetch(`${accounts.url}/accounts/${s.accountId}`)).json()) as { status: string; customerId: string };
+    return body.status === 'valid' ? body : null;
+  });
+  expect(account.customerId).toBe(s.customerId);
+}
+
+it('calm: the customer POST and the account POST, sent independently in both orders, both answer 201 and the account converges to valid', async () => {
+  const client = (url: string) => new JsonClient(url, 4);
+  for (const accountFirst of [true, false]) {
+    const s = newScenario();
+    const account = () => client(accounts.url).call('POST', '/accounts', { accountId: s.accountId, customerId: s.customerId });
+    const customer = () => client(customers.url).call('POST', '/customers', { customerId: s.customerId, name: s.name, email: s.email });
+    const [first, second] = accountFirst ? [account(), customer()] : [customer(), account()];
+    expect((await first).status).toBe(201);
+    expect((await second).status).toBe(201);
+    await expectCompleted(s);
+  }
+});
+
+it('sync: the coordinator creates the customer first, then an account that is valid from its first write (never a shell)', async () => {
+  const sync = await coordinator('sync', { CUSTOMERS_URL: customers.url, ACCOUNTS_DATABASE_URL: pg.urlFor(db.accounts) });
+  const s = newScenario();
+  const res = await new JsonClient(sync.url, 1).call('POST', '/scenarios', s);
+  expect(res.status).toBe(201);
+  // Read at once, before any event could have arrived: the first committed state is valid.
+  expect((await accountRow(s.accountId)).status).toBe('valid');
+  await expectCompleted(s);
+});
+
+it('twopc: customer and account commit atomically on both databases, leaving no prepared transaction', async () => {
+  const twopc = await coordinator('twopc', twopcEnv());
+  const s = newScenario();
+  const res = await new JsonClient(twopc.url, 1).call('POST', '/scenarios', s);
+  expect(res).toEqual({ status: 201, body: expect.objectContaining({ outcome: 'committed' }) });
+  expect((await accountRow(s.accountId)).status).toBe('valid');
+  expect(await customerRow(s.customerId)).toBeDefined();
+  expect(await preparedBranches(gidOf(s.accountId))).toBe(0);
+  await expectCompleted(s);
+});
+
+/** Starts a coordinator that kills itself at `crashAt`, sends it one scenario, and checks the in-doubt state it leaves. */
+async function crashBetweenPrepareAndCommit(crashAt: 'after-prepare' | 'after-decision'): Promise<Scenario> {
+  const doomed = await coordinator('twopc', twopcEnv(crashAt));
+  const s = newScenario();
+  const res = await new JsonClient(doomed.url, 1).call('POST', '/scenarios', s);
+  expect(res.status).toBe(0); // no answer: the process died
+  expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  const gid = gidOf(s.accountId);
+  // In doubt on both sides: prepared, invisible, and still holding its row locks (2PL).
+  expect(await preparedBranches(gid)).toBe(2);
+  expect(await customerRow(s.customerId)).toBeUndefined();
+  expect(await accountRow(s.accountId)).toBeUndefined();
+  const c = new Client({ connectionString: pg.urlFor(db.customers) });
+  await c.connect();
+  try {
+    await c.query(`SET lock_timeout = '300ms'`);
+    await expect(c.query(`INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, 'x', 'x@example.com', now())`, [s.customerId])).rejects.toMatchObject({ code: '55P03' });
+  } finally {
+    await c.end();
+  }
+  return s;
+}
+
+it.each([
+  { crashAt: 'after-prepare' as const, when: 'after both PREPAREs but before its decision', outcome: 'rolled back', recovered: /recovery: committed 0, rolled back 2/ },
+  { crashAt: 'after-decision' as const, when: 'after its commit decision but before COMMIT PREPARED', outcome: 'committed', recovered: /recovery: committed 2, rolled back 0/ },
+])('twopc recovery: a coordinator killed $when is $outcome on both databases', async ({ crashAt, recovered }) => {
+  const s = await crashBetweenPrepareAndCommit(crashAt);
+  const fresh = await coordinator('twopc', twopcEnv());
+  await waitFor('recovery to finish the in-doubt transaction on both sides', async () => (await preparedBranches(gidOf(s.accountId))) === 0);
+  expect(fresh.output()).toMatch(recovered);
+  if (crashAt === 'after-prepare') {
+    expect(await customerRow(s.customerId)).toBeUndefined();
+    expect(await accountRow(s.accountId)).toBeUndefined();
+    // Aborted, not blocked: the same scenario goes through afterwards.
+    expect((await new JsonClient(fresh.url, 1).call('POST', '/scenarios', s)).status).toBe(201);
+  } else {
+    expect(await customerRow(s.customerId)).toBeDefined();
+    expect((await accountRow(s.accountId)).status).toBe('valid');
+  }
+  await expectCompleted(s);
+});
+
+// Last: it crashes the cluster every other test uses.
+it('twopc: the coordinator outlives its databases dying under load (clients checked out across both phases), and completes scenarios once they are back', async () => {
+  const twopc = await coordinator('twopc', twopcEnv());
+  const client = new JsonClient(twopc.url, 8, 5000);
+  let stop = false;
+  const answered: number[] = [];
+  // Eight scenarios in flight all the time: at the crash, open() holds clients on both sides.
+  const workers = Array.from({ length: 8 }, async () => {
+    while (!stop) answered.push((await client.call('POST', '/scenarios', newScenario())).status);
+  });
+  await waitFor('some scenarios committed before the crash', async () => answered.filter((s) => s === 201).length >= 10);
+  await pg.stopImmediate();
+  const failedBefore = answered.length;
+  await waitFor('requests refused while the databases are down', async () => answered.length > failedBefore + 8);
+  stop = true;
+  await Promise.all(workers);
+  expect(twopc.child.exitCode).toBeNull();
+  expect(twopc.child.signalCode).toBeNull();
+  await pg.start();
+  const s = newScenario();
+  await waitFor('a scenario to commit after the restart', async () => (await client.call('POST', '/scenarios', s)).status === 201, 60_000, 250);
+  await waitFor('no prepared branch left behind', async () => (await queryDatabase(pg.url, 'SELECT gid FROM pg_prepared_xacts')).length === 0, 30_000);
+});

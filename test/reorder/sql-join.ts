@@ -1,0 +1,173 @@
+/**
+ * The join as PostgreSQL runs it, behind the suite's `Join` interface: each fact goes
+ * through the account service's real statements (openAccountStatements for
+ * account.opened, customersCreatedStatements + outcomeEventsSql for customer.created)
+ * against a database migrated by the real migrations. A state is one transaction, rolled
+ * back when disposed (faster than a schema per trial); savepoints give the properties
+ * their "try both orders from here".
+ *
+ * What the rest of the world is told is read where the service writes it: the
+ * account.validated rows each fact put in the outbox.
+ *
+ * The statements run inside the state's transaction instead of each in its own (the
+ * service's runners add only BEGIN/COMMIT around the same statements): the properties
+ * here are about orders, one fact after another; interleavings.spec.ts steps the paths
+ * concurrently, statement by statement.
+ */
+import { Client } from 'pg';
+import { customerCreated, uuidV5 } from '@calm/contracts';
+import { Sql, queryNamed, sql } from '@calm/messaging';
+import { Database } from '@calm/platform';
+import { TestDatabase, freshDatabase } from '@calm/testing';
+import type { Account, AccountFact } from '../../apps/accounts/src/domain/account';
+import { ValidatedRow, customersCreatedStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customers-created.sql';
+import { openAccountStatements } from '../../apps/accounts/src/persistence/open-account.sql';
+import { accountsMigrations } from '../../migrations/accounts';
+import type { Join } from './properties';
+
+/** The suite's labels (a1, c2) as UUIDs and back: the label's bytes in the last 12 hex digits. */
+export const uuidOf = (label: string): string => `00000000-0000-4000-8000-${Buffer.from(label, 'latin1').toString('hex').padStart(12, '0')}`;
+export const labelOf = (uuid: string): string => Buffer.from(uuid.slice(24), 'hex').toString('latin1').replace(/^\0+/, '');
+
+/**
+ * A mistake made in the real SQL, as a mutation of it: `ddl` runs after the migrations
+ * (to replace the join function), `rewrite` changes the text of one statement. Each
+ * rewrite must apply, so a mutant can never silently equal the real statements.
+ */
+export interface SqlMutation {
+  name: string;
+  ddl?: string;
+  rewrite?: { statement: 'lock' | 'open' | 'join'; from: string; to: string };
+}
+
+export function rewritten(mutation: SqlMutation | undefined, name: 'lock' | 'open' | 'join', statement: Sql): Sql {
+  const r = mutation?.rewrite;
+  if (!r || r.statement !== name) return statement;
+  if (!statement.text.includes(r.from)) throw new Error(`mutation "${mutation.name}": "${r.from}" not found in the ${name} statement`);
+  return sql.trusted(statement.text.split(r.from).join(r.to));
+}
+
+export interface SqlState {
+  client: Client;
+  savepoints: number;
+  /** SAVEPOINT / ROLLBACK TO statements not sent yet: they travel with the next query (one round trip fewer each). */
+  deferred: Sql[];
+}
+
+/** Sends the deferred statements and then `statements`, in one message; answers the latter by name. */
+async function send<N extends string>(state: SqlState, statements: Record<N, Sql>): Promise<Record<N, import('pg').QueryResult>> {
+  const deferred = Object.fromEntries(state.deferred.map((s, i) => [`deferred${i}`, s]));
+  state.deferred = [];
+  return queryNamed(state.client, { ...deferred, ...statements } as Record<N, Sql>);
+}
+
+/** The envelope time of the events the customer path writes: any fixed instant (the properties compare data, not envelopes). */
+const EVENT_TIME = new Date(Date.UTC(2026, 0, 1));
+const NAMESPACE = '7c2e9a1d-3b4f-5a6c-8d7e-9f0a1b2c3d4e';
+
+/** Marks the outbox before a fact, so the statement after it reads only what the fact wrote. */
+const mark = sql`SELECT set_config('reorder.mark', coalesce(max(id), 0)::text, true) FROM outbox`;
+const reportsSince = sql`SELECT payload FROM outbox WHERE id > current_setting('reorder.mark')::bigint AND subject LIKE 'account.validated.%' ORDER BY id`;
+
+interface AccountRowText {
+  account_id: string;
+  customer_id: string;
+  currency: string;
+  status: Account['status'];
+  opened_at: Date;
+  validated_at: Date | null;
+}
+
+export class SqlJoinStore {
+  private active = false;
+
+  private constructor(
+    readonly database: TestDatabase,
+    private readonly client: Client,
+    readonly mutation?: SqlMutation,
+  ) {}
+
+  /** A fresh database, migrated, with the mutation's DDL applied. */
+  static async open(label: string, mutation?: SqlMutation): Promise<SqlJoinStore> {
+    const database = await freshDatabase(`reorder_sql_${label}`);
+    const migrated = new Database({ name: `reorder-${label}`, url: database.url, migrations: accountsMigrations });
+    await migrated.ready;
+    await migrated.close();
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    if (mutation?.ddl) await client.query(mutation.ddl);
+    return new SqlJoinStore(database, client, mutation);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+    await this.database.drop();
+  }
+
+  get join(): Join<SqlState> {
+    return {
+      name: this.mutation ? `SQL: ${this.mutation.name}` : 'SQL (the service statements)',
+      initialState: () => this.begin(),
+      evolve: (state, fact) => this.evolve(state, fact),
+      accounts: (state) => this.accounts(state),
+      savepoint: async (state) => {
+        const name = sql.trusted(`s${state.savepoints++}`);
+        state.deferred.push(sql`SAVEPOINT ${name}`);
+        return async () => void state.deferred.push(sql`ROLLBACK TO SAVEPOINT ${name}`);
+      },
+      dispose: async (state) => {
+        this.active = false;
+        state.deferred = [];
+        await state.client.query('ROLLBACK');
+      },
+    };
+  }
+
+  private async begin(): Promise<SqlState> {
+    // One connection: the properties keep one state at a time (a second would wait on the first one's locks).
+    if (this.active) throw new Error('SqlJoinStore: a state is already open');
+    this.active = true;
+    await this.client.query('BEGIN');
+    return { client: this.client, savepoints: 0, deferred: [] };
+  }
+
+  private async evolve(state: SqlState, fact: AccountFact): Promise<Account[]> {
+    const m = this.mutation;
+    if (fact.type === 'account.opened') {
+      const { accountId, customerId, currency, openedAt } = fact.data;
+      const { lock, open } = openAccountStatements({ accountId: uuidOf(accountId), customerId: uuidOf(customerId), currency }, new Date(openedAt));
+      const r = await send(state, { mark, lock: rewritten(m, 'lock', lock), open: rewritten(m, 'open', open), reports: reportsSince });
+      return r.reports.rows.map(toReport);
+    }
+    const { customerId, createdAt } = fact.data;
+    const event = { ...customerCreated({ customerId: uuidOf(customerId), name: 'N', email: 'n@example.com' }, createdAt, '/reorder'), id: uuidV5(`${customerId}/${createdAt}`, NAMESPACE) };
+    const { claim, lock, join } = customersCreatedStatements([event]);
+    const first = await send(state, { mark, claim, lock: rewritten(m, 'lock', lock), join: rewritten(m, 'join', join) });
+    const events = outcomeEventsSql(first.join.rows as ValidatedRow[], EVENT_TIME);
+    const second = await (events ? queryNamed(state.client, { events, reports: reportsSince }) : queryNamed(state.client, { reports: reportsSince }));
+    return second.reports.rows.map(toReport);
+  }
+
+  private async accounts(state: SqlState): Promise<Map<string, Account>> {
+    const { rows } = (await send(state, { accounts: sql`SELECT account_id, customer_id, currency, status, opened_at, validated_at FROM account` })).accounts as { rows: AccountRowText[] };
+    return new Map(
+      rows.map((r) => [
+        labelOf(r.account_id),
+        {
+          accountId: labelOf(r.account_id),
+          customerId: labelOf(r.customer_id),
+          currency: r.currency,
+          status: r.status,
+          openedAt: r.opened_at.toISOString(),
+          validatedAt: r.validated_at?.toISOString() ?? null,
+        },
+      ]),
+    );
+  }
+}
+
+/** An account.validated event as the suite's report (the fields an event carries; the rest is not published). */
+function toReport(row: { payload: { data: { accountId: string; customerId: string; validatedAt: string } } }): Account {
+  const { accountId, customerId, validatedAt } = row.payload.data;
+  return { accountId: labelOf(accountId), customerId: labelOf(customerId), currency: '', status: 'valid', openedAt: '', validatedAt };
+}

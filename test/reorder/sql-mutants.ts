@@ -1,0 +1,44 @@
+/**
+ * The broken joins of broken-joins.ts, made in the real SQL instead of in a model: each
+ * is a small edit of the migration's function or of one of the service's statements
+ * (sql-join.ts applies it and fails if the edit does not apply). The properties must
+ * catch every one against PostgreSQL, as they catch the model mutants in memory.
+ */
+import { ACCOUNT_JOIN_V1 } from '../../migrations/accounts/1763780012001-create-account-join';
+import type { SqlMutation } from './sql-join';
+
+const replacedJoin = (from: string, to: string): string => {
+  if (!ACCOUNT_JOIN_V1.includes(from)) throw new Error(`"${from}" not in ACCOUNT_JOIN_V1`);
+  return ACCOUNT_JOIN_V1.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').split(from).join(to);
+};
+
+/** validated_at = LEAST(opened_at, created_at): the earlier fact instead of the later one. */
+export const leastForGreatest: SqlMutation = { name: 'LEAST for GREATEST', ddl: replacedJoin('GREATEST(', 'LEAST(') };
+
+/** The replica keeps the latest-arriving creation time instead of the earliest (last writer wins). */
+export const latestWins: SqlMutation = {
+  name: 'latest creation wins',
+  rewrite: { statement: 'join', from: ' WHERE EXCLUDED.created_at < known_customer.created_at', to: '' },
+};
+
+/** The account path never looks at known customers: the join runs on the customer path only. */
+export const onlyCustomerPath: SqlMutation = {
+  name: 'join only on the customer path',
+  rewrite: { statement: 'open', from: 'LEFT JOIN known k ON true', to: 'LEFT JOIN known k ON false' },
+};
+
+/** The customer path records the customer but validates no account: the join runs on the account path only. */
+export const onlyAccountPath: SqlMutation = {
+  name: 'join only on the account path',
+  rewrite: { statement: 'join', from: 'FROM account a JOIN replica r USING (customer_id)', to: 'FROM account a JOIN replica r ON r.customer_id = a.customer_id AND false' },
+};
+
+/**
+ * Both paths take the customer lock in SHARED mode, so they no longer exclude each other.
+ * One fact after another never contends for a lock, so no ORDER can show this one: the
+ * interleaving test (interleavings.spec.ts) catches it, statement by statement.
+ */
+export const sharedLock: SqlMutation = { name: 'shared lock', rewrite: { statement: 'lock', from: 'pg_advisory_xact_lock(', to: 'pg_advisory_xact_lock_shared(' } };
+
+/** Caught by the order properties in the SQL store. */
+export const orderMutants: SqlMutation[] = [leastForGreatest, latestWins, onlyCustomerPath, onlyAccountPath];
