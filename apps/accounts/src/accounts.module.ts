@@ -63,7 +63,7 @@ export class AccountsModule {
       // consumer can attach even before the customer service has ever run.
       streams: [streams.accounts, streams.customers],
       duplicateWindowMs: tuning.duplicateWindowMs,
-      replicas: tuning.replicas,
+      replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
       // The account service consumes events: it has an inbox and dead letters to keep bounded.
       retention: { outboxMs: retention.outboxMs, inboxMs: retention.inboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },

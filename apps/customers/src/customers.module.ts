@@ -37,7 +37,7 @@ export class CustomersModule {
       natsServers: config.natsServers,
       streams: [streams.customers],
       duplicateWindowMs: tuning.duplicateWindowMs,
-      replicas: tuning.replicas,
+      replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
       // The customer service consumes no events: only its outbox needs a horizon.
       retention: { outboxMs: retention.outboxMs, everyMs: retention.sweepMs },

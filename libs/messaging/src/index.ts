@@ -1,5 +1,6 @@
 export * from './dead-letter';
 export * from './errors';
+export * from './jetstream-errors';
 export * from './inbox';
 export * from './jetstream.server';
 export * from './nats-client';

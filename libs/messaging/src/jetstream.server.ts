@@ -6,7 +6,9 @@ import { lastValueFrom } from 'rxjs';
 import { DecodeResult } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/platform';
 import { DeadLetter, DeadLetterStore } from './dead-letter';
+import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
 import { PermanentEventError } from './errors';
+import { isConsumerNotFound } from './jetstream-errors';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
 
 export interface DecodedEvent {
@@ -161,26 +163,32 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     }
   }
 
-  /** Creates the durable consumer when missing; an existing one is left as it is. */
+  /**
+   * Creates the durable consumer when missing. An existing one whose tunable settings
+   * (ack wait, deliveries, backoff, max ack pending) differ from this release's is
+   * updated in place, keeping its position and pending acks.
+   */
   private async ensureConsumer(): Promise<void> {
     const { jsm } = this.options.nats;
     const { stream, durable, filterSubject } = this.options;
-    try {
-      await jsm.consumers.info(stream, durable);
-      return;
-    } catch (err) {
-      if (!/consumer not found/i.test((err as Error).message)) throw err;
-    }
-    await jsm.consumers.add(stream, {
-      durable_name: durable,
-      filter_subject: filterSubject,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+    const tunable: TunableConsumerSettings = {
       ack_wait: nanos(this.ackWaitMs),
       max_deliver: this.maxDeliver,
       backoff: this.backoffMs.map((ms) => nanos(ms)),
       max_ack_pending: this.options.maxAckPending ?? Math.max(1, Math.floor((this.options.maxBufferBytes ?? 128 * 1024 * 1024) / MAX_EVENT_BYTES)),
-    });
+    };
+    try {
+      const info = await jsm.consumers.info(stream, durable);
+      const changes = changedConsumerSettings(info.config, tunable);
+      if (changes) {
+        await jsm.consumers.update(stream, durable, changes);
+        this.logger.log(`updated consumer ${durable} on ${stream}: ${Object.keys(changes).join(', ')}`);
+      }
+      return;
+    } catch (err) {
+      if (!isConsumerNotFound(err)) throw err;
+    }
+    await jsm.consumers.add(stream, { durable_name: durable, filter_subject: filterSubject, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...tunable });
     this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
   }
 

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { JetStreamClient, JetStreamManager, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection, NodeConnectionOptions, connect, nanos } from '@nats-io/transport-node';
 import { backoffDelay, sleep } from '@calm/platform';
+import { isStreamNotFound } from './jetstream-errors';
 
 export interface StreamSpec {
   name: string;
@@ -130,7 +131,7 @@ export class NatsClient {
         }
         continue;
       } catch (err) {
-        if (!/stream not found/i.test((err as Error).message)) throw err;
+        if (!isStreamNotFound(err)) throw err;
       }
       try {
         await this.jsm.streams.add({

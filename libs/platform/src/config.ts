@@ -53,6 +53,8 @@ export interface ServiceConfig {
   shellGraceSeconds?: number;
   /** How often the account service looks for stale shells (SHELL_SWEEP_SECONDS, default 60; 0 turns the sweep off). */
   shellSweepSeconds?: number;
+  /** Replicas of the streams this service creates (NATS_STREAM_REPLICAS, default 1; 3 on a cluster). */
+  streamReplicas?: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -228,6 +230,7 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
   const httpPort = check(() => parsePort(portVar, read(env, portVar)));
   const apiTokens = check(() => parseTokens(env.API_TOKENS));
   const logLevel = check(() => parseLogLevel(env.LOG_LEVEL));
+  const streamReplicas = check(() => parseReplicas(env.NATS_STREAM_REPLICAS));
   const { limits, problems: limitProblems } = readLimits(env);
   problems.push(...limitProblems);
   const shellGraceSeconds = check(() => intFromEnv(env, 'SHELL_GRACE_SECONDS', 3600));
@@ -244,7 +247,16 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
     limits,
     shellGraceSeconds,
     shellSweepSeconds,
+    streamReplicas,
   };
+}
+
+/** JetStream keeps 1 to 5 copies of a stream (an odd count keeps a Raft majority: 1, 3 or 5). */
+export function parseReplicas(value: string | undefined): number {
+  const v = (value ?? '').trim();
+  if (v === '') return 1;
+  if (!/^[1-5]$/.test(v)) throw new ConfigError('NATS_STREAM_REPLICAS', `"${value}" is not a replica count (1-5; 3 on a 3-node cluster)`);
+  return Number(v);
 }
 
 /** Reads an optional positive integer tuning knob. */

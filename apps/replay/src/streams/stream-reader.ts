@@ -1,5 +1,6 @@
 import { AckPolicy, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { isStreamNotFound } from '@calm/messaging';
 
 export interface StreamRead {
   /** Messages delivered to `onMessage`. */
@@ -30,7 +31,7 @@ export async function readStream(
 ): Promise<StreamRead> {
   const info = await jsm.streams.info(options.stream).catch((err: Error) => {
     // No stream yet (nothing was ever published): an empty history, not an error.
-    if (/stream not found/i.test(err.message)) return null;
+    if (isStreamNotFound(err)) return null;
     throw err;
   });
   if (info === null) {
