@@ -20,11 +20,13 @@ describe.each(['accounts', 'customers'] as const)('API_TOKENS on the %s service'
           { method: 'GET', path: `/accounts?customerId=${id}`, authorised: 200 },
           { method: 'POST', path: '/accounts', body: {}, authorised: 400 },
           { method: 'GET', path: '/docs-json', authorised: 200 },
+          { method: 'GET', path: '/asyncapi.json', authorised: 200 },
         ]
       : [
           { method: 'GET', path: `/customers/${id}`, authorised: 404 },
           { method: 'POST', path: '/customers', body: {}, authorised: 400 },
           { method: 'GET', path: '/docs-json', authorised: 200 },
+          { method: 'GET', path: '/asyncapi.json', authorised: 200 },
         ];
 
   beforeAll(async () => {

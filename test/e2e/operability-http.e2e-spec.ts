@@ -93,6 +93,26 @@ describe('operability endpoints', () => {
     expect(Object.keys(customersDoc.paths['/customers/{customerId}/seal'].post.responses).sort()).toEqual(['200', '201', '400', '409']);
   });
 
+  it('serves the AsyncAPI document on both services, with every event channel, outside the OpenAPI document', async () => {
+    for (const base of [accounts, customers]) {
+      const res = await http(base, 'GET', '/asyncapi.json');
+      expect(res.status).toBe(200);
+      expect(res.body.asyncapi).toBe('3.0.0');
+      const addresses = Object.values(res.body.channels as Record<string, { address: string | null }>).map((c) => c.address);
+      expect(addresses).toEqual(
+        expect.arrayContaining([
+          'customer.created.{customerId}',
+          'customer.sealed.{customerId}',
+          'account.opened.{accountId}',
+          'account.validated.{accountId}',
+          'account.rejected.{accountId}',
+          'customers.resolve',
+        ]),
+      );
+      expect((await http(base, 'GET', '/docs-json')).body.paths['/asyncapi.json']).toBeUndefined();
+    }
+  });
+
   it('answers /health/ready 503 naming NATS while the broker is down, and 200 again after', async () => {
     await system.nats.kill();
     const down = await waitFor('ready 503', async () => {

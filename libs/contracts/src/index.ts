@@ -1,3 +1,4 @@
+export * from './asyncapi';
 export * from './cloud-event';
 export * from './decode';
 export * from './events';

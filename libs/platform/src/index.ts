@@ -6,6 +6,7 @@ export * from './http-errors.filter';
 export * from './validation';
 export * from './clock';
 export * from './api-token.auth';
+export * from './asyncapi.controller';
 export * from './health.controller';
 export * from './logging';
 export * from './metrics.controller';

@@ -1,6 +1,7 @@
 import { DynamicModule, FactoryProvider, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { AsyncApiController } from './asyncapi.controller';
 import { ServiceConfig } from './config';
 import { HealthController } from './health.controller';
 import { defaultLogLevel, loggerParams } from './logging';
@@ -28,7 +29,7 @@ export class PlatformModule {
         // Terminus would log every failed probe; the part that is down logs its own outage.
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, AsyncApiController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: ServiceMetrics, useFactory: () => new ServiceMetrics(config.service, config.limits?.metricsRefreshMs) },
