@@ -13,7 +13,8 @@ import { READABLE_HISTORY, caughtCounterexample, checkAllOrders, checkRandomized
 import { ReorderFact, created, opened, retyped } from './facts';
 import { oracle } from './oracle';
 import { forEachPermutation } from './permutations';
-import { PropertyViolation, agreesWithOracle, realJoin } from './properties';
+import { PropertyViolation, agreesWithOracle, commutesEverywhere, realJoin } from './properties';
+import { reorderRun } from './seed';
 
 const monotonePart = [opened('a1', 'c1', 2), opened('a2', 'c1', 5), opened('a3', 'c2', 1), created('c1', 3), created('c2', 0), created('c2', 4), created('c1', 3)];
 const withRetype: ReorderFact[] = [...monotonePart, retyped('c1', 'X')];
@@ -28,8 +29,12 @@ describe('reorder / non-monotone: "valid unless the customer type is X" is order
     expect(history).toMatch(/^opened\(a1,(c\d),t=0\) created\(\1,t=0\) retyped\(\1,X\)$|^created\((c\d),t=0\) opened\(a1,\2,t=0\) retyped\(\2,X\)$/);
   });
 
-  it('is caught by the randomized commutativity property', async () => {
-    await expect(checkRandomized('commutative', validUnlessTypeX, arrivalsWithRetypes())).rejects.toThrow(/do not commute/);
+  it('is caught by the commutativity property: on the smallest history, and randomized', async () => {
+    // Deterministic first: the three facts that make it order-sensitive, adjacent.
+    await expect(commutesEverywhere(validUnlessTypeX, [opened('a1', 'c1', 0), created('c1', 0), retyped('c1', 'X')])).rejects.toThrow(/do not commute/);
+    // Randomized: a negative control must not depend on the seed; in CI, REORDER_SEED=1652075254
+    // found no offending adjacent pair within 200 runs, so this one runs at least 2,000.
+    await expect(checkRandomized('commutative', validUnlessTypeX, arrivalsWithRetypes(), { numRuns: Math.max(2_000, reorderRun().trials) })).rejects.toThrow(/do not commute/);
   });
 
   it('converges in state in all 40,320 orders, yet publishes a wrong validation in some of them', async () => {
