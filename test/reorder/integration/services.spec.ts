@@ -50,9 +50,11 @@ const log = (what: string, r: TrialResult): void => {
 
 describe('reorder / integration: real services, PostgreSQL and NATS', () => {
   it('plans the owner\'s seals often, for customers with accounts, never for a customer also created', () => {
-    const sample = samplePlans(seed, 200);
+    // About 22% of plans seal a customer with accounts; 200-plan samples ranged 0.155-0.28
+    // over 40 seeds (a bound of 0.2 failed in CI), so: 2,000 plans (sd about 0.01), bound 0.15.
+    const sample = samplePlans(seed, 2_000);
     const sealedWithAccounts = sample.filter((p) => p.creations.some((c) => c.fact === 'sealed' && p.openings.some((o) => o.customer === c.customer)));
-    expect(sealedWithAccounts.length / sample.length).toBeGreaterThan(0.2);
+    expect(sealedWithAccounts.length / sample.length).toBeGreaterThan(0.15);
     for (const p of sample) {
       for (const c of p.creations.filter((x) => x.fact === 'sealed')) expect(p.creations.filter((x) => x.customer === c.customer)).toEqual([c]);
     }
