@@ -41,7 +41,7 @@ describe('reorder / domain: account.ts in any arrival order', () => {
     const createdFirst = (a: AccountFact[]) => opens(a).some((o) => { const c = firstIndex(a, 'customer.created', o.customerId); return c >= 0 && c < firstIndex(a, 'account.opened', o.customerId); });
     const sealedOpen = (a: AccountFact[]) => opens(a).some((o) => firstIndex(a, 'customer.sealed', o.customerId) >= 0);
     const sealedFirst = (a: AccountFact[]) => opens(a).some((o) => { const s = firstIndex(a, 'customer.sealed', o.customerId); return s >= 0 && s < firstIndex(a, 'account.opened', o.customerId); });
-    expect(share(sealedOpen)).toBeGreaterThan(0.2);
+    expect(share(sealedOpen)).toBeGreaterThan(0.15); // about 0.24 over 20,000 samples; 0.2 failed for 1 seed in 30
     expect(share(sealedFirst)).toBeGreaterThan(0.05);
     expect(share((a) => a.some((f) => f.type === 'customer.sealed' && a.some((g) => g.type === 'customer.created' && g.data.customerId === f.data.customerId)))).toBe(0);
     expect(share(openedFirst)).toBeGreaterThan(0.2);
