@@ -13,7 +13,11 @@ export interface ConvergenceResult {
 const POLL_MS = 2;
 
 async function postAccount(url: string, accountId: string, customerId: string): Promise<{ status: string }> {
-  const res = await fetch(`${url}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId, customerId }) });
+  const res = await fetch(`${url}/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accountId, customerId }),
+  });
   if (res.status !== 201) throw new Error(`POST /accounts answered ${res.status}`);
   return (await res.json()) as { status: string };
 }
@@ -30,9 +34,11 @@ async function pollValid(url: string, accountId: string, deadlineMs = 30_000): P
 
 async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /**
@@ -49,7 +55,9 @@ export async function convergence(url: string, js: JetStreamClient, accountsDbUr
   const known = Array.from({ length: perPath }, () => randomUUID());
   await publishCustomersCreated(js, known);
   for (const deadline = Date.now() + 60_000; ; await sleep(20)) {
-    const [{ n }] = await withPg(accountsDbUrl, (c) => c.query(`SELECT count(*)::int AS n FROM known_customer WHERE customer_id = ANY($1::uuid[])`, [known]).then((r) => r.rows));
+    const [{ n }] = await withPg(accountsDbUrl, (c) =>
+      c.query(`SELECT count(*)::int AS n FROM known_customer WHERE customer_id = ANY($1::uuid[])`, [known]).then((r) => r.rows),
+    );
     if (n === perPath) break;
     if (Date.now() > deadline) throw new Error(`only ${n}/${perPath} customers reached the account service`);
   }

@@ -18,7 +18,10 @@ describe('docs/performance.md', () => {
     expect(experiments.length).toBeGreaterThan(0);
     const [first, ...rest] = experiments;
     const [run] = Object.keys(first.runs);
-    const changed = { ...first, runs: { ...first.runs, [run]: { ...first.runs[run], ratios: { rest_open_over_pg_txn: 9.99, events_over_events_limit: 9.99 } } } };
+    const changed = {
+      ...first,
+      runs: { ...first.runs, [run]: { ...first.runs[run], ratios: { rest_open_over_pg_txn: 9.99, events_over_events_limit: 9.99 } } },
+    };
     expect(withResults(committedDoc, { ...sources, experiments: [changed, ...rest] })).not.toBe(committedDoc);
     expect(committedDoc).toContain(AB_BEGIN);
   });

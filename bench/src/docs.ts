@@ -42,7 +42,7 @@ const claims = (cs: Claim[]) => `${cs[0]?.node ?? 'n/a'}: ${cs.map((c) => `${c.m
 export function claimSection(p: ClaimProbe): string {
   const rows = p.after.bitmap.find((c) => c.indexRows !== null)?.indexRows;
   return [
-    '| outbox | bitmap scan (the planner\'s choice): 3 claims | plain index scan (`OUTBOX_CLAIM`): 3 claims |',
+    "| outbox | bitmap scan (the planner's choice): 3 claims | plain index scan (`OUTBOX_CLAIM`): 3 claims |",
     '| --- | --- | --- |',
     `| fresh, 500 unpublished rows | ${claims(p.fresh.bitmap)} | ${claims(p.fresh.index)} |`,
     `| ${n0(p.published_not_vacuumed)} rows published, not vacuumed, 500 unpublished | ${claims(p.after.bitmap)}${rows ? ` (the bitmap index scan returned ${n0(rows)} row pointers)` : ''} | ${claims(p.after.index)} |`,
@@ -103,7 +103,10 @@ export function resultsSection(r: Results): string {
   const goalTable = [
     '| figure | value | raw limit (same run) | ratio | goal | met |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((g) => `| \`${g.figure}\` | ${value(g.value, g.unit)} | ${g.limit ?? ''} | ${g.ratio === undefined || g.ratio === null ? '' : g.ratio.toFixed(2)} | ${g.goal} | ${g.met === null ? 'n/a' : g.met ? '**yes**' : 'no'} |`),
+    ...rows.map(
+      (g) =>
+        `| \`${g.figure}\` | ${value(g.value, g.unit)} | ${g.limit ?? ''} | ${g.ratio === undefined || g.ratio === null ? '' : g.ratio.toFixed(2)} | ${g.goal} | ${g.met === null ? 'n/a' : g.met ? '**yes**' : 'no'} |`,
+    ),
   ];
   const pr = c.per_round;
   const detail = [
@@ -129,7 +132,11 @@ export function resultsSection(r: Results): string {
     `\`events_limit_per_s\` = 1 / (1/consume + 1/publish + 1/pg_batch) of the medians. ` +
       `Convergence p50 / p99: account second ${conv.account_second_p50_ms ?? 'n/a'} / ${conv.account_second_p99_ms ?? 'n/a'} ms, ` +
       `customer second ${conv.customer_second_p50_ms ?? 'n/a'} / ${conv.customer_second_p99_ms ?? 'n/a'} ms. ` +
-      `Largest RSS by service: ${Object.entries(c.rss_mb_by_service).map(([k, v]) => `${k} ${v} MB`).join(', ') || 'n/a'}.` +
+      `Largest RSS by service: ${
+        Object.entries(c.rss_mb_by_service)
+          .map(([k, v]) => `${k} ${v} MB`)
+          .join(', ') || 'n/a'
+      }.` +
       (r.replay_reason ? ` Replay: ${r.replay_reason}.` : ''),
     '',
     ...detail,
@@ -155,7 +162,8 @@ const per = (xs: number[] | undefined, digits: number) => (xs && xs.length ? xs.
 /** A run as the figures an A/B compares: the ratio to its raw limit in the same run, and the service's CPU per operation. */
 function runCell(r: Results, metric: Experiment['metric']): string {
   const c = r.context;
-  if (metric === 'rest') return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST; RSS ${n0(r.rss_mb_max)} MB; load ${c.loadavg_before[0]}`;
+  if (metric === 'rest')
+    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST; RSS ${n0(r.rss_mb_max)} MB; load ${c.loadavg_before[0]}`;
   return `${n0(r.events_per_s)}/s vs limit ${n0(r.events_limit_per_s)}/s = **${r.ratios.events_over_events_limit ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]}`;
 }
 
@@ -165,7 +173,9 @@ export function abSection(experiments: Experiment[]): string {
     .flatMap((e) => {
       const names = Object.keys(e.runs).sort((a, b) => a.slice(1).localeCompare(b.slice(1)) || a.localeCompare(b));
       return [
-        `**${e.title}** (\`${e.command}\`): ${Object.entries(e.variants).map(([k, v]) => `${k} = ${v}`).join('; ')}. **Decision: ${e.decision}.**`,
+        `**${e.title}** (\`${e.command}\`): ${Object.entries(e.variants)
+          .map(([k, v]) => `${k} = ${v}`)
+          .join('; ')}. **Decision: ${e.decision}.**`,
         '',
         '| run | figures |',
         '| --- | --- |',
@@ -183,7 +193,8 @@ export function loadExperiments(dir: string): Experiment[] {
     .map((d) => {
       const spec = JSON.parse(readFileSync(join(dir, d.name, 'experiment.json'), 'utf8')) as Omit<Experiment, 'runs'>;
       const runs: Record<string, Results> = {};
-      for (const f of readdirSync(join(dir, d.name))) if (/^[A-Z]\d+\.json$/.test(f)) runs[f.replace('.json', '')] = JSON.parse(readFileSync(join(dir, d.name, f), 'utf8')) as Results;
+      for (const f of readdirSync(join(dir, d.name)))
+        if (/^[A-Z]\d+\.json$/.test(f)) runs[f.replace('.json', '')] = JSON.parse(readFileSync(join(dir, d.name, f), 'utf8')) as Results;
       return { ...spec, runs };
     });
 }

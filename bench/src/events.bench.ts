@@ -116,9 +116,10 @@ async function timeBacklog(ctx: EventsContext, first: number, last: number, n: n
 export async function eventsRound(ctx: EventsContext, n: number, round: number): Promise<EventsRound> {
   const customers = Array.from({ length: n }, () => randomUUID());
   await withPg(ctx.accountsDbUrl, (c) =>
-    c.query(`INSERT INTO account (account_id, customer_id, currency, status, opened_at) SELECT gen_random_uuid(), c, 'EUR', 'pending', now() FROM unnest($1::uuid[]) c`, [
-      customers,
-    ]),
+    c.query(
+      `INSERT INTO account (account_id, customer_id, currency, status, opened_at) SELECT gen_random_uuid(), c, 'EUR', 'pending', now() FROM unnest($1::uuid[]) c`,
+      [customers],
+    ),
   );
   await ctx.accounts.stop();
   const { first, last } = await publishCustomersCreated(ctx.js, customers);

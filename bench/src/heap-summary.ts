@@ -24,7 +24,12 @@ function packageOf(url: string): string {
   return '(V8 builtins and native)';
 }
 
-export function summarize(head: ProfileNode): { total_mb: number; by_package: [string, number][]; by_owner: [string, number][]; by_function: [string, number][] } {
+export function summarize(head: ProfileNode): {
+  total_mb: number;
+  by_package: [string, number][];
+  by_owner: [string, number][];
+  by_function: [string, number][];
+} {
   const byPackage = new Map<string, number>();
   const byOwner = new Map<string, number>();
   const byFunction = new Map<string, number>();

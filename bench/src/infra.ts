@@ -75,6 +75,14 @@ export interface MachineSnapshot {
   loadavg: [number, number, number];
 }
 
-export const snapshot = (): MachineSnapshot => ({ at: new Date().toISOString(), loadavg: loadavg().map((l) => Math.round(l * 100) / 100) as [number, number, number] });
+export const snapshot = (): MachineSnapshot => ({
+  at: new Date().toISOString(),
+  loadavg: loadavg().map((l) => Math.round(l * 100) / 100) as [number, number, number],
+});
 
-export const machine = () => ({ cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` });
+export const machine = () => ({
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+});

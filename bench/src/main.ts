@@ -63,7 +63,14 @@ function gitCommit(): string | null {
 
 async function main(opts: Options): Promise<void> {
   if (opts.coordination) {
-    return coordinationBench({ quick: !!opts.quick, connections: opts.connections, rounds: opts.rounds, duration: opts.duration, latencyMs: opts.latency, out: opts.out ?? resultsFile('coordination.json') });
+    return coordinationBench({
+      quick: !!opts.quick,
+      connections: opts.connections,
+      rounds: opts.rounds,
+      duration: opts.duration,
+      latencyMs: opts.latency,
+      out: opts.out ?? resultsFile('coordination.json'),
+    });
   }
   opts.out ??= resultsFile('latest.json');
   const mode = opts.quick ? 'quick' : 'full';
@@ -146,7 +153,9 @@ async function main(opts: Options): Promise<void> {
       }
     }
 
-    const conv = phases.has('convergence') ? await convergence(accounts.url, js, accountsDb.url, perPath) : { samples: [], accountSecondMs: [], customerSecondMs: [] };
+    const conv = phases.has('convergence')
+      ? await convergence(accounts.url, js, accountsDb.url, perPath)
+      : { samples: [], accountSecondMs: [], customerSecondMs: [] };
     if (conv.samples.length) log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts`);
 
     await accounts.stop();
@@ -177,7 +186,10 @@ async function main(opts: Options): Promise<void> {
     const doc = {
       ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round1(v)])),
       ...(replay.eventsPerS === null ? { replay_reason: replay.reason } : {}),
-      ratios: { rest_open_over_pg_txn: ratio(figures.rest_open_per_s, figures.pg_txn_per_s), events_over_events_limit: ratio(figures.events_per_s, figures.events_limit_per_s) },
+      ratios: {
+        rest_open_over_pg_txn: ratio(figures.rest_open_per_s, figures.pg_txn_per_s),
+        events_over_events_limit: ratio(figures.events_per_s, figures.events_limit_per_s),
+      },
       goals: Object.fromEntries(goalRows(figures).map((g) => [g.figure, { goal: g.goal, met: g.met }])),
       context: {
         mode,
@@ -198,7 +210,15 @@ async function main(opts: Options): Promise<void> {
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
         service_cpu_ms_per_event: r3(cpuPerEvent),
-        per_round: { rest_open_per_s: r1(rest), pg_txn_per_s: r1(pg), rest_open_p99_ms: r1(p99), events_per_s: r1(events), jetstream_consume_per_s: r1(consume), jetstream_publish_per_s: r1(publish), pg_batch_per_s: r1(pgBatch) },
+        per_round: {
+          rest_open_per_s: r1(rest),
+          pg_txn_per_s: r1(pg),
+          rest_open_p99_ms: r1(p99),
+          events_per_s: r1(events),
+          jetstream_consume_per_s: r1(consume),
+          jetstream_publish_per_s: r1(publish),
+          pg_batch_per_s: r1(pgBatch),
+        },
         convergence: {
           account_second_p50_ms: round1(pct(conv.accountSecondMs, 50)),
           account_second_p99_ms: round1(pct(conv.accountSecondMs, 99)),
@@ -210,7 +230,9 @@ async function main(opts: Options): Promise<void> {
       },
     };
     writeJson(opts.out, doc);
-    process.stdout.write(table(figures, { cores: machine().cores, loadBefore: before.loadavg, loadAfter: after.loadavg, rounds, mode }) + `\n(written to ${opts.out})\n`);
+    process.stdout.write(
+      table(figures, { cores: machine().cores, loadBefore: before.loadavg, loadAfter: after.loadavg, rounds, mode }) + `\n(written to ${opts.out})\n`,
+    );
   } finally {
     rss.stop();
     await accounts.stop().catch(() => undefined);

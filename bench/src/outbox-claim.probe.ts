@@ -23,7 +23,9 @@ function parse(plan: string): Claim {
     ms: Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1]),
     buffers: Number(/Buffers: shared hit=(\d+)/.exec(plan)?.[1] ?? 0),
     node: /(Bitmap Index Scan|Index Scan|Seq Scan)/.exec(plan)?.[1] ?? 'other',
-    indexRows: /Bitmap Index Scan on outbox_unpublished_idx .*rows=(\d+) loops/.exec(plan) ? Number(/Bitmap Index Scan on outbox_unpublished_idx .*rows=(\d+) loops/.exec(plan)![1]) : null,
+    indexRows: /Bitmap Index Scan on outbox_unpublished_idx .*rows=(\d+) loops/.exec(plan)
+      ? Number(/Bitmap Index Scan on outbox_unpublished_idx .*rows=(\d+) loops/.exec(plan)![1])
+      : null,
   };
 }
 

@@ -38,10 +38,10 @@ export async function rawPgBatchPerS(url: string, n: number, batchSize: number):
     });
   }
   await withPg(url, async (c) => {
-    await c.query(`INSERT INTO account (account_id, customer_id, currency, status, opened_at) SELECT a, c, 'EUR', 'pending', now() FROM unnest($1::uuid[], $2::uuid[]) AS x(a, c)`, [
-      accounts,
-      customers,
-    ]);
+    await c.query(
+      `INSERT INTO account (account_id, customer_id, currency, status, opened_at) SELECT a, c, 'EUR', 'pending', now() FROM unnest($1::uuid[], $2::uuid[]) AS x(a, c)`,
+      [accounts, customers],
+    );
     // The raw pg_txn rounds leave their outbox rows unpublished; in the service the relay
     // has published them by now. Left pending, the relay claim below would mark those
     // instead of the batch's own rows, and the figure would fall with every earlier round.

@@ -34,7 +34,11 @@ export async function replayRebuild(env: Record<string, string>): Promise<Replay
     child.on('exit', (c) => resolve({ code: c, stdout: out, stderr: err }));
   });
   if (code !== 0) return { eventsPerS: null, reason: `replay rebuild exited with ${code}: ${(stderr || stdout).trim().split('\n').slice(-3).join(' | ')}` };
-  const line = stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  const line = stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.trim().startsWith('{'));
   let doc: unknown;
   try {
     doc = JSON.parse(line ?? stdout);
@@ -42,5 +46,7 @@ export async function replayRebuild(env: Record<string, string>): Promise<Replay
     return { eventsPerS: null, reason: `replay --json printed no JSON: ${stdout.slice(0, 200)}` };
   }
   const rate = eventsPerSecond(doc);
-  return rate === null ? { eventsPerS: null, reason: `no events/s figure in replay output: ${JSON.stringify(doc).slice(0, 300)}` } : { eventsPerS: rate, raw: doc };
+  return rate === null
+    ? { eventsPerS: null, reason: `no events/s figure in replay output: ${JSON.stringify(doc).slice(0, 300)}` }
+    : { eventsPerS: rate, raw: doc };
 }

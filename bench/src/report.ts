@@ -54,7 +54,15 @@ export function goalRows(f: Figures): Row[] {
   const restRatio = ratio(f.rest_open_per_s, f.pg_txn_per_s);
   const eventsRatio = ratio(f.events_per_s, f.events_limit_per_s);
   return [
-    { figure: 'rest_open_per_s', value: f.rest_open_per_s, unit: '/s', limit: `pg_txn_per_s ${fmt0(f.pg_txn_per_s)}`, ratio: restRatio, goal: 'ratio >= 1.0', met: atLeast(restRatio, 1.0) },
+    {
+      figure: 'rest_open_per_s',
+      value: f.rest_open_per_s,
+      unit: '/s',
+      limit: `pg_txn_per_s ${fmt0(f.pg_txn_per_s)}`,
+      ratio: restRatio,
+      goal: 'ratio >= 1.0',
+      met: atLeast(restRatio, 1.0),
+    },
     { figure: 'rest_open_p99_ms', value: f.rest_open_p99_ms, unit: 'ms', goal: '<= 20 ms at half rate', met: atMost(f.rest_open_p99_ms, 20) },
     {
       figure: 'events_per_s',
@@ -75,7 +83,14 @@ export function table(f: Figures, context: { cores: number; loadBefore: number[]
   const rows = goalRows(f);
   const fmt = (v: number | null) => (v === null ? 'n/a' : v >= 100 ? String(Math.round(v)) : String(round1(v)));
   const head = ['figure', 'value', 'raw limit (same run)', 'ratio', 'goal', 'met'];
-  const body = rows.map((r) => [r.figure, `${fmt(r.value)} ${r.unit}`, r.limit ?? '', r.ratio === undefined || r.ratio === null ? '' : r.ratio.toFixed(2), r.goal, r.met === null ? 'n/a' : r.met ? 'yes' : 'NO']);
+  const body = rows.map((r) => [
+    r.figure,
+    `${fmt(r.value)} ${r.unit}`,
+    r.limit ?? '',
+    r.ratio === undefined || r.ratio === null ? '' : r.ratio.toFixed(2),
+    r.goal,
+    r.met === null ? 'n/a' : r.met ? 'yes' : 'NO',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [

@@ -80,9 +80,7 @@ export class ServiceProcess {
   async start(): Promise<void> {
     this.port = await freePort();
     const upper = this.spec.name.toUpperCase();
-    const script = this.spec.tuning
-      ? join(__dirname, 'tuned-service.main.js')
-      : join(__dirname, '..', '..', 'apps', this.spec.name, 'src', 'main.js');
+    const script = this.spec.tuning ? join(__dirname, 'tuned-service.main.js') : join(__dirname, '..', '..', 'apps', this.spec.name, 'src', 'main.js');
     // The flag the npm scripts, start-all.js and the Dockerfile run the services with.
     const node = ['--max-semi-space-size=4'];
     const args = this.spec.cpuProfDir ? [...node, '--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir, script] : [...node, script];

@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     const js = jetstream(nc);
     let published = 0;
     for (const db of [accounts, customers]) {
-      const rows: { event_id: string; subject: string; payload: unknown }[] = await db.manager().query(`SELECT event_id, subject, payload FROM outbox LIMIT 3000`);
+      const rows: { event_id: string; subject: string; payload: unknown }[] = await db
+        .manager()
+        .query(`SELECT event_id, subject, payload FROM outbox LIMIT 3000`);
       for (const r of rows) {
         const h = headers();
         h.set('Nats-Msg-Id', r.event_id);
@@ -87,11 +89,26 @@ async function main(): Promise<void> {
     const held: { table: string; rows: number; bytesPerRow: number; kept: string }[] = [
       { table: 'accounts.account', rows: perSecond * YEAR_S, bytesPerRow: acc.account.bytesPerRow, kept: 'for ever (the state)' },
       { table: 'accounts.known_customer', rows: perSecond * YEAR_S, bytesPerRow: acc.known_customer.bytesPerRow, kept: 'for ever (the state)' },
-      { table: 'accounts.outbox', rows: 2 * perSecond * retention.outboxMs / 1000, bytesPerRow: acc.outbox.bytesPerRow, kept: `${days(retention.outboxMs)} days after publication` },
-      { table: 'accounts.inbox', rows: perSecond * retention.inboxMs / 1000, bytesPerRow: acc.inbox.bytesPerRow, kept: `${days(retention.inboxMs)} days` },
+      {
+        table: 'accounts.outbox',
+        rows: (2 * perSecond * retention.outboxMs) / 1000,
+        bytesPerRow: acc.outbox.bytesPerRow,
+        kept: `${days(retention.outboxMs)} days after publication`,
+      },
+      { table: 'accounts.inbox', rows: (perSecond * retention.inboxMs) / 1000, bytesPerRow: acc.inbox.bytesPerRow, kept: `${days(retention.inboxMs)} days` },
       { table: 'customers.customer', rows: perSecond * YEAR_S, bytesPerRow: cus.customer.bytesPerRow, kept: 'for ever (the state)' },
-      { table: 'customers.outbox', rows: perSecond * retention.outboxMs / 1000, bytesPerRow: cus.outbox.bytesPerRow, kept: `${days(retention.outboxMs)} days after publication` },
-      { table: 'JetStream ACCOUNTS + CUSTOMERS', rows: 3 * perSecond * YEAR_S, bytesPerRow: streamBytesPerEvent, kept: 'for ever (no max_age: the history replay folds)' },
+      {
+        table: 'customers.outbox',
+        rows: (perSecond * retention.outboxMs) / 1000,
+        bytesPerRow: cus.outbox.bytesPerRow,
+        kept: `${days(retention.outboxMs)} days after publication`,
+      },
+      {
+        table: 'JetStream ACCOUNTS + CUSTOMERS',
+        rows: 3 * perSecond * YEAR_S,
+        bytesPerRow: streamBytesPerEvent,
+        kept: 'for ever (no max_age: the history replay folds)',
+      },
     ];
     const gb = (b: number) => Math.round(b / 1e9);
     const lines = held.map((h) => ({ ...h, gigabytes: gb(h.rows * h.bytesPerRow) }));
@@ -113,7 +130,9 @@ async function main(): Promise<void> {
     console.log(`| table | bytes per row (measured) | rows held after a year at ${RATE} accounts/s | kept | GB |`);
     console.log('| --- | ---: | ---: | --- | ---: |');
     for (const l of lines) console.log(`| ${l.table} | ${l.bytesPerRow} | ${l.rows.toExponential(2)} | ${l.kept} | ${l.gigabytes} |`);
-    console.log(`\nbounded by retention (outbox + inbox): ${bounded} GB; PostgreSQL in all: ${postgres} GB; JetStream: ${result.jetstreamGigabytesAfterOneYear} GB`);
+    console.log(
+      `\nbounded by retention (outbox + inbox): ${bounded} GB; PostgreSQL in all: ${postgres} GB; JetStream: ${result.jetstreamGigabytesAfterOneYear} GB`,
+    );
   } finally {
     await Promise.all([accounts.close(), customers.close()]);
     await nats.stop();

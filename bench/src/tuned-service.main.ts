@@ -26,7 +26,11 @@ const heapSamples = process.env.BENCH_HEAP_SAMPLES;
 if (heapSamples) {
   const session = new Session();
   session.connect();
-  session.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object);
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32_768,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as object);
   const dump = () =>
     session.post('HeapProfiler.stopSampling', (err, result) => {
       if (!err) writeFileSync(heapSamples, JSON.stringify((result as { profile: unknown }).profile));
@@ -39,7 +43,9 @@ if (memlogMs > 0) {
   setInterval(() => {
     const m = process.memoryUsage();
     const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name.replace('_space', ''), mb(s.space_size)]));
-    process.stderr.write(`${JSON.stringify({ memlog: Date.now(), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ memlog: Date.now(), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), spaces })}\n`,
+    );
   }, memlogMs).unref();
 }
 

@@ -22,7 +22,13 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 const accountRow = async (accountId: string) =>
-  (await queryDatabase<{ account_id: string; customer_id: string; currency: string; status: string }>(system.accountsDb.url, 'SELECT * FROM account WHERE account_id = $1', [accountId]))[0];
+  (
+    await queryDatabase<{ account_id: string; customer_id: string; currency: string; status: string }>(
+      system.accountsDb.url,
+      'SELECT * FROM account WHERE account_id = $1',
+      [accountId],
+    )
+  )[0];
 const letters = () => queryDatabase<{ subject: string; reason: string; deliveries: number }>(system.accountsDb.url, 'SELECT * FROM dead_letter ORDER BY id');
 
 describe('upper-case UUIDs are the same ids as their lower-case spelling', () => {
@@ -33,7 +39,9 @@ describe('upper-case UUIDs are the same ids as their lower-case spelling', () =>
     expect(first.body).toMatchObject({ accountId: accountId.toLowerCase(), customerId: customerId.toLowerCase() });
     expect(first.headers.get('location')).toBe(`/accounts/${accountId.toLowerCase()}`);
     expect((await http(accounts, 'POST', '/accounts', { accountId, customerId, currency: 'EUR' })).status).toBe(200);
-    expect((await http(accounts, 'POST', '/accounts', { accountId: accountId.toLowerCase(), customerId: customerId.toLowerCase(), currency: 'eur' })).status).toBe(200);
+    expect(
+      (await http(accounts, 'POST', '/accounts', { accountId: accountId.toLowerCase(), customerId: customerId.toLowerCase(), currency: 'eur' })).status,
+    ).toBe(200);
     expect((await http(accounts, 'GET', `/accounts/${accountId}`)).body).toMatchObject({ accountId: accountId.toLowerCase() });
     const list = await http(accounts, 'GET', `/accounts?customerId=${customerId}`);
     expect(list.status).toBe(200);
@@ -59,7 +67,10 @@ describe('upper-case UUIDs are the same ids as their lower-case spelling', () =>
     expect((await http(accounts, 'POST', '/accounts', { accountId, customerId })).status).toBe(201);
     const upper = customerId.toUpperCase();
     const variants = [
-      { subject: `customer.created.${upper}`, event: customerCreated({ customerId: upper, name: 'Up', email: 'up@example.com' }, '2026-01-01T00:00:01.000Z', '/crm') },
+      {
+        subject: `customer.created.${upper}`,
+        event: customerCreated({ customerId: upper, name: 'Up', email: 'up@example.com' }, '2026-01-01T00:00:01.000Z', '/crm'),
+      },
       { subject: `customer.created.${customerId}`, event: customerCreated({ customerId, name: 'Low', email: 'low@example.com' }, '2026-01-01T00:00:00.000Z') },
     ];
     const batch = variants.map(({ subject, event }) => {
@@ -70,9 +81,9 @@ describe('upper-case UUIDs are the same ids as their lower-case spelling', () =>
     const store = system.accounts[0].app.get(AccountStore);
     await expect(store.applyCustomersCreated(batch, new Date())).resolves.toBe(2);
     expect((await accountRow(accountId)).status).toBe('valid');
-    expect(await queryDatabase(system.accountsDb.url, 'SELECT customer_id::text, created_at FROM known_customer WHERE customer_id = $1', [customerId])).toEqual([
-      { customer_id: customerId, created_at: new Date('2026-01-01T00:00:00.000Z') },
-    ]);
+    expect(await queryDatabase(system.accountsDb.url, 'SELECT customer_id::text, created_at FROM known_customer WHERE customer_id = $1', [customerId])).toEqual(
+      [{ customer_id: customerId, created_at: new Date('2026-01-01T00:00:00.000Z') }],
+    );
   });
 });
 
@@ -128,7 +139,11 @@ describe('the consumer isolates what the database refuses', () => {
     try {
       const httpOnly = (await loose.startAccounts({ consumer: { enabled: false } })).url;
       const [a1, a2, c1, c2, bad] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-      for (const [accountId, customerId] of [[a1, c1], [a2, c2]]) expect((await http(httpOnly, 'POST', '/accounts', { accountId, customerId })).status).toBe(201);
+      for (const [accountId, customerId] of [
+        [a1, c1],
+        [a2, c2],
+      ])
+        expect((await http(httpOnly, 'POST', '/accounts', { accountId, customerId })).status).toBe(201);
       await loose.publishCustomerCreated(c1);
       await loose.publishCustomerCreated(bad, { time: '0000-01-01T00:00:00Z' });
       await loose.publishCustomerCreated(c2);
@@ -137,8 +152,15 @@ describe('the consumer isolates what the database refuses', () => {
       const db = loose.accountsDb.url;
       const status = async (id: string) => (await queryDatabase<{ status: string }>(db, 'SELECT status FROM account WHERE account_id = $1', [id]))[0].status;
       await waitFor('both neighbours to apply', async () => (await status(a1)) === 'valid' && (await status(a2)) === 'valid');
-      const letter = await waitFor('the dead letter', async () => (await queryDatabase<{ subject: string; reason: string; deliveries: number }>(db, 'SELECT * FROM dead_letter'))[0]);
-      expect(letter).toMatchObject({ subject: `customer.created.${bad}`, deliveries: 1, reason: expect.stringMatching(/database refuses its values: date\/time field value out of range/) });
+      const letter = await waitFor(
+        'the dead letter',
+        async () => (await queryDatabase<{ subject: string; reason: string; deliveries: number }>(db, 'SELECT * FROM dead_letter'))[0],
+      );
+      expect(letter).toMatchObject({
+        subject: `customer.created.${bad}`,
+        deliveries: 1,
+        reason: expect.stringMatching(/database refuses its values: date\/time field value out of range/),
+      });
     } finally {
       await loose.stop();
     }
@@ -165,7 +187,8 @@ describe('case variants take the same per-customer lock', () => {
           }),
         );
       }
-      const count = async (status: string) => Number((await queryDatabase<{ n: string }>(skew.accountsDb.url, 'SELECT count(*) AS n FROM account WHERE status = $1', [status]))[0].n);
+      const count = async (status: string) =>
+        Number((await queryDatabase<{ n: string }>(skew.accountsDb.url, 'SELECT count(*) AS n FROM account WHERE status = $1', [status]))[0].n);
       await waitFor('every account to be valid', async () => (await count('pending')) === 0, 60_000, 200);
       expect(await count('valid')).toBe(PAIRS);
     } finally {

@@ -30,7 +30,8 @@ afterAll(() => system?.stop());
 const anyCaseUuid = fc
   .tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 }))
   .map(([u, up]) => [...u].map((c, i) => (up[i] ? c.toUpperCase() : c)).join(''));
-const anyCase = (s: string) => fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((up) => [...s].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
+const anyCase = (s: string) =>
+  fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((up) => [...s].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
 const currency = fc.oneof(fc.constantFrom(...ISO_4217_CODES).chain(anyCase), fc.constantFrom('XXY', 'EURO', 'eu', 'É€U'));
 const name = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
@@ -39,7 +40,9 @@ const name = fc.oneof(
   fc.constantFrom('😀'.repeat(200), '😀'.repeat(199) + 'a', '😀'.repeat(201), 'e\u0301'.repeat(100), 'a'.repeat(200), 'x', 'a\u0000b', '\ud800'),
 );
 const email = fc.oneof(
-  fc.tuple(fc.stringMatching(/^[A-Za-z0-9_+-]{1,12}(\.[A-Za-z0-9_+-]{1,8})?$/), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9-]{0,10}\.[A-Za-z]{2,6}$/)).map(([l, d]) => `${l}@${d}`),
+  fc
+    .tuple(fc.stringMatching(/^[A-Za-z0-9_+-]{1,12}(\.[A-Za-z0-9_+-]{1,8})?$/), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9-]{0,10}\.[A-Za-z]{2,6}$/))
+    .map(([l, d]) => `${l}@${d}`),
   fc.constantFrom('not-an-email', 'a@b', `${'a'.repeat(310)}@example.com`),
 );
 
@@ -51,7 +54,16 @@ interface Scenario {
 }
 /** One customer (or none yet), accounts naming it in other letter cases, in either order. */
 const scenario: fc.Arbitrary<Scenario> = fc
-  .record({ customerId: anyCaseUuid, named: fc.option(fc.record({ name, email }), { nil: null }), customerFirst: fc.boolean(), n: fc.integer({ min: 1, max: 2 }), seeds: fc.array(fc.tuple(anyCaseUuid, fc.option(currency, { nil: undefined }), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 })), { minLength: 2, maxLength: 2 }) })
+  .record({
+    customerId: anyCaseUuid,
+    named: fc.option(fc.record({ name, email }), { nil: null }),
+    customerFirst: fc.boolean(),
+    n: fc.integer({ min: 1, max: 2 }),
+    seeds: fc.array(fc.tuple(anyCaseUuid, fc.option(currency, { nil: undefined }), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 })), {
+      minLength: 2,
+      maxLength: 2,
+    }),
+  })
   .map(({ customerId, named, customerFirst, n, seeds }) => ({
     customerId,
     customer: named,
@@ -105,11 +117,15 @@ it('REST accepts exactly what the contract schema accepts, answers canonically, 
 
 it('the events it published decode (fast path equal to the schema), apply, and replay verify and rebuild reproduce the rows', async () => {
   const db = system.accountsDb.url;
-  await waitFor('every account of a created customer to be valid', async () => {
-    const rows = await queryDatabase<{ account_id: string; status: string }>(db, 'SELECT account_id::text, status FROM account');
-    const status = new Map(rows.map((r) => [r.account_id, r.status]));
-    return expected.every((e) => status.get(e.accountId) === (e.valid ? 'valid' : 'pending'));
-  }, 60_000);
+  await waitFor(
+    'every account of a created customer to be valid',
+    async () => {
+      const rows = await queryDatabase<{ account_id: string; status: string }>(db, 'SELECT account_id::text, status FROM account');
+      const status = new Map(rows.map((r) => [r.account_id, r.status]));
+      return expected.every((e) => status.get(e.accountId) === (e.valid ? 'valid' : 'pending'));
+    },
+    60_000,
+  );
   const published = [...(await system.streamMessages('ACCOUNTS', 'account.opened.>')), ...(await system.streamMessages('CUSTOMERS'))];
   for (const m of published) {
     const bytes = Buffer.from(JSON.stringify(m.data));
@@ -138,9 +154,23 @@ const snapshot = async () => ({
 /** Times the decoder accepts at the edges: years 0001 and 9999, offsets, long fractions, lower-case t/z. */
 const extremeTime = fc.oneof(
   fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.constantFrom('0001-01-01T00:00:00Z', '0001-01-01T01:00:00+01:00', '9999-12-31T23:59:59.999999Z', '9999-12-31T18:59:59-05:00', '2024-02-29t00:00:00z', '0000-01-01T00:00:00Z', '2024-02-30T00:00:00Z'),
+  fc.constantFrom(
+    '0001-01-01T00:00:00Z',
+    '0001-01-01T01:00:00+01:00',
+    '9999-12-31T23:59:59.999999Z',
+    '9999-12-31T18:59:59-05:00',
+    '2024-02-29t00:00:00z',
+    '0000-01-01T00:00:00Z',
+    '2024-02-30T00:00:00Z',
+  ),
 );
-const thirdPartyEvent = fc.record({ customerId: anyCaseUuid, name, email: fc.oneof(email, fc.string({ unit: 'grapheme', minLength: 3, maxLength: 20 })), time: extremeTime, upperSubject: fc.boolean() });
+const thirdPartyEvent = fc.record({
+  customerId: anyCaseUuid,
+  name,
+  email: fc.oneof(email, fc.string({ unit: 'grapheme', minLength: 3, maxLength: 20 })),
+  time: extremeTime,
+  upperSubject: fc.boolean(),
+});
 
 it('any customer.created the decoder accepts is applied or dead-lettered alone, the event behind it applies, and the replay folds it or lists it', async () => {
   const seed = fuzzSeed('decoder-accepted events');

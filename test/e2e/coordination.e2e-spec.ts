@@ -41,7 +41,8 @@ beforeAll(async () => {
       entry: 'dist/apps/customers/src/main.js',
       portVariable: 'CUSTOMERS_HTTP_PORT',
       env: { NATS_URL: nats.url, CUSTOMERS_DATABASE_URL: pg.urlFor(db.customers) },
-      ready: (url) => waitFor('the customer service to be ready', async () => (await fetch(`${url}/health/ready`)).status === 200, 60_000).then(() => undefined),
+      ready: (url) =>
+        waitFor('the customer service to be ready', async () => (await fetch(`${url}/health/ready`)).status === 200, 60_000).then(() => undefined),
     }),
     startAccountsProcess({ natsUrl: nats.url, databaseUrl: pg.urlFor(db.accounts) }),
   ]);
@@ -72,8 +73,15 @@ async function coordinator(kind: 'sync' | 'twopc', env: Record<string, string>):
 }
 
 const accountRow = async (accountId: string) =>
-  (await queryDatabase<{ status: string; validated_at: Date | null }>(pg.urlFor(db.accounts), 'SELECT status, validated_at FROM account WHERE account_id = $1', [accountId]))[0];
-const customerRow = async (customerId: string) => (await queryDatabase(pg.urlFor(db.customers), 'SELECT * FROM customer WHERE customer_id = $1', [customerId]))[0];
+  (
+    await queryDatabase<{ status: string; validated_at: Date | null }>(
+      pg.urlFor(db.accounts),
+      'SELECT status, validated_at FROM account WHERE account_id = $1',
+      [accountId],
+    )
+  )[0];
+const customerRow = async (customerId: string) =>
+  (await queryDatabase(pg.urlFor(db.customers), 'SELECT * FROM customer WHERE customer_id = $1', [customerId]))[0];
 /** How many prepared branches of `gid` both participants hold (each prepares `<gid>_<participant>`). */
 const preparedBranches = async (gid: string) =>
   (await queryDatabase(pg.url, `SELECT gid FROM pg_prepared_xacts WHERE gid IN ($1 || '_customers', $1 || '_accounts')`, [gid])).length;
@@ -138,7 +146,9 @@ async function crashBetweenPrepareAndCommit(crashAt: 'after-prepare' | 'after-de
   await c.connect();
   try {
     await c.query(`SET lock_timeout = '300ms'`);
-    await expect(c.query(`INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, 'x', 'x@example.com', now())`, [s.customerId])).rejects.toMatchObject({ code: '55P03' });
+    await expect(
+      c.query(`INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, 'x', 'x@example.com', now())`, [s.customerId]),
+    ).rejects.toMatchObject({ code: '55P03' });
   } finally {
     await c.end();
   }
@@ -146,8 +156,18 @@ async function crashBetweenPrepareAndCommit(crashAt: 'after-prepare' | 'after-de
 }
 
 it.each([
-  { crashAt: 'after-prepare' as const, when: 'after both PREPAREs but before its decision', outcome: 'rolled back', recovered: /recovery: committed 0, rolled back 2/ },
-  { crashAt: 'after-decision' as const, when: 'after its commit decision but before COMMIT PREPARED', outcome: 'committed', recovered: /recovery: committed 2, rolled back 0/ },
+  {
+    crashAt: 'after-prepare' as const,
+    when: 'after both PREPAREs but before its decision',
+    outcome: 'rolled back',
+    recovered: /recovery: committed 0, rolled back 2/,
+  },
+  {
+    crashAt: 'after-decision' as const,
+    when: 'after its commit decision but before COMMIT PREPARED',
+    outcome: 'committed',
+    recovered: /recovery: committed 2, rolled back 0/,
+  },
 ])('twopc recovery: a coordinator killed $when is $outcome on both databases', async ({ crashAt, recovered }) => {
   const s = await crashBetweenPrepareAndCommit(crashAt);
   const fresh = await coordinator('twopc', twopcEnv());

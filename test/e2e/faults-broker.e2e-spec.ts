@@ -44,7 +44,11 @@ afterAll(() => system?.stop());
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const probe = () => system.probe(() => url);
 const load = () =>
-  new FaultLoad({ accountsUrl: () => url, publishCustomerCreated: (c) => system.publishCustomerCreated(c, { time: new Date().toISOString() }).then(() => undefined), workers: 4 }).start();
+  new FaultLoad({
+    accountsUrl: () => url,
+    publishCustomerCreated: (c) => system.publishCustomerCreated(c, { time: new Date().toISOString() }).then(() => undefined),
+    workers: 4,
+  }).start();
 
 it('survives kill -9 of the nats-server under load: reconnects, the outbox catches up, nothing lost', async () => {
   const traffic = load();
@@ -83,7 +87,11 @@ it('recovers a consumer that stalls for longer than ack_wait, without loss or du
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE known_customer IN ACCESS EXCLUSIVE MODE');
   const before = (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_redelivered;
-  await waitFor('redeliveries while the consumer is stalled', async () => (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_redelivered > before, 20_000);
+  await waitFor(
+    'redeliveries while the consumer is stalled',
+    async () => (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_redelivered > before,
+    20_000,
+  );
   await pause(4 * ACK_WAIT_MS);
   const held = (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_ack_pending;
   await locker.query('COMMIT');
@@ -92,7 +100,9 @@ it('recovers a consumer that stalls for longer than ack_wait, without loss or du
   const report = await expectConverged(stats.acknowledged, probe());
   const dead = await queryDatabase(system.accountsDb.url, 'SELECT * FROM dead_letter');
   expect(dead).toEqual([]);
-  process.stdout.write(`consumer stall > ack_wait: 1 stall of ${4 * ACK_WAIT_MS} ms+; ${held} messages unacked at the release; acknowledged ${stats.acknowledged.size}; ${describeConvergence(report)}\n`);
+  process.stdout.write(
+    `consumer stall > ack_wait: 1 stall of ${4 * ACK_WAIT_MS} ms+; ${held} messages unacked at the release; acknowledged ${stats.acknowledged.size}; ${describeConvergence(report)}\n`,
+  );
   expect(held).toBeGreaterThan(0);
   expect(report.lost).toBe(0);
 });
@@ -111,6 +121,8 @@ it('catches up when the only consumer stops for longer than ack_wait and another
   const report = await expectConverged(stats.acknowledged, probe());
   expect(await queryDatabase(system.accountsDb.url, 'SELECT * FROM dead_letter')).toEqual([]);
   await waitFor('the new consumer to drain the backlog', async () => (await consumerInfo()).num_pending === 0);
-  process.stdout.write(`consumer stopped > ack_wait: 1 stop of ${3 * ACK_WAIT_MS} ms+; ${piled} events piled up; acknowledged ${stats.acknowledged.size}; ${describeConvergence(report)}\n`);
+  process.stdout.write(
+    `consumer stopped > ack_wait: 1 stop of ${3 * ACK_WAIT_MS} ms+; ${piled} events piled up; acknowledged ${stats.acknowledged.size}; ${describeConvergence(report)}\n`,
+  );
   expect(report.lost).toBe(0);
 });

@@ -3,7 +3,19 @@ import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '
 import { customerCreated } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
 import { Database } from '@calm/platform';
-import { describeConvergence, expectConverged, FAULT_DUPLICATE_WINDOW_MS, FaultLoad, freshDatabase, readStream, sampleKillWindow, startNatsCluster, TestDatabase, TestNatsCluster, waitFor } from '@calm/testing';
+import {
+  describeConvergence,
+  expectConverged,
+  FAULT_DUPLICATE_WINDOW_MS,
+  FaultLoad,
+  freshDatabase,
+  readStream,
+  sampleKillWindow,
+  startNatsCluster,
+  TestDatabase,
+  TestNatsCluster,
+  waitFor,
+} from '@calm/testing';
 import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
 import { http } from '../support/system';
 
@@ -60,7 +72,12 @@ it('loses nothing when one node of a 3-node JetStream cluster is killed under lo
   });
   const victim = cluster.nodes.find((n) => n.name === before.leader);
   if (!victim) throw new Error(`the CUSTOMERS leader ${before.leader} is none of ${cluster.nodes.map((n) => n.name).join(', ')}`);
-  expect(before.replicas!.map((r) => r.name).sort()).toEqual(cluster.nodes.filter((n) => n !== victim).map((n) => n.name).sort());
+  expect(before.replicas!.map((r) => r.name).sort()).toEqual(
+    cluster.nodes
+      .filter((n) => n !== victim)
+      .map((n) => n.name)
+      .sort(),
+  );
   const inFlight = traffic.inFlightNow().publishes;
   await victim.kill();
   const window = await sampleKillWindow(db.url, jsm).catch(() => ({ unpublishedRows: 0, unackedMessages: 0 }));

@@ -41,7 +41,11 @@ afterAll(async () => {
 });
 
 it(`converges after ${KILLS} SIGKILLs of the account service under load, each aimed at work in flight`, async () => {
-  const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined), workers: 4 }).start();
+  const traffic = new FaultLoad({
+    accountsUrl: () => svc.url,
+    publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined),
+    workers: 4,
+  }).start();
   const postsInFlight: number[] = [];
   const windows: KillWindow[] = [];
   for (let i = 0; i < KILLS; i++) {
@@ -58,7 +62,10 @@ it(`converges after ${KILLS} SIGKILLs of the account service under load, each ai
   await waitFor('load after the last restart', async () => traffic.stats.acknowledged.size >= last, 60_000);
   const stats = await traffic.stop();
   expect(stats.serverErrors).toEqual([]);
-  const report = await expectConverged(stats.acknowledged, system.probe(() => svc.url));
+  const report = await expectConverged(
+    stats.acknowledged,
+    system.probe(() => svc.url),
+  );
   process.stdout.write(
     `SIGKILL account service: ${KILLS} kills; POSTs in flight at each: ${postsInFlight.join(', ')}, ${stats.cutOff} cut off mid-request; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; ${describeKillWindows(windows)}; ${describeConvergence(report)}; event copies absorbed by the inbox since the last restart ${await duplicatesAbsorbed(svc.url)}\n`,
   );

@@ -36,7 +36,10 @@ let dbUrl: string;
 beforeAll(async () => {
   [system, pg] = await Promise.all([TestSystem.start('dbfault', { duplicateWindowMs: FAULT_DUPLICATE_WINDOW_MS }), startPostgresServer()]);
   dbUrl = pg.urlFor('calm_test_dbfault');
-  const svc = await startAccountsService({ ...system.config('accounts'), databaseUrl: dbUrl }, { relay: { pollMs: 200 }, consumer: { ackWaitMs: ACK_WAIT_MS, maxDeliver: MAX_DELIVER, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS] } });
+  const svc = await startAccountsService(
+    { ...system.config('accounts'), databaseUrl: dbUrl },
+    { relay: { pollMs: 200 }, consumer: { ackWaitMs: ACK_WAIT_MS, maxDeliver: MAX_DELIVER, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS] } },
+  );
   system.accounts.push(svc);
   url = svc.url;
   await waitFor('the service to reach its database', async () => (await http(url, 'GET', `/accounts?customerId=${randomUUID()}`)).status === 200, 60_000);
@@ -49,7 +52,11 @@ afterAll(async () => {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('loses no acknowledged request when PostgreSQL stops in immediate mode under load', async () => {
-  const traffic = new FaultLoad({ accountsUrl: () => url, publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined), workers: 4 }).start();
+  const traffic = new FaultLoad({
+    accountsUrl: () => url,
+    publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined),
+    workers: 4,
+  }).start();
   const inFlight: number[] = [];
   const windows: KillWindow[] = [];
   const OUTAGES = 2;
@@ -61,7 +68,10 @@ it('loses no acknowledged request when PostgreSQL stops in immediate mode under 
     const before = await sampleKillWindow(dbUrl, system.jsm);
     inFlight.push(traffic.inFlightNow().posts);
     await pg.stopImmediate();
-    windows.push({ unpublishedRows: before.unpublishedRows, unackedMessages: (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_ack_pending });
+    windows.push({
+      unpublishedRows: before.unpublishedRows,
+      unackedMessages: (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_ack_pending,
+    });
     // During the outage: writes are refused cleanly, and readiness names the database.
     const post = await waitFor('POST to be refused with 503', async () => {
       const res = await http(url, 'POST', '/accounts', { customerId: randomUUID() });
@@ -108,5 +118,7 @@ it('holds an event through an outage longer than ack_wait x max_deliver, then ap
   }
   await waitFor('the held event to apply', async () => (await http(url, 'GET', `/accounts/${accountId}`)).body.status === 'valid', 60_000);
   expect(await queryDatabase(dbUrl, 'SELECT * FROM dead_letter')).toEqual([]);
-  process.stdout.write(`postgres down ${ACK_WAIT_MS * (MAX_DELIVER + 1)} ms+ (> ack_wait x max_deliver): 1 event held, 0 redeliveries, 0 dead letters; the account it validates is valid\n`);
+  process.stdout.write(
+    `postgres down ${ACK_WAIT_MS * (MAX_DELIVER + 1)} ms+ (> ack_wait x max_deliver): 1 event held, 0 redeliveries, 0 dead letters; the account it validates is valid\n`,
+  );
 });

@@ -32,7 +32,9 @@ interface LetterRow {
 
 beforeAll(async () => {
   system = await TestSystem.start('dlq');
-  ({ url } = await system.startAccounts({ consumer: { maxDeliver: MAX_DELIVER, ackWaitMs: ACK_WAIT_MS, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS], batchSize: 16 } }));
+  ({ url } = await system.startAccounts({
+    consumer: { maxDeliver: MAX_DELIVER, ackWaitMs: ACK_WAIT_MS, backoffMs: [ACK_WAIT_MS, ACK_WAIT_MS], batchSize: 16 },
+  }));
 });
 afterAll(() => system?.stop());
 
@@ -67,10 +69,17 @@ it('dead-letters poison at once with its reason, and the good events behind it a
     { subject: `customer.created.${s}`, payload: new Uint8Array([0xff, 0xfe, 0x7b]), reason: /not UTF-8 JSON/ },
     {
       subject: `customer.created.${s}`,
-      payload: JSON.stringify({ ...customerCreated({ customerId: s, name: 'x', email: 'x@example.com' }, new Date().toISOString()), data: { customerId: 'nope', name: '', email: 1 } }),
+      payload: JSON.stringify({
+        ...customerCreated({ customerId: s, name: 'x', email: 'x@example.com' }, new Date().toISOString()),
+        data: { customerId: 'nope', name: '', email: 1 },
+      }),
       reason: /invalid customer.created data: customerId/,
     },
-    { subject: `customer.created.${s}`, payload: JSON.stringify({ ...customerCreated({ customerId: s, name: 'x', email: 'x@e.com' }, new Date().toISOString()), type: 'customer.deleted' }), reason: /unknown event type "customer.deleted"/ },
+    {
+      subject: `customer.created.${s}`,
+      payload: JSON.stringify({ ...customerCreated({ customerId: s, name: 'x', email: 'x@e.com' }, new Date().toISOString()), type: 'customer.deleted' }),
+      reason: /unknown event type "customer.deleted"/,
+    },
   ];
   const seqs: number[] = [];
   for (const p of poison) seqs.push(await publishRaw(p.subject, p.payload, ['X-Trace', 'poison']));

@@ -40,14 +40,14 @@ const message = fc.record({
     fc.uint8Array({ maxLength: 300 }),
     hostileJson().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
     mutatedObject(valid as unknown as Record<string, unknown>).map((o) => Buffer.from(JSON.stringify(o))),
-    fc.record({ customerId: fc.uuid(), time: fc.date({ min: new Date(-62_198_755_200_000), max: new Date(8.64e15), noInvalidDate: true }) }).map(({ customerId, time }) =>
-      Buffer.from(JSON.stringify(customerCreated({ customerId, name: 'n', email: 'e@x.io' }, time.toISOString()))),
-    ),
+    fc
+      .record({ customerId: fc.uuid(), time: fc.date({ min: new Date(-62_198_755_200_000), max: new Date(8.64e15), noInvalidDate: true }) })
+      .map(({ customerId, time }) => Buffer.from(JSON.stringify(customerCreated({ customerId, name: 'n', email: 'e@x.io' }, time.toISOString())))),
     mutatedObject(valid.data as unknown as Record<string, unknown>).map((data) => Buffer.from(JSON.stringify({ ...valid, data }))),
     // A valid event under a hostile id: it reaches the database (a NUL there fails the insert).
-    fc.record({ id: hostileString().filter((s) => s.length > 0 && s.length <= 200), customerId: fc.uuid() }).map(({ id, customerId }) =>
-      Buffer.from(JSON.stringify({ ...customerCreated({ customerId, name: 'n', email: 'e@x.io' }, valid.time), id })),
-    ),
+    fc
+      .record({ id: hostileString().filter((s) => s.length > 0 && s.length <= 200), customerId: fc.uuid() })
+      .map(({ id, customerId }) => Buffer.from(JSON.stringify({ ...customerCreated({ customerId, name: 'n', email: 'e@x.io' }, valid.time), id }))),
   ),
 });
 
@@ -77,7 +77,11 @@ it('applies or dead-letters every random message, and keeps consuming', async ()
   const lastSeq = (await system.jsm.streams.info('CUSTOMERS')).state.last_seq;
   await waitForAckFloor(system.jsm, lastSeq, { timeoutMs: 60_000 });
   const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
-  expect({ ackFloor: info.ack_floor.stream_seq, pending: info.num_pending, unacked: info.num_ack_pending }).toEqual({ ackFloor: lastSeq, pending: 0, unacked: 0 });
+  expect({ ackFloor: info.ack_floor.stream_seq, pending: info.num_pending, unacked: info.num_ack_pending }).toEqual({
+    ackFloor: lastSeq,
+    pending: 0,
+    unacked: 0,
+  });
 
   // Each of the published.length + 1 messages reached exactly one final outcome.
   const outcome = (o: string) => metricValue(url, 'calm_events_consumed_total', { outcome: o });
@@ -96,5 +100,7 @@ it('applies or dead-letters every random message, and keeps consuming', async ()
     return decoded.ok && !deadSeqs.includes(p.seq) && !inbox.has(decoded.value.id);
   });
   expect(missing.map((p) => p.seq)).toEqual([]);
-  process.stdout.write(`consumer fuzz: ${published.length} messages, ${undecodable.length} undecodable; ${applied - 1} applied, ${deadLettered} dead-lettered\n`);
+  process.stdout.write(
+    `consumer fuzz: ${published.length} messages, ${undecodable.length} undecodable; ${applied - 1} applied, ${deadLettered} dead-lettered\n`,
+  );
 });

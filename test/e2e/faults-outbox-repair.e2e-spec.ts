@@ -54,11 +54,18 @@ it('repairs a broker that lost its store by republishing the retained outbox', a
   rmSync(system.nats.storeDir, { recursive: true, force: true });
   mkdirSync(system.nats.storeDir);
   await system.nats.restart();
-  await waitFor('the service to recreate its streams on the empty broker', async () => (await system.jsm.streams.info('ACCOUNTS').catch(() => null)) !== null, 60_000);
+  await waitFor(
+    'the service to recreate its streams on the empty broker',
+    async () => (await system.jsm.streams.info('ACCOUNTS').catch(() => null)) !== null,
+    60_000,
+  );
   expect((await perAccount()).size).toBe(0);
 
   const env = { ...process.env, NATS_URL: system.nats.url, ACCOUNTS_DATABASE_URL: system.accountsDb.url, CUSTOMERS_DATABASE_URL: system.customersDb.url };
-  const out = await run(process.execPath, [join(repoRoot(), 'dist/apps/replay/src/main.js'), 'outbox', 'republish', 'accounts', '--from', from], { env, cwd: repoRoot() });
+  const out = await run(process.execPath, [join(repoRoot(), 'dist/apps/replay/src/main.js'), 'outbox', 'republish', 'accounts', '--from', from], {
+    env,
+    cwd: repoRoot(),
+  });
   expect(out.stderr).not.toMatch(/error/i);
 
   const counts = await waitFor('the republished events', async () => {
@@ -67,5 +74,7 @@ it('repairs a broker that lost its store by republishing the retained outbox', a
   });
   expect([...counts.keys()].sort()).toEqual(expected);
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
-  process.stdout.write(`broker store loss: 1 kill + store deleted; ${accounts.length} accounts, ${expected.length} events republished from the outbox; lost 0\n`);
+  process.stdout.write(
+    `broker store loss: 1 kill + store deleted; ${accounts.length} accounts, ${expected.length} events republished from the outbox; lost 0\n`,
+  );
 });

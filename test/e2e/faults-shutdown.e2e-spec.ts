@@ -1,5 +1,14 @@
 import { Client } from 'pg';
-import { describeConvergence, expectConverged, FAULT_DUPLICATE_WINDOW_MS, FaultLoad, queryDatabase, ServiceProcess, startAccountsProcess, waitFor } from '@calm/testing';
+import {
+  describeConvergence,
+  expectConverged,
+  FAULT_DUPLICATE_WINDOW_MS,
+  FaultLoad,
+  queryDatabase,
+  ServiceProcess,
+  startAccountsProcess,
+  waitFor,
+} from '@calm/testing';
 import { TestSystem } from '../support/system';
 
 /**
@@ -31,7 +40,11 @@ afterAll(async () => {
 const consumer = () => system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
 
 it('exits 0 within 10 s on SIGTERM under load, with a held backlog flushed, messages given back and nothing lost', async () => {
-  const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined), workers: 6 }).start();
+  const traffic = new FaultLoad({
+    accountsUrl: () => svc.url,
+    publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined),
+    workers: 6,
+  }).start();
   await waitFor('load before the signal', async () => traffic.stats.acknowledged.size >= 40, 60_000);
 
   const holder = new Client({ connectionString: system.accountsDb.url });
@@ -67,7 +80,10 @@ it('exits 0 within 10 s on SIGTERM under load, with a held backlog flushed, mess
   await waitFor('load after the restart', async () => traffic.stats.acknowledged.size >= acknowledgedAtExit + 10, 60_000);
   const stats = await traffic.stop();
   expect(stats.serverErrors).toEqual([]);
-  const report = await expectConverged(stats.acknowledged, system.probe(() => svc.url));
+  const report = await expectConverged(
+    stats.acknowledged,
+    system.probe(() => svc.url),
+  );
   process.stdout.write(
     `SIGTERM under load: exit ${exit.code} after ${tookMs} ms; outbox backlog held at the signal ${backlog}, unpublished at exit ${n}; messages unacked at the signal ${unackedAtSignal}, after exit 0; POSTs in flight ${postsAtSignal}; acknowledged ${stats.acknowledged.size}, events ${stats.published.size}, refused and retried ${stats.refused}; ${describeConvergence(report)}\n`,
   );

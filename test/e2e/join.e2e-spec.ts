@@ -27,7 +27,15 @@ describe('the join, over REST and JetStream', () => {
     const opened = await http(accountsUrl, 'POST', '/accounts', { accountId, customerId });
     expect(opened.status).toBe(201);
     expect(opened.headers.get('location')).toBe(`/accounts/${accountId}`);
-    expect(opened.body).toEqual({ accountId, customerId, currency: 'EUR', status: 'pending', openedAt: expect.any(String), validatedAt: null, rejectedAt: null });
+    expect(opened.body).toEqual({
+      accountId,
+      customerId,
+      currency: 'EUR',
+      status: 'pending',
+      openedAt: expect.any(String),
+      validatedAt: null,
+      rejectedAt: null,
+    });
 
     const created = await http(customersUrl, 'POST', '/customers', { customerId, name: 'Ada', email: 'ada@example.com' });
     expect(created.status).toBe(201);
@@ -85,7 +93,10 @@ describe('the join, over REST and JetStream', () => {
     expect((await duplicatesAbsorbed(accountsUrl)) - duplicatesBefore).toBe(2);
     const inbox = await queryDatabase(system.accountsDb.url, 'SELECT event_id FROM inbox WHERE event_id = $1', [event.id]);
     expect(inbox).toHaveLength(1);
-    await waitFor('the outbox to publish', async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0);
+    await waitFor(
+      'the outbox to publish',
+      async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0,
+    );
     expect(await validatedEvents(accountId)).toHaveLength(1);
     const opened = await system.streamMessages('ACCOUNTS', `account.opened.${accountId}`);
     expect(opened.map((m) => m.data.id)).toEqual([eventIds.accountOpened(accountId)]);

@@ -58,7 +58,10 @@ describe('the same client, right and wrong password', () => {
   it('is refused with an authorization error on a wrong password, and stays disconnected', async () => {
     const client = new NatsClient({ name: 'wrong', servers: [`nats://127.0.0.1:${nats.port}`], streams: [], connectOptions: { user: 'calm', pass: 'nope' } });
     let connected = false;
-    void client.ready.then(() => (connected = true), () => undefined);
+    void client.ready.then(
+      () => (connected = true),
+      () => undefined,
+    );
     try {
       const refusals = await waitFor('two refused connect attempts', async () => {
         const seen = attempts(warn);

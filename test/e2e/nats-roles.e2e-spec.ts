@@ -39,7 +39,11 @@ beforeAll(async () => {
   copyFileSync(join(__dirname, '../../deploy/nats/auth.conf'), join(dir, 'auth.conf'));
   writeFileSync(join(dir, 'server.conf'), 'include "auth.conf"\n');
   const env = Object.fromEntries(Object.entries(PASSWORDS).map(([role, pass]) => [`${role.toUpperCase()}_NATS_PASSWORD`, pass]));
-  [nats, accountsDb, customersDb] = await Promise.all([startNatsServer(['-c', join(dir, 'server.conf')], env), freshDatabase('roles_acc'), freshDatabase('roles_cus')]);
+  [nats, accountsDb, customersDb] = await Promise.all([
+    startNatsServer(['-c', join(dir, 'server.conf')], env),
+    freshDatabase('roles_acc'),
+    freshDatabase('roles_cus'),
+  ]);
 });
 afterAll(async () => {
   for (const nc of clients) await nc.close().catch(() => undefined);
@@ -53,21 +57,35 @@ describe('with only the permissions of deploy/nats/auth.conf', () => {
   let customers: string;
 
   it('the services start, create their streams and consumer, and reach ready', async () => {
-    const c = await startCustomersService({ ...loadConfig('customers', { NATS_URL: natsUrl('customers'), CUSTOMERS_DATABASE_URL: customersDb.url }), httpPort: 0 }, { relay: { pollMs: 100 } });
+    const c = await startCustomersService(
+      { ...loadConfig('customers', { NATS_URL: natsUrl('customers'), CUSTOMERS_DATABASE_URL: customersDb.url }), httpPort: 0 },
+      { relay: { pollMs: 100 } },
+    );
     running.push(c);
-    const a = await startAccountsService({ ...loadConfig('accounts', { NATS_URL: natsUrl('accounts'), ACCOUNTS_DATABASE_URL: accountsDb.url }), httpPort: 0 }, { relay: { pollMs: 100 } });
+    const a = await startAccountsService(
+      { ...loadConfig('accounts', { NATS_URL: natsUrl('accounts'), ACCOUNTS_DATABASE_URL: accountsDb.url }), httpPort: 0 },
+      { relay: { pollMs: 100 } },
+    );
     running.push(a);
     customers = c.url;
     accounts = a.url;
     for (const app of [a.app, c.app]) await Promise.all([app.get(Database).ready, app.get(NatsClient).ready]);
-    await waitFor('both ready', async () => (await http(accounts, 'GET', '/health/ready')).status === 200 && (await http(customers, 'GET', '/health/ready')).status === 200, 30_000);
+    await waitFor(
+      'both ready',
+      async () => (await http(accounts, 'GET', '/health/ready')).status === 200 && (await http(customers, 'GET', '/health/ready')).status === 200,
+      30_000,
+    );
   });
 
-  it('an account is validated by the customer service\'s event and by a third party\'s', async () => {
+  it("an account is validated by the customer service's event and by a third party's", async () => {
     const viaService = { accountId: randomUUID(), customerId: randomUUID() };
     expect((await http(accounts, 'POST', '/accounts', viaService)).status).toBe(201);
     expect((await http(customers, 'POST', '/customers', { customerId: viaService.customerId, name: 'Ada', email: 'ada@example.com' })).status).toBe(201);
-    await waitFor('valid through the customer service', async () => (await http(accounts, 'GET', `/accounts/${viaService.accountId}`)).body.status === 'valid', 30_000);
+    await waitFor(
+      'valid through the customer service',
+      async () => (await http(accounts, 'GET', `/accounts/${viaService.accountId}`)).body.status === 'valid',
+      30_000,
+    );
 
     const viaPartner = { accountId: randomUUID(), customerId: randomUUID() };
     expect((await http(accounts, 'POST', '/accounts', viaPartner)).status).toBe(201);
@@ -132,7 +150,9 @@ describe('each role is refused what it may not do', () => {
     await refusedApi('replay', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-sealed'));
     await refusedApi('customers', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-sealed'));
     await refusedApi('replay', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-created'));
-    await refusedApi('replay', (jsm) => jsm.consumers.add('CUSTOMERS', { durable_name: 'accounts-customer-created', filter_subject: 'customer.>', ack_policy: 'none' as never }));
+    await refusedApi('replay', (jsm) =>
+      jsm.consumers.add('CUSTOMERS', { durable_name: 'accounts-customer-created', filter_subject: 'customer.>', ack_policy: 'none' as never }),
+    );
     await refusedApi('customers', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-created'));
     await refusedApi('publisher', (jsm) => jsm.consumers.info('CUSTOMERS', 'accounts-customer-created'));
   });

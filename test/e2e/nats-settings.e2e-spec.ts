@@ -59,10 +59,14 @@ describe('consumer settings at start', () => {
 
     await system.startAccounts({ consumer: { ackWaitMs: 3000, maxDeliver: 4, backoffMs: [3000, 5000, 8000] } });
     // The consumer attaches in the background once the database is ready.
-    const info = await waitFor('the consumer update', async () => {
-      const i = await system.jsm.consumers.info(streams.customers.name, ACCOUNTS_CONSUMER);
-      return i.config.max_deliver === 4 ? i : undefined;
-    }, 60_000);
+    const info = await waitFor(
+      'the consumer update',
+      async () => {
+        const i = await system.jsm.consumers.info(streams.customers.name, ACCOUNTS_CONSUMER);
+        return i.config.max_deliver === 4 ? i : undefined;
+      },
+      60_000,
+    );
     expect(info.config).toMatchObject({ ack_wait: nanos(3000), max_deliver: 4, backoff: [nanos(3000), nanos(5000), nanos(8000)] });
     expect(info.config.max_ack_pending).not.toBe(7);
     expect(info.delivered.stream_seq).toBe(1);

@@ -54,6 +54,9 @@ it('republishes the unmarked event, and the consumer applies it once', async () 
   expect(await duplicatesAbsorbed(system.accounts[0].url)).toBe(1);
   const inbox = await queryDatabase(system.accountsDb.url, 'SELECT * FROM inbox WHERE event_id = $1', [eventIds.customerCreated(customerId)]);
   expect(inbox).toHaveLength(1);
-  await waitFor('the account service outbox to publish', async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0);
+  await waitFor(
+    'the account service outbox to publish',
+    async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0,
+  );
   expect(await system.streamMessages('ACCOUNTS', `account.validated.${accountId}`)).toHaveLength(1);
 });

@@ -33,8 +33,14 @@ describe('the owner decides each customer id once: created or sealed', () => {
     expect(create.status).toBe(409);
     expect(create.body.message).toContain('sealed');
     expect(create.body.sealedAt).toBe(first.body.sealedAt);
-    const events = await waitFor('one customer.sealed', async () => ((await onStream(`customer.sealed.${customerId}`)).length === 1 ? onStream(`customer.sealed.${customerId}`) : null));
-    expect(events[0].data).toMatchObject({ id: eventIds.customerSealed(customerId), type: 'customer.sealed', data: { customerId, sealedAt: first.body.sealedAt } });
+    const events = await waitFor('one customer.sealed', async () =>
+      (await onStream(`customer.sealed.${customerId}`)).length === 1 ? onStream(`customer.sealed.${customerId}`) : null,
+    );
+    expect(events[0].data).toMatchObject({
+      id: eventIds.customerSealed(customerId),
+      type: 'customer.sealed',
+      data: { customerId, sealedAt: first.body.sealedAt },
+    });
     expect(await onStream(`customer.created.${customerId}`)).toHaveLength(0);
   });
 
@@ -69,8 +75,14 @@ describe('customers.resolve', () => {
   it('a known customer is answered created, and its customer.created is published again with the same id', async () => {
     const customerId = randomUUID();
     const created = await http(customersUrl, 'POST', '/customers', { customerId, name: 'Grace', email: 'grace@example.com' });
-    await waitFor('the first customer.created to be published', async () =>
-      (await queryDatabase(system.customersDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NOT NULL AND subject = $1', [`customer.created.${customerId}`])).length === 1,
+    await waitFor(
+      'the first customer.created to be published',
+      async () =>
+        (
+          await queryDatabase(system.customersDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NOT NULL AND subject = $1', [
+            `customer.created.${customerId}`,
+          ])
+        ).length === 1,
     );
     // Lose it from the stream, as a broker that lost its tail would.
     await system.jsm.streams.purge('CUSTOMERS', { filter: `customer.created.${customerId}` });
@@ -79,7 +91,9 @@ describe('customers.resolve', () => {
     expect(await resolve({ customerId })).toEqual({ customerId, state: 'created', createdAt: created.body.createdAt });
     // The outbox row is published again (same event id)...
     await waitFor('the outbox row to be published again', async () => {
-      const [row] = await queryDatabase<{ published_at: Date | null }>(system.customersDb.url, 'SELECT published_at FROM outbox WHERE event_id = $1', [eventIds.customerCreated(customerId)]);
+      const [row] = await queryDatabase<{ published_at: Date | null }>(system.customersDb.url, 'SELECT published_at FROM outbox WHERE event_id = $1', [
+        eventIds.customerCreated(customerId),
+      ]);
       return row.published_at !== null && row.published_at >= resolvedAt;
     });
     // ...and reaches the stream once JetStream's dedupe window (500 ms here) no longer holds its id;

@@ -60,14 +60,18 @@ describe('stale shells, resolved by the owner', () => {
     const shell = await open(customerId);
     // The owner has the customer but its event was lost before the stream (no outbox row).
     const createdAt = '2026-01-01T00:00:00.000Z';
-    await queryDatabase(system.customersDb.url, `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, 'Lost', 'lost@example.com', $2)`, [customerId, createdAt]);
+    await queryDatabase(system.customersDb.url, `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, 'Lost', 'lost@example.com', $2)`, [
+      customerId,
+      createdAt,
+    ]);
     const report = await sweep(eager);
     expect(report.created).toContain(customerId);
     // Applied by the sweep itself, before any event travels.
     expect(await account(shell.accountId)).toMatchObject({ status: 'valid', validatedAt: shell.openedAt, rejectedAt: null });
     // The owner re-published customer.created with its own id; the consumer's inbox absorbs it.
-    await waitFor('the re-published customer.created to be consumed', async () =>
-      (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM inbox WHERE event_id = $1', [eventIds.customerCreated(customerId)])).length === 1,
+    await waitFor(
+      'the re-published customer.created to be consumed',
+      async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM inbox WHERE event_id = $1', [eventIds.customerCreated(customerId)])).length === 1,
     );
     await waitFor('account.validated on the stream', async () => (await onAccounts(`account.validated.${shell.accountId}`)).length === 1);
     const consumed = await waitFor('the copy to be acknowledged', async () => {
@@ -87,19 +91,26 @@ describe('stale shells, resolved by the owner', () => {
     expect(seal.status).toBe(410);
     for (const shell of shells) {
       const rejected = await account(shell.accountId);
-      expect(rejected).toMatchObject({ status: 'rejected', validatedAt: null, rejectedAt: iso(Math.max(Date.parse(shell.openedAt), Date.parse(seal.body.sealedAt))) });
+      expect(rejected).toMatchObject({
+        status: 'rejected',
+        validatedAt: null,
+        rejectedAt: iso(Math.max(Date.parse(shell.openedAt), Date.parse(seal.body.sealedAt))),
+      });
     }
     const late = await http(customersUrl, 'POST', '/customers', { customerId, name: 'Too Late', email: 'late@example.com' });
     expect(late.status).toBe(409);
     expect(late.body.message).toContain('sealed');
     // The account path knows the seal too (the stream brought it): a new account for it is rejected at once.
-    await waitFor('the seal to reach the account service', async () =>
-      (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM sealed_customer WHERE customer_id = $1', [customerId])).length === 1,
+    await waitFor(
+      'the seal to reach the account service',
+      async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM sealed_customer WHERE customer_id = $1', [customerId])).length === 1,
     );
     const after = await open(customerId);
     expect(after).toMatchObject({ status: 'rejected', rejectedAt: after.openedAt, validatedAt: null });
     for (const a of [...shells, after]) {
-      const events = await waitFor('one account.rejected', async () => ((await onAccounts(`account.rejected.${a.accountId}`)).length ? onAccounts(`account.rejected.${a.accountId}`) : null));
+      const events = await waitFor('one account.rejected', async () =>
+        (await onAccounts(`account.rejected.${a.accountId}`)).length ? onAccounts(`account.rejected.${a.accountId}`) : null,
+      );
       expect(events.map((e) => e.data.id)).toEqual([eventIds.accountRejected(a.accountId)]);
       expect(await onAccounts(`account.validated.${a.accountId}`)).toHaveLength(0);
     }
@@ -142,8 +153,14 @@ describe('seal racing create', () => {
       const customerId = randomUUID();
       const accounts = [(await open(customerId)).accountId, (await open(customerId)).accountId];
       // The seal comes as the owner's explicit refusal (REST) or as a sweep's question (NATS), alternately.
-      const seal = i % 2 === 0 ? http(customersUrl, 'POST', `/customers/${customerId}/seal`).then((r) => r.status) : sweep(eager).then((r) => (r.sealed.includes(customerId) ? 201 : 409));
-      const [created, sealed] = await Promise.all([http(customersUrl, 'POST', '/customers', { customerId, name: 'Racer', email: 'racer@example.com' }).then((r) => r.status), seal]);
+      const seal =
+        i % 2 === 0
+          ? http(customersUrl, 'POST', `/customers/${customerId}/seal`).then((r) => r.status)
+          : sweep(eager).then((r) => (r.sealed.includes(customerId) ? 201 : 409));
+      const [created, sealed] = await Promise.all([
+        http(customersUrl, 'POST', '/customers', { customerId, name: 'Racer', email: 'racer@example.com' }).then((r) => r.status),
+        seal,
+      ]);
       expect([created, sealed].sort()).toEqual([201, 409]);
       const won = created === 201 ? 'created' : 'sealed';
       outcomes[won]++;

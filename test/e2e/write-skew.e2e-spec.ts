@@ -43,7 +43,9 @@ function watchLockWaits(url: string): { stop: () => Promise<number> } {
   const loop = (async () => {
     await client.connect();
     while (running) {
-      const { rows } = await client.query<{ k: string }>(`SELECT classid::text || ':' || objid::text AS k FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+      const { rows } = await client.query<{ k: string }>(
+        `SELECT classid::text || ':' || objid::text AS k FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
       for (const r of rows) seen.add(r.k);
     }
     await client.end();
@@ -77,7 +79,12 @@ async function simultaneousPairs(joinSql: JoinSqlOptions): Promise<Run & { syste
   const lastSeq = (await system.jsm.streams.info('CUSTOMERS')).state.last_seq;
   // Quiet: every event consumed and committed, every outbox row published.
   await waitForAckFloor(system.jsm, lastSeq, { timeoutMs: 60_000 });
-  await waitFor('the outbox to be published', async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0, 60_000, 200);
+  await waitFor(
+    'the outbox to be published',
+    async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0,
+    60_000,
+    200,
+  );
   const [{ n }] = await queryDatabase<{ n: string }>(system.accountsDb.url, `SELECT count(*) AS n FROM account WHERE status = 'pending'`);
   return { system, accountIds: pairs.map((p) => p.accountId), pending: Number(n), overlapping: await overlapping(system, pairs), lockWaits };
 }
@@ -93,13 +100,27 @@ async function simultaneousPairs(joinSql: JoinSqlOptions): Promise<Run & { syste
  */
 async function overlapping(system: TestSystem, pairs: { accountId: string; eventId: string; validAtPost: boolean }[]): Promise<number> {
   const micros = (table: string, column: string, ids: string[]) =>
-    queryDatabase<{ event_id: string; t: string }>(system.accountsDb.url, `SELECT event_id, (extract(epoch FROM ${column}) * 1000000)::bigint::text AS t FROM ${table} WHERE event_id = ANY($1)`, [ids]).then(
-      (rows) => new Map(rows.map((r) => [r.event_id, BigInt(r.t)])),
-    );
-  const postStarted = await micros('outbox', 'created_at', pairs.map((p) => eventIds.accountOpened(p.accountId)));
-  const eventStarted = await micros('inbox', 'received_at', pairs.map((p) => p.eventId));
+    queryDatabase<{ event_id: string; t: string }>(
+      system.accountsDb.url,
+      `SELECT event_id, (extract(epoch FROM ${column}) * 1000000)::bigint::text AS t FROM ${table} WHERE event_id = ANY($1)`,
+      [ids],
+    ).then((rows) => new Map(rows.map((r) => [r.event_id, BigInt(r.t)])));
+  const postStarted = await micros(
+    'outbox',
+    'created_at',
+    pairs.map((p) => eventIds.accountOpened(p.accountId)),
+  );
+  const eventStarted = await micros(
+    'inbox',
+    'received_at',
+    pairs.map((p) => p.eventId),
+  );
   const pending = new Set(
-    (await queryDatabase<{ account_id: string }>(system.accountsDb.url, `SELECT account_id FROM account WHERE status = 'pending' AND account_id = ANY($1)`, [pairs.map((p) => p.accountId)])).map((r) => r.account_id),
+    (
+      await queryDatabase<{ account_id: string }>(system.accountsDb.url, `SELECT account_id FROM account WHERE status = 'pending' AND account_id = ANY($1)`, [
+        pairs.map((p) => p.accountId),
+      ])
+    ).map((r) => r.account_id),
   );
   return pairs.filter((p) => {
     if (pending.has(p.accountId)) return true;
@@ -114,7 +135,9 @@ describe('with the per-customer lock', () => {
 
   it(`${PAIRS} simultaneous POST (instance A) + customer.created (consumed by instance B): every account valid, one account.validated each`, async () => {
     run = await simultaneousPairs({ lockCustomers: true });
-    process.stdout.write(`write skew, locked: ${PAIRS} pairs, ${run.lockWaits} customer locks seen waited on, ${run.overlapping} provably overlapping, ${run.pending} left pending\n`);
+    process.stdout.write(
+      `write skew, locked: ${PAIRS} pairs, ${run.lockWaits} customer locks seen waited on, ${run.overlapping} provably overlapping, ${run.pending} left pending\n`,
+    );
     // The load raced: some POST and event of one customer were in flight together.
     expect(run.lockWaits + run.overlapping).toBeGreaterThan(0);
     expect(run.pending).toBe(0);
@@ -134,7 +157,9 @@ describe('negative control: the same load with the lock switched off', () => {
 
   it('leaves accounts pending for good', async () => {
     run = await simultaneousPairs({ lockCustomers: false });
-    process.stdout.write(`write skew, UNLOCKED: ${PAIRS} pairs, ${run.lockWaits} customer locks seen waited on, ${run.overlapping} provably overlapping, ${run.pending} left pending\n`);
+    process.stdout.write(
+      `write skew, UNLOCKED: ${PAIRS} pairs, ${run.lockWaits} customer locks seen waited on, ${run.overlapping} provably overlapping, ${run.pending} left pending\n`,
+    );
     expect(run.lockWaits).toBe(0); // the switch really took the lock away
     expect(run.pending).toBeGreaterThan(0);
   });

@@ -48,7 +48,11 @@ afterAll(async () => {
 });
 
 it('converges after many random crashes of the service and the broker', async () => {
-  const traffic = new FaultLoad({ accountsUrl: () => svc.url, publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined), workers: 4 }).start();
+  const traffic = new FaultLoad({
+    accountsUrl: () => svc.url,
+    publishCustomerCreated: (c) => system.publishCustomerCreated(c).then(() => undefined),
+    workers: 4,
+  }).start();
   const faults = { service: 0, broker: 0, inFlight: [] as number[], windows: [] as KillWindow[] };
   const deadline = Date.now() + SOAK_MS;
   while (Date.now() < deadline) {

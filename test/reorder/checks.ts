@@ -25,7 +25,10 @@ export function checkRandomized<S, F extends ReorderFact>(
   orders: fc.Arbitrary<F[]>,
   overrides: Partial<fc.Parameters<[F[]]>> = {},
 ): Promise<fc.RunDetails<[F[]]>> {
-  return checkProperty(fc.asyncProperty(orders, (arrival) => properties[name](join, arrival)), overrides);
+  return checkProperty(
+    fc.asyncProperty(orders, (arrival) => properties[name](join, arrival)),
+    overrides,
+  );
 }
 
 export interface NamedHistory<F extends ReorderFact = ReorderFact> {
@@ -37,24 +40,68 @@ export interface NamedHistory<F extends ReorderFact = ReorderFact> {
 export const exhaustiveHistories: NamedHistory<AccountFact>[] = [
   {
     name: '8 distinct facts: 4 accounts over 3 customers (c3 never created), 2 creations each for c1 and c2',
-    facts: [opened('a1', 'c1', 5), opened('a2', 'c1', 1), opened('a3', 'c2', 4), opened('a4', 'c3', 2), created('c1', 3), created('c1', 7), created('c2', 6), created('c2', 0)],
+    facts: [
+      opened('a1', 'c1', 5),
+      opened('a2', 'c1', 1),
+      opened('a3', 'c2', 4),
+      opened('a4', 'c3', 2),
+      created('c1', 3),
+      created('c1', 7),
+      created('c2', 6),
+      created('c2', 0),
+    ],
   },
   {
     name: '8 events with duplicates: an opening and two creations delivered twice',
-    facts: [opened('a1', 'c1', 2), opened('a1', 'c1', 2), opened('a2', 'c2', 6), created('c1', 4), created('c1', 4), created('c1', 1), created('c2', 3), created('c2', 3)],
+    facts: [
+      opened('a1', 'c1', 2),
+      opened('a1', 'c1', 2),
+      opened('a2', 'c2', 6),
+      created('c1', 4),
+      created('c1', 4),
+      created('c1', 1),
+      created('c2', 3),
+      created('c2', 3),
+    ],
   },
   {
     name: '8 events for one customer: 3 accounts (one delivered twice), creations at 5, 2 (twice) and 8',
-    facts: [opened('a1', 'c1', 0), opened('a2', 'c1', 4), opened('a3', 'c1', 9), opened('a2', 'c1', 4), created('c1', 5), created('c1', 2), created('c1', 8), created('c1', 2)],
+    facts: [
+      opened('a1', 'c1', 0),
+      opened('a2', 'c1', 4),
+      opened('a3', 'c1', 9),
+      opened('a2', 'c1', 4),
+      created('c1', 5),
+      created('c1', 2),
+      created('c1', 8),
+      created('c1', 2),
+    ],
   },
   {
     name: '8 events, both outcomes: c1 created twice, c2 sealed (delivered twice), c3 undecided',
-    facts: [opened('a1', 'c1', 5), opened('a2', 'c2', 1), opened('a3', 'c2', 7), opened('a4', 'c3', 2), created('c1', 3), created('c1', 6), sealed('c2', 4), sealed('c2', 4)],
+    facts: [
+      opened('a1', 'c1', 5),
+      opened('a2', 'c2', 1),
+      opened('a3', 'c2', 7),
+      opened('a4', 'c3', 2),
+      created('c1', 3),
+      created('c1', 6),
+      sealed('c2', 4),
+      sealed('c2', 4),
+    ],
   },
 ];
 
 /** Candidates for the sweep over every small history (as a multiset, so with duplicates). */
-export const sweepCandidates: AccountFact[] = [opened('a1', 'c1', 1), opened('a2', 'c1', 3), opened('a3', 'c2', 2), created('c1', 0), created('c1', 2), sealed('c2', 4), created('c3', 0)];
+export const sweepCandidates: AccountFact[] = [
+  opened('a1', 'c1', 1),
+  opened('a2', 'c1', 3),
+  opened('a3', 'c2', 2),
+  created('c1', 0),
+  created('c1', 2),
+  sealed('c2', 4),
+  created('c3', 0),
+];
 
 /** Every multiset of at most `size` facts from `candidates` (indices non-decreasing). */
 export function* multisets<T>(candidates: readonly T[], size: number, from = 0, prefix: T[] = []): Generator<T[]> {

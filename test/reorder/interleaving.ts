@@ -143,7 +143,7 @@ export async function runInterleaving(order: readonly Side[], lanes: Record<Side
         // Each statement runs until it is done or waits, before the next choice.
         issue(live[chosen], trace);
         if ((await settle(live[chosen], observer)) === 'blocked') trace.push(`(${chosen} waits)`);
-        (live[chosen].inFlight as { waits?: boolean } | undefined ?? {}).waits = true;
+        ((live[chosen].inFlight as { waits?: boolean } | undefined) ?? {}).waits = true;
         break;
       }
       await finishOthers();

@@ -50,21 +50,37 @@ interface Outcome {
 
 async function runOne(order: Side[], options: JoinOptions, mutation?: SqlMutation): Promise<Outcome> {
   const openedAt = new Date(Date.UTC(2026, 2, 1, 10, 0, 0));
-  const s: Scenario = { accountId: randomUUID(), customerId: randomUUID(), openedAt, createdAt: new Date(openedAt.getTime() + 1000).toISOString(), eventId: randomUUID() };
+  const s: Scenario = {
+    accountId: randomUUID(),
+    customerId: randomUUID(),
+    openedAt,
+    createdAt: new Date(openedAt.getTime() + 1000).toISOString(),
+    eventId: randomUUID(),
+  };
   const joined = { rows: [] as ValidatedRow[] };
   const schedule = await runInterleaving(
     order,
     {
       A: { side: 'A', ...a, steps: accountSteps(s, options, mutation) },
-      B: { side: 'B', ...b, steps: customerSteps(s, options, joined, mutation), onResult: (label, rows) => label === 'join' && (joined.rows = rows as ValidatedRow[]) },
+      B: {
+        side: 'B',
+        ...b,
+        steps: customerSteps(s, options, joined, mutation),
+        onResult: (label, rows) => label === 'join' && (joined.rows = rows as ValidatedRow[]),
+      },
     },
     observer,
   );
-  const { rows } = await observer.query<{ status: string; validated_at: Date | null }>('SELECT status, validated_at FROM account WHERE account_id = $1', [s.accountId]);
-  const events = await observer.query<{ v: string }>(`SELECT payload->'data'->>'validatedAt' AS v FROM outbox WHERE subject = $1`, [`account.validated.${s.accountId}`]);
+  const { rows } = await observer.query<{ status: string; validated_at: Date | null }>('SELECT status, validated_at FROM account WHERE account_id = $1', [
+    s.accountId,
+  ]);
+  const events = await observer.query<{ v: string }>(`SELECT payload->'data'->>'validatedAt' AS v FROM outbox WHERE subject = $1`, [
+    `account.validated.${s.accountId}`,
+  ]);
   const account = rows[0];
   if (account?.status !== 'valid') return { schedule, problem: `write skew: the account is ${account?.status ?? 'absent'} although its customer is known` };
-  if (account.validated_at?.toISOString() !== s.createdAt) return { schedule, problem: `validated at ${account.validated_at?.toISOString()}, expected ${s.createdAt}` };
+  if (account.validated_at?.toISOString() !== s.createdAt)
+    return { schedule, problem: `validated at ${account.validated_at?.toISOString()}, expected ${s.createdAt}` };
   if (events.rows.length !== 1 || events.rows[0].v !== s.createdAt) return { schedule, problem: `account.validated events: ${JSON.stringify(events.rows)}` };
   return { schedule };
 }
@@ -99,12 +115,18 @@ describe('reorder / interleavings: both paths of one customer, statement by stat
   it.each([
     ['the guard left out (lockCustomers: false)', {}, undefined],
     ['the shared-lock mutant', {}, sharedLock],
-  ] as const)('negative control, %s: some interleaving ends in a write skew', async (_name, options, mutation) => {
-    const opts: JoinOptions = mutation ? options : { lockCustomers: false };
-    const { nominal, schedules, failures } = await enumerate(opts, mutation);
-    process.stdout.write(`[reorder] interleavings (${_name}): ${nominal} interleavings, ${schedules.size} distinct schedules, ${failures.length} write skews\n`);
-    process.stdout.write(`  e.g. ${failures[0]?.schedule}\n`);
-    expect(failures.length).toBeGreaterThan(0);
-    expect(failures[0].problem).toMatch(/^write skew: the account is pending/);
-  }, 600_000);
+  ] as const)(
+    'negative control, %s: some interleaving ends in a write skew',
+    async (_name, options, mutation) => {
+      const opts: JoinOptions = mutation ? options : { lockCustomers: false };
+      const { nominal, schedules, failures } = await enumerate(opts, mutation);
+      process.stdout.write(
+        `[reorder] interleavings (${_name}): ${nominal} interleavings, ${schedules.size} distinct schedules, ${failures.length} write skews\n`,
+      );
+      process.stdout.write(`  e.g. ${failures[0]?.schedule}\n`);
+      expect(failures.length).toBeGreaterThan(0);
+      expect(failures[0].problem).toMatch(/^write skew: the account is pending/);
+    },
+    600_000,
+  );
 });

@@ -27,9 +27,12 @@ describe('reorder / known gaps in account.ts', () => {
   });
 
   it('the randomized level finds the conflicting-opening gap too (seeded)', async () => {
-    await expect(checkProperty(fc.asyncProperty(arrivals({ conflictingOpenings: true }), (a) => agreesWithOracle(realJoin, a)), { numRuns: 2_000 })).rejects.toThrow(
-      /^REORDER_SEED=-?\d+ [\s\S]*PropertyViolation: \[account\.ts\]/,
-    );
+    await expect(
+      checkProperty(
+        fc.asyncProperty(arrivals({ conflictingOpenings: true }), (a) => agreesWithOracle(realJoin, a)),
+        { numRuns: 2_000 },
+      ),
+    ).rejects.toThrow(/^REORDER_SEED=-?\d+ [\s\S]*PropertyViolation: \[account\.ts\]/);
   });
 
   it('the report of a validation carries a validatedAt that a later, earlier-dated customer.created changes', async () => {

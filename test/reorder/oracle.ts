@@ -25,7 +25,8 @@ export function oracle(facts: Iterable<ReorderFact>): Map<string, Account> {
   const blocked = new Set<string>();
   for (const fact of facts) {
     if (fact.type === 'account.opened') openings.set(fact.data.accountId, [...(openings.get(fact.data.accountId) ?? []), fact.data]);
-    else if (fact.type === 'customer.created') creations.set(fact.data.customerId, [...(creations.get(fact.data.customerId) ?? []), Date.parse(fact.data.createdAt)]);
+    else if (fact.type === 'customer.created')
+      creations.set(fact.data.customerId, [...(creations.get(fact.data.customerId) ?? []), Date.parse(fact.data.createdAt)]);
     else if (fact.type === 'customer.sealed') seals.set(fact.data.customerId, [...(seals.get(fact.data.customerId) ?? []), Date.parse(fact.data.sealedAt)]);
     else if (fact.data.customerType === BLOCKED_TYPE) blocked.add(fact.data.customerId);
   }
@@ -38,7 +39,8 @@ export function oracle(facts: Iterable<ReorderFact>): Map<string, Account> {
     const times = creations.get(customerId);
     const valid = times !== undefined && !blocked.has(customerId);
     const sealTimes = valid ? undefined : seals.get(customerId);
-    const at = (facts: number[] | undefined): string | null => (facts === undefined ? null : new Date(Math.max(Date.parse(openedAt), Math.min(...facts))).toISOString());
+    const at = (facts: number[] | undefined): string | null =>
+      facts === undefined ? null : new Date(Math.max(Date.parse(openedAt), Math.min(...facts))).toISOString();
     const status = valid ? 'valid' : sealTimes ? 'rejected' : 'pending';
     expected.set(accountId, { accountId, customerId, currency, openedAt, status, validatedAt: valid ? at(times) : null, rejectedAt: at(sealTimes) });
   }

@@ -8,7 +8,7 @@ export async function forEachPermutation<T>(items: readonly T[], visit: (order: 
   const c = new Array<number>(a.length).fill(0);
   await visit(a);
   let count = 1;
-  for (let i = 1; i < a.length; ) {
+  for (let i = 1; i < a.length;) {
     if (c[i] < i) {
       const k = i % 2 === 0 ? 0 : c[i];
       [a[k], a[i]] = [a[i], a[k]];

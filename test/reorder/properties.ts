@@ -114,7 +114,13 @@ export async function agreesWithOracle<S, F extends ReorderFact>(
 }
 
 /** The oracle comparison of one finished run (also used by the order tree, which builds runs itself). */
-export function checkOutcome(name: string, arrival: readonly ReorderFact[], { accounts: actual, reports }: Run, expected: ReadonlyMap<string, Account>, options: OracleOptions = {}): void {
+export function checkOutcome(
+  name: string,
+  arrival: readonly ReorderFact[],
+  { accounts: actual, reports }: Run,
+  expected: ReadonlyMap<string, Account>,
+  options: OracleOptions = {},
+): void {
   const fail: (what: string) => never = (what) => {
     throw new PropertyViolation(`[${name}] ${what}\n  arrival: ${showAll(arrival)}`);
   };
@@ -124,7 +130,8 @@ export function checkOutcome(name: string, arrival: readonly ReorderFact[], { ac
     seen.set(report.accountId, [...(seen.get(report.accountId) ?? []), report.status]);
     const should = expected.get(report.accountId);
     if (should === undefined || should.status === 'pending') fail(`reported ${report.accountId} ${report.status}, but the oracle says ${showAccount(should)}`);
-    if (report.customerId !== should.customerId || report.status !== should.status) fail(`report ${showAccount(report)} for ${report.accountId}, oracle ${showAccount(should)}`);
+    if (report.customerId !== should.customerId || report.status !== should.status)
+      fail(`report ${showAccount(report)} for ${report.accountId}, oracle ${showAccount(should)}`);
     if (options.reportsCarryFinalValidatedAt && (report.validatedAt !== should.validatedAt || report.rejectedAt !== should.rejectedAt)) {
       fail(`report for ${report.accountId} says ${showAccount(report)}, oracle ${showAccount(should)}`);
     }
@@ -155,7 +162,11 @@ export async function commutesEverywhere<S, F extends ReorderFact>(join: Join<S,
         return { accounts, reports };
       };
       const [xy, yx] = [await both(x, y), await both(y, x)];
-      const ids = (r: Run): string => r.reports.map((a) => `${a.accountId}:${a.status}`).sort().join(',');
+      const ids = (r: Run): string =>
+        r.reports
+          .map((a) => `${a.accountId}:${a.status}`)
+          .sort()
+          .join(',');
       if (snapshot(xy.accounts) !== snapshot(yx.accounts) || ids(xy) !== ids(yx)) {
         throw new PropertyViolation(
           `[${join.name}] ${show(x)} and ${show(y)} do not commute after ${showAll(arrival.slice(0, i))}: ` +

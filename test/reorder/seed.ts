@@ -44,7 +44,10 @@ export function reorderRun(): ReorderRun {
 }
 
 /** Runs one property with the run's seed; a failure names the seed and the shrunk history. */
-export async function checkProperty<Ts>(property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, overrides: Partial<fc.Parameters<Ts>> = {}): Promise<fc.RunDetails<Ts>> {
+export async function checkProperty<Ts>(
+  property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
+  overrides: Partial<fc.Parameters<Ts>> = {},
+): Promise<fc.RunDetails<Ts>> {
   const { seed, trials } = reorderRun();
   const details = await fc.check(property, { seed, numRuns: trials, ...overrides });
   if (details.failed) {

@@ -30,7 +30,12 @@ interface Case {
 
 const cases: Case[] = [
   { join: joinOnlyWhenOpened, caughtBy: ['oracle', 'commutative'], minimalSize: 2, exactly: /^opened\(a1,(c\d),t=0\) created\(\1,t=0\)$/ },
-  { join: joinOnlyWhenCustomerArrives, caughtBy: ['oracle', 'commutative', 'idempotent'], minimalSize: 2, exactly: /^created\((c\d),t=0\) opened\(a1,\1,t=0\)$/ },
+  {
+    join: joinOnlyWhenCustomerArrives,
+    caughtBy: ['oracle', 'commutative', 'idempotent'],
+    minimalSize: 2,
+    exactly: /^created\((c\d),t=0\) opened\(a1,\1,t=0\)$/,
+  },
   { join: countingCreations, caughtBy: ['oracle', 'commutative'], minimalSize: 3 },
   { join: reportingEachDuplicate, caughtBy: ['oracle', 'commutative', 'idempotent'], minimalSize: 3 },
   { join: lastWriterWins, caughtBy: ['oracle', 'commutative', 'idempotent'], minimalSize: 3 },
@@ -41,7 +46,9 @@ const cases: Case[] = [
 describe('reorder / self-check: the properties catch broken joins', () => {
   describe.each(cases.map((c) => [c.join.name, c] as const))('%s', (name, { join, caughtBy, minimalSize, exactly }) => {
     it.each(caughtBy)('is caught by the randomized %s property, with the seed in the message', async (property) => {
-      await expect(checkRandomized(property, join, arrivals())).rejects.toThrow(new RegExp(`^REORDER_SEED=-?\\d+ [\\s\\S]*PropertyViolation: \\[${escape(name)}\\]`));
+      await expect(checkRandomized(property, join, arrivals())).rejects.toThrow(
+        new RegExp(`^REORDER_SEED=-?\\d+ [\\s\\S]*PropertyViolation: \\[${escape(name)}\\]`),
+      );
     });
 
     it('shrinks to a small readable history', async () => {

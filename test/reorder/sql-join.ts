@@ -144,7 +144,12 @@ export class SqlJoinStore {
     }
     const time = fact.type === 'customer.created' ? fact.data.createdAt : fact.data.sealedAt;
     // One event id per fact (a repeat of the same fact is a redelivery, which the inbox absorbs).
-    const customerFact = { id: uuidV5(`${fact.type}/${fact.data.customerId}/${time}`, NAMESPACE), type: fact.type, customerId: uuidOf(fact.data.customerId), time };
+    const customerFact = {
+      id: uuidV5(`${fact.type}/${fact.data.customerId}/${time}`, NAMESPACE),
+      type: fact.type,
+      customerId: uuidOf(fact.data.customerId),
+      time,
+    };
     const { claim, lock, join } = customerFactsStatements([customerFact]);
     const first = await send(state, { mark, claim, lock: rewritten(m, 'lock', lock), join: rewritten(m, 'join', join) });
     const events = outcomeEventsSql(first.join.rows as ValidatedRow[], EVENT_TIME);
@@ -153,7 +158,8 @@ export class SqlJoinStore {
   }
 
   private async accounts(state: SqlState): Promise<Map<string, Account>> {
-    const { rows } = (await send(state, { accounts: sql`SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account` })).accounts as { rows: AccountRowText[] };
+    const { rows } = (await send(state, { accounts: sql`SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account` }))
+      .accounts as { rows: AccountRowText[] };
     return new Map(
       rows.map((r) => [
         labelOf(r.account_id),

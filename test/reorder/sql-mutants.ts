@@ -13,13 +13,22 @@ const replacedJoin = (from: string, to: string): string => {
 };
 
 /** validated_at = LEAST(opened_at, created_at): the earlier fact instead of the later one. */
-export const leastForGreatest: SqlMutation = { name: 'LEAST for GREATEST', ddl: replacedJoin('GREATEST(opened_at, customer_created_at)', 'LEAST(opened_at, customer_created_at)') };
+export const leastForGreatest: SqlMutation = {
+  name: 'LEAST for GREATEST',
+  ddl: replacedJoin('GREATEST(opened_at, customer_created_at)', 'LEAST(opened_at, customer_created_at)'),
+};
 
 /** rejected_at = LEAST(opened_at, sealed_at): the seal's outcome dated by the earlier fact. */
-export const leastForGreatestSealed: SqlMutation = { name: 'LEAST for GREATEST (rejected)', ddl: replacedJoin('GREATEST(opened_at, customer_sealed_at)', 'LEAST(opened_at, customer_sealed_at)') };
+export const leastForGreatestSealed: SqlMutation = {
+  name: 'LEAST for GREATEST (rejected)',
+  ddl: replacedJoin('GREATEST(opened_at, customer_sealed_at)', 'LEAST(opened_at, customer_sealed_at)'),
+};
 
 /** The account path ignores seals: an account opened for a sealed customer stays pending for ever. */
-export const sealOnlyOnCustomerPath: SqlMutation = { name: 'seal only on the customer path', rewrite: { statement: 'open', from: 'LEFT JOIN seal s ON true', to: 'LEFT JOIN seal s ON false' } };
+export const sealOnlyOnCustomerPath: SqlMutation = {
+  name: 'seal only on the customer path',
+  rewrite: { statement: 'open', from: 'LEFT JOIN seal s ON true', to: 'LEFT JOIN seal s ON false' },
+};
 
 /** The replica keeps the latest-arriving creation time instead of the earliest (last writer wins). */
 export const latestWins: SqlMutation = {
@@ -36,7 +45,11 @@ export const onlyCustomerPath: SqlMutation = {
 /** The customer path records the customer but validates no account: the join runs on the account path only. */
 export const onlyAccountPath: SqlMutation = {
   name: 'join only on the account path',
-  rewrite: { statement: 'join', from: 'FROM account a JOIN facts f USING (customer_id)', to: 'FROM account a JOIN facts f ON f.customer_id = a.customer_id AND false' },
+  rewrite: {
+    statement: 'join',
+    from: 'FROM account a JOIN facts f USING (customer_id)',
+    to: 'FROM account a JOIN facts f ON f.customer_id = a.customer_id AND false',
+  },
 };
 
 /**
@@ -44,7 +57,10 @@ export const onlyAccountPath: SqlMutation = {
  * One fact after another never contends for a lock, so no ORDER can show this one: the
  * interleaving test (interleavings.spec.ts) catches it, statement by statement.
  */
-export const sharedLock: SqlMutation = { name: 'shared lock', rewrite: { statement: 'lock', from: 'pg_advisory_xact_lock(', to: 'pg_advisory_xact_lock_shared(' } };
+export const sharedLock: SqlMutation = {
+  name: 'shared lock',
+  rewrite: { statement: 'lock', from: 'pg_advisory_xact_lock(', to: 'pg_advisory_xact_lock_shared(' },
+};
 
 /** Caught by the order properties in the SQL store. */
 export const orderMutants: SqlMutation[] = [leastForGreatest, latestWins, onlyCustomerPath, onlyAccountPath, leastForGreatestSealed, sealOnlyOnCustomerPath];

@@ -20,10 +20,22 @@ const trials = Math.max(25, Math.floor(domainTrials / 8));
 
 /** Six facts each, in all 720 orders (fewer distinct ones where a fact repeats): the hard cases together, seals among them. */
 const sixFactHistories: NamedHistory<AccountFact>[] = [
-  { name: 'two accounts of c1, one of c2; c1 created twice (earlier second), c2 once', facts: [opened('a1', 'c1', 3), opened('a2', 'c1', 6), opened('a3', 'c2', 1), created('c1', 5), created('c1', 2), created('c2', 4)] },
-  { name: 'duplicates: an opening and a creation delivered twice, an account of an unknown customer', facts: [opened('a1', 'c1', 2), opened('a1', 'c1', 2), opened('a2', 'c3', 0), created('c1', 4), created('c1', 4), created('c1', 1)] },
-  { name: 'one customer, three accounts around its two creations', facts: [opened('a1', 'c1', 0), opened('a2', 'c1', 4), opened('a3', 'c1', 9), created('c1', 5), created('c1', 2), created('c1', 8)] },
-  { name: 'both outcomes: c1 created, c2 sealed (delivered twice) around its two accounts', facts: [opened('a1', 'c1', 3), opened('a2', 'c2', 1), opened('a3', 'c2', 6), created('c1', 5), sealed('c2', 4), sealed('c2', 4)] },
+  {
+    name: 'two accounts of c1, one of c2; c1 created twice (earlier second), c2 once',
+    facts: [opened('a1', 'c1', 3), opened('a2', 'c1', 6), opened('a3', 'c2', 1), created('c1', 5), created('c1', 2), created('c2', 4)],
+  },
+  {
+    name: 'duplicates: an opening and a creation delivered twice, an account of an unknown customer',
+    facts: [opened('a1', 'c1', 2), opened('a1', 'c1', 2), opened('a2', 'c3', 0), created('c1', 4), created('c1', 4), created('c1', 1)],
+  },
+  {
+    name: 'one customer, three accounts around its two creations',
+    facts: [opened('a1', 'c1', 0), opened('a2', 'c1', 4), opened('a3', 'c1', 9), created('c1', 5), created('c1', 2), created('c1', 8)],
+  },
+  {
+    name: 'both outcomes: c1 created, c2 sealed (delivered twice) around its two accounts',
+    facts: [opened('a1', 'c1', 3), opened('a2', 'c2', 1), opened('a3', 'c2', 6), created('c1', 5), sealed('c2', 4), sealed('c2', 4)],
+  },
 ];
 
 /** A smaller sweep than the in-memory one: every history of up to 3 facts from the 7 candidates. */
@@ -41,9 +53,13 @@ describe('reorder / SQL store: the service statements in PostgreSQL, against the
     expect(uuidOf('a1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it.each<PropertyName>(['oracle', 'commutative', 'idempotent'])('randomized %s property', async (property) => {
-    expect((await checkRandomized(property, store.join, arrivals(), { numRuns: trials })).numRuns).toBe(trials);
-  }, 300_000);
+  it.each<PropertyName>(['oracle', 'commutative', 'idempotent'])(
+    'randomized %s property',
+    async (property) => {
+      expect((await checkRandomized(property, store.join, arrivals(), { numRuns: trials })).numRuns).toBe(trials);
+    },
+    300_000,
+  );
 
   it('every order of 6-fact histories folds to the oracle', async () => {
     let orders = 0;
@@ -73,7 +89,9 @@ describe.each(orderMutants.map((m) => [m.name, m] as const))('reorder / SQL self
   afterAll(() => store?.close());
 
   it('is caught by the randomized oracle property, with the seed in the message', async () => {
-    await expect(checkRandomized('oracle', store.join, arrivals(), { numRuns: trials })).rejects.toThrow(/^REORDER_SEED=-?\d+ [\s\S]*PropertyViolation: \[SQL: /);
+    await expect(checkRandomized('oracle', store.join, arrivals(), { numRuns: trials })).rejects.toThrow(
+      /^REORDER_SEED=-?\d+ [\s\S]*PropertyViolation: \[SQL: /,
+    );
   }, 300_000);
 
   it('is caught by the exhaustive level', async () => {

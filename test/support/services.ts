@@ -47,7 +47,13 @@ export const LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
 
 export async function resolveTestServices(env: Record<string, string | undefined> = process.env, probes: ServiceProbes = localProbes): Promise<TestServices> {
   const wanted = [
-    { key: 'database' as const, variable: 'TEST_DATABASE_URL', url: env.TEST_DATABASE_URL || LOCAL_DATABASE_URL, fromEnv: !!env.TEST_DATABASE_URL, start: probes.startPostgres },
+    {
+      key: 'database' as const,
+      variable: 'TEST_DATABASE_URL',
+      url: env.TEST_DATABASE_URL || LOCAL_DATABASE_URL,
+      fromEnv: !!env.TEST_DATABASE_URL,
+      start: probes.startPostgres,
+    },
     { key: 'nats' as const, variable: 'TEST_NATS_URL', url: env.TEST_NATS_URL || LOCAL_NATS_URL, fromEnv: !!env.TEST_NATS_URL, start: probes.startNats },
   ];
   const answering = await Promise.all(wanted.map((w) => probes.answers(w.url)));

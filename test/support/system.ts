@@ -40,7 +40,12 @@ export class TestSystem {
     system.js = jetstream(system.nc);
     system.jsm = await jetstreamManager(system.nc);
     for (const spec of options.duplicateWindowMs ? [streams.accounts, streams.customers] : []) {
-      await system.jsm.streams.add({ name: spec.name, subjects: [...spec.subjects], storage: StorageType.File, duplicate_window: nanos(options.duplicateWindowMs!) });
+      await system.jsm.streams.add({
+        name: spec.name,
+        subjects: [...spec.subjects],
+        storage: StorageType.File,
+        duplicate_window: nanos(options.duplicateWindowMs!),
+      });
     }
     return system;
   }
@@ -118,12 +123,7 @@ export class TestSystem {
   }
 }
 
-export async function http(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: any; headers: Headers }> {
+export async function http(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

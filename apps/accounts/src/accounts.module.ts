@@ -2,7 +2,17 @@ import type { DecodeResult, KnownEvent } from '@calm/contracts';
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/platform';
+import {
+  CLOCK,
+  Database,
+  PlatformModule,
+  ReadinessProbes,
+  infrastructureProbes,
+  ServiceConfig,
+  defaultLimits,
+  natsConnectOptions,
+  systemClock,
+} from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
 import { RejectShellsWhenCustomerSealedConsumer } from './customer-sealed/reject-shells-when-customer-sealed.consumer';
@@ -88,7 +98,11 @@ export class AccountsModule {
         { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
         {
           provide: SHELL_SWEEP_OPTIONS,
-          useValue: { graceSeconds: config.shellGraceSeconds ?? 3600, sweepSeconds: config.shellSweepSeconds ?? 60, ...tuning.shells } satisfies ShellSweepSchedule,
+          useValue: {
+            graceSeconds: config.shellGraceSeconds ?? 3600,
+            sweepSeconds: config.shellSweepSeconds ?? 60,
+            ...tuning.shells,
+          } satisfies ShellSweepSchedule,
         },
       ],
     };

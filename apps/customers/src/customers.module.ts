@@ -1,7 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import { CLOCK, Database, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceConfig, ServiceMetrics, defaultLimits, natsConnectOptions, systemClock } from '@calm/platform';
+import {
+  CLOCK,
+  Database,
+  PlatformModule,
+  ReadinessProbes,
+  infrastructureProbes,
+  ServiceConfig,
+  ServiceMetrics,
+  defaultLimits,
+  natsConnectOptions,
+  systemClock,
+} from '@calm/platform';
 import { customersMigrations } from '../../../migrations/customers';
 import { CreateCustomerHandler } from './create-customer/create-customer.handler';
 import { CreateCustomerHttpController } from './create-customer/create-customer.http.controller';

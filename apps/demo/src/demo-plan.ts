@@ -13,7 +13,18 @@ export interface DemoCase {
   customerAtMs: number;
 }
 
-const NAMES = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Leslie Lamport', 'Frances Allen', 'Tony Hoare', 'Margaret Hamilton', 'Donald Knuth'];
+const NAMES = [
+  'Ada Lovelace',
+  'Alan Turing',
+  'Grace Hopper',
+  'Edsger Dijkstra',
+  'Barbara Liskov',
+  'Leslie Lamport',
+  'Frances Allen',
+  'Tony Hoare',
+  'Margaret Hamilton',
+  'Donald Knuth',
+];
 
 /** Seeded, so a run can be replayed with --seed. */
 export { seededRandom };

@@ -28,7 +28,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main(): Promise<number> {
   const opts = program
     .parse()
-    .opts<{ customers: number; maxDelay: number; seed: number; timeout: number; accountsUrl: string; customersUrl: string; natsUrl: string; shells: boolean }>();
+    .opts<{
+      customers: number;
+      maxDelay: number;
+      seed: number;
+      timeout: number;
+      accountsUrl: string;
+      customersUrl: string;
+      natsUrl: string;
+      shells: boolean;
+    }>();
   const token = process.env.API_TOKENS?.split(',')[0]?.trim() || undefined;
   const accounts = new DemoClient(opts.accountsUrl, token);
   const customers = new DemoClient(opts.customersUrl, token);
@@ -50,7 +59,10 @@ async function main(): Promise<number> {
     const c = cases[i];
     const openAccount = async () => {
       await sleep(p.accountAtMs);
-      const res = await accounts.request<{ status: 'pending' | 'valid'; openedAt: string }>('POST', '/accounts', { accountId: p.accountId, customerId: p.customerId });
+      const res = await accounts.request<{ status: 'pending' | 'valid'; openedAt: string }>('POST', '/accounts', {
+        accountId: p.accountId,
+        customerId: p.customerId,
+      });
       if (res.status !== 201) throw new Error(`POST /accounts answered ${res.status}: ${JSON.stringify(res.body)}`);
       opened.set(p.accountId, Date.parse(res.body.openedAt));
       c.status = res.body.status;
@@ -92,7 +104,10 @@ async function main(): Promise<number> {
   if (failure) throw failure;
 
   const stuck = cases.filter((c) => c.status !== 'valid');
-  const converged = cases.filter((c) => c.validSeenAt !== undefined).map((c) => c.validSeenAt! - c.secondFactAt!).sort((a, b) => a - b);
+  const converged = cases
+    .filter((c) => c.validSeenAt !== undefined)
+    .map((c) => c.validSeenAt! - c.secondFactAt!)
+    .sort((a, b) => a - b);
   process.stdout.write(
     `\nconvergence (second fact answered -> valid seen, polled every 50 ms) over ${converged.length} accounts: ` +
       `min ${converged[0]} ms, median ${percentile(converged, 50)} ms, p99 ${percentile(converged, 99)} ms\n`,

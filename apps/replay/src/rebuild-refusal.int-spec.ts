@@ -38,7 +38,10 @@ beforeAll(async () => {
   const { url } = await system.startAccounts();
   accountIds = Array.from({ length: 40 }, () => randomUUID());
   for (const accountId of accountIds) expect((await http(url, 'POST', '/accounts', { accountId, customerId: randomUUID() })).status).toBe(201);
-  await waitFor('the outbox to publish', async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0);
+  await waitFor(
+    'the outbox to publish',
+    async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0,
+  );
   // The service stops: from here on no database session of it is left.
   await system.accounts.pop()!.app.close();
 });
@@ -78,7 +81,13 @@ it('re-checks inside the swap transaction: a service that connects during the fo
     if (late || !/events/.test(line)) return;
     late = spawn('psql', [system.accountsDb.url, '-Atc', 'SELECT pg_sleep(60)'], { stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
-      const n = execFileSync('psql', [system.accountsDb.url, '-Atc', `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`]).toString().trim();
+      const n = execFileSync('psql', [
+        system.accountsDb.url,
+        '-Atc',
+        `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`,
+      ])
+        .toString()
+        .trim();
       if (n === '1') return;
     }
     throw new Error('the late session never showed');
@@ -89,8 +98,15 @@ it('re-checks inside the swap transaction: a service that connects during the fo
   expect(r.err).toMatch(/refusing to rebuild accounts while the service is running: database session pid \d+/);
   expect(await count()).toBe(before);
   // Killing psql does not end its backend's pg_sleep: end the backend itself.
-  await queryDatabase(system.accountsDb.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`);
-  await waitFor('the late session to end', async () => (await queryDatabase(system.accountsDb.url, `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`)).length === 0);
+  await queryDatabase(
+    system.accountsDb.url,
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`,
+  );
+  await waitFor(
+    'the late session to end',
+    async () =>
+      (await queryDatabase(system.accountsDb.url, `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`)).length === 0,
+  );
 });
 
 it('--force rebuilds despite a session, and readers see the old rows or the new ones, never an empty table', async () => {

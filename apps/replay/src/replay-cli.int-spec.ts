@@ -21,7 +21,10 @@ const snapshot = async () => ({
   outbox: await rows('accounts', 'SELECT event_id FROM outbox ORDER BY event_id'),
   // The swap drops and rebuilds indexes and keys: same names and definitions after.
   schema: await rows('accounts', `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('account', 'known_customer') ORDER BY indexname`),
-  constraints: await rows('accounts', `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid IN ('account'::regclass, 'known_customer'::regclass) ORDER BY conname`),
+  constraints: await rows(
+    'accounts',
+    `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid IN ('account'::regclass, 'known_customer'::regclass) ORDER BY conname`,
+  ),
 });
 
 /**
@@ -30,7 +33,9 @@ const snapshot = async () => ({
  * customer service's own event (see the report).
  */
 const publishThirdParty = (customerId: string, time: string) =>
-  system.publishCustomerCreated(customerId, { event: { ...customerCreated({ customerId, name: 'CRM', email: 'crm@example.com' }, time, '/crm'), id: randomUUID() } });
+  system.publishCustomerCreated(customerId, {
+    event: { ...customerCreated({ customerId, name: 'CRM', email: 'crm@example.com' }, time, '/crm'), id: randomUUID() },
+  });
 
 const valid: string[] = [];
 const pending: string[] = [];
@@ -129,7 +134,12 @@ describe('replay CLI against services driven over REST and JetStream', () => {
     expect((await cli('rebuild', 'customers', '--allow-skipped')).code).toBe(0);
     const rebuilt = await snapshot();
     expect(rebuilt.account).toHaveLength(damaged.account.length + 1);
-    expect(rebuilt.account.filter((a) => a.status === 'valid').map((a) => a.account_id).sort()).toEqual([...valid].sort());
+    expect(
+      rebuilt.account
+        .filter((a) => a.status === 'valid')
+        .map((a) => a.account_id)
+        .sort(),
+    ).toEqual([...valid].sort());
     expect(rebuilt.account.filter((a) => a.status === 'pending').map((a) => a.account_id)).toEqual(expect.arrayContaining(pending));
     expect(rebuilt.customer).toEqual(damaged.customer);
     expect(rebuilt.known).toEqual(damaged.known);
@@ -247,7 +257,9 @@ describe('replay CLI against services driven over REST and JetStream', () => {
     });
     expect(r).toBe(2);
     const errors: string[] = [];
-    expect(await run(['verify', 'accounts'], { out: () => undefined, err: (t) => errors.push(t), isTTY: false, env: { ACCOUNTS_DATABASE_URL: 'mysql://x' } })).toBe(2);
+    expect(
+      await run(['verify', 'accounts'], { out: () => undefined, err: (t) => errors.push(t), isTTY: false, env: { ACCOUNTS_DATABASE_URL: 'mysql://x' } }),
+    ).toBe(2);
     expect(errors.join('')).toContain('ACCOUNTS_DATABASE_URL');
   });
 });

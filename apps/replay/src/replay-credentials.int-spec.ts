@@ -35,7 +35,15 @@ async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ co
 }
 
 it('connects with the credentials in NATS_URL, like the services', async () => {
-  const { code, printed } = await cli({ NATS_URL: `nats://operator:${SECRET}@127.0.0.1:${nats.port}` }, 'tail', '--all', '--count', '1', '--type', 'customer.created');
+  const { code, printed } = await cli(
+    { NATS_URL: `nats://operator:${SECRET}@127.0.0.1:${nats.port}` },
+    'tail',
+    '--all',
+    '--count',
+    '1',
+    '--type',
+    'customer.created',
+  );
   expect(code).toBe(0);
   expect(printed).toMatch(/customer\.created .*Ada/);
   expect(printed).not.toContain(SECRET);

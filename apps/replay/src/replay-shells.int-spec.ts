@@ -14,7 +14,10 @@ const cli = (...argv: string[]) => replayCli(system, ...argv);
 
 const account = async (id: string) => (await http(accountsUrl, 'GET', `/accounts/${id}`)).body;
 const published = (db: string, eventId: string) =>
-  waitFor(`outbox row ${eventId} published`, async () => (await queryDatabase(db, 'SELECT 1 FROM outbox WHERE event_id = $1 AND published_at IS NOT NULL', [eventId])).length === 1);
+  waitFor(
+    `outbox row ${eventId} published`,
+    async () => (await queryDatabase(db, 'SELECT 1 FROM outbox WHERE event_id = $1 AND published_at IS NOT NULL', [eventId])).length === 1,
+  );
 
 beforeAll(async () => {
   system = await TestSystem.start('replay_shells');
@@ -41,7 +44,11 @@ describe('replay shells', () => {
 
   it('--resolve asks the owner once per customer: a known customer validates, an unknown one is sealed and rejects', async () => {
     // The owner has `lost` (its event never reached the stream); `never` it has not heard of.
-    await queryDatabase(system.customersDb.url, `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, 'Lost', 'lost@example.com', '2026-01-01T00:00:00Z')`, [lost]);
+    await queryDatabase(
+      system.customersDb.url,
+      `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, 'Lost', 'lost@example.com', '2026-01-01T00:00:00Z')`,
+      [lost],
+    );
     const r = await cli('shells', '--older-than', '0', '--resolve');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`created ${lost}`);
@@ -80,7 +87,11 @@ describe('replay shells', () => {
     system.customers.length = 0;
     expect((await cli('rebuild', 'accounts', '--quiet')).code).toBe(0);
     expect((await cli('verify', 'accounts')).code).toBe(0);
-    const [row] = await queryDatabase<{ status: string; rejected_at: Date | null }>(system.accountsDb.url, 'SELECT status, rejected_at FROM account WHERE account_id = $1', [shells[never]]);
+    const [row] = await queryDatabase<{ status: string; rejected_at: Date | null }>(
+      system.accountsDb.url,
+      'SELECT status, rejected_at FROM account WHERE account_id = $1',
+      [shells[never]],
+    );
     expect(row.status).toBe('rejected');
     expect(row.rejected_at).not.toBeNull();
     expect((await cli('rebuild', 'customers', '--quiet')).code).toBe(0);

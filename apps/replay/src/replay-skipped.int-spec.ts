@@ -25,14 +25,22 @@ beforeAll(async () => {
   await system.publishCustomerCreated(known);
   // PostgreSQL has no year 0: before issue 10 this decoded, burned its deliveries in the
   // consumer and made verify and rebuild exit 2 for as long as it stayed in the stream.
-  await system.publishCustomerCreated(yearZero, { event: { ...customerCreated({ customerId: yearZero, name: 'Z', email: 'z@example.com' }, '2026-01-01T00:00:00.000Z', '/crm'), time: '0000-01-01T00:00:00Z' } });
+  await system.publishCustomerCreated(yearZero, {
+    event: {
+      ...customerCreated({ customerId: yearZero, name: 'Z', email: 'z@example.com' }, '2026-01-01T00:00:00.000Z', '/crm'),
+      time: '0000-01-01T00:00:00Z',
+    },
+  });
   await system.js.publish(`customer.created.${garbage}`, '{"not":"an event"}');
   const onStream = await system.streamMessages('CUSTOMERS');
   seqs = {
     yearZero: onStream.find((m) => m.subject.endsWith(yearZero))!.seq,
     garbage: onStream.find((m) => m.subject.endsWith(garbage))!.seq,
   };
-  await waitFor('the known customer to validate its account', async () => (await queryDatabase(system.accountsDb.url, `SELECT 1 FROM account WHERE status = 'valid'`)).length === 1);
+  await waitFor(
+    'the known customer to validate its account',
+    async () => (await queryDatabase(system.accountsDb.url, `SELECT 1 FROM account WHERE status = 'valid'`)).length === 1,
+  );
   await waitFor('both to be dead-lettered', async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM dead_letter')).length === 2);
 });
 afterAll(() => system?.stop());

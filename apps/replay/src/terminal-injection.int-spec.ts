@@ -26,7 +26,10 @@ const customerId = randomUUID();
 
 beforeAll(async () => {
   [nats, accountsDb, customersDb] = await Promise.all([startNatsServer(), freshDatabase('tty_acc'), freshDatabase('tty_cus')]);
-  for (const [info, migrations] of [[accountsDb, accountsMigrations], [customersDb, customersMigrations]] as const) {
+  for (const [info, migrations] of [
+    [accountsDb, accountsMigrations],
+    [customersDb, customersMigrations],
+  ] as const) {
     const db = new Database({ name: 'tty', url: info.url, migrations: [...migrations] });
     await db.ready;
     await db.close();
@@ -37,11 +40,23 @@ beforeAll(async () => {
   await jsm.streams.add({ name: 'ACCOUNTS', subjects: ['account.>'] });
   const js = jetstream(nc);
   // A decodable event whose name and email carry the payload, and undecodable ones whose reasons quote it.
-  await js.publish(`customer.created.${customerId}`, JSON.stringify(customerCreated({ customerId, name: `N${HOSTILE}`, email: `e${HOSTILE}@x.io` }, '2024-01-01T00:00:00Z')));
-  await js.publish(`customer.created.${randomUUID()}`, JSON.stringify({ ...customerCreated({ customerId, name: 'n', email: 'e@x.io' }, '2024-01-01T00:00:00Z'), type: `customer.${HOSTILE}` }));
-  await js.publish(`customer.created.${customerId}.x`, JSON.stringify({ ...customerCreated({ customerId, name: 'n', email: 'e@x.io' }, '2024-01-01T00:00:00Z'), subject: HOSTILE }));
+  await js.publish(
+    `customer.created.${customerId}`,
+    JSON.stringify(customerCreated({ customerId, name: `N${HOSTILE}`, email: `e${HOSTILE}@x.io` }, '2024-01-01T00:00:00Z')),
+  );
+  await js.publish(
+    `customer.created.${randomUUID()}`,
+    JSON.stringify({ ...customerCreated({ customerId, name: 'n', email: 'e@x.io' }, '2024-01-01T00:00:00Z'), type: `customer.${HOSTILE}` }),
+  );
+  await js.publish(
+    `customer.created.${customerId}.x`,
+    JSON.stringify({ ...customerCreated({ customerId, name: 'n', email: 'e@x.io' }, '2024-01-01T00:00:00Z'), subject: HOSTILE }),
+  );
   // The live customer row differs from the history in a hostile way (verify prints both sides).
-  await queryDatabase(customersDb.url, `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, $2, 'e@x.io', '2024-01-01T00:00:00Z')`, [customerId, `L${HOSTILE}`]);
+  await queryDatabase(customersDb.url, `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, $2, 'e@x.io', '2024-01-01T00:00:00Z')`, [
+    customerId,
+    `L${HOSTILE}`,
+  ]);
   await queryDatabase(
     accountsDb.url,
     `INSERT INTO dead_letter (stream, consumer, subject, stream_seq, payload, reason, deliveries, event_id, event_type)
@@ -57,7 +72,12 @@ afterAll(async () => {
 
 async function cli(...argv: string[]): Promise<string[]> {
   const lines: string[] = [];
-  const io: CliIo = { out: (t) => lines.push(t), err: (t) => lines.push(t), isTTY: false, env: { NATS_URL: nats.url, ACCOUNTS_DATABASE_URL: accountsDb.url, CUSTOMERS_DATABASE_URL: customersDb.url } };
+  const io: CliIo = {
+    out: (t) => lines.push(t),
+    err: (t) => lines.push(t),
+    isTTY: false,
+    env: { NATS_URL: nats.url, ACCOUNTS_DATABASE_URL: accountsDb.url, CUSTOMERS_DATABASE_URL: customersDb.url },
+  };
   await run(argv, io);
   return lines;
 }

@@ -24,7 +24,12 @@ const cell = (v: unknown) => (v === null || v === undefined ? 'n/a' : String(v))
 export function coordinationMarkdown(doc: CoordinationDoc): string {
   const { head, body } = coordinationRows(doc);
   const ctx = doc.context;
-  const outage = doc.outage as { seconds: number; cluster_restart_ms: number; rate_per_s_per_design: number; by_design: Record<string, Record<string, unknown>> };
+  const outage = doc.outage as {
+    seconds: number;
+    cluster_restart_ms: number;
+    rate_per_s_per_design: number;
+    by_design: Record<string, Record<string, unknown>>;
+  };
   const lat = doc.with_latency;
   return [
     `Run: ${ctx.mode}, ${ctx.started_at}, ${ctx.cores} cores (${ctx.cpu}), Node ${ctx.node}, loadavg ${(ctx.loadavg_before as number[]).join(' ')} before and ${(ctx.loadavg_after as number[]).join(' ')} after;`,

@@ -28,7 +28,12 @@ function throughputKeys(t: ThroughputFigures): Record<string, number | null> {
   const figures = byName(t.byDesign);
   for (const d of DESIGNS) {
     const f = figures.get(d)!;
-    Object.assign(out, { [`${d}_open_per_s`]: med(f.openPerS), [`${d}_p50_ms`]: med(f.p50Ms), [`${d}_p99_ms`]: med(f.p99Ms), [`${d}_cpu_ms_per_scenario`]: f.cpuMsPerScenario.length ? Math.round(median(f.cpuMsPerScenario) * 100) / 100 : null });
+    Object.assign(out, {
+      [`${d}_open_per_s`]: med(f.openPerS),
+      [`${d}_p50_ms`]: med(f.p50Ms),
+      [`${d}_p99_ms`]: med(f.p99Ms),
+      [`${d}_cpu_ms_per_scenario`]: f.cpuMsPerScenario.length ? Math.round(median(f.cpuMsPerScenario) * 100) / 100 : null,
+    });
   }
   const conv = t.calmConvergenceMs;
   return {
@@ -46,7 +51,11 @@ export function coordinationDoc(input: CoordinationInput): CoordinationDoc {
   const perDesign: Record<string, unknown> = {};
   for (const d of DESIGNS) {
     const o = outage.get(d)!;
-    Object.assign(keys, { [`${d}_accepted_during_outage`]: frac(o.acceptedFraction), [`${d}_converged_after_outage`]: o.final.converged, [`${d}_lost`]: o.final.lost });
+    Object.assign(keys, {
+      [`${d}_accepted_during_outage`]: frac(o.acceptedFraction),
+      [`${d}_converged_after_outage`]: o.final.converged,
+      [`${d}_lost`]: o.final.lost,
+    });
     perDesign[d] = {
       issued_while_down: o.issued,
       answered_2xx_while_down: o.answered2xx,
@@ -59,17 +68,26 @@ export function coordinationDoc(input: CoordinationInput): CoordinationDoc {
     };
   }
   const perRound = Object.fromEntries(
-    [...byName(input.local.throughput.byDesign)].map(([d, f]) => [d, { open_per_s: f.openPerS.map(round1), p50_ms: f.p50Ms, p99_ms: f.p99Ms, failed: f.failures }]),
+    [...byName(input.local.throughput.byDesign)].map(([d, f]) => [
+      d,
+      { open_per_s: f.openPerS.map(round1), p50_ms: f.p50Ms, p99_ms: f.p99Ms, failed: f.failures },
+    ]),
   );
   return {
     ...keys,
     with_latency: input.remote ? { injected_rtt_ms: input.latencyMs, ...throughputKeys(input.remote) } : null,
-    outage: { seconds: input.outage.outageS, cluster_restart_ms: input.local.outage.window.clusterBackMs, rate_per_s_per_design: round1(input.local.outageRate), by_design: perDesign },
+    outage: {
+      seconds: input.outage.outageS,
+      cluster_restart_ms: input.local.outage.window.clusterBackMs,
+      rate_per_s_per_design: round1(input.local.outageRate),
+      by_design: perDesign,
+    },
     context: { ...input.context, per_round: perRound },
   };
 }
 
-const fmt = (v: unknown): string => (v === null || v === undefined ? 'n/a' : typeof v === 'number' ? (v >= 100 ? String(Math.round(v)) : String(v)) : String(v));
+const fmt = (v: unknown): string =>
+  v === null || v === undefined ? 'n/a' : typeof v === 'number' ? (v >= 100 ? String(Math.round(v)) : String(v)) : String(v);
 const pctOf = (v: unknown): string => (typeof v === 'number' ? `${Math.round(v * 100)} %` : 'n/a');
 
 /** The comparison as rows: one per design, without and with the injected latency. */

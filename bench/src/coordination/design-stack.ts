@@ -78,7 +78,12 @@ export async function startDesign(design: Design, infra: CoordinationInfra, opts
     async ready(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (const s of services) {
-        while ((await fetch(`${s.url}/health/ready`).then((r) => r.status, () => 0)) !== 200) {
+        while (
+          (await fetch(`${s.url}/health/ready`).then(
+            (r) => r.status,
+            () => 0,
+          )) !== 200
+        ) {
           if (Date.now() > deadline) throw new Error(`${design}: a service is not ready after ${timeoutMs} ms`);
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -88,7 +93,11 @@ export async function startDesign(design: Design, infra: CoordinationInfra, opts
       await coordinator?.stop();
       await Promise.all(services.map((s) => s.stop()));
       await Promise.all(proxies.map((p) => p.close()));
-      for (const [cluster, db] of [[infra.customersCluster, names.customers], [infra.accountsCluster, names.accounts], [infra.accountsCluster, names.log]] as const) {
+      for (const [cluster, db] of [
+        [infra.customersCluster, names.customers],
+        [infra.accountsCluster, names.accounts],
+        [infra.accountsCluster, names.log],
+      ] as const) {
         await withPg(cluster.url, (c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`)).catch(() => undefined);
       }
     },

@@ -29,8 +29,16 @@ export async function checkFinalState(records: ScenarioRecord[], db: { customers
   const t0 = Date.now();
   for (;;) {
     const [accounts, customers] = await Promise.all([
-      present(db.accounts, `SELECT account_id::text AS id, status FROM account WHERE account_id = ANY($1::uuid[])`, accepted.map((r) => r.accountId)),
-      present(db.customers, `SELECT customer_id::text AS id, 'created' AS status FROM customer WHERE customer_id = ANY($1::uuid[])`, accepted.map((r) => r.customerId)),
+      present(
+        db.accounts,
+        `SELECT account_id::text AS id, status FROM account WHERE account_id = ANY($1::uuid[])`,
+        accepted.map((r) => r.accountId),
+      ),
+      present(
+        db.customers,
+        `SELECT customer_id::text AS id, 'created' AS status FROM customer WHERE customer_id = ANY($1::uuid[])`,
+        accepted.map((r) => r.customerId),
+      ),
     ]);
     const done = accepted.every((r) => accounts.get(r.accountId) === 'valid' && customers.has(r.customerId));
     if (done || Date.now() - t0 > deadlineMs) {

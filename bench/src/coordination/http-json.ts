@@ -27,7 +27,12 @@ export class JsonClient {
     return new Promise((resolve) => {
       const req = request(
         url,
-        { method, agent: this.agent, timeout: this.timeoutMs, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+        {
+          method,
+          agent: this.agent,
+          timeout: this.timeoutMs,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');

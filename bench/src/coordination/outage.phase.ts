@@ -29,12 +29,25 @@ export interface OutageFigures {
  * `outageS` seconds. One outage for all designs is the fairest comparison: same moment,
  * same length, same recovery. `rate` is per design.
  */
-export async function outagePhase(stacks: DesignStack[], cluster: TestPostgresServer, opts: { rate: number; beforeS: number; outageS: number; afterS: number; deadlineMs: number; connections: number }): Promise<{ figures: Map<DesignStack, OutageFigures>; window: { stoppedAt: number; restartedAt: number; clusterBackMs: number } }> {
+export async function outagePhase(
+  stacks: DesignStack[],
+  cluster: TestPostgresServer,
+  opts: { rate: number; beforeS: number; outageS: number; afterS: number; deadlineMs: number; connections: number },
+): Promise<{ figures: Map<DesignStack, OutageFigures>; window: { stoppedAt: number; restartedAt: number; clusterBackMs: number } }> {
   const durationS = opts.beforeS + opts.outageS + opts.afterS;
   // Every load's schedule starts at the same instant, once all three generators are forked and loaded.
   const startAt = Date.now() + 2000;
   const loads = stacks.map((s) =>
-    runScenarioLoad({ mode: s.design === 'calm' ? 'calm' : 'coordinated', urls: s.urls, connections: opts.connections, durationS, rate: opts.rate, retryCustomer: true, record: true, startAt }),
+    runScenarioLoad({
+      mode: s.design === 'calm' ? 'calm' : 'coordinated',
+      urls: s.urls,
+      connections: opts.connections,
+      durationS,
+      rate: opts.rate,
+      retryCustomer: true,
+      record: true,
+      startAt,
+    }),
   );
   await sleep(startAt + opts.beforeS * 1000 - Date.now());
   await cluster.stopImmediate();
@@ -47,7 +60,9 @@ export async function outagePhase(stacks: DesignStack[], cluster: TestPostgresSe
   const clusterBackMs = Date.now() - restartedAt;
   const [results, recoveredMs] = await Promise.all([Promise.all(loads), Promise.all(back)]);
   // Every design's final state is checked at once, from the same moment after the restart.
-  const finals = await Promise.all(stacks.map((s, i) => checkFinalState(results[i].records, { customers: s.customersDbUrl, accounts: s.accountsDbUrl }, opts.deadlineMs)));
+  const finals = await Promise.all(
+    stacks.map((s, i) => checkFinalState(results[i].records, { customers: s.customersDbUrl, accounts: s.accountsDbUrl }, opts.deadlineMs)),
+  );
   const figures = new Map<DesignStack, OutageFigures>();
   for (const [i, s] of stacks.entries()) {
     const records = results[i].records;
@@ -83,7 +98,10 @@ async function untilCompleted(s: DesignStack, since: number): Promise<number | n
       const sc = newScenario();
       const answers =
         s.design === 'calm'
-          ? await Promise.all([clients.accounts.call('POST', '/accounts', { accountId: sc.accountId, customerId: sc.customerId }), clients.customers.call('POST', '/customers', { customerId: sc.customerId, name: sc.name, email: sc.email })])
+          ? await Promise.all([
+              clients.accounts.call('POST', '/accounts', { accountId: sc.accountId, customerId: sc.customerId }),
+              clients.customers.call('POST', '/customers', { customerId: sc.customerId, name: sc.name, email: sc.email }),
+            ])
           : [await clients.coordinator.call('POST', '/scenarios', sc)];
       if (answers.every((a) => is2xx(a.status))) return Date.now() - since;
       last = answers.map((a) => `${a.status} ${JSON.stringify(a.body)?.slice(0, 200)}`).join('; ');

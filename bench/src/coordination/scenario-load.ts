@@ -84,7 +84,16 @@ class Runner {
       this.completed++;
       this.latencies.push(done - startedAt);
     } else this.failed++;
-    if (this.req.record) this.records.push({ customerId: s.customerId, accountId: s.accountId, startedAt, answeredAt: r.answeredAt, accepted: r.accepted, completed: r.completed, bothFirstTry: r.bothFirstTry });
+    if (this.req.record)
+      this.records.push({
+        customerId: s.customerId,
+        accountId: s.accountId,
+        startedAt,
+        answeredAt: r.answeredAt,
+        accepted: r.accepted,
+        completed: r.completed,
+        bothFirstTry: r.bothFirstTry,
+      });
     if (r.completed && sampled) await this.pollValid(s, startedAt);
   }
 
@@ -126,9 +135,11 @@ class Runner {
 
 async function closedLoop(runner: Runner, req: ScenarioLoadRequest): Promise<void> {
   const end = Date.now() + req.durationS * 1000;
-  await Promise.all(Array.from({ length: req.connections }, async () => {
-    while (Date.now() < end) await runner.run(Date.now());
-  }));
+  await Promise.all(
+    Array.from({ length: req.connections }, async () => {
+      while (Date.now() < end) await runner.run(Date.now());
+    }),
+  );
 }
 
 /** Scenario i starts at t0 + i/rate whatever happened to the earlier ones (no coordinated omission). */

@@ -27,5 +27,10 @@ export function parseScenario(body: unknown): Scenario | string {
   const b = (body ?? {}) as Record<string, unknown>;
   for (const k of ['customerId', 'accountId'] as const) if (typeof b[k] !== 'string' || !UUID.test(b[k] as string)) return `${k} must be a UUID`;
   for (const k of ['name', 'email'] as const) if (typeof b[k] !== 'string' || (b[k] as string).length === 0) return `${k} must be a non-empty string`;
-  return { customerId: (b.customerId as string).toLowerCase(), accountId: (b.accountId as string).toLowerCase(), name: b.name as string, email: b.email as string };
+  return {
+    customerId: (b.customerId as string).toLowerCase(),
+    accountId: (b.accountId as string).toLowerCase(),
+    name: b.name as string,
+    email: b.email as string,
+  };
 }

@@ -34,7 +34,10 @@ const load = (s: DesignStack, extra: Partial<ScenarioLoadRequest> & { connection
  * then p50/p99 at half the slowest design's rate (open loop: the same offered load for
  * every design), each the median of `rounds` rounds, designs one after the other.
  */
-export async function throughputPhase(stacks: DesignStack[], opts: { rounds: number; durationS: number; warmupS: number; connections: number; log: (m: string) => void; calmConvergence: boolean }): Promise<ThroughputFigures> {
+export async function throughputPhase(
+  stacks: DesignStack[],
+  opts: { rounds: number; durationS: number; warmupS: number; connections: number; log: (m: string) => void; calmConvergence: boolean },
+): Promise<ThroughputFigures> {
   const byDesign = new Map<DesignStack, DesignFigures>(stacks.map((s) => [s, { openPerS: [], p50Ms: [], p99Ms: [], failures: [], cpuMsPerScenario: [] }]));
   for (const s of stacks) {
     // JIT warm-up of every process on the path.
@@ -47,7 +50,9 @@ export async function throughputPhase(stacks: DesignStack[], opts: { rounds: num
       f.openPerS.push(sat.completedPerS);
       f.failures.push(sat.failed);
       f.cpuMsPerScenario.push((s.cpuMs() - cpuBefore) / sat.completed);
-      opts.log(`${s.design}: round ${r + 1} ${Math.round(sat.completedPerS)} scenarios/s (failed ${sat.failed}, ${f.cpuMsPerScenario[r].toFixed(2)} ms CPU each)`);
+      opts.log(
+        `${s.design}: round ${r + 1} ${Math.round(sat.completedPerS)} scenarios/s (failed ${sat.failed}, ${f.cpuMsPerScenario[r].toFixed(2)} ms CPU each)`,
+      );
     }
   }
   const halfRate = Math.min(...stacks.map((s) => median(byDesign.get(s)!.openPerS))) / 2;

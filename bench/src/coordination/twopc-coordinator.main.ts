@@ -30,13 +30,16 @@ async function main(): Promise<void> {
   };
   await recover();
   let recovering = false;
-  const timer = setInterval(() => {
-    if (recovering) return;
-    recovering = true;
-    recover()
-      .catch((err: Error) => process.stderr.write(`recovery: ${err.message}\n`))
-      .finally(() => (recovering = false));
-  }, Number(process.env.TWOPC_RECOVERY_MS ?? 500));
+  const timer = setInterval(
+    () => {
+      if (recovering) return;
+      recovering = true;
+      recover()
+        .catch((err: Error) => process.stderr.write(`recovery: ${err.message}\n`))
+        .finally(() => (recovering = false));
+    },
+    Number(process.env.TWOPC_RECOVERY_MS ?? 500),
+  );
 
   const close = await serveJson(Number(required('TWOPC_HTTP_PORT')), '/scenarios', async (body) => {
     const s = parseScenario(body);

@@ -76,7 +76,7 @@ export function asyncApiDocument(): Record<string, unknown> {
   channels.CustomersResolveReply = {
     address: null,
     title: 'customers.resolve reply inbox',
-    description: 'The requester\'s reply subject (an inbox chosen per request).',
+    description: "The requester's reply subject (an inbox chosen per request).",
     messages: { ResolveReply: { $ref: '#/components/messages/ResolveReply' } },
   };
   operations.resolveCustomer = {

@@ -37,7 +37,12 @@ describe('decodeEvent', () => {
   });
 
   it('refuses an account.opened whose openedAt is February 30th', () => {
-    const e = { ...good, type: 'account.opened', subject: customerId, data: { accountId: customerId, customerId, currency: 'EUR', openedAt: '2024-02-30T00:00:00.000Z' } };
+    const e = {
+      ...good,
+      type: 'account.opened',
+      subject: customerId,
+      data: { accountId: customerId, customerId, currency: 'EUR', openedAt: '2024-02-30T00:00:00.000Z' },
+    };
     expect(decodeEvent(enc(e), `account.opened.${customerId}`)).toMatchObject({ ok: false, reason: expect.stringContaining('openedAt') });
   });
 
@@ -47,11 +52,20 @@ describe('decodeEvent', () => {
     const r = decodeEvent(enc(e), `customer.created.${upper}`);
     expect(r).toMatchObject({ ok: true, value: { subject: customerId, data: { customerId } } });
     const opened = { ...good, type: 'account.opened', subject: upper, data: { accountId: upper, customerId: upper, currency: 'eur', openedAt: good.time } };
-    expect(decodeEvent(enc(opened), `account.opened.${upper}`)).toMatchObject({ ok: true, value: { data: { accountId: customerId, customerId, currency: 'EUR' } } });
+    expect(decodeEvent(enc(opened), `account.opened.${upper}`)).toMatchObject({
+      ok: true,
+      value: { data: { accountId: customerId, customerId, currency: 'EUR' } },
+    });
   });
 
-  it.each([['NUL', 'a\u0000b'], ['a lone surrogate', '\ud800']])('refuses a name with %s (PostgreSQL cannot store it)', (_l, name) => {
-    expect(decodeEvent(enc({ ...good, data: { ...good.data, name } }), `customer.created.${customerId}`)).toMatchObject({ ok: false, reason: expect.stringContaining('name') });
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['a lone surrogate', '\ud800'],
+  ])('refuses a name with %s (PostgreSQL cannot store it)', (_l, name) => {
+    expect(decodeEvent(enc({ ...good, data: { ...good.data, name } }), `customer.created.${customerId}`)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('name'),
+    });
   });
 
   it('rejects a NATS subject that names another customer', () => {

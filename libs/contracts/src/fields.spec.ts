@@ -8,10 +8,22 @@ const p2 = (n: number) => String(n).padStart(2, '0');
 
 describe('uuid: any letter case in, lower case out', () => {
   it('accepts every case variant of a UUID and gives its lower-case spelling', () => {
-    const variant = fc.tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 })).map(([u, up]) => ({ u, v: [...u].map((c, i) => (up[i] ? c.toUpperCase() : c)).join('') }));
-    fc.assert(fc.property(variant, ({ u, v }) => expect(uuid.parse(v)).toBe(u.toLowerCase())), runs(500));
+    const variant = fc
+      .tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 }))
+      .map(([u, up]) => ({ u, v: [...u].map((c, i) => (up[i] ? c.toUpperCase() : c)).join('') }));
+    fc.assert(
+      fc.property(variant, ({ u, v }) => expect(uuid.parse(v)).toBe(u.toLowerCase())),
+      runs(500),
+    );
   });
-  it.each(['', 'x', '0b8f1e0c-4a43-4b8e-9a3c-3c8a1f2d9e1', '0b8f1e0c4a434b8e9a3c3c8a1f2d9e11', '0b8f1e0c-4a43-4b8e-9a3c-3c8a1f2d9e1g', ' 0b8f1e0c-4a43-4b8e-9a3c-3c8a1f2d9e11'])('refuses %j', (s) => {
+  it.each([
+    '',
+    'x',
+    '0b8f1e0c-4a43-4b8e-9a3c-3c8a1f2d9e1',
+    '0b8f1e0c4a434b8e9a3c3c8a1f2d9e11',
+    '0b8f1e0c-4a43-4b8e-9a3c-3c8a1f2d9e1g',
+    ' 0b8f1e0c-4a43-4b8e-9a3c-3c8a1f2d9e11',
+  ])('refuses %j', (s) => {
     expect(uuid.safeParse(s).success).toBe(false);
   });
 });
@@ -40,7 +52,12 @@ describe('text: no NUL, no lone surrogate, lengths in code points', () => {
     expect(name.safeParse('😀'.repeat(201)).success).toBe(false);
     expect(name.safeParse('e\u0301'.repeat(100)).success).toBe(true); // 200 code points (combining accents count)
   });
-  it.each([['NUL', 'a\u0000b'], ['a lone high surrogate', '\ud800'], ['a lone low surrogate', 'x\udfffy'], ['a reversed pair', '\udc00\ud800']])('refuses %s', (_l, s) => {
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['a lone high surrogate', '\ud800'],
+    ['a lone low surrogate', 'x\udfffy'],
+    ['a reversed pair', '\udc00\ud800'],
+  ])('refuses %s', (_l, s) => {
     expect(name.safeParse(s).error?.issues[0].message).toBe('must not contain NUL or a lone surrogate');
   });
   it('agrees with the spread operator and a well-formedness check on any UTF-16 string', () => {
@@ -111,7 +128,9 @@ describe('instant: RFC 3339, years 0001-9999, impossible dates refused never mov
 
 describe('REST bodies', () => {
   it('canonicalise: ids lower-case, currency upper-case', () => {
-    expect(openAccountBody.parse({ accountId: 'A0000000-0000-4000-8000-00000000000F', customerId: 'B0000000-0000-4000-8000-00000000000F', currency: 'usd' })).toEqual({
+    expect(
+      openAccountBody.parse({ accountId: 'A0000000-0000-4000-8000-00000000000F', customerId: 'B0000000-0000-4000-8000-00000000000F', currency: 'usd' }),
+    ).toEqual({
       accountId: 'a0000000-0000-4000-8000-00000000000f',
       customerId: 'b0000000-0000-4000-8000-00000000000f',
       currency: 'USD',

@@ -16,7 +16,10 @@ const UUID_ANY_CASE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 export const uuid = z.string().regex(UUID_ANY_CASE, { error: 'must be a UUID' }).toLowerCase().meta({ format: 'uuid' });
 
 /** Three ASCII letters in any case, upper case out (events: any such code a publisher sends). */
-export const currencyCode = z.string().regex(/^[A-Za-z]{3}$/, { error: 'must be three ASCII letters' }).toUpperCase();
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, { error: 'must be three ASCII letters' })
+  .toUpperCase();
 
 /** What the REST API takes: a code of the ISO 4217 list, in any letter case. */
 export const isoCurrency = currencyCode.refine((c) => ISO_4217_CODES.has(c), { error: 'must be an ISO 4217 currency code' });
@@ -59,17 +62,22 @@ export const text = (min: number, max: number) =>
   z
     .string()
     .refine(isStorableText, { error: 'must not contain NUL or a lone surrogate', abort: true })
-    .refine((s) => {
-      const n = codePoints(s);
-      return n >= min && n <= max;
-    }, { error: min === max ? `must be ${min} characters long` : `must be ${min} to ${max} characters long` })
+    .refine(
+      (s) => {
+        const n = codePoints(s);
+        return n >= min && n <= max;
+      },
+      { error: min === max ? `must be ${min} characters long` : `must be ${min} to ${max} characters long` },
+    )
     .meta({ minLength: min, maxLength: max });
 
 /** Optional text fields of the envelope (may be empty). */
 export const optionalText = (max: number) => text(0, max).optional();
 
 /** What the REST API takes as an address (zod's email pattern); stored as given. */
-export const email = text(3, 320).refine((s) => z.regexes.email.test(s), { error: 'must be an email address' }).meta({ format: 'email' });
+export const email = text(3, 320)
+  .refine((s) => z.regexes.email.test(s), { error: 'must be an email address' })
+  .meta({ format: 'email' });
 
 /** The email of an event: any storable text of 3..320 code points (events carry what REST accepted, and third parties' too). */
 export const eventEmail = text(3, 320);

@@ -30,7 +30,13 @@ describe('customer.sealed and account.rejected', () => {
     expect(sealed.id).toBe(eventIds.customerSealed(customerId));
     expect(customerSealed({ customerId, sealedAt: '2030-01-01T00:00:00.000Z' }).id).toBe(sealed.id);
     expect(rejected.id).toBe(eventIds.accountRejected(accountId));
-    const ids = new Set([eventIds.accountRejected(accountId), eventIds.accountValidated(accountId), eventIds.accountOpened(accountId), eventIds.customerSealed(customerId), eventIds.customerCreated(customerId)]);
+    const ids = new Set([
+      eventIds.accountRejected(accountId),
+      eventIds.accountValidated(accountId),
+      eventIds.accountOpened(accountId),
+      eventIds.customerSealed(customerId),
+      eventIds.customerCreated(customerId),
+    ]);
     expect(ids.size).toBe(5);
   });
 });

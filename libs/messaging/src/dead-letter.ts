@@ -32,7 +32,18 @@ export class DeadLetterStore {
     if (letters.length === 0) return;
     const values: unknown[] = [];
     const tuples = letters.map((l, i) => {
-      values.push(l.stream, l.consumer, l.subject, l.streamSeq, Buffer.from(l.payload), JSON.stringify(l.headers), l.reason.slice(0, 2000), l.deliveries, l.eventId ?? null, l.eventType ?? null);
+      values.push(
+        l.stream,
+        l.consumer,
+        l.subject,
+        l.streamSeq,
+        Buffer.from(l.payload),
+        JSON.stringify(l.headers),
+        l.reason.slice(0, 2000),
+        l.deliveries,
+        l.eventId ?? null,
+        l.eventType ?? null,
+      );
       const b = i * 10;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::jsonb, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10})`;
     });

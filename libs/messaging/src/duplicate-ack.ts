@@ -33,7 +33,8 @@ export async function checkDuplicate(jsm: JetStreamManager, ack: { stream: strin
   const storedId = stored.header?.get('Nats-Msg-Id') ?? '';
   const sameBytes = Buffer.from(stored.data).equals(Buffer.from(sent.data, 'utf8'));
   if (stored.subject === sent.subject && storedId === sent.msgID && sameBytes) return true;
-  const what = stored.subject !== sent.subject ? `subject ${JSON.stringify(stored.subject)}` : storedId !== sent.msgID ? 'another Nats-Msg-Id' : 'a different body';
+  const what =
+    stored.subject !== sent.subject ? `subject ${JSON.stringify(stored.subject)}` : storedId !== sent.msgID ? 'another Nats-Msg-Id' : 'a different body';
   return new DuplicateIdCollision(
     `Nats-Msg-Id ${sent.msgID} collides with ${ack.stream} seq ${ack.seq} (${what}, not ours on ${sent.subject}); not counted as published`,
   );

@@ -12,7 +12,13 @@ import { Sql, sql } from './sql';
  */
 export function claimEventsSql(events: { id: string; type: string }[]): Sql {
   return sql`INSERT INTO inbox (event_id, event_type)
-     SELECT id, type FROM unnest(${sql.array(events.map((e) => e.id), 'text')}, ${sql.array(events.map((e) => e.type), 'text')}) AS e(id, type) ORDER BY id
+     SELECT id, type FROM unnest(${sql.array(
+       events.map((e) => e.id),
+       'text',
+     )}, ${sql.array(
+       events.map((e) => e.type),
+       'text',
+     )}) AS e(id, type) ORDER BY id
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`;
 }

@@ -68,7 +68,13 @@ export class InfrastructureModule {
         {
           provide: Database,
           useFactory: () =>
-            new Database({ name: options.name, url: options.databaseUrl, migrations: options.migrations, entities: options.entities, poolSize: options.poolSize }),
+            new Database({
+              name: options.name,
+              url: options.databaseUrl,
+              migrations: options.migrations,
+              entities: options.entities,
+              poolSize: options.poolSize,
+            }),
         },
         {
           provide: NatsClient,
@@ -85,7 +91,10 @@ export class InfrastructureModule {
         {
           provide: OutboxRelay,
           useFactory: (db: Database, nats: NatsClient, metrics?: ServiceMetrics) => {
-            const collisions = metrics?.counter('calm_outbox_id_collisions_total', 'Outbox rows whose Nats-Msg-Id matched a stored message that is not theirs (alert)');
+            const collisions = metrics?.counter(
+              'calm_outbox_id_collisions_total',
+              'Outbox rows whose Nats-Msg-Id matched a stored message that is not theirs (alert)',
+            );
             return new OutboxRelay(db, nats, { duplicateWindowMs: options.duplicateWindowMs, onCollision: (n) => collisions?.inc(n), ...options.relay });
           },
           inject: [Database, NatsClient, { token: ServiceMetrics, optional: true }],

@@ -43,10 +43,14 @@ it('holds at most maxBufferBytes / MAX_EVENT_BYTES messages unacknowledged, then
     batchSize: 64,
     maxBufferBytes: 3 * MAX_EVENT_BYTES,
   });
-  server.addHandler('buf.event', async (e: { id: string }) => {
-    await stuck;
-    applied.push(e.id);
-  }, true);
+  server.addHandler(
+    'buf.event',
+    async (e: { id: string }) => {
+      await stuck;
+      applied.push(e.id);
+    },
+    true,
+  );
   const js = jetstream(nc);
   for (let i = 0; i < 20; i++) await js.publish(`buf.${i}`, JSON.stringify({ id: String(i), type: 'buf.event' }));
   server.listen(() => undefined);

@@ -188,7 +188,13 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     } catch (err) {
       if (!isConsumerNotFound(err)) throw err;
     }
-    await jsm.consumers.add(stream, { durable_name: durable, filter_subject: filterSubject, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...tunable });
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      filter_subject: filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ...tunable,
+    });
     this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
   }
 
@@ -276,7 +282,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         return;
       } catch (err) {
         if (this.options.isTransient(err) && failuresWhileHealthy < HEALTHY_RETRY_LIMIT) {
-          const failedProbes = await this.holdUntilHealthy(items.map((i) => i.msg), err);
+          const failedProbes = await this.holdUntilHealthy(
+            items.map((i) => i.msg),
+            err,
+          );
           if (failedProbes === null) return; // shutting down: the messages were given back
           // An "outage" the health probe never sees is this event's own failure (e.g. a NUL
           // the driver refuses with SQLSTATE 08P01): after a few, stop holding and treat it
@@ -307,7 +316,9 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     if (deliveries >= this.maxDeliver) {
       return this.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);
     }
-    this.logger.warn(`event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}; the server redelivers it after its backoff: ${message}`);
+    this.logger.warn(
+      `event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}; the server redelivers it after its backoff: ${message}`,
+    );
     this.options.onOutcome?.('retried', event.type, 1);
   }
 
@@ -357,13 +368,16 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       eventId: event && storable(event.id),
       eventType: event && storable(event.type),
     }));
-    for (let failuresWhileHealthy = 0; ; ) {
+    for (let failuresWhileHealthy = 0; ;) {
       try {
         await this.options.deadLetters.record(letters);
         break;
       } catch (err) {
         if (this.options.isTransient(err) && failuresWhileHealthy < HEALTHY_RETRY_LIMIT) {
-          const failedProbes = await this.holdUntilHealthy(items.map((i) => i.msg), err);
+          const failedProbes = await this.holdUntilHealthy(
+            items.map((i) => i.msg),
+            err,
+          );
           if (failedProbes === null) return;
           failuresWhileHealthy = failedProbes === 0 ? failuresWhileHealthy + 1 : 0;
           continue;
@@ -385,7 +399,9 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private async recordStripped(letters: DeadLetter[], err: unknown): Promise<boolean> {
     const why = storable(`dead letter stored without headers (${(err as Error)?.message ?? err})`);
     try {
-      await this.options.deadLetters.record(letters.map((l) => ({ ...l, headers: {}, eventId: undefined, eventType: undefined, reason: `${l.reason.slice(0, 1000)}; ${why}` })));
+      await this.options.deadLetters.record(
+        letters.map((l) => ({ ...l, headers: {}, eventId: undefined, eventType: undefined, reason: `${l.reason.slice(0, 1000)}; ${why}` })),
+      );
       return true;
     } catch (again) {
       this.logger.error(`cannot store ${letters.length} dead letter(s); left for redelivery: ${(again as Error)?.message ?? again}`);

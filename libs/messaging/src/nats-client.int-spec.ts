@@ -20,7 +20,14 @@ afterAll(async () => {
 it('creates its streams with max_msg_size, and gives the bound to a stream made without one', async () => {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: 'OLD', subjects: ['old.>'] });
-  const client = new NatsClient({ name: 'bounds', servers: [nats.url], streams: [{ name: 'NEW', subjects: ['new.>'] }, { name: 'OLD', subjects: ['old.>'] }] });
+  const client = new NatsClient({
+    name: 'bounds',
+    servers: [nats.url],
+    streams: [
+      { name: 'NEW', subjects: ['new.>'] },
+      { name: 'OLD', subjects: ['old.>'] },
+    ],
+  });
   await client.ready;
   await client.close();
   expect((await jsm.streams.info('NEW')).config.max_msg_size).toBe(MAX_EVENT_BYTES);

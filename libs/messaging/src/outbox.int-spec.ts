@@ -107,7 +107,11 @@ it('a row whose id someone published first on another subject stays unpublished,
 
   expect(await relay.publishBatch()).toBe(0);
   expect(alerts).toEqual([1]);
-  const unpublished = () => db.manager().query('SELECT published_at FROM outbox WHERE event_id = $1', [id]).then((r) => r[0].published_at);
+  const unpublished = () =>
+    db
+      .manager()
+      .query('SELECT published_at FROM outbox WHERE event_id = $1', [id])
+      .then((r) => r[0].published_at);
   expect(await unpublished()).toBeNull();
   // Deferred, not hammered: inside the window the row is not even tried again.
   expect(await relay.publishBatch()).toBe(0);
@@ -127,7 +131,12 @@ it('purges the outbox while the relay never idles (sustained load)', async () =>
   // the purge used to run). The sweeper's own timer must purge regardless.
   const backlog = 3_000;
   for (let i = 0; i < backlog; i += 500) {
-    await db.transaction((m) => enqueueEvents(m, Array.from({ length: 500 }, () => event(randomUUID()))));
+    await db.transaction((m) =>
+      enqueueEvents(
+        m,
+        Array.from({ length: 500 }, () => event(randomUUID())),
+      ),
+    );
   }
   const relay = new OutboxRelay(db, client, { batchSize: 1, pollMs: 50 });
   const sweeper = new RetentionSweeper(db, { outboxMs: 7 * 24 * 3_600_000, everyMs: 100 });

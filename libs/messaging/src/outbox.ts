@@ -20,7 +20,16 @@ export interface OutgoingEvent {
  */
 export function enqueueEventsSql(events: OutgoingEvent[]): Sql {
   return sql`INSERT INTO outbox (event_id, subject, payload)
-     SELECT * FROM unnest(${sql.array(events.map((e) => e.event.id), 'text')}, ${sql.array(events.map((e) => e.subject), 'text')}, ${sql.array(events.map((e) => JSON.stringify(e.event)), 'jsonb')})
+     SELECT * FROM unnest(${sql.array(
+       events.map((e) => e.event.id),
+       'text',
+     )}, ${sql.array(
+       events.map((e) => e.subject),
+       'text',
+     )}, ${sql.array(
+       events.map((e) => JSON.stringify(e.event)),
+       'jsonb',
+     )})
      ON CONFLICT (event_id) DO NOTHING`;
 }
 
@@ -141,7 +150,10 @@ export class OutboxRelay {
     for (const [id, until] of this.deferred) if (until <= now) this.deferred.delete(id);
     return this.db.transaction(async (m) => {
       await m.query(OUTBOX_CLAIM.planner);
-      const rows: { id: string; event_id: string; subject: string; payload: unknown }[] = await m.query(OUTBOX_CLAIM.select, [this.batchSize, [...this.deferred.keys()]]);
+      const rows: { id: string; event_id: string; subject: string; payload: unknown }[] = await m.query(OUTBOX_CLAIM.select, [
+        this.batchSize,
+        [...this.deferred.keys()],
+      ]);
       if (rows.length === 0) return 0;
       const results = await this.acks.publishAll(
         this.nats.nc,

@@ -51,7 +51,8 @@ export class PubAckCollector {
     if (!waiting) return; // a late answer to a batch that already timed out
     this.waiting.delete(msg.subject);
     const { settle, sent } = waiting;
-    if (msg.headers?.hasError) return settle(new Error(`no PubAck for ${msg.subject}: ${msg.headers.code} ${msg.headers.description || 'no responders (is the stream missing?)'}`));
+    if (msg.headers?.hasError)
+      return settle(new Error(`no PubAck for ${msg.subject}: ${msg.headers.code} ${msg.headers.description || 'no responders (is the stream missing?)'}`));
     let ack: { error?: { code: number; description: string }; stream?: string; seq?: number; duplicate?: boolean };
     try {
       ack = msg.json();
@@ -60,7 +61,8 @@ export class PubAckCollector {
     }
     if (ack.error) return settle(new Error(`JetStream refused the message: ${ack.error.code} ${ack.error.description}`));
     if (!ack.duplicate) return settle(true);
-    if (!this.conn || ack.stream === undefined || ack.seq === undefined) return settle(new Error(`duplicate PubAck for ${sent.msgID} without a stream sequence`));
+    if (!this.conn || ack.stream === undefined || ack.seq === undefined)
+      return settle(new Error(`duplicate PubAck for ${sent.msgID} without a stream sequence`));
     const nc = this.conn;
     this.jsm ??= jetstreamManager(nc, { checkAPI: false });
     this.jsm.then((jsm) => checkDuplicate(jsm, { stream: ack.stream!, seq: ack.seq! }, sent)).then(settle, (e: Error) => settle(e));

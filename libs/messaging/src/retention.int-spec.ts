@@ -35,14 +35,22 @@ it('deletes expired published outbox rows, inbox rows and dead letters in chunks
   await outboxRows('old-published', 23, 10, true);
   await outboxRows('old-unpublished', 3, 10, false);
   await outboxRows('new-published', 4, 1, true);
-  await sql(`INSERT INTO inbox (event_id, event_type, received_at) SELECT gen_random_uuid()::text, 'customer.created', now() - make_interval(days => CASE WHEN i <= 17 THEN 40 ELSE 2 END) FROM generate_series(1, 20) i`);
+  await sql(
+    `INSERT INTO inbox (event_id, event_type, received_at) SELECT gen_random_uuid()::text, 'customer.created', now() - make_interval(days => CASE WHEN i <= 17 THEN 40 ELSE 2 END) FROM generate_series(1, 20) i`,
+  );
   await sql(
     `INSERT INTO dead_letter (stream, consumer, subject, stream_seq, payload, reason, deliveries, failed_at, retried_at)
      SELECT 'CUSTOMERS', 'c', 'customer.created.x', i, '\\x00', 'r', 1, now() - make_interval(days => CASE WHEN i <= 5 THEN 100 ELSE 1 END), CASE WHEN i <= 2 THEN now() END
      FROM generate_series(1, 8) i`,
   );
   const expired: number[] = [];
-  const sweeper = new RetentionSweeper(db, { outboxMs: 7 * DAY, inboxMs: 30 * DAY, deadLetterMs: 90 * DAY, chunk: 4, onExpiredOpenLetters: (n) => expired.push(n) });
+  const sweeper = new RetentionSweeper(db, {
+    outboxMs: 7 * DAY,
+    inboxMs: 30 * DAY,
+    deadLetterMs: 90 * DAY,
+    chunk: 4,
+    onExpiredOpenLetters: (n) => expired.push(n),
+  });
 
   expect(await sweeper.sweep()).toEqual({ outbox: 23, inbox: 17, dead_letter: 5 });
   expect(await count('outbox', `subject LIKE 'old-unpublished.%'`)).toBe(3);

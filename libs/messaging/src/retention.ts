@@ -47,7 +47,7 @@ export class RetentionSweeper {
 
   private async loop(): Promise<void> {
     await this.db.ready.catch(() => undefined);
-    for (let failures = 0; !this.abort.signal.aborted; ) {
+    for (let failures = 0; !this.abort.signal.aborted;) {
       try {
         await this.sweep();
         failures = 0;

@@ -6,7 +6,12 @@ import { sqlArray, sqlLiteral } from './sql-literal';
 describe('sqlLiteral', () => {
   it('quotes exactly as pg escapeLiteral does, for any text without NUL', () => {
     const text = fc.string({ unit: fc.constantFrom('a', "'", '\\', '"', 'é', ';', ' ', '\n', '$') });
-    fc.assert(fc.property(fc.oneof(text, fc.string({ unit: 'binary' })).filter((s) => !s.includes('\u0000')), (s) => expect(sqlLiteral(s)).toBe(escapeLiteral(s))));
+    fc.assert(
+      fc.property(
+        fc.oneof(text, fc.string({ unit: 'binary' })).filter((s) => !s.includes('\u0000')),
+        (s) => expect(sqlLiteral(s)).toBe(escapeLiteral(s)),
+      ),
+    );
   });
 
   it('refuses a NUL as a permanent error (PostgreSQL text cannot hold it)', () => {

@@ -9,7 +9,18 @@ describe('bearerTokenChecker', () => {
   });
 
   it('refuses missing, wrong, prefixed, suffixed and other-scheme credentials', () => {
-    for (const h of [undefined, '', 'Bearer', 'Bearer ', 'Bearer alpha', 'Bearer alpha-token-x', 'Bearer balpha-token', 'Basic alpha-token', 'alpha-token', 'Bearer alpha-token extra']) {
+    for (const h of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer alpha',
+      'Bearer alpha-token-x',
+      'Bearer balpha-token',
+      'Basic alpha-token',
+      'alpha-token',
+      'Bearer alpha-token extra',
+    ]) {
       expect({ h, ok: check(h) }).toEqual({ h, ok: false });
     }
   });

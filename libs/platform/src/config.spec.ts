@@ -17,7 +17,13 @@ const problemsOf = (env: Record<string, string>): string[] => {
 describe('loadConfig', () => {
   it('uses the contract defaults', () => {
     const c = loadConfig('accounts', {});
-    expect(c).toMatchObject({ natsServers: ['nats://127.0.0.1:4222'], databaseUrl: 'postgres://postgres@127.0.0.1:5432/accounts', httpPort: 3001, apiTokens: null, logLevel: 'info' });
+    expect(c).toMatchObject({
+      natsServers: ['nats://127.0.0.1:4222'],
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/accounts',
+      httpPort: 3001,
+      apiTokens: null,
+      logLevel: 'info',
+    });
     expect(loadConfig('customers', {}).httpPort).toBe(3002);
   });
 
@@ -76,7 +82,9 @@ describe('loadConfig', () => {
       expect(lines[0]).toMatch(new RegExp(`^${Object.keys(env)[0]}: `));
       expect(lines[0]).not.toContain(secret);
     }
-    expect(problemsOf({ NATS_URL: 'nats://svc:%zz@n1' })).toEqual(['NATS_URL: the credentials in the URL are not valid percent-encoding (write a literal % as %25)']);
+    expect(problemsOf({ NATS_URL: 'nats://svc:%zz@n1' })).toEqual([
+      'NATS_URL: the credentials in the URL are not valid percent-encoding (write a literal % as %25)',
+    ]);
   });
 
   it('refuses a cluster whose URLs carry different credentials', () => {
@@ -87,7 +95,10 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'calm-config-'));
     for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, f), 'x');
     // A syntactically valid creds file (JWT and seed are placeholders; nothing connects).
-    writeFileSync(join(dir, 'u.creds'), '-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1QifQ.e30.sig\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\nSUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n------END USER NKEY SEED------\n');
+    writeFileSync(
+      join(dir, 'u.creds'),
+      '-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1QifQ.e30.sig\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\nSUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n------END USER NKEY SEED------\n',
+    );
     const c = loadConfig('accounts', {
       NATS_CA_FILE: join(dir, 'ca.pem'),
       NATS_TLS_CERT_FILE: join(dir, 'cert.pem'),

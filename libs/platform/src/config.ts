@@ -128,7 +128,10 @@ export function parsePort(variable: string, value: string): number {
 
 export function parseTokens(value: string | undefined): string[] | null {
   if (value === undefined || value.trim() === '') return null;
-  const tokens = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const tokens = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tokens.length === 0) throw new ConfigError('API_TOKENS', 'is set but holds no token');
   return tokens;
 }

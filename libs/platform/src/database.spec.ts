@@ -17,7 +17,7 @@ describe('isTransientDatabaseError', () => {
     ['invalid text (22P02)', { code: '22P02' }],
     ['a unique violation (23505)', { code: '23505' }],
     ['a bug', new TypeError('x is undefined')],
-  ])('counts %s as the request\'s own failure', (_what, err) => {
+  ])("counts %s as the request's own failure", (_what, err) => {
     expect(isTransientDatabaseError(err)).toBe(false);
   });
 });

@@ -20,7 +20,9 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Jest's CommonJS loader cannot parse it (and Jest patches `require('node:module')`
  * too), so the plugin is loaded with Node's own require, outside Jest's registry.
  */
-const nodeRequire = (process as unknown as { getBuiltinModule(id: 'node:module'): typeof NodeModule }).getBuiltinModule('node:module').createRequire(__filename);
+const nodeRequire = (process as unknown as { getBuiltinModule(id: 'node:module'): typeof NodeModule })
+  .getBuiltinModule('node:module')
+  .createRequire(__filename);
 
 class AppFastifyAdapter extends FastifyAdapter {
   override useStaticAssets(options: Parameters<FastifyAdapter['useStaticAssets']>[0]): any {

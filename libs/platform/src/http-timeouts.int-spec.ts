@@ -61,5 +61,8 @@ it('closes a kept-alive connection after its idle time, having answered its requ
 });
 
 it('names a bad timeout variable', () => {
-  expect(readLimits({ HTTP_REQUEST_TIMEOUT_MS: '0', METRICS_REFRESH_SECONDS: 'often' }).problems.map((p) => p.variable)).toEqual(['HTTP_REQUEST_TIMEOUT_MS', 'METRICS_REFRESH_SECONDS']);
+  expect(readLimits({ HTTP_REQUEST_TIMEOUT_MS: '0', METRICS_REFRESH_SECONDS: 'often' }).problems.map((p) => p.variable)).toEqual([
+    'HTTP_REQUEST_TIMEOUT_MS',
+    'METRICS_REFRESH_SECONDS',
+  ]);
 });

@@ -35,8 +35,7 @@ export function loggerParams(service: string, level: LogLevel, pretty = !!proces
       // 503 is an outage already logged by the part that is down; 500 is a bug. Answers
       // below 500 are access logs at debug (LOG_LEVEL=debug shows them): at info, one line
       // per request cost about 15% of the service's CPU under load (bench profile).
-      customLogLevel: (req, res, err) =>
-        isProbe(req) ? 'silent' : res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'debug',
+      customLogLevel: (req, res, err) => (isProbe(req) ? 'silent' : res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'debug'),
       // pino-http invents an Error (with a stack) for every 5xx; a 503 needs no stack.
       customErrorObject: (_req, res, _err, value) => (res.statusCode === 503 ? { ...value, err: undefined } : value),
       serializers: {

@@ -77,7 +77,9 @@ export class ServiceMetrics {
       return { backlog: Number(row.backlog), age: row.age ?? 0 };
     });
     this.scrapeGauge('calm_outbox_backlog', 'Outbox rows not yet published to JetStream', async () => [[{}, (await stats()).backlog]]);
-    this.scrapeGauge('calm_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row (0 when empty)', async () => [[{}, (await stats()).age]]);
+    this.scrapeGauge('calm_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row (0 when empty)', async () => [
+      [{}, (await stats()).age],
+    ]);
   }
 
   metrics(): Promise<string> {

@@ -6,7 +6,11 @@ import { waitFor } from './wait';
  * `seq` and holds none unacknowledged: after this, whatever the consumer did with those
  * messages has committed (it acks after the transaction), so counters and tables can be read.
  */
-export async function waitForAckFloor(jsm: JetStreamManager, seq: number, options: { stream?: string; durable?: string; timeoutMs?: number } = {}): Promise<void> {
+export async function waitForAckFloor(
+  jsm: JetStreamManager,
+  seq: number,
+  options: { stream?: string; durable?: string; timeoutMs?: number } = {},
+): Promise<void> {
   const { stream = 'CUSTOMERS', durable = 'accounts-customer-created', timeoutMs = 30_000 } = options;
   await waitFor(
     `${durable} to acknowledge ${stream} up to seq ${seq}`,

@@ -12,11 +12,15 @@ describe('expectConverged', () => {
 
   it('counts an acknowledged account that answers 404 as lost, and fails', async () => {
     const getAccount = async (id: string) => (id === b ? { status: 404, body: {} } : { status: 200, body: { status: 'valid' } });
-    await expect(expectConverged(acknowledged, { getAccount, validatedEvents, databaseUrl: 'postgres://unused' }, 300)).rejects.toThrow(`lost 1 of 2 acknowledged accounts`);
+    await expect(expectConverged(acknowledged, { getAccount, validatedEvents, databaseUrl: 'postgres://unused' }, 300)).rejects.toThrow(
+      `lost 1 of 2 acknowledged accounts`,
+    );
   });
 
   it('fails on an account that exists but never turns valid, naming it', async () => {
     const getAccount = async (id: string) => ({ status: 200, body: { status: id === a ? 'pending' : 'valid' } });
-    await expect(expectConverged(acknowledged, { getAccount, validatedEvents, databaseUrl: 'postgres://unused' }, 300)).rejects.toThrow(`1 of 2 acknowledged accounts not valid`);
+    await expect(expectConverged(acknowledged, { getAccount, validatedEvents, databaseUrl: 'postgres://unused' }, 300)).rejects.toThrow(
+      `1 of 2 acknowledged accounts not valid`,
+    );
   });
 });

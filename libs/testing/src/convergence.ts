@@ -53,7 +53,8 @@ export async function expectConverged(acknowledged: Map<string, string>, probe: 
   ).catch(() => undefined);
   const lost = missing.size;
   if (lost > 0) throw new Error(`lost ${lost} of ${ids.length} acknowledged accounts (acknowledged, then 404): ${[...missing].slice(0, 5).join(', ')}`);
-  if (notValid.length) throw new Error(`${notValid.length} of ${ids.length} acknowledged accounts not valid after ${timeoutMs} ms: ${notValid.slice(0, 5).join(', ')}`);
+  if (notValid.length)
+    throw new Error(`${notValid.length} of ${ids.length} acknowledged accounts not valid after ${timeoutMs} ms: ${notValid.slice(0, 5).join(', ')}`);
 
   await waitFor(
     'the outbox to publish everything (quiet)',

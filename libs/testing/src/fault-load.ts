@@ -72,7 +72,6 @@ export class FaultLoad {
     }
   }
 
-
   private async open(accountId: string, customerId: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       this.stats.maxInFlight = Math.max(this.stats.maxInFlight, ++this.posts);
@@ -105,7 +104,10 @@ export class FaultLoad {
       this.publishes++;
       const ok = await this.options
         .publishCustomerCreated(customerId)
-        .then(() => true, () => false)
+        .then(
+          () => true,
+          () => false,
+        )
         .finally(() => this.publishes--);
       if (ok) {
         this.stats.published.add(customerId);

@@ -59,7 +59,10 @@ export const hostileJson = (): fc.Arbitrary<unknown> =>
  */
 export function mutatedObject(template: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
   const fields = Object.fromEntries(
-    Object.entries(template).map(([k, v]) => [k, fc.oneof({ weight: 3, arbitrary: fc.constant(v) }, { weight: 1, arbitrary: hostileJson() }, { weight: 1, arbitrary: fc.constant(undefined) })]),
+    Object.entries(template).map(([k, v]) => [
+      k,
+      fc.oneof({ weight: 3, arbitrary: fc.constant(v) }, { weight: 1, arbitrary: hostileJson() }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    ]),
   );
   return fc.record({ known: fc.record(fields), extra: fc.dictionary(hostileString(), hostileJson(), { maxKeys: 2 }) }).map(({ known, extra }) => {
     const out: Record<string, unknown> = { ...extra };

@@ -9,7 +9,12 @@ export interface KillWindow {
 }
 
 /** Sampled right after a SIGKILL, before the restart: shows which crash windows the kills hit. */
-export async function sampleKillWindow(databaseUrl: string, jsm: JetStreamManager, stream = 'CUSTOMERS', durable = 'accounts-customer-created'): Promise<KillWindow> {
+export async function sampleKillWindow(
+  databaseUrl: string,
+  jsm: JetStreamManager,
+  stream = 'CUSTOMERS',
+  durable = 'accounts-customer-created',
+): Promise<KillWindow> {
   const [{ n }] = await queryDatabase<{ n: string }>(databaseUrl, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
   const info = await jsm.consumers.info(stream, durable).catch(() => null);
   return { unpublishedRows: Number(n), unackedMessages: info?.num_ack_pending ?? 0 };
@@ -39,6 +44,8 @@ export function describeKillWindows(windows: KillWindow[]): string {
 export function expectKillsLanded(windows: KillWindow[], minFraction = 0): void {
   const hits = windows.filter(landed).length;
   if (hits === 0 || hits < minFraction * windows.length) {
-    throw new Error(`only ${hits} of ${windows.length} kills hit unpublished outbox rows or unacked messages (wanted at least ${Math.max(1, Math.ceil(minFraction * windows.length))}): ${describeKillWindows(windows)}`);
+    throw new Error(
+      `only ${hits} of ${windows.length} kills hit unpublished outbox rows or unacked messages (wanted at least ${Math.max(1, Math.ceil(minFraction * windows.length))}): ${describeKillWindows(windows)}`,
+    );
   }
 }

@@ -32,7 +32,23 @@ export async function startNatsCluster(size = 3): Promise<TestNatsCluster> {
     const launch = () =>
       spawn(
         bin,
-        ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, '-n', name, '--cluster_name', clusterName, '--cluster', `nats://127.0.0.1:${routePorts[i]}`, '--routes', routes],
+        [
+          '-a',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-js',
+          '-sd',
+          storeDir,
+          '-n',
+          name,
+          '--cluster_name',
+          clusterName,
+          '--cluster',
+          `nats://127.0.0.1:${routePorts[i]}`,
+          '--routes',
+          routes,
+        ],
         { stdio: 'ignore' },
       );
     const node: ClusterNode = {

@@ -27,7 +27,8 @@ export function findNatsServerBinary(): string | undefined {
 }
 
 /** How to get nats-server, for the one-line messages that name the install command. */
-export const NATS_SERVER_INSTALL = 'apt-get install nats-server (Debian/Ubuntu), brew install nats-server (macOS), or a release from github.com/nats-io/nats-server';
+export const NATS_SERVER_INSTALL =
+  'apt-get install nats-server (Debian/Ubuntu), brew install nats-server (macOS), or a release from github.com/nats-io/nats-server';
 
 export function natsServerBinary(): string {
   const bin = findNatsServerBinary();
@@ -76,7 +77,8 @@ export async function startNatsServer(extraArgs: string[] = [], env?: Record<str
   const storeDir = mkdtempSync(join(tmpdir(), 'calm-nats-'));
   const bin = natsServerBinary();
   // `env` reaches the server (a config may read variables); Jest's process.env does not.
-  const launch = () => spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...extraArgs], { stdio: 'ignore', env: env && { ...process.env, ...env } });
+  const launch = () =>
+    spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...extraArgs], { stdio: 'ignore', env: env && { ...process.env, ...env } });
   const server: TestNatsServer = {
     url: `nats://127.0.0.1:${port}`,
     port,

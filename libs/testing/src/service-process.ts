@@ -94,7 +94,10 @@ export function startAccountsProcess(env: { natsUrl: string; databaseUrl: string
     ready: async (url) => {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const status = await fetch(`${url}/accounts?customerId=00000000-0000-4000-8000-000000000000`).then((r) => r.status, () => 0);
+        const status = await fetch(`${url}/accounts?customerId=00000000-0000-4000-8000-000000000000`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status === 200) return;
         if (Date.now() > deadline) throw new Error(`GET /accounts answered ${status} for 60 s`);
         await new Promise((r) => setTimeout(r, 100));

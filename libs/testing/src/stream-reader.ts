@@ -1,7 +1,12 @@
 import { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 
 /** Every message on a stream (optionally one subject filter), via an ordered consumer. */
-export async function readStream<T = unknown>(js: JetStreamClient, jsm: JetStreamManager, stream: string, filter?: string): Promise<{ subject: string; data: T; seq: number }[]> {
+export async function readStream<T = unknown>(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  filter?: string,
+): Promise<{ subject: string; data: T; seq: number }[]> {
   const info = await jsm.streams.info(stream);
   if (info.state.messages === 0) return [];
   const consumer = await js.consumers.get(stream, filter ? { filter_subjects: filter } : {});

@@ -18,12 +18,15 @@ describe('docs/testing.md', () => {
     expect(rows.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(rows.map((r) => [r[0].slice(0, 60), r] as const))('%s: names existing test files, and a negative control', (_claim, [claim, proving, control, seen]) => {
-    const files = [...`${proving} ${control} ${seen}`.matchAll(/`([^`\s]+\.(?:spec|int-spec|e2e-spec|soak-spec|reorder-spec)\.ts)`/g)].map((m) => m[1]);
-    const proofs = [...proving.matchAll(/`([^`\s]+\.ts)`/g)].map((m) => m[1]);
-    expect({ claim, proofs: proofs.length > 0 }).toEqual({ claim, proofs: true });
-    expect(files.filter((f) => !existsSync(join(root, f)))).toEqual([]);
-    expect(control.length).toBeGreaterThan(10);
-    expect(seen.length).toBeGreaterThan(5);
-  });
+  it.each(rows.map((r) => [r[0].slice(0, 60), r] as const))(
+    '%s: names existing test files, and a negative control',
+    (_claim, [claim, proving, control, seen]) => {
+      const files = [...`${proving} ${control} ${seen}`.matchAll(/`([^`\s]+\.(?:spec|int-spec|e2e-spec|soak-spec|reorder-spec)\.ts)`/g)].map((m) => m[1]);
+      const proofs = [...proving.matchAll(/`([^`\s]+\.ts)`/g)].map((m) => m[1]);
+      expect({ claim, proofs: proofs.length > 0 }).toEqual({ claim, proofs: true });
+      expect(files.filter((f) => !existsSync(join(root, f)))).toEqual([]);
+      expect(control.length).toBeGreaterThan(10);
+      expect(seen.length).toBeGreaterThan(5);
+    },
+  );
 });

@@ -82,7 +82,13 @@ export class AccountInstances {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function deliver(system: TestSystem, instances: AccountInstances, plan: DeliveryPlan, ids: TrialIds, options: DeliveryOptions = {}): Promise<DeliveryRecord> {
+export async function deliver(
+  system: TestSystem,
+  instances: AccountInstances,
+  plan: DeliveryPlan,
+  ids: TrialIds,
+  options: DeliveryOptions = {},
+): Promise<DeliveryRecord> {
   const record: DeliveryRecord = { t0: Date.now(), posts: [], publishedEvents: new Set(), failures: [], restarts: 0 };
   const inFlight = new Set<Promise<void>>();
   let restarted: Promise<void> | undefined;
@@ -128,7 +134,10 @@ async function deliverOne(system: TestSystem, instances: AccountInstances, deliv
     await system.js.publish(`customer.sealed.${customerId}`, JSON.stringify(sealEvent), { headers: h });
   } else {
     // The same event (id and time) for every copy; a third-party source, as the contract allows.
-    const cloudEvent = { ...customerCreated({ customerId, name: `Customer ${customer}`, email: `${customer}@example.com` }, time, '/reorder'), id: ids.of(event) };
+    const cloudEvent = {
+      ...customerCreated({ customerId, name: `Customer ${customer}`, email: `${customer}@example.com` }, time, '/reorder'),
+      id: ids.of(event),
+    };
     await system.publishCustomerCreated(customerId, { event: cloudEvent, withMsgId });
   }
   record.publishedEvents.add(event);

@@ -54,7 +54,12 @@ const key = fc.nat({ max: 1000 });
 const delayMs = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 25 }));
 
 const openingsArb = fc.uniqueArray(
-  fc.record({ account: fc.constantFrom('a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10'), customer, currency: fc.constantFrom('EUR', 'EUR', 'USD', 'CHF'), copies }),
+  fc.record({
+    account: fc.constantFrom('a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10'),
+    customer,
+    currency: fc.constantFrom('EUR', 'EUR', 'USD', 'CHF'),
+    copies,
+  }),
   { minLength: 6, maxLength: 10, selector: (o) => o.account },
 );
 const creationsArb = fc.array(fc.record({ customer, offsetMs: fc.integer({ min: -1500, max: 2500 }), copies }), { minLength: 3, maxLength: 8 });
@@ -79,7 +84,12 @@ export const deliveryPlans: fc.Arbitrary<DeliveryPlan> = fc
     ];
     return fc.array(copyArb, { minLength: facts.length, maxLength: facts.length }).map((choices) => {
       const deliveries = arrivalOrder(facts, choices);
-      return { openings, creations, deliveries, restart: { before: Math.round(deliveries.length * restartAt), instance: restartInstance, wait: waitForRestart } };
+      return {
+        openings,
+        creations,
+        deliveries,
+        restart: { before: Math.round(deliveries.length * restartAt), instance: restartInstance, wait: waitForRestart },
+      };
     });
   });
 

@@ -35,13 +35,20 @@ export function expectFromHistory(plan: DeliveryPlan, record: DeliveryRecord, id
   }
   for (const { customer, offsetMs, fact } of plan.creations) {
     const [customerId, at] = [ids.of(customer), createdAt(record, offsetMs)];
-    facts.push(fact === 'sealed' ? { type: 'customer.sealed', data: { customerId, sealedAt: at } } : { type: 'customer.created', data: { customerId, createdAt: at } });
+    facts.push(
+      fact === 'sealed' ? { type: 'customer.sealed', data: { customerId, sealedAt: at } } : { type: 'customer.created', data: { customerId, createdAt: at } },
+    );
   }
   return { facts, accounts: oracle(facts), problems };
 }
 
-const show = (a: { customerId: string; currency: string; status: string; openedAt: string; validatedAt: string | null; rejectedAt: string | null } | undefined, ids: TrialIds): string =>
-  a === undefined ? 'absent' : `${a.status}(${ids.label(a.customerId)},${a.currency},openedAt=${a.openedAt},validatedAt=${a.validatedAt},rejectedAt=${a.rejectedAt})`;
+const show = (
+  a: { customerId: string; currency: string; status: string; openedAt: string; validatedAt: string | null; rejectedAt: string | null } | undefined,
+  ids: TrialIds,
+): string =>
+  a === undefined
+    ? 'absent'
+    : `${a.status}(${ids.label(a.customerId)},${a.currency},openedAt=${a.openedAt},validatedAt=${a.validatedAt},rejectedAt=${a.rejectedAt})`;
 
 /** Every way the live system differs from the expectation; empty when it agrees. */
 export function compareWithOracle(plan: DeliveryPlan, record: DeliveryRecord, ids: TrialIds, expected: Expectation, live: LiveState): string[] {
@@ -55,15 +62,24 @@ export function compareWithOracle(plan: DeliveryPlan, record: DeliveryRecord, id
     const openedAts = new Set(posts.map((p) => p.body.openedAt));
     if (openedAts.size > 1) out.push(`${label}: POST answers disagree on openedAt: ${[...openedAts].join(', ')}`);
     const should = expected.accounts.get(ids.of(label));
-    if (should?.status !== 'valid' && posts.some((p) => p.body.status === 'valid')) out.push(`${label}: a POST answered valid, but its customer has no customer.created at all`);
-    if (should?.status !== 'rejected' && posts.some((p) => p.body.status === 'rejected')) out.push(`${label}: a POST answered rejected, but its customer was not sealed`);
+    if (should?.status !== 'valid' && posts.some((p) => p.body.status === 'valid'))
+      out.push(`${label}: a POST answered valid, but its customer has no customer.created at all`);
+    if (should?.status !== 'rejected' && posts.some((p) => p.body.status === 'rejected'))
+      out.push(`${label}: a POST answered rejected, but its customer was not sealed`);
   }
 
   for (const label of accountLabels) {
     const id = ids.of(label);
     const [should, got] = [expected.accounts.get(id), live.accounts.get(id)];
     if (should === undefined) continue; // already reported as a problem of the expectation
-    const same = got && got.customerId === should.customerId && got.currency === should.currency && got.status === should.status && got.openedAt === should.openedAt && got.validatedAt === should.validatedAt && got.rejectedAt === should.rejectedAt;
+    const same =
+      got &&
+      got.customerId === should.customerId &&
+      got.currency === should.currency &&
+      got.status === should.status &&
+      got.openedAt === should.openedAt &&
+      got.validatedAt === should.validatedAt &&
+      got.rejectedAt === should.rejectedAt;
     if (!same) out.push(`${label}: expected ${show(should, ids)}, database has ${show(got, ids)}`);
   }
 
@@ -84,9 +100,13 @@ export function compareWithOracle(plan: DeliveryPlan, record: DeliveryRecord, id
     const should = expected.accounts.get(id);
     const events = (type: string) => live.accountEvents.filter((e) => e.subject === `${type}.${id}`);
     const opened = events('account.opened');
-    if (opened.length !== 1 || opened[0].id !== eventIds.accountOpened(id)) out.push(`${label}: ${opened.length} account.opened on ACCOUNTS (expected 1 with the derived id)`);
+    if (opened.length !== 1 || opened[0].id !== eventIds.accountOpened(id))
+      out.push(`${label}: ${opened.length} account.opened on ACCOUNTS (expected 1 with the derived id)`);
     // Exactly one account.validated or account.rejected per resolved account, with its derived id.
-    for (const [type, status, derived] of [['account.validated', 'valid', eventIds.accountValidated(id)], ['account.rejected', 'rejected', eventIds.accountRejected(id)]] as const) {
+    for (const [type, status, derived] of [
+      ['account.validated', 'valid', eventIds.accountValidated(id)],
+      ['account.rejected', 'rejected', eventIds.accountRejected(id)],
+    ] as const) {
       const outcome = events(type);
       const wanted = should?.status === status ? 1 : 0;
       if (outcome.length !== wanted) out.push(`${label}: ${outcome.length} ${type} on ACCOUNTS, expected ${wanted}`);

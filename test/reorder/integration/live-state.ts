@@ -55,10 +55,15 @@ export async function waitForQuiescence(system: TestSystem, db: Client, timeoutM
 
 export async function readLiveState(system: TestSystem, db: Client, accountIds: string[], customerIds: string[], eventIds: string[]): Promise<LiveState> {
   const accounts = new Map<string, LiveAccount>();
-  const rows = await db.query<{ account_id: string; customer_id: string; currency: string; status: string; opened_at: Date; validated_at: Date | null; rejected_at: Date | null }>(
-    `SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account WHERE account_id = ANY($1::uuid[])`,
-    [accountIds],
-  );
+  const rows = await db.query<{
+    account_id: string;
+    customer_id: string;
+    currency: string;
+    status: string;
+    opened_at: Date;
+    validated_at: Date | null;
+    rejected_at: Date | null;
+  }>(`SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account WHERE account_id = ANY($1::uuid[])`, [accountIds]);
   for (const r of rows.rows) {
     accounts.set(r.account_id, {
       accountId: r.account_id,
@@ -70,7 +75,10 @@ export async function readLiveState(system: TestSystem, db: Client, accountIds: 
       rejectedAt: iso(r.rejected_at),
     });
   }
-  const known = await db.query<{ customer_id: string; created_at: Date }>(`SELECT customer_id, created_at FROM known_customer WHERE customer_id = ANY($1::uuid[])`, [customerIds]);
+  const known = await db.query<{ customer_id: string; created_at: Date }>(
+    `SELECT customer_id, created_at FROM known_customer WHERE customer_id = ANY($1::uuid[])`,
+    [customerIds],
+  );
   const inbox = await db.query<{ event_id: string }>(`SELECT event_id FROM inbox WHERE event_id = ANY($1::text[])`, [eventIds]);
   const dead = await db.query<{ subject: string; reason: string }>(`SELECT subject, reason FROM dead_letter WHERE subject = ANY($1::text[])`, [
     customerIds.flatMap((c) => [`customer.created.${c}`, `customer.sealed.${c}`]),

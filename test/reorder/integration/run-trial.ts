@@ -23,7 +23,18 @@ export interface TrialResult {
   mismatches: string[];
   /** The same live state against an oracle that misses one decisive creation (undefined when none is decisive). */
   againstWeakerOracle?: { dropped: string; mismatches: string[] };
-  stats: { facts: number; deliveries: number; posts: number; publishes: number; duplicates: number; redeliveries: number; restarts: number; postsPerInstance: [number, number]; staleReports: number; ms: number };
+  stats: {
+    facts: number;
+    deliveries: number;
+    posts: number;
+    publishes: number;
+    duplicates: number;
+    redeliveries: number;
+    restarts: number;
+    postsPerInstance: [number, number];
+    staleReports: number;
+    ms: number;
+  };
 }
 
 export async function runTrial(env: TrialEnv, plan: DeliveryPlan, ids: TrialIds, options: DeliveryOptions = {}): Promise<TrialResult> {
@@ -65,7 +76,9 @@ export async function runTrial(env: TrialEnv, plan: DeliveryPlan, ids: TrialIds,
  * fixes the REST value; the domain level owns that decision.
  */
 function staleReports(live: LiveState): number {
-  return live.accountEvents.filter((e) => e.subject.startsWith('account.validated.') && e.validatedAt !== live.accounts.get(e.subject.split('.')[2])?.validatedAt).length;
+  return live.accountEvents.filter(
+    (e) => e.subject.startsWith('account.validated.') && e.validatedAt !== live.accounts.get(e.subject.split('.')[2])?.validatedAt,
+  ).length;
 }
 
 /**
@@ -73,7 +86,13 @@ function staleReports(live: LiveState): number {
  * whose absence changes the expected accounts, and compare the very same live state
  * again. A comparison that still found nothing to report would be blind.
  */
-function againstWeakerOracle(plan: DeliveryPlan, record: Parameters<typeof compareWithOracle>[1], ids: TrialIds, expected: Expectation, live: LiveState): TrialResult['againstWeakerOracle'] {
+function againstWeakerOracle(
+  plan: DeliveryPlan,
+  record: Parameters<typeof compareWithOracle>[1],
+  ids: TrialIds,
+  expected: Expectation,
+  live: LiveState,
+): TrialResult['againstWeakerOracle'] {
   const full = snapshot(expected.accounts);
   const openings = expected.facts.filter((f) => f.type === 'account.opened');
   const creations = expected.facts.filter((f) => f.type !== 'account.opened'); // created and sealed, in plan.creations order

@@ -49,7 +49,7 @@ const log = (what: string, r: TrialResult): void => {
 };
 
 describe('reorder / integration: real services, PostgreSQL and NATS', () => {
-  it('plans the owner\'s seals often, for customers with accounts, never for a customer also created', () => {
+  it("plans the owner's seals often, for customers with accounts, never for a customer also created", () => {
     // About 22% of plans seal a customer with accounts; 200-plan samples ranged 0.155-0.28
     // over 40 seeds (a bound of 0.2 failed in CI), so: 2,000 plans (sd about 0.01), bound 0.15.
     const sample = samplePlans(seed, 2_000);
@@ -61,23 +61,31 @@ describe('reorder / integration: real services, PostgreSQL and NATS', () => {
   });
 
   let weakerChecks = 0;
-  it.each(plans.map((plan, i) => [i, plan] as const))('trial %i: the live database and ACCOUNTS stream agree with the oracle', async (i, plan) => {
-    const result = await runTrial(env, plan, new TrialIds(`${seed}/trial-${i}`));
-    const sometimes = countSometimes(plan);
-    addSometimes(seen, sometimes);
-    trialsRun++;
-    log(`trial ${i}/${trials}`, result);
-    process.stdout.write(`[reorder] integration trial ${i}: ${sometimes.reordered} reordered, ${sometimes.duplicated} duplicated, ${sometimes.acrossRestart} across the restart\n`);
-    if (result.mismatches.length > 0) throw new Error(report(`trial ${i}: the live system differs from the oracle`, plan, result.mismatches));
-    // The comparison is not blind: the same live state fails against an oracle missing one
-    // decisive fact (absent only when no creation of the plan is decisive; counted below).
-    const weaker = result.againstWeakerOracle;
-    weakerChecks += weaker ? 1 : 0;
-    expect(weaker?.mismatches.length ?? 'no decisive creation').not.toBe(0);
-  }, 90_000);
+  it.each(plans.map((plan, i) => [i, plan] as const))(
+    'trial %i: the live database and ACCOUNTS stream agree with the oracle',
+    async (i, plan) => {
+      const result = await runTrial(env, plan, new TrialIds(`${seed}/trial-${i}`));
+      const sometimes = countSometimes(plan);
+      addSometimes(seen, sometimes);
+      trialsRun++;
+      log(`trial ${i}/${trials}`, result);
+      process.stdout.write(
+        `[reorder] integration trial ${i}: ${sometimes.reordered} reordered, ${sometimes.duplicated} duplicated, ${sometimes.acrossRestart} across the restart\n`,
+      );
+      if (result.mismatches.length > 0) throw new Error(report(`trial ${i}: the live system differs from the oracle`, plan, result.mismatches));
+      // The comparison is not blind: the same live state fails against an oracle missing one
+      // decisive fact (absent only when no creation of the plan is decisive; counted below).
+      const weaker = result.againstWeakerOracle;
+      weakerChecks += weaker ? 1 : 0;
+      expect(weaker?.mismatches.length ?? 'no decisive creation').not.toBe(0);
+    },
+    90_000,
+  );
 
   it('sometimes: the run delivered reordered, duplicated and across-the-restart facts', () => {
-    process.stdout.write(`[reorder] integration sometimes over ${trialsRun} trials: ${seen.reordered} reordered, ${seen.duplicated} duplicated, ${seen.acrossRestart} across the restart\n`);
+    process.stdout.write(
+      `[reorder] integration sometimes over ${trialsRun} trials: ${seen.reordered} reordered, ${seen.duplicated} duplicated, ${seen.acrossRestart} across the restart\n`,
+    );
     // Only a full run is evidence (a -t filter runs fewer trials).
     expect(trialsRun).toBe(trials);
     expect(seen.reordered).toBeGreaterThan(0);
@@ -93,15 +101,25 @@ describe('reorder / integration: real services, PostgreSQL and NATS', () => {
     // A plan where some customer has exactly one creation and at least one account: not
     // delivering that creation must leave those accounts pending, which the oracle forbids.
     const decisive = (plan: DeliveryPlan) =>
-      plan.creations.find((c) => c.fact === 'created' && plan.creations.filter((o) => o.customer === c.customer).length === 1 && plan.openings.some((o) => o.customer === c.customer));
-    const [plan] = samplePlans(seed, 1, deliveryPlans.filter((p) => decisive(p) !== undefined));
+      plan.creations.find(
+        (c) =>
+          c.fact === 'created' && plan.creations.filter((o) => o.customer === c.customer).length === 1 && plan.openings.some((o) => o.customer === c.customer),
+      );
+    const [plan] = samplePlans(
+      seed,
+      1,
+      deliveryPlans.filter((p) => decisive(p) !== undefined),
+    );
     const skipped = decisive(plan)!;
     const result = await runTrial(env, plan, new TrialIds(`${seed}/self-check`), { skipEvents: new Set([skipped.event]) });
     log(`self-check (skipping ${skipped.event})`, result);
     const victims = plan.openings.filter((o) => o.customer === skipped.customer).map((o) => o.account);
     const explain = report(`self-check: skipping ${skipped.event} must be reported for ${victims.join(', ')}`, plan, result.mismatches);
     for (const account of victims) {
-      expect({ explain, found: result.mismatches.some((m) => m.startsWith(`${account}: expected valid(`) && m.includes('database has pending(')) }).toEqual({ explain, found: true });
+      expect({ explain, found: result.mismatches.some((m) => m.startsWith(`${account}: expected valid(`) && m.includes('database has pending(')) }).toEqual({
+        explain,
+        found: true,
+      });
       expect(result.mismatches).toContain(`${account}: 0 account.validated on ACCOUNTS, expected 1`);
     }
     expect(result.mismatches).toContain(`inbox lacks ${skipped.event}`);

@@ -6,7 +6,12 @@ const opening = { account: 'a1', customer: 'c1', currency: 'EUR' };
 const creation = { event: 'e1', fact: 'created' as const, customer: 'c1', offsetMs: 0 };
 const later = { event: 'e2', fact: 'created' as const, customer: 'c1', offsetMs: 500 };
 const post = { kind: 'post' as const, opening, instance: 0 as const, delayMs: 0 };
-const publish = (c: typeof creation, mode: 'first-with-msgid' | 'duplicate' = 'first-with-msgid') => ({ kind: 'publish' as const, creation: c, mode, delayMs: 0 });
+const publish = (c: typeof creation, mode: 'first-with-msgid' | 'duplicate' = 'first-with-msgid') => ({
+  kind: 'publish' as const,
+  creation: c,
+  mode,
+  delayMs: 0,
+});
 
 const plan = (deliveries: DeliveryPlan['deliveries'], restartBefore: number): DeliveryPlan => ({
   openings: [opening],
@@ -22,7 +27,11 @@ describe('reorder / integration sometimes counters', () => {
 
   it('counts each kind', () => {
     // account before both creations (2 pairs), later-dated creation first (1), a duplicate, the restart between the POST and the creations
-    expect(countSometimes(plan([post, publish(later), publish(creation), publish(creation, 'duplicate')], 1))).toEqual({ reordered: 3, duplicated: 1, acrossRestart: 2 });
+    expect(countSometimes(plan([post, publish(later), publish(creation), publish(creation, 'duplicate')], 1))).toEqual({
+      reordered: 3,
+      duplicated: 1,
+      acrossRestart: 2,
+    });
   });
 
   it('a skipped publish is not a delivery', () => {

@@ -29,12 +29,20 @@ describe('join', () => {
   });
 
   it('rejects at the later of the opening and the seal', () => {
-    expect(join('2026-01-01T10:00:00.000Z', undefined, '2026-01-01T09:00:00.000Z')).toEqual({ status: 'rejected', validatedAt: null, rejectedAt: '2026-01-01T10:00:00.000Z' });
+    expect(join('2026-01-01T10:00:00.000Z', undefined, '2026-01-01T09:00:00.000Z')).toEqual({
+      status: 'rejected',
+      validatedAt: null,
+      rejectedAt: '2026-01-01T10:00:00.000Z',
+    });
     expect(join('2026-01-01T10:00:00.000Z', undefined, '2026-01-01T11:00:00.000Z').rejectedAt).toBe('2026-01-01T11:00:00.000Z');
   });
 
   it('prefers valid when a history breaks the owner guarantee and holds both facts', () => {
-    expect(join('2026-01-01T10:00:00.000Z', '2026-01-01T12:00:00.000Z', '2026-01-01T09:00:00.000Z')).toEqual({ status: 'valid', validatedAt: '2026-01-01T12:00:00.000Z', rejectedAt: null });
+    expect(join('2026-01-01T10:00:00.000Z', '2026-01-01T12:00:00.000Z', '2026-01-01T09:00:00.000Z')).toEqual({
+      status: 'valid',
+      validatedAt: '2026-01-01T12:00:00.000Z',
+      rejectedAt: null,
+    });
   });
 
   it('validates at the later of the two facts', () => {
@@ -75,8 +83,30 @@ describe('evolve', () => {
     // Written out by hand, not folded: the earliest creation (07:00) joins each opening at the later time.
     const expected = {
       accounts: new Map([
-        [accountId, { accountId, customerId, currency: 'EUR', status: 'valid', openedAt: '2026-01-01T10:00:00.000Z', validatedAt: '2026-01-01T10:00:00.000Z', rejectedAt: null }],
-        [otherAccountId, { accountId: otherAccountId, customerId, currency: 'EUR', status: 'valid', openedAt: '2026-01-01T08:00:00.000Z', validatedAt: '2026-01-01T08:00:00.000Z', rejectedAt: null }],
+        [
+          accountId,
+          {
+            accountId,
+            customerId,
+            currency: 'EUR',
+            status: 'valid',
+            openedAt: '2026-01-01T10:00:00.000Z',
+            validatedAt: '2026-01-01T10:00:00.000Z',
+            rejectedAt: null,
+          },
+        ],
+        [
+          otherAccountId,
+          {
+            accountId: otherAccountId,
+            customerId,
+            currency: 'EUR',
+            status: 'valid',
+            openedAt: '2026-01-01T08:00:00.000Z',
+            validatedAt: '2026-01-01T08:00:00.000Z',
+            rejectedAt: null,
+          },
+        ],
       ]),
       customers: new Map([[customerId, '2026-01-01T07:00:00.000Z']]),
     };
@@ -110,8 +140,30 @@ describe('evolve', () => {
     const facts = [opened(), opened(otherAccountId, '2026-01-01T12:00:00.000Z'), sealed(), sealed('2026-01-01T07:00:00.000Z')];
     // Written out by hand, not folded: the earliest seal (07:00) rejects each opening at the later time.
     const expected = new Map([
-      [accountId, { accountId, customerId, currency: 'EUR', status: 'rejected', openedAt: '2026-01-01T10:00:00.000Z', validatedAt: null, rejectedAt: '2026-01-01T10:00:00.000Z' }],
-      [otherAccountId, { accountId: otherAccountId, customerId, currency: 'EUR', status: 'rejected', openedAt: '2026-01-01T12:00:00.000Z', validatedAt: null, rejectedAt: '2026-01-01T12:00:00.000Z' }],
+      [
+        accountId,
+        {
+          accountId,
+          customerId,
+          currency: 'EUR',
+          status: 'rejected',
+          openedAt: '2026-01-01T10:00:00.000Z',
+          validatedAt: null,
+          rejectedAt: '2026-01-01T10:00:00.000Z',
+        },
+      ],
+      [
+        otherAccountId,
+        {
+          accountId: otherAccountId,
+          customerId,
+          currency: 'EUR',
+          status: 'rejected',
+          openedAt: '2026-01-01T12:00:00.000Z',
+          validatedAt: null,
+          rejectedAt: '2026-01-01T12:00:00.000Z',
+        },
+      ],
     ]);
     for (const order of permutations(facts)) {
       const { state, validated, rejected } = applyTwice(order);

@@ -74,7 +74,11 @@ const later = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) 
  * arrival order. `valid` wins over `rejected` (see the header: only a history that breaks
  * the owner's guarantee holds both).
  */
-export function join(openedAt: string, customerCreatedAt: string | undefined, customerSealedAt?: string): Pick<Account, 'status' | 'validatedAt' | 'rejectedAt'> {
+export function join(
+  openedAt: string,
+  customerCreatedAt: string | undefined,
+  customerSealedAt?: string,
+): Pick<Account, 'status' | 'validatedAt' | 'rejectedAt'> {
   if (customerCreatedAt !== undefined) return { status: 'valid', validatedAt: later(openedAt, customerCreatedAt), rejectedAt: null };
   if (customerSealedAt !== undefined) return { status: 'rejected', validatedAt: null, rejectedAt: later(openedAt, customerSealedAt) };
   return { status: 'pending', validatedAt: null, rejectedAt: null };

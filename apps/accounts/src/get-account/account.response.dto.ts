@@ -22,10 +22,22 @@ export class AccountResponse implements Account {
   @ApiProperty({ format: 'date-time', example: '2025-01-31T09:30:00.000Z' })
   openedAt: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'later of openedAt and the customer creation time; null while pending' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'later of openedAt and the customer creation time; null while pending',
+  })
   validatedAt: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'later of openedAt and the seal of the customer id; null unless rejected' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'later of openedAt and the seal of the customer id; null unless rejected',
+  })
   rejectedAt: string | null;
 }
 

@@ -66,7 +66,7 @@ beforeAll(async () => {
 });
 afterAll(() => system.stop());
 
-it('pages through a customer\'s accounts in (openedAt, accountId) order, each once, at any limit', async () => {
+it("pages through a customer's accounts in (openedAt, accountId) order, each once, at any limit", async () => {
   const all = await expected('customer_id = $1', [customerId]);
   expect(all).toHaveLength(230);
   expect(await pages(`customerId=${customerId}`)).toEqual(all);

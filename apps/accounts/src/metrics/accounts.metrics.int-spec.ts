@@ -14,7 +14,10 @@ let svc: RunningService;
 
 beforeAll(async () => {
   system = await TestSystem.start('metrics');
-  svc = await startAccountsService({ ...system.config('accounts'), limits: { ...defaultLimits(), metricsRefreshMs: 3_600_000 } }, { consumer: { enabled: false } });
+  svc = await startAccountsService(
+    { ...system.config('accounts'), limits: { ...defaultLimits(), metricsRefreshMs: 3_600_000 } },
+    { consumer: { enabled: false } },
+  );
   await Promise.all([svc.app.get(Database).ready, svc.app.get(NatsClient).ready]);
 });
 afterAll(async () => {
@@ -24,7 +27,7 @@ afterAll(async () => {
 
 const value = (text: string, name: string) => Number(new RegExp(`^${name}\\{service="accounts"\\} (\\S+)$`, 'm').exec(text)?.[1]);
 
-it('answers any number of scrapes with one database read per gauge query, and shows the oldest shell\'s age', async () => {
+it("answers any number of scrapes with one database read per gauge query, and shows the oldest shell's age", async () => {
   await queryDatabase(
     system.accountsDb.url,
     `INSERT INTO account (account_id, customer_id, currency, status, opened_at) VALUES ($1, $2, 'EUR', 'pending', now() - interval '2 hours')`,

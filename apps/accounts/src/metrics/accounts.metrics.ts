@@ -34,11 +34,18 @@ export class AccountsMetrics {
     metrics.watchOutbox(db);
     // One indexed query per refresh interval for the status counts and the oldest shell.
     const accounts = metrics.throttled(() => accountStats(db));
-    metrics.scrapeGauge('calm_accounts', 'Accounts by status (valid estimated from the planner statistics above a million rows)', async () => {
-      const a = await accounts();
-      return (['pending', 'valid', 'rejected'] as const).map((status) => [{ status }, a[status]]);
-    }, ['status']);
-    metrics.scrapeGauge('calm_pending_account_oldest_age_seconds', 'Age of the oldest pending (shell) account (0 when none)', async () => [[{}, (await accounts()).oldestPendingAge]]);
+    metrics.scrapeGauge(
+      'calm_accounts',
+      'Accounts by status (valid estimated from the planner statistics above a million rows)',
+      async () => {
+        const a = await accounts();
+        return (['pending', 'valid', 'rejected'] as const).map((status) => [{ status }, a[status]]);
+      },
+      ['status'],
+    );
+    metrics.scrapeGauge('calm_pending_account_oldest_age_seconds', 'Age of the oldest pending (shell) account (0 when none)', async () => [
+      [{}, (await accounts()).oldestPendingAge],
+    ]);
     metrics.scrapeGauge('calm_dead_letters_open', 'Dead letters not yet retried (all instances)', async () => {
       const [row]: { n: string }[] = await db.manager().query(`SELECT count(*) AS n FROM dead_letter WHERE retried_at IS NULL`);
       return [[{}, Number(row.n)]];

@@ -14,7 +14,10 @@ export class OpenAccountHttpController {
 
   /** 201 when created, 200 when repeated with the same body, 409 when repeated with another. */
   @Post()
-  @ApiCreatedResponse({ type: AccountResponse, description: 'opened; `pending` until its customer is known, `valid` if already known. Location: /accounts/{accountId}' })
+  @ApiCreatedResponse({
+    type: AccountResponse,
+    description: 'opened; `pending` until its customer is known, `valid` if already known. Location: /accounts/{accountId}',
+  })
   @ApiOkResponse({ type: AccountResponse, description: 'the same accountId and body again: the current account' })
   @ApiBody({ schema: openAccountRequestSchema })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'bad input; `message` names the field' })

@@ -45,14 +45,16 @@ const OUTCOMES = [
     column: 'validated_at',
     field: 'validatedAt',
     type: 'account.validated',
-    build: (a: { accountId: string; customerId: string }, time: string) => accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: time }, time),
+    build: (a: { accountId: string; customerId: string }, time: string) =>
+      accountValidated({ accountId: a.accountId, customerId: a.customerId, validatedAt: time }, time),
   },
   {
     status: 'rejected',
     column: 'rejected_at',
     field: 'rejectedAt',
     type: 'account.rejected',
-    build: (a: { accountId: string; customerId: string }, time: string) => accountRejected({ accountId: a.accountId, customerId: a.customerId, rejectedAt: time }, time),
+    build: (a: { accountId: string; customerId: string }, time: string) =>
+      accountRejected({ accountId: a.accountId, customerId: a.customerId, rejectedAt: time }, time),
   },
 ] as const;
 

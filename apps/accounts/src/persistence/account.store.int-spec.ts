@@ -38,7 +38,13 @@ describe('AccountStore.open (one round trip)', () => {
     const outcome = await store.open(cmd, now);
     expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'pending', openedAt: now.toISOString(), validatedAt: null, rejectedAt: null } });
     const rows = await outbox(cmd.accountId);
-    expect(rows).toEqual([{ event_id: eventIds.accountOpened(cmd.accountId), subject: `account.opened.${cmd.accountId}`, payload: accountOpened({ ...cmd, openedAt: now.toISOString() }) }]);
+    expect(rows).toEqual([
+      {
+        event_id: eventIds.accountOpened(cmd.accountId),
+        subject: `account.opened.${cmd.accountId}`,
+        payload: accountOpened({ ...cmd, openedAt: now.toISOString() }),
+      },
+    ]);
   });
 
   it.each([
@@ -54,7 +60,12 @@ describe('AccountStore.open (one round trip)', () => {
     const [, validated] = await outbox(cmd.accountId);
     expect(validated.event_id).toBe(eventIds.accountValidated(cmd.accountId));
     expect(validated.subject).toBe(`account.validated.${cmd.accountId}`);
-    expect(validated.payload).toMatchObject({ id: validated.event_id, type: 'account.validated', time: now.toISOString(), data: { accountId: cmd.accountId, customerId, validatedAt: expected } });
+    expect(validated.payload).toMatchObject({
+      id: validated.event_id,
+      type: 'account.validated',
+      time: now.toISOString(),
+      data: { accountId: cmd.accountId, customerId, validatedAt: expected },
+    });
     expect(await store.get(cmd.accountId)).toEqual(outcome.account);
   });
 
@@ -94,7 +105,7 @@ describe('AccountStore.open (one round trip)', () => {
     expect((await outbox(cmd.accountId))[0].payload.data.currency).toBe(`'\\;`);
   });
 
-  it('lists a customer\'s accounts in opening order', async () => {
+  it("lists a customer's accounts in opening order", async () => {
     const customerId = randomUUID();
     const ids = [randomUUID(), randomUUID()];
     await store.open({ accountId: ids[1], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:00.000Z'));
@@ -123,14 +134,16 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
     expect(rows[1].payload.data.validatedAt).toBe('2026-04-01T06:00:00.000Z');
   });
 
-  it('moves an account\'s validation earlier when an earlier creation arrives later, without a second account.validated', async () => {
+  it("moves an account's validation earlier when an earlier creation arrives later, without a second account.validated", async () => {
     const customerId = randomUUID();
     const account = { accountId: randomUUID(), customerId, currency: 'EUR' };
     await store.open(account, new Date('2026-04-02T00:00:00.000Z'));
     await store.applyCustomersCreated([withId(created(customerId, '2026-04-02T09:00:00.000Z'), randomUUID())], new Date());
     await store.applyCustomersCreated([withId(created(customerId, '2026-04-02T03:00:00.000Z'), randomUUID())], new Date());
     expect(await store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-02T03:00:00.000Z' });
-    const [{ created_at }] = await queryDatabase<{ created_at: Date }>(dbInfo.url, 'SELECT created_at FROM known_customer WHERE customer_id = $1', [customerId]);
+    const [{ created_at }] = await queryDatabase<{ created_at: Date }>(dbInfo.url, 'SELECT created_at FROM known_customer WHERE customer_id = $1', [
+      customerId,
+    ]);
     expect(created_at.toISOString()).toBe('2026-04-02T03:00:00.000Z');
     expect((await outbox(account.accountId)).filter((r) => r.payload.type === 'account.validated')).toHaveLength(1);
   });
@@ -156,7 +169,10 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
         const rows = await holder.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'`);
         return rows.rowCount === 1 && (await holder.query('SELECT pg_terminate_backend($1)', [rows.rows[0].pid])).rowCount === 1;
       });
-      const err = await batch.then(() => null, (e: unknown) => e);
+      const err = await batch.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isTransientDatabaseError(err)).toBe(true);
       await holder.query('ROLLBACK');
       expect(await store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date())).toBe(1);

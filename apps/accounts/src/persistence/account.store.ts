@@ -74,7 +74,10 @@ export class AccountStore {
   }
 
   applyCustomersSealed(events: CustomerSealed[], now: Date): Promise<number> {
-    return this.applyCustomerFacts(events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt })), now);
+    return this.applyCustomerFacts(
+      events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt })),
+      now,
+    );
   }
 
   /** The owner's answer to customers.resolve, applied as the fact its stream carries (customer-facts.ts). */
@@ -86,7 +89,11 @@ export class AccountStore {
   protected accountsValidated(_openedAt: Date[]): void {}
 
   async get(accountId: string): Promise<Account | null> {
-    const { rows } = await this.pool().query<AccountRow>({ name: 'account-get', text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`, values: [accountId] });
+    const { rows } = await this.pool().query<AccountRow>({
+      name: 'account-get',
+      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`,
+      values: [accountId],
+    });
     return rows[0] ? fromRow(rows[0]) : null;
   }
 

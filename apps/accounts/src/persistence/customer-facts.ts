@@ -8,7 +8,12 @@ import { CustomerFact, JoinedRow, decidedRows, runCustomerFacts } from './custom
  * facts in one transaction (customers-created.sql.ts). Returns how many facts were new
  * and the accounts whose outcome the batch decided.
  */
-export async function applyCustomerFacts(pool: Pool, facts: CustomerFact[], now: Date, options: JoinOptions = {}): Promise<{ fresh: number; decided: JoinedRow[] }> {
+export async function applyCustomerFacts(
+  pool: Pool,
+  facts: CustomerFact[],
+  now: Date,
+  options: JoinOptions = {},
+): Promise<{ fresh: number; decided: JoinedRow[] }> {
   if (facts.length === 0) return { fresh: 0, decided: [] };
   const { fresh, joined } = await runCustomerFacts(pool, facts, now, options);
   return { fresh, decided: decidedRows(joined) };

@@ -51,7 +51,13 @@ export function customerFactsStatements(facts: CustomerFact[], options: JoinOpti
   const seen = (type: CustomerFact['type']) => {
     const of = facts.filter((f) => f.type === type);
     return sql`SELECT c::uuid AS customer_id, min(t) AS at
-  FROM unnest(${sql.array(of.map((f) => f.customerId), 'text')}, ${sql.array(of.map((f) => f.time), 'timestamptz')}) AS e(c, t) GROUP BY c`;
+  FROM unnest(${sql.array(
+    of.map((f) => f.customerId),
+    'text',
+  )}, ${sql.array(
+    of.map((f) => f.time),
+    'timestamptz',
+  )}) AS e(c, t) GROUP BY c`;
   };
   const join = sql`WITH replica AS (
   INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, at FROM (${seen('customer.created')}) s
@@ -76,7 +82,14 @@ export function customerFactsStatements(facts: CustomerFact[], options: JoinOpti
 UPDATE account a SET status = t.status, validated_at = t.validated_at, rejected_at = t.rejected_at FROM target t
 WHERE a.account_id = t.account_id
 RETURNING a.account_id, a.customer_id, a.status, a.validated_at, a.rejected_at, a.opened_at, t.was`;
-  return { claim: claimEventsSql(facts), lock: lockCustomersSql(facts.map((f) => f.customerId), options), join };
+  return {
+    claim: claimEventsSql(facts),
+    lock: lockCustomersSql(
+      facts.map((f) => f.customerId),
+      options,
+    ),
+    join,
+  };
 }
 
 /** The customer.created path alone (as the interleaving tests step it). */
@@ -98,7 +111,12 @@ export function outcomeEventsSql(joined: JoinedRow[], now: Date): Sql | undefine
  * leaves an explicit transaction open) and rethrows the database's own error, so the
  * transport can tell a transient outage from a bad event.
  */
-export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: Date, options: JoinOptions = {}): Promise<{ fresh: number; joined: JoinedRow[] }> {
+export async function runCustomerFacts(
+  pool: Pool,
+  batch: CustomerFact[],
+  now: Date,
+  options: JoinOptions = {},
+): Promise<{ fresh: number; joined: JoinedRow[] }> {
   const client: PoolClient = await pool.connect();
   let broken: Error | undefined;
   // A checked-out client has no listener of its own: without this, a connection lost

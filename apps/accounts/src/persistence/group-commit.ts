@@ -38,7 +38,8 @@ export class GroupCommit<I, O> {
     private readonly runBatch: (items: I[]) => Promise<O[]>,
     private readonly options: GroupCommitOptions,
   ) {
-    if (!(options.maxBatch >= 1 && options.maxInFlight >= 1)) throw new Error(`group commit: maxBatch and maxInFlight must be at least 1 (${JSON.stringify(options)})`);
+    if (!(options.maxBatch >= 1 && options.maxInFlight >= 1))
+      throw new Error(`group commit: maxBatch and maxInFlight must be at least 1 (${JSON.stringify(options)})`);
   }
 
   submit(item: I): Promise<O> {

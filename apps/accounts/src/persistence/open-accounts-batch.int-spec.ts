@@ -37,15 +37,19 @@ afterAll(async () => {
 });
 
 const now = new Date('2026-05-01T08:00:00.000Z');
-const kinds = (outcomes: PromiseSettledResult<OpenOutcome>[]) => outcomes.map((o) => (o.status === 'fulfilled' ? o.value.kind : `error: ${(o.reason as Error).message}`));
-const outboxOf = (accountId: string) => queryDatabase<{ event_id: string }>(dbInfo.url, `SELECT event_id FROM outbox WHERE payload->'data'->>'accountId' = $1`, [accountId]);
+const kinds = (outcomes: PromiseSettledResult<OpenOutcome>[]) =>
+  outcomes.map((o) => (o.status === 'fulfilled' ? o.value.kind : `error: ${(o.reason as Error).message}`));
+const outboxOf = (accountId: string) =>
+  queryDatabase<{ event_id: string }>(dbInfo.url, `SELECT event_id FROM outbox WHERE payload->'data'->>'accountId' = $1`, [accountId]);
 
 it('opens different accounts submitted together in ONE transaction, each answered 201 with its own row', async () => {
   const cmds = Array.from({ length: 12 }, () => ({ accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' }));
   const outcomes = await Promise.allSettled(cmds.map((c) => store.open(c, now)));
   expect(kinds(outcomes)).toEqual(cmds.map(() => 'created'));
   expect(batches).toBe(1);
-  outcomes.forEach((o, i) => expect(o.status === 'fulfilled' && o.value.account).toMatchObject({ accountId: cmds[i].accountId, customerId: cmds[i].customerId, status: 'pending' }));
+  outcomes.forEach((o, i) =>
+    expect(o.status === 'fulfilled' && o.value.account).toMatchObject({ accountId: cmds[i].accountId, customerId: cmds[i].customerId, status: 'pending' }),
+  );
   for (const c of cmds) expect(await outboxOf(c.accountId)).toEqual([{ event_id: eventIds.accountOpened(c.accountId) }]);
 });
 
@@ -89,7 +93,8 @@ it('a member the database refuses fails alone: the others of its batch are commi
   const bad = { accountId: randomUUID(), customerId: randomUUID(), currency: 'EURO' };
   const outcomes = await Promise.allSettled([good[0], bad, good[1], good[2]].map((c) => store.open(c, now)));
   expect(kinds(outcomes)).toEqual(['created', 'error: value too long for type character(3)', 'created', 'created']);
-  for (const c of good) expect(await queryDatabase(dbInfo.url, `SELECT status FROM account WHERE account_id = $1`, [c.accountId])).toEqual([{ status: 'pending' }]);
+  for (const c of good)
+    expect(await queryDatabase(dbInfo.url, `SELECT status FROM account WHERE account_id = $1`, [c.accountId])).toEqual([{ status: 'pending' }]);
   expect(await queryDatabase(dbInfo.url, `SELECT 1 FROM account WHERE account_id = $1`, [bad.accountId])).toHaveLength(0);
 });
 

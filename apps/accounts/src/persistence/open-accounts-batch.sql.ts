@@ -34,7 +34,12 @@ export function openAccountsBatchStatements(members: readonly OpenMember[], opti
   // Lower case: a UUID may arrive in any case, and the order must be the same in every batch.
   const key = members.map((m) => m.accountId.toLowerCase());
   const order = members.map((_, i) => i).sort((a, b) => (key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : a - b));
-  const statements: Record<string, Sql> = { lock: lockCustomersSql(members.map((m) => m.customerId), options) };
+  const statements: Record<string, Sql> = {
+    lock: lockCustomersSql(
+      members.map((m) => m.customerId),
+      options,
+    ),
+  };
   order.forEach((member, position) => (statements[`open_${position}`] = members[member].open));
   return { statements, order };
 }

@@ -18,7 +18,9 @@ describe('askOwner: only a well-formed decision about the id asked decides anyth
       decided: true,
       decision: { customerId, state: 'created', createdAt: '2026-01-01T00:00:00.000Z' },
     });
-    expect(await askOwner(answering({ customerId: customerId.toUpperCase(), state: 'sealed', sealedAt: '2026-01-01T01:00:00.000+01:00' }), customerId, 100)).toEqual({
+    expect(
+      await askOwner(answering({ customerId: customerId.toUpperCase(), state: 'sealed', sealedAt: '2026-01-01T01:00:00.000+01:00' }), customerId, 100),
+    ).toEqual({
       decided: true,
       decision: { customerId, state: 'sealed', sealedAt: '2026-01-01T00:00:00.000Z' },
     });
@@ -31,7 +33,11 @@ describe('askOwner: only a well-formed decision about the id asked decides anyth
     ['garbage', 'not json', /malformed answer: not JSON/],
     ['a state it does not know', { customerId, state: 'maybe' }, /malformed/],
     ['a sealed answer without its time', { customerId, state: 'sealed' }, /malformed/],
-    ['an answer about another customer', { customerId: 'c0000000-0000-4000-8000-000000000002', state: 'sealed', sealedAt: '2026-01-01T00:00:00.000Z' }, /about c0000000-0000-4000-8000-000000000002/],
+    [
+      'an answer about another customer',
+      { customerId: 'c0000000-0000-4000-8000-000000000002', state: 'sealed', sealedAt: '2026-01-01T00:00:00.000Z' },
+      /about c0000000-0000-4000-8000-000000000002/,
+    ],
   ])('decides nothing on %s', async (_name, reply, reason) => {
     const answer = await askOwner(answering(reply), customerId, 100);
     expect(answer.decided).toBe(false);

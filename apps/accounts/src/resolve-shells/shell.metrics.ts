@@ -14,7 +14,9 @@ export class ShellMetrics {
   private readonly sweeps: Counter;
 
   constructor(metrics: ServiceMetrics) {
-    this.resolutions = metrics.counter('calm_shell_resolutions_total', 'Customer ids of stale shells asked about, by outcome (created, sealed, undecided)', ['outcome']);
+    this.resolutions = metrics.counter('calm_shell_resolutions_total', 'Customer ids of stale shells asked about, by outcome (created, sealed, undecided)', [
+      'outcome',
+    ]);
     this.sweeps = metrics.counter('calm_shell_sweeps_total', 'Shell sweeps run by this process');
   }
 

@@ -18,10 +18,18 @@ export class CreateCustomerHandler {
     const wanted = { customerId: (req.customerId ?? newId()).toLowerCase(), name: req.name, email: req.email };
     const { outcome, decision } = await this.store.create(wanted, this.clock());
     if (decision.state === 'sealed') {
-      throw new ConflictException({ statusCode: 409, message: `customer ${wanted.customerId} was sealed at ${decision.seal.sealedAt}: it can never be created`, ...decision.seal });
+      throw new ConflictException({
+        statusCode: 409,
+        message: `customer ${wanted.customerId} was sealed at ${decision.seal.sealedAt}: it can never be created`,
+        ...decision.seal,
+      });
     }
     if (outcome === 'conflict') {
-      throw new ConflictException({ statusCode: 409, message: `customer ${wanted.customerId} already exists with another name or email`, customer: decision.customer });
+      throw new ConflictException({
+        statusCode: 409,
+        message: `customer ${wanted.customerId} already exists with another name or email`,
+        customer: decision.customer,
+      });
     }
     if (outcome === 'created') this.relay.wake();
     return { created: outcome === 'created', customer: decision.customer };

@@ -21,7 +21,8 @@ export class GetCustomerHttpController {
     const decision = await this.store.get(customerId.toLowerCase());
     if (!decision) throw new NotFoundException({ statusCode: 404, message: `customer ${customerId} not found` });
     // The contract's 410 carries { customerId, sealedAt } beside the usual statusCode and message.
-    if (decision.state === 'sealed') throw new GoneException({ statusCode: 410, message: `customer ${customerId} is sealed: it will never exist`, ...decision.seal });
+    if (decision.state === 'sealed')
+      throw new GoneException({ statusCode: 410, message: `customer ${customerId} is sealed: it will never exist`, ...decision.seal });
     return decision.customer;
   }
 }

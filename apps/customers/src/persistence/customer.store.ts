@@ -16,7 +16,8 @@ export function toDecision(r: CustomerOrmEntity): Decision {
 
 /** The event that announces a decision: the same id however often it is built. */
 export function decisionEvent(d: Decision): OutgoingEvent {
-  if (d.state === 'sealed') return { subject: subjectOf('customer.sealed', d.seal.customerId), event: customerSealed({ customerId: d.seal.customerId, sealedAt: d.seal.sealedAt }) };
+  if (d.state === 'sealed')
+    return { subject: subjectOf('customer.sealed', d.seal.customerId), event: customerSealed({ customerId: d.seal.customerId, sealedAt: d.seal.sealedAt }) };
   const { customerId, name, email, createdAt } = d.customer;
   return { subject: subjectOf('customer.created', customerId), event: customerCreated({ customerId, name, email }, createdAt) };
 }

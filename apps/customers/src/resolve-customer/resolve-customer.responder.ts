@@ -26,10 +26,16 @@ export class ResolveCustomerResponder implements OnApplicationBootstrap, BeforeA
 
   onApplicationBootstrap(): void {
     // NATS may not be reachable yet; the subscription follows the connection when it comes.
-    void this.nats.ready.then(() => {
-      if (this.stopped) return;
-      this.subscription = this.nats.nc.subscribe(RESOLVE_SUBJECT, { queue: RESOLVE_QUEUE, callback: (err, msg) => (err ? this.logger.warn(err.message) : void this.answer(msg)) });
-    }, () => undefined);
+    void this.nats.ready.then(
+      () => {
+        if (this.stopped) return;
+        this.subscription = this.nats.nc.subscribe(RESOLVE_SUBJECT, {
+          queue: RESOLVE_QUEUE,
+          callback: (err, msg) => (err ? this.logger.warn(err.message) : void this.answer(msg)),
+        });
+      },
+      () => undefined,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

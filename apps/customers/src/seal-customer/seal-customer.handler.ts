@@ -16,7 +16,11 @@ export class SealCustomerHandler {
   async execute(customerId: string): Promise<{ sealedNow: boolean; seal: Seal }> {
     const { outcome, decision } = await this.store.seal(customerId.toLowerCase(), this.clock());
     if (decision.state === 'created') {
-      throw new ConflictException({ statusCode: 409, message: `customer ${decision.customer.customerId} exists: it cannot be sealed`, customer: decision.customer });
+      throw new ConflictException({
+        statusCode: 409,
+        message: `customer ${decision.customer.customerId} exists: it cannot be sealed`,
+        customer: decision.customer,
+      });
     }
     if (outcome === 'sealed') this.relay.wake();
     return { sealedNow: outcome === 'sealed', seal: decision.seal };

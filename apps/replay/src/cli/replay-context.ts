@@ -63,7 +63,13 @@ export class ReplayContext {
     this.nats ??= (async () => {
       let nc: NatsConnection;
       try {
-        nc = await connect({ ...natsConnectOptions(this.config.natsAuth), servers: this.config.natsServers, name: 'calm-replay', timeout: 5000, maxReconnectAttempts: 3 });
+        nc = await connect({
+          ...natsConnectOptions(this.config.natsAuth),
+          servers: this.config.natsServers,
+          name: 'calm-replay',
+          timeout: 5000,
+          maxReconnectAttempts: 3,
+        });
       } catch (err) {
         // The server list holds no credentials (loadNatsConfig moved them out); the driver's message is redacted all the same.
         throw new CliError(`cannot reach NATS at ${this.config.natsServers.join(',')}: ${redactUrlCredentials((err as Error).message)}`);

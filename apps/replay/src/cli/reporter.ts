@@ -47,7 +47,10 @@ export class Reporter {
 
   progressStart(total: number, label: string): void {
     if (!this.io.isTTY || this.json || this.options.quiet || total < 1000) return;
-    this.bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} events {eta_formatted}`, stream: process.stderr }, Presets.shades_classic);
+    this.bar = new SingleBar(
+      { format: `${label} [{bar}] {percentage}% {value}/{total} events {eta_formatted}`, stream: process.stderr },
+      Presets.shades_classic,
+    );
     this.bar.start(total, 0);
   }
 

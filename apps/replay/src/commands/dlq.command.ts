@@ -1,6 +1,13 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { DeadLetterRow, RowQuery, findDeadLetters, lastDeadLetterId, listDeadLetters, markDeadLettersRetried } from '../../../../libs/messaging/src/dead-letter';
+import {
+  DeadLetterRow,
+  RowQuery,
+  findDeadLetters,
+  lastDeadLetterId,
+  listDeadLetters,
+  markDeadLettersRetried,
+} from '../../../../libs/messaging/src/dead-letter';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
 
@@ -13,7 +20,9 @@ export async function dlqListCommand(ctx: ReplayContext, options: { all?: boolea
   if (letters.length === 0) reporter.info(options.all ? 'no dead letters' : 'no dead letters waiting (--all shows retried ones too)');
   for (const l of letters) {
     const retried = l.retriedAt ? ` retried=${l.retriedAt.toISOString()}` : '';
-    reporter.line(`#${l.id} ${l.failedAt.toISOString()} ${l.subject} ${l.stream} seq ${l.streamSeq} deliveries=${l.deliveries}${retried}${l.eventId ? ` event=${l.eventId}` : ''}`);
+    reporter.line(
+      `#${l.id} ${l.failedAt.toISOString()} ${l.subject} ${l.stream} seq ${l.streamSeq} deliveries=${l.deliveries}${retried}${l.eventId ? ` event=${l.eventId}` : ''}`,
+    );
     reporter.line(`    reason: ${l.reason}`);
   }
   reporter.result({ command: 'dlq list', deadLetters: letters.map(({ payload, ...l }) => ({ ...l, payload: payload.toString('utf8') })) });
@@ -40,14 +49,15 @@ export async function dlqRetryCommand(ctx: ReplayContext, target: { id?: string;
   const { js } = await ctx.natsConnection();
   const { reporter } = ctx;
   const retried: number[] = [];
-  for await (const page of pages) for (const l of page) {
-    const h = natsHeaders();
-    for (const [k, values] of Object.entries(l.headers ?? {})) if (!/^nats-/i.test(k)) for (const v of values) h.append(k, v);
-    const ack = await js.publish(l.subject, l.payload, { headers: h });
-    await markDeadLettersRetried(db, [l.id]);
-    retried.push(l.id);
-    reporter.line(`#${l.id} republished to ${l.subject} (${ack.stream} seq ${ack.seq})${l.retriedAt ? ' (it had been retried before)' : ''}`);
-  }
+  for await (const page of pages)
+    for (const l of page) {
+      const h = natsHeaders();
+      for (const [k, values] of Object.entries(l.headers ?? {})) if (!/^nats-/i.test(k)) for (const v of values) h.append(k, v);
+      const ack = await js.publish(l.subject, l.payload, { headers: h });
+      await markDeadLettersRetried(db, [l.id]);
+      retried.push(l.id);
+      reporter.line(`#${l.id} republished to ${l.subject} (${ack.stream} seq ${ack.seq})${l.retriedAt ? ' (it had been retried before)' : ''}`);
+    }
   reporter.info(`${retried.length} dead letter(s) put back for processing`);
   reporter.result({ command: 'dlq retry', retried });
   return EXIT.ok;
@@ -60,7 +70,7 @@ export async function dlqRetryCommand(ctx: ReplayContext, target: { id?: string;
  */
 async function* openLetters(db: RowQuery, pageSize: number): AsyncIterable<DeadLetterRow[]> {
   const upToId = await lastDeadLetterId(db);
-  for (let afterId = 0; ; ) {
+  for (let afterId = 0; ;) {
     const page = await listDeadLetters(db, { limit: pageSize, afterId, upToId });
     if (page.length === 0) return;
     yield page;

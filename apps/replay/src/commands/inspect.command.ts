@@ -40,21 +40,38 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   const db = await ctx.database('accounts');
   const id = accountId.toLowerCase();
   const accountEvents = await eventsOn(ctx, streams.accounts.name, `account.*.${id}`);
-  const { rows: live } = await db.query(`SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account WHERE account_id = $1`, [id]);
+  const { rows: live } = await db.query(
+    `SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account WHERE account_id = $1`,
+    [id],
+  );
   const customerIds = new Set<string>(live.map((r) => r.customer_id));
   for (const s of accountEvents) if (s.event?.type === 'account.opened') customerIds.add(s.event.data.customerId.toLowerCase());
   const customerEvents: Seen[] = [];
   for (const c of customerIds) customerEvents.push(...(await eventsOn(ctx, streams.customers.name, `customer.*.${c}`)));
   const facts: AccountFact[] = [];
   for (const s of [...accountEvents, ...customerEvents]) {
-    if (s.event?.type === 'account.opened') facts.push({ type: 'account.opened', data: { ...s.event.data, accountId: s.event.data.accountId.toLowerCase(), customerId: s.event.data.customerId.toLowerCase() } });
-    if (s.event?.type === 'customer.created') facts.push({ type: 'customer.created', data: { customerId: s.event.data.customerId.toLowerCase(), createdAt: s.event.time } });
-    if (s.event?.type === 'customer.sealed') facts.push({ type: 'customer.sealed', data: { customerId: s.event.data.customerId.toLowerCase(), sealedAt: s.event.data.sealedAt } });
+    if (s.event?.type === 'account.opened')
+      facts.push({
+        type: 'account.opened',
+        data: { ...s.event.data, accountId: s.event.data.accountId.toLowerCase(), customerId: s.event.data.customerId.toLowerCase() },
+      });
+    if (s.event?.type === 'customer.created')
+      facts.push({ type: 'customer.created', data: { customerId: s.event.data.customerId.toLowerCase(), createdAt: s.event.time } });
+    if (s.event?.type === 'customer.sealed')
+      facts.push({ type: 'customer.sealed', data: { customerId: s.event.data.customerId.toLowerCase(), sealedAt: s.event.data.sealedAt } });
   }
   const f = fold(facts, initialState()).accounts.get(id);
   // Same key order as toAccount, so the two print (and compare) alike.
   const folded = f
-    ? { accountId: f.accountId, customerId: f.customerId, currency: f.currency, status: f.status, openedAt: f.openedAt, validatedAt: f.validatedAt, rejectedAt: f.rejectedAt }
+    ? {
+        accountId: f.accountId,
+        customerId: f.customerId,
+        currency: f.currency,
+        status: f.status,
+        openedAt: f.openedAt,
+        validatedAt: f.validatedAt,
+        rejectedAt: f.rejectedAt,
+      }
     : null;
   const { rows: known } = await db.query(`SELECT customer_id, created_at FROM known_customer WHERE customer_id = ANY($1::uuid[])`, [[...customerIds]]);
   const { rows: dead } = await db.query(`SELECT id, subject, reason, retried_at FROM dead_letter WHERE subject = ANY($1::text[]) ORDER BY id`, [
@@ -70,7 +87,16 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   reporter.line(`known_customer: ${JSON.stringify(known.map((k) => ({ customerId: k.customer_id, createdAt: k.created_at.toISOString() })))}`);
   for (const d of dead) reporter.line(`dead letter #${d.id} ${d.subject}${d.retried_at ? ' (retried)' : ''}: ${d.reason}`);
   reporter.line(equal ? 'live row equals the fold' : 'live row DIFFERS from the fold');
-  reporter.result({ command: 'inspect account', accountId: id, events: [...accountEvents, ...customerEvents], folded, live: liveAccount, knownCustomers: known, deadLetters: dead, equal });
+  reporter.result({
+    command: 'inspect account',
+    accountId: id,
+    events: [...accountEvents, ...customerEvents],
+    folded,
+    live: liveAccount,
+    knownCustomers: known,
+    deadLetters: dead,
+    equal,
+  });
   return equal ? EXIT.ok : EXIT.differences;
 }
 
@@ -92,14 +118,21 @@ export async function inspectCustomerCommand(ctx: ReplayContext, customerId: str
   const state: CustomersState = new Map();
   for (const s of events) {
     if (s.event?.source !== '/customers') continue;
-    if (s.event.type === 'customer.created') evolveCustomers(state, { eventId: s.event.id, customerId: id, name: s.event.data.name, email: s.event.data.email, createdAt: s.event.time });
+    if (s.event.type === 'customer.created')
+      evolveCustomers(state, { eventId: s.event.id, customerId: id, name: s.event.data.name, email: s.event.data.email, createdAt: s.event.time });
     if (s.event.type === 'customer.sealed') evolveCustomers(state, { eventId: s.event.id, customerId: id, sealedAt: s.event.data.sealedAt });
   }
   const f = state.get(id);
   const folded = !f ? null : isSealing(f) ? { customerId: id, sealedAt: f.sealedAt } : { customerId: id, name: f.name, email: f.email, createdAt: f.createdAt };
-  const { rows } = await (await ctx.database('customers')).query(`SELECT customer_id, name, email, created_at, sealed_at FROM customer WHERE customer_id = $1`, [id]);
+  const { rows } = await (
+    await ctx.database('customers')
+  ).query(`SELECT customer_id, name, email, created_at, sealed_at FROM customer WHERE customer_id = $1`, [id]);
   const r = rows[0];
-  const live = !r ? null : r.sealed_at ? { customerId: r.customer_id, sealedAt: r.sealed_at.toISOString() } : { customerId: r.customer_id, name: r.name, email: r.email, createdAt: r.created_at.toISOString() };
+  const live = !r
+    ? null
+    : r.sealed_at
+      ? { customerId: r.customer_id, sealedAt: r.sealed_at.toISOString() }
+      : { customerId: r.customer_id, name: r.name, email: r.email, createdAt: r.created_at.toISOString() };
   const equal = JSON.stringify(folded) === JSON.stringify(live);
   const { reporter } = ctx;
   reporter.line(`events (${events.length}):`);

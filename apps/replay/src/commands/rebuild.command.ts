@@ -67,7 +67,11 @@ export async function rebuildCommand(ctx: ReplayContext, service: Service, optio
   const phases = { ...folded.phases, swapSeconds: (Date.now() - swapStarted) / 1000 };
   const rate = reporter.rate(folded.stats.folded);
   reporter.info(`phases: read ${phases.readSeconds} s, fold into scratch ${phases.foldSeconds} s, swap ${phases.swapSeconds} s`);
-  reporter.info(`rebuilt ${service}: ${Object.entries(folded.rows).map(([t, n]) => `${n} ${t} rows`).join(', ')}`);
+  reporter.info(
+    `rebuilt ${service}: ${Object.entries(folded.rows)
+      .map(([t, n]) => `${n} ${t} rows`)
+      .join(', ')}`,
+  );
   reporter.info(`${rate.events} events in ${rate.seconds} s (${rate.eventsPerSecond} events/s), peak RSS ${folded.peakRssMb} MB`);
   reporter.result({ command: 'rebuild', service, rows: folded.rows, history: folded.stats, ...rate, peakRssMb: folded.peakRssMb, phases });
   return EXIT.ok;

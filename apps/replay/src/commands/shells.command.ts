@@ -42,7 +42,9 @@ export async function shellsCommand(ctx: ReplayContext, options: ShellsOptions):
     return EXIT.ok;
   }
   const report = await sweepNow(ctx, graceSeconds);
-  reporter.info(`asked the owner about ${report.stale} customer id(s): ${report.created.length} created, ${report.sealed.length} sealed, ${report.undecided.length} undecided, ${report.skipped} claimed elsewhere`);
+  reporter.info(
+    `asked the owner about ${report.stale} customer id(s): ${report.created.length} created, ${report.sealed.length} sealed, ${report.undecided.length} undecided, ${report.skipped} claimed elsewhere`,
+  );
   for (const c of report.created) reporter.line(`created ${c}: its shells are valid`);
   for (const c of report.sealed) reporter.line(`sealed  ${c}: its shells are rejected`);
   for (const u of report.undecided) reporter.line(`undecided ${u.customerId}: ${u.reason} (asked again on a later sweep)`);

@@ -12,7 +12,11 @@ export interface TailOptions {
 }
 
 function sources(type?: string): { stream: string; filter: string }[] {
-  if (!type) return [{ stream: streams.customers.name, filter: 'customer.>' }, { stream: streams.accounts.name, filter: 'account.>' }];
+  if (!type)
+    return [
+      { stream: streams.customers.name, filter: 'customer.>' },
+      { stream: streams.accounts.name, filter: 'account.>' },
+    ];
   if (!/^[a-z]+\.[a-z]+$/.test(type)) throw new CliError(`--type "${type}" is not an event type like customer.created or account.opened`);
   if (type.startsWith('customer.')) return [{ stream: streams.customers.name, filter: `${type}.>` }];
   if (type.startsWith('account.')) return [{ stream: streams.accounts.name, filter: `${type}.>` }];
@@ -46,7 +50,11 @@ export async function tailCommand(ctx: ReplayContext, options: TailOptions): Pro
   const stop = () => iterators.forEach((it) => void it.close().catch(() => undefined));
   io.signal?.addEventListener('abort', stop, { once: true });
   if (io.signal?.aborted) stop();
-  reporter.warn(`following ${sources(options.type).map((s) => s.filter).join(' and ')} (Ctrl-C stops)`);
+  reporter.warn(
+    `following ${sources(options.type)
+      .map((s) => s.filter)
+      .join(' and ')} (Ctrl-C stops)`,
+  );
   await Promise.all(
     iterators.map(async (it) => {
       for await (const m of it) {

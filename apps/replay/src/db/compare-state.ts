@@ -28,7 +28,9 @@ export const ACCOUNT_TABLES: TableSpec[] = [
   { live: 'known_customer', scratch: SCRATCH.knownCustomer, key: 'customer_id', fields: ['created_at'] },
   { live: 'sealed_customer', scratch: SCRATCH.sealedCustomer, key: 'customer_id', fields: ['sealed_at'] },
 ];
-export const CUSTOMER_TABLES: TableSpec[] = [{ live: 'customer', scratch: SCRATCH.customer, key: 'customer_id', fields: ['name', 'email', 'created_at', 'sealed_at'] }];
+export const CUSTOMER_TABLES: TableSpec[] = [
+  { live: 'customer', scratch: SCRATCH.customer, key: 'customer_id', fields: ['name', 'email', 'created_at', 'sealed_at'] },
+];
 
 /** Timestamps (the *_at columns) as ISO 8601 UTC; microseconds are kept so that no difference hides (see iso()). */
 const text = (col: string) => (col.endsWith('_at') ? `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `${col}::text`);
@@ -73,7 +75,9 @@ const iso = (v: string | null): string | null => (v !== null && /\.\d{3}000Z$/.t
 
 export function describeDifference(d: Difference): string {
   if (d.field === '(row)') {
-    return d.live === null ? `${d.table} ${d.id}: missing from the live table (the history has it)` : `${d.table} ${d.id}: in the live table but not in the history`;
+    return d.live === null
+      ? `${d.table} ${d.id}: missing from the live table (the history has it)`
+      : `${d.table} ${d.id}: in the live table but not in the history`;
   }
   return `${d.table} ${d.id}: ${d.field} live=${d.live ?? 'null'} expected=${d.expected ?? 'null'}`;
 }

@@ -9,7 +9,12 @@ import { CustomerDecisionRecord, CustomersState, isSealing } from '../fold/custo
  */
 const BATCH = 20_000;
 
-export const SCRATCH = { account: 'replay_account', knownCustomer: 'replay_known_customer', sealedCustomer: 'replay_sealed_customer', customer: 'replay_customer' } as const;
+export const SCRATCH = {
+  account: 'replay_account',
+  knownCustomer: 'replay_known_customer',
+  sealedCustomer: 'replay_sealed_customer',
+  customer: 'replay_customer',
+} as const;
 
 export async function createAccountScratch(db: Client): Promise<void> {
   await db.query(`
@@ -56,7 +61,10 @@ class BatchWriter<T> {
   }
 }
 
-export function accountScratchSink(db: Client): { sink: (s: AccountsState) => Promise<void>; close: () => Promise<{ accounts: number; customers: number; seals: number }> } {
+export function accountScratchSink(db: Client): {
+  sink: (s: AccountsState) => Promise<void>;
+  close: () => Promise<{ accounts: number; customers: number; seals: number }>;
+} {
   // Uuids, codes and times never contain a comma: each column travels as ONE joined
   // string split by PostgreSQL, much cheaper than pg's per-element array escaping.
   // The fold supplies the facts (each account's preferred opening, the earliest creation

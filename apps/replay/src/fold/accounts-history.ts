@@ -81,7 +81,9 @@ function* factsOf(part: PartitionedFacts['parts'][number], order: Uint32Array): 
     } else {
       const customerId = readUuid(buf, at + 9);
       const time = new Date(buf.readDoubleLE(at + 1)).toISOString();
-      yield buf[at] === SEALED ? { type: 'customer.sealed', data: { customerId, sealedAt: time } } : { type: 'customer.created', data: { customerId, createdAt: time } };
+      yield buf[at] === SEALED
+        ? { type: 'customer.sealed', data: { customerId, sealedAt: time } }
+        : { type: 'customer.created', data: { customerId, createdAt: time } };
     }
   }
 }

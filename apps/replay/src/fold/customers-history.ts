@@ -55,7 +55,9 @@ export class CustomersHistory {
         const customerId = readUuid(buf, at + 9);
         evolveCustomers(
           state,
-          buf[at] === SEALED ? { customerId, eventId: strings[0], sealedAt: time } : { customerId, eventId: strings[0], name: strings[1], email: strings[2], createdAt: time },
+          buf[at] === SEALED
+            ? { customerId, eventId: strings[0], sealedAt: time }
+            : { customerId, eventId: strings[0], name: strings[1], email: strings[2], createdAt: time },
         );
       }
       await sink(state);

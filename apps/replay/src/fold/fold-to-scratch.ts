@@ -49,7 +49,9 @@ export async function foldToScratch(ctx: ReplayContext, service: Service, random
 const mb = (bytes: number) => Math.round(Math.max(bytes, process.memoryUsage.rss()) / 1048576);
 
 export function describeStats(s: HistoryStats): string[] {
-  const seqs = Object.entries(s.lastSeq).map(([stream, seq]) => `${stream} to seq ${seq}`).join(', ');
+  const seqs = Object.entries(s.lastSeq)
+    .map(([stream, seq]) => `${stream} to seq ${seq}`)
+    .join(', ');
   const lines = [`read ${s.read} events (${seqs}); folded ${s.folded}` + (s.fromOutbox ? ` (${s.fromOutbox} from the outbox, not yet on the stream)` : '')];
   if (s.otherSource) lines.push(`ignored ${s.otherSource} customer.created events of another source than /customers`);
   if (s.skipped.length) lines.push(`skipped ${s.skipped.length} undecodable events (each listed with its reason)`);

@@ -79,7 +79,10 @@ async function readSources(ctx: ReplayContext, sources: Source[], stats: History
 
 /** Unpublished outbox rows: committed with the state, not on the stream yet. */
 async function outboxInTransit(db: Client, subjectPrefix: string): Promise<{ id: string; subject: string; payload: string }[]> {
-  const { rows } = await db.query(`SELECT id::text AS id, subject, payload::text AS payload FROM outbox WHERE published_at IS NULL AND starts_with(subject, $1) ORDER BY id`, [subjectPrefix]);
+  const { rows } = await db.query(
+    `SELECT id::text AS id, subject, payload::text AS payload FROM outbox WHERE published_at IS NULL AND starts_with(subject, $1) ORDER BY id`,
+    [subjectPrefix],
+  );
   return rows;
 }
 
@@ -94,10 +97,15 @@ export async function loadAccountsHistory(ctx: ReplayContext): Promise<{ history
     else return;
     stats.folded++;
   };
-  await readSources(ctx, [
-    { stream: streams.accounts.name, filter: 'account.opened.>' },
-    { stream: streams.customers.name, filter: 'customer.>' },
-  ], stats, apply);
+  await readSources(
+    ctx,
+    [
+      { stream: streams.accounts.name, filter: 'account.opened.>' },
+      { stream: streams.customers.name, filter: 'customer.>' },
+    ],
+    stats,
+    apply,
+  );
   for (const row of await outboxInTransit(await ctx.database('accounts'), 'account.opened.')) {
     const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
     if (!decoded.ok) skip(stats, { stream: 'outbox (accounts)', seq: null, outboxId: row.id, subject: row.subject, reason: decoded.reason });

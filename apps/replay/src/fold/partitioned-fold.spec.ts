@@ -13,25 +13,38 @@ const time = fc.integer({ min: 0, max: 5 }).map((m) => new Date(Date.UTC(2026, 0
 /** Facts over few ids, so that duplicates, late customers and ties are common. Each account has one customer. */
 const facts = fc.array(
   fc.oneof(
-    fc.record({ a: fc.integer({ min: 0, max: 5 }), t: time, cur: fc.constantFrom('EUR', 'USD') }).map(
-      ({ a, t, cur }): AccountFact => ({ type: 'account.opened', data: { accountId: accountIds[a], customerId: customerIds[a % 4], currency: cur, openedAt: t } }),
-    ),
-    fc.record({ c: fc.integer({ min: 0, max: 3 }), t: time }).map(({ c, t }): AccountFact => ({ type: 'customer.created', data: { customerId: customerIds[c], createdAt: t } })),
+    fc
+      .record({ a: fc.integer({ min: 0, max: 5 }), t: time, cur: fc.constantFrom('EUR', 'USD') })
+      .map(({ a, t, cur }): AccountFact => ({
+        type: 'account.opened',
+        data: { accountId: accountIds[a], customerId: customerIds[a % 4], currency: cur, openedAt: t },
+      })),
+    fc
+      .record({ c: fc.integer({ min: 0, max: 3 }), t: time })
+      .map(({ c, t }): AccountFact => ({ type: 'customer.created', data: { customerId: customerIds[c], createdAt: t } })),
     // Seals of any customer, created ones included: the fold must agree even on histories that break the owner's guarantee.
-    fc.record({ c: fc.integer({ min: 0, max: 3 }), t: time }).map(({ c, t }): AccountFact => ({ type: 'customer.sealed', data: { customerId: customerIds[c], sealedAt: t } })),
+    fc
+      .record({ c: fc.integer({ min: 0, max: 3 }), t: time })
+      .map(({ c, t }): AccountFact => ({ type: 'customer.sealed', data: { customerId: customerIds[c], sealedAt: t } })),
   ),
   { maxLength: 30 },
 );
 
-async function partitioned(history: AccountsHistory, seed?: number): Promise<{ accounts: Account[]; customers: [string, string][]; seals: [string, string][] }> {
+async function partitioned(
+  history: AccountsHistory,
+  seed?: number,
+): Promise<{ accounts: Account[]; customers: [string, string][]; seals: [string, string][] }> {
   const accounts: Account[] = [];
   const customers: [string, string][] = [];
   const seals: [string, string][] = [];
-  await history.foldPartitions(async (s: AccountsState) => {
-    accounts.push(...[...s.accounts.values()].map((a) => ({ ...a })));
-    customers.push(...s.customers);
-    seals.push(...s.seals);
-  }, seed === undefined ? undefined : mulberry32(seed));
+  await history.foldPartitions(
+    async (s: AccountsState) => {
+      accounts.push(...[...s.accounts.values()].map((a) => ({ ...a })));
+      customers.push(...s.customers);
+      seals.push(...s.seals);
+    },
+    seed === undefined ? undefined : mulberry32(seed),
+  );
   return { accounts: accounts.sort((x, y) => x.accountId.localeCompare(y.accountId)), customers: customers.sort(), seals: seals.sort() };
 }
 

@@ -29,9 +29,9 @@ export async function seedHistory(options: SeedOptions): Promise<{ published: nu
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   for (const s of [streams.customers, streams.accounts]) {
-    await jsm.streams.info(s.name).catch(() =>
-      jsm.streams.add({ name: s.name, subjects: [...s.subjects], storage: StorageType.File, duplicate_window: nanos(120_000) }),
-    );
+    await jsm.streams
+      .info(s.name)
+      .catch(() => jsm.streams.add({ name: s.name, subjects: [...s.subjects], storage: StorageType.File, duplicate_window: nanos(120_000) }));
   }
   const base = Date.parse('2026-01-01T00:00:00.000Z');
   const started = Date.now();
@@ -44,7 +44,10 @@ export async function seedHistory(options: SeedOptions): Promise<{ published: nu
     const openedAt = new Date(base + Math.floor(random() * 86_400_000)).toISOString();
     const messages: [string, Uint8Array][] = [];
     if (i % 10 !== 9) {
-      messages.push([subjectOf('customer.created', customerId), encodeEvent(customerCreated({ customerId, name: `Customer ${i}`, email: `c${i}@example.com` }, createdAt, '/crm'))]);
+      messages.push([
+        subjectOf('customer.created', customerId),
+        encodeEvent(customerCreated({ customerId, name: `Customer ${i}`, email: `c${i}@example.com` }, createdAt, '/crm')),
+      ]);
     }
     const accountId = randomUUID();
     messages.push([subjectOf('account.opened', accountId), encodeEvent(accountOpened({ accountId, customerId, currency: 'EUR', openedAt }))]);
@@ -69,8 +72,15 @@ async function main(argv: string[]): Promise<void> {
     return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
   };
   const servers = parseNatsUrls('NATS_URL', arg('--nats', process.env.NATS_URL || 'nats://127.0.0.1:4222'));
-  const r = await seedHistory({ servers, events: Number(arg('--events', '100000')), window: Number(arg('--window', '4000')), seed: Number(arg('--seed', '1')) });
-  process.stdout.write(`published ${r.published} events (${r.accounts} accounts) in ${r.seconds.toFixed(1)} s (${Math.round(r.published / r.seconds)} events/s) to ${servers.join(',')}\n`);
+  const r = await seedHistory({
+    servers,
+    events: Number(arg('--events', '100000')),
+    window: Number(arg('--window', '4000')),
+    seed: Number(arg('--seed', '1')),
+  });
+  process.stdout.write(
+    `published ${r.published} events (${r.accounts} accounts) in ${r.seconds.toFixed(1)} s (${Math.round(r.published / r.seconds)} events/s) to ${servers.join(',')}\n`,
+  );
 }
 
 if (require.main === module) {

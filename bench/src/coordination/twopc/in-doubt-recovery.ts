@@ -33,7 +33,10 @@ export async function recoverInDoubt(participants: Participant[], log: DecisionL
         `SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, ${GID_PREFIX.length}) = $1 AND right(gid, $3::int) = $2`,
         [GID_PREFIX, `_${p.name}`, p.name.length + 1],
       );
-      preparedBy.set(p, rows.map((r) => globalOf(r.gid, p)).filter((g) => !inFlight.has(g)));
+      preparedBy.set(
+        p,
+        rows.map((r) => globalOf(r.gid, p)).filter((g) => !inFlight.has(g)),
+      );
     } catch {
       outcome.unreachable.push(p.name);
     }
