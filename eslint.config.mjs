@@ -36,7 +36,7 @@ export default tseslint.config(
   },
   {
     // The domain is pure TypeScript: no framework, ORM, driver or broker.
-    files: ['apps/*/src/domain/**/*.ts'],
+    files: ['apps/*/src/domain/**/*.ts', 'libs/folds/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -44,9 +44,12 @@ export default tseslint.config(
           patterns: [
             {
               group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'nats', '@nats-io/*', 'class-validator', 'class-transformer', 'fastify'],
-              message: 'domain/ stays free of frameworks, ORMs and brokers',
+              message: 'domain/ and the folds stay free of frameworks, ORMs and brokers',
             },
-            { group: ['**/persistence/**', '@calm/messaging', '@calm/platform'], message: 'domain/ depends on nothing but itself and @calm/contracts' },
+            {
+              group: ['**/persistence/**', '@calm/messaging', '@calm/platform', '@calm/testing'],
+              message: 'domain/ and the folds depend on nothing but themselves, @calm/folds and @calm/contracts',
+            },
           ],
         },
       ],

@@ -19,7 +19,7 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@calm/(contracts|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
+    '^@calm/(contracts|folds|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
   },
   testEnvironment: 'node',
   // The only skip: test files that need nats-server on a machine without it (one line says so).

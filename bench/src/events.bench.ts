@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { customerCreated, streams } from '@calm/contracts';
-import { ACCOUNTS_CONSUMER } from '../../apps/accounts/src/accounts.app';
+import { consumers, customerCreated, streams } from '@calm/contracts';
 import { sleep, withPg } from './infra';
 import { ServiceProcess } from './service-process';
 
@@ -67,7 +66,7 @@ async function rawConsume(ctx: EventsContext, first: number, n: number, round: n
   const durable = `bench-raw-${round}-${randomUUID().slice(0, 8)}`;
   await ctx.jsm.consumers.add(streams.customers.name, {
     durable_name: durable,
-    filter_subject: 'customer.created.>',
+    filter_subject: consumers.validateAccountsWhenCustomerCreated.filterSubject,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: first,
@@ -98,7 +97,9 @@ async function timeBacklog(ctx: EventsContext, first: number, last: number, n: n
   let cpu0 = 0;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const info = await ctx.jsm.consumers.info(streams.customers.name, ACCOUNTS_CONSUMER).catch(() => null);
+    const info = await ctx.jsm.consumers
+      .info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable)
+      .catch(() => null);
     const now = performance.now();
     if (info && !t0 && info.delivered.stream_seq >= first) [t0, cpu0] = [now, ctx.accounts.cpuMs()];
     if (info && info.ack_floor.stream_seq >= last) return { t0, t1: now, cpuMs: ctx.accounts.cpuMs() - cpu0 };

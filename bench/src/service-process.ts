@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, sleep } from './infra';
+import { ServiceProcess as TestingServiceProcess, answersOk, startServiceProcess } from '@calm/testing';
 
 export interface ServiceSpec {
   name: 'accounts' | 'customers';
@@ -63,62 +63,46 @@ export function processCpuMs(pid: number): number {
   }
 }
 
-/** One service running from dist/ as a child process, on its own free port. */
+/** One service running from dist/ as a child process (the tests' spawner, @calm/testing), on its own free port. */
 export class ServiceProcess {
-  child?: ChildProcess;
-  port = 0;
+  private proc?: TestingServiceProcess;
 
   constructor(
     private readonly spec: ServiceSpec,
     private readonly rss: RssSampler,
   ) {}
 
+  get child(): ChildProcess | undefined {
+    return this.proc?.process;
+  }
+
+  get port(): number {
+    return this.proc?.port ?? 0;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    this.port = await freePort();
     const upper = this.spec.name.toUpperCase();
-    const script = this.spec.tuning ? join(__dirname, 'tuned-service.main.js') : join(__dirname, '..', '..', 'apps', this.spec.name, 'src', 'main.js');
+    const entry = this.spec.tuning ? join(__dirname, 'tuned-service.main.js') : join(__dirname, '..', '..', 'apps', this.spec.name, 'src', 'main.js');
     // The flag the npm scripts, start-all.js and the Dockerfile run the services with.
-    const node = ['--max-semi-space-size=4'];
-    const args = this.spec.cpuProfDir ? [...node, '--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir, script] : [...node, script];
-    const log = createWriteStream(this.spec.logFile, { flags: 'a' });
-    this.child = spawn(process.execPath, args, {
+    const nodeArgs = ['--max-semi-space-size=4', ...(this.spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir] : [])];
+    this.proc = await startServiceProcess({
+      entry,
+      nodeArgs,
+      logFile: this.spec.logFile,
+      portVariable: `${upper}_HTTP_PORT`,
       env: {
-        ...process.env,
         NATS_URL: this.spec.natsUrl,
         [`${upper}_DATABASE_URL`]: this.spec.databaseUrl,
-        [`${upper}_HTTP_PORT`]: String(this.port),
-        HTTP_HOST: '127.0.0.1',
         BENCH_SERVICE: this.spec.name,
         BENCH_TUNING: this.spec.tuning ? JSON.stringify(this.spec.tuning) : '',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ready: answersOk('/health/ready'),
     });
-    this.child.stdout!.pipe(log);
-    this.child.stderr!.pipe(log);
-    this.rss.watch(this.child.pid!, this.spec.name);
-    await this.waitReady();
-  }
-
-  /** Ready when /health/ready answers 200, or (before that endpoint exists) when a GET reaches the database. */
-  private async waitReady(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const probe = `/${this.spec.name}/00000000-0000-4000-8000-000000000000`;
-    while (Date.now() < deadline) {
-      if (this.child!.exitCode !== null) throw new Error(`${this.spec.name} exited with ${this.child!.exitCode}; see ${this.spec.logFile}`);
-      try {
-        const health = await fetch(`${this.url}/health/ready`);
-        if (health.status === 200) return;
-        if (health.status === 404 && (await fetch(this.url + probe)).status === 404) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(50);
-    }
-    throw new Error(`${this.spec.name} not ready after ${timeoutMs} ms; see ${this.spec.logFile}`);
+    this.rss.watch(this.proc.process.pid!, this.spec.name);
   }
 
   /**
@@ -126,19 +110,11 @@ export class ServiceProcess {
    * figure that a busy shared machine disturbs far less than a rate does.
    */
   cpuMs(): number {
-    return processCpuMs(this.child!.pid!);
+    return processCpuMs(this.proc!.process.pid!);
   }
 
-  /** SIGTERM and wait for a clean exit (the contract allows 10 s). */
+  /** SIGTERM and wait for a clean exit (the contract allows 10 s; SIGKILL after 15). */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const killed = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
-    if (killed) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await this.proc?.terminate(15_000);
   }
 }

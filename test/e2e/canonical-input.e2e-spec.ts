@@ -79,7 +79,7 @@ describe('upper-case UUIDs are the same ids as their lower-case spelling', () =>
       return decoded.value;
     });
     const store = system.accounts[0].app.get(AccountStore);
-    await expect(store.applyCustomersCreated(batch, new Date())).resolves.toBe(2);
+    await expect(store.applyCustomersCreated(batch, new Date())).resolves.toMatchObject({ fresh: 2 });
     expect((await accountRow(accountId)).status).toBe('valid');
     expect(await queryDatabase(system.accountsDb.url, 'SELECT customer_id::text, created_at FROM known_customer WHERE customer_id = $1', [customerId])).toEqual(
       [{ customer_id: customerId, created_at: new Date('2026-01-01T00:00:00.000Z') }],

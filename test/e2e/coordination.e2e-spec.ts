@@ -3,6 +3,7 @@ import {
   ServiceProcess,
   TestNatsServer,
   TestPostgresServer,
+  answersOk,
   queryDatabase,
   startAccountsProcess,
   startNatsServer,
@@ -10,7 +11,7 @@ import {
   startServiceProcess,
   waitFor,
 } from '@calm/testing';
-import { CoordinatorProcess, startCoordinator } from '../../bench/src/coordination/coordinator-process';
+import { startCoordinator } from '../../bench/src/coordination/coordinator-process';
 import { JsonClient } from '../../bench/src/coordination/http-json';
 import { Scenario, newScenario } from '../../bench/src/coordination/scenario';
 import { gidOf } from '../../bench/src/coordination/twopc/participant';
@@ -30,7 +31,7 @@ let pg: TestPostgresServer;
 let nats: TestNatsServer;
 let customers: ServiceProcess;
 let accounts: ServiceProcess;
-const coordinators: CoordinatorProcess[] = [];
+const coordinators: ServiceProcess[] = [];
 const db = { customers: 'calm_test_coord_customers', accounts: 'calm_test_coord_accounts', log: 'calm_test_coord_log' };
 
 beforeAll(async () => {
@@ -41,8 +42,7 @@ beforeAll(async () => {
       entry: 'dist/apps/customers/src/main.js',
       portVariable: 'CUSTOMERS_HTTP_PORT',
       env: { NATS_URL: nats.url, CUSTOMERS_DATABASE_URL: pg.urlFor(db.customers) },
-      ready: (url) =>
-        waitFor('the customer service to be ready', async () => (await fetch(`${url}/health/ready`)).status === 200, 60_000).then(() => undefined),
+      ready: answersOk('/health/ready'),
     }),
     startAccountsProcess({ natsUrl: nats.url, databaseUrl: pg.urlFor(db.accounts) }),
   ]);
@@ -50,7 +50,7 @@ beforeAll(async () => {
 
 // One twopc coordinator at a time: recovery assumes it alone owns the gid prefix.
 afterEach(async () => {
-  await Promise.all(coordinators.splice(0).map((c) => c.stop()));
+  await Promise.all(coordinators.splice(0).map((c) => c.terminate()));
 });
 
 afterAll(async () => {
@@ -66,7 +66,7 @@ const twopcEnv = (crashAt?: string) => ({
   ...(crashAt ? { TWOPC_CRASH_AT: crashAt } : {}),
 });
 
-async function coordinator(kind: 'sync' | 'twopc', env: Record<string, string>): Promise<CoordinatorProcess> {
+async function coordinator(kind: 'sync' | 'twopc', env: Record<string, string>): Promise<ServiceProcess> {
   const c = await startCoordinator(kind, env);
   coordinators.push(c);
   return c;
@@ -136,7 +136,7 @@ async function crashBetweenPrepareAndCommit(crashAt: 'after-prepare' | 'after-de
   const s = newScenario();
   const res = await new JsonClient(doomed.url, 1).call('POST', '/scenarios', s);
   expect(res.status).toBe(0); // no answer: the process died
-  expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  expect(await doomed.exited()).toEqual({ code: null, signal: 'SIGKILL' });
   const gid = gidOf(s.accountId);
   // In doubt on both sides: prepared, invisible, and still holding its row locks (2PL).
   expect(await preparedBranches(gid)).toBe(2);
@@ -201,8 +201,8 @@ it('twopc: the coordinator outlives its databases dying under load (clients chec
   await waitFor('requests refused while the databases are down', async () => answered.length > failedBefore + 8);
   stop = true;
   await Promise.all(workers);
-  expect(twopc.child.exitCode).toBeNull();
-  expect(twopc.child.signalCode).toBeNull();
+  expect(twopc.process.exitCode).toBeNull();
+  expect(twopc.process.signalCode).toBeNull();
   await pg.start();
   const s = newScenario();
   await waitFor('a scenario to commit after the restart', async () => (await client.call('POST', '/scenarios', s)).status === 201, 60_000, 250);

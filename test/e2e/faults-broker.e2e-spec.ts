@@ -13,6 +13,7 @@ import {
   waitFor,
 } from '@calm/testing';
 import { TestSystem } from '../support/system';
+import { consumers } from '@calm/contracts';
 
 /**
  * Broker faults under load: the private nats-server is killed with SIGKILL and restarted
@@ -86,14 +87,18 @@ it('recovers a consumer that stalls for longer than ack_wait, without loss or du
   await locker.connect();
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE known_customer IN ACCESS EXCLUSIVE MODE');
-  const before = (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_redelivered;
+  const before = (await system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable))
+    .num_redelivered;
   await waitFor(
     'redeliveries while the consumer is stalled',
-    async () => (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_redelivered > before,
+    async () =>
+      (await system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable))
+        .num_redelivered > before,
     20_000,
   );
   await pause(4 * ACK_WAIT_MS);
-  const held = (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_ack_pending;
+  const held = (await system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable))
+    .num_ack_pending;
   await locker.query('COMMIT');
   await locker.end();
   const stats = await traffic.stop();
@@ -110,7 +115,8 @@ it('recovers a consumer that stalls for longer than ack_wait, without loss or du
 it('catches up when the only consumer stops for longer than ack_wait and another comes back', async () => {
   const traffic = load();
   await waitFor('some load', async () => traffic.stats.acknowledged.size >= 10, 30_000);
-  const consumerInfo = () => system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  const consumerInfo = () =>
+    system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable);
   // The first instance keeps serving HTTP; its consumer stops (in-hand messages are given back).
   await system.accounts[0].consumer.close();
   await waitFor('events to pile up while nobody consumes', async () => (await consumerInfo()).num_pending >= 10, 30_000);

@@ -1,7 +1,7 @@
 import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { customerCreated } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
+import { NatsClient, streamMessages } from '@calm/messaging';
 import { Database } from '@calm/platform';
 import {
   describeConvergence,
@@ -9,7 +9,6 @@ import {
   FAULT_DUPLICATE_WINDOW_MS,
   FaultLoad,
   freshDatabase,
-  readStream,
   sampleKillWindow,
   startNatsCluster,
   TestDatabase,
@@ -98,7 +97,7 @@ it('loses nothing when one node of a 3-node JetStream cluster is killed under lo
   expect(stats.serverErrors).toEqual([]);
   const report = await expectConverged(stats.acknowledged, {
     getAccount: (id) => http(svc.url, 'GET', `/accounts/${id}`),
-    validatedEvents: () => readStream<{ id: string }>(js, jsm, 'ACCOUNTS', 'account.validated.>'),
+    validatedEvents: () => streamMessages<{ id: string }>(js, jsm, 'ACCOUNTS', 'account.validated.>'),
     databaseUrl: db.url,
   });
   process.stdout.write(

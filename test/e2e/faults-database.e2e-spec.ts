@@ -16,6 +16,7 @@ import {
   waitFor,
 } from '@calm/testing';
 import { http, TestSystem } from '../support/system';
+import { consumers } from '@calm/contracts';
 
 /**
  * Database faults under load: a private PostgreSQL (initdb in a temporary directory) is
@@ -70,7 +71,9 @@ it('loses no acknowledged request when PostgreSQL stops in immediate mode under 
     await pg.stopImmediate();
     windows.push({
       unpublishedRows: before.unpublishedRows,
-      unackedMessages: (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_ack_pending,
+      unackedMessages: (
+        await system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable)
+      ).num_ack_pending,
     });
     // During the outage: writes are refused cleanly, and readiness names the database.
     const post = await waitFor('POST to be refused with 503', async () => {
@@ -101,7 +104,7 @@ it('loses no acknowledged request when PostgreSQL stops in immediate mode under 
 it('holds an event through an outage longer than ack_wait x max_deliver, then applies it: never dead-lettered', async () => {
   const [accountId, customerId] = [randomUUID(), randomUUID()];
   expect((await http(url, 'POST', '/accounts', { accountId, customerId })).status).toBe(201);
-  const consumer = () => system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  const consumer = () => system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable);
   const redeliveredBefore = (await consumer()).num_redelivered;
   await pg.stopImmediate();
   try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { customerCreated } from '@calm/contracts';
+import { consumers, customerCreated } from '@calm/contracts';
 import { queryDatabase, waitFor } from '@calm/testing';
 import { http, TestSystem } from '../support/system';
 
@@ -56,7 +56,7 @@ async function publishRaw(subject: string, payload: string | Uint8Array, header?
 
 /** Consumer fully caught up: nothing pending, nothing waiting for an ack. */
 const drained = async () => {
-  const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  const info = await system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable);
   return info.num_pending === 0 && info.num_ack_pending === 0;
 };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { customerCreated, decodeEvent } from '@calm/contracts';
+import { consumers, customerCreated, decodeEvent } from '@calm/contracts';
 import { fuzzSeed, hostileJson, hostileString, metricValue, mutatedObject, queryDatabase, waitFor, waitForAckFloor } from '@calm/testing';
 import { http, TestSystem } from '../support/system';
 
@@ -76,7 +76,7 @@ it('applies or dead-letters every random message, and keeps consuming', async ()
   // Every sequence up to the good event's was acknowledged or terminated, none is pending.
   const lastSeq = (await system.jsm.streams.info('CUSTOMERS')).state.last_seq;
   await waitForAckFloor(system.jsm, lastSeq, { timeoutMs: 60_000 });
-  const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  const info = await system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable);
   expect({ ackFloor: info.ack_floor.stream_seq, pending: info.num_pending, unacked: info.num_ack_pending }).toEqual({
     ackFloor: lastSeq,
     pending: 0,

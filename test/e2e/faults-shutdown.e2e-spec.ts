@@ -10,6 +10,7 @@ import {
   waitFor,
 } from '@calm/testing';
 import { TestSystem } from '../support/system';
+import { consumers } from '@calm/contracts';
 
 /**
  * Graceful shutdown as the contract says: SIGTERM under load, the process exits 0 within
@@ -37,7 +38,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const consumer = () => system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+const consumer = () => system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable);
 
 it('exits 0 within 10 s on SIGTERM under load, with a held backlog flushed, messages given back and nothing lost', async () => {
   const traffic = new FaultLoad({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
-import { customerCreated } from '@calm/contracts';
+import { consumers, customerCreated } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
 import { Database, loadConfig } from '@calm/platform';
 import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
@@ -147,14 +147,28 @@ describe('each role is refused what it may not do', () => {
   });
 
   it('only the account service may touch its durable consumers', async () => {
-    await refusedApi('replay', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-sealed'));
-    await refusedApi('customers', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-sealed'));
-    await refusedApi('replay', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-created'));
     await refusedApi('replay', (jsm) =>
-      jsm.consumers.add('CUSTOMERS', { durable_name: 'accounts-customer-created', filter_subject: 'customer.>', ack_policy: 'none' as never }),
+      jsm.consumers.delete(consumers.rejectShellsWhenCustomerSealed.stream, consumers.rejectShellsWhenCustomerSealed.durable),
     );
-    await refusedApi('customers', (jsm) => jsm.consumers.delete('CUSTOMERS', 'accounts-customer-created'));
-    await refusedApi('publisher', (jsm) => jsm.consumers.info('CUSTOMERS', 'accounts-customer-created'));
+    await refusedApi('customers', (jsm) =>
+      jsm.consumers.delete(consumers.rejectShellsWhenCustomerSealed.stream, consumers.rejectShellsWhenCustomerSealed.durable),
+    );
+    await refusedApi('replay', (jsm) =>
+      jsm.consumers.delete(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable),
+    );
+    await refusedApi('replay', (jsm) =>
+      jsm.consumers.add('CUSTOMERS', {
+        durable_name: consumers.validateAccountsWhenCustomerCreated.durable,
+        filter_subject: 'customer.>',
+        ack_policy: 'none' as never,
+      }),
+    );
+    await refusedApi('customers', (jsm) =>
+      jsm.consumers.delete(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable),
+    );
+    await refusedApi('publisher', (jsm) =>
+      jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable),
+    );
   });
 
   it('customers.resolve: asked only by the account service, answered only by the customer service', async () => {

@@ -1,9 +1,8 @@
 import { AckPolicy, DeliverPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { streams } from '@calm/contracts';
+import { consumers, streams } from '@calm/contracts';
 import { isConsumerNotFound, isStreamNotFound } from '@calm/messaging';
 import { waitFor } from '@calm/testing';
-import { ACCOUNTS_CONSUMER } from '../../apps/accounts/src/accounts.app';
 import { TestSystem } from '../support/system';
 
 /**
@@ -44,8 +43,8 @@ describe('consumer settings at start', () => {
     // The consumer as an older release left it, with one event already delivered and acked.
     await system.jsm.streams.add({ name: streams.customers.name, subjects: [...streams.customers.subjects], storage: StorageType.File });
     await system.jsm.consumers.add(streams.customers.name, {
-      durable_name: ACCOUNTS_CONSUMER,
-      filter_subject: 'customer.created.>',
+      durable_name: consumers.validateAccountsWhenCustomerCreated.durable,
+      filter_subject: consumers.validateAccountsWhenCustomerCreated.filterSubject,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(120_000),
@@ -53,7 +52,7 @@ describe('consumer settings at start', () => {
       max_ack_pending: 7,
     });
     await system.publishCustomerCreated('0b6f3a4e-5c8d-4e1f-9a2b-3c4d5e6f7a8b');
-    const old = await system.js.consumers.get(streams.customers.name, ACCOUNTS_CONSUMER);
+    const old = await system.js.consumers.get(streams.customers.name, consumers.validateAccountsWhenCustomerCreated.durable);
     (await old.next({ expires: 5000 }))!.ack();
     await system.nc.flush();
 
@@ -62,7 +61,7 @@ describe('consumer settings at start', () => {
     const info = await waitFor(
       'the consumer update',
       async () => {
-        const i = await system.jsm.consumers.info(streams.customers.name, ACCOUNTS_CONSUMER);
+        const i = await system.jsm.consumers.info(streams.customers.name, consumers.validateAccountsWhenCustomerCreated.durable);
         return i.config.max_deliver === 4 ? i : undefined;
       },
       60_000,

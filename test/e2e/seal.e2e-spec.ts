@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RESOLVE_SUBJECT, eventIds } from '@calm/contracts';
 import { queryDatabase, waitFor } from '@calm/testing';
-import { subjectMessages } from '../support/subject-messages';
 import { http, TestSystem } from '../support/system';
 
 jest.setTimeout(60_000);
@@ -17,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 const resolve = async (body: unknown) => (await system.nc.request(RESOLVE_SUBJECT, JSON.stringify(body), { timeout: 10_000 })).json<Record<string, unknown>>();
-const onStream = (subject: string) => subjectMessages(system, 'CUSTOMERS', subject);
+const onStream = (subject: string) => system.streamMessages('CUSTOMERS', subject);
 
 describe('the owner decides each customer id once: created or sealed', () => {
   it('seal: 201, then 200 with the same seal; GET answers 410; a later POST /customers answers 409 naming the seal', async () => {

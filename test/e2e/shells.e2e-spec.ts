@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eventIds } from '@calm/contracts';
-import { queryDatabase, waitFor } from '@calm/testing';
+import { consumers, eventIds } from '@calm/contracts';
+import { metricValue, queryDatabase, waitFor } from '@calm/testing';
 import { RunningService } from '../../apps/accounts/src/accounts.app';
 import { ShellSweepScheduler } from '../../apps/accounts/src/resolve-shells/shell-sweep.scheduler';
 import { SweepReport } from '../../apps/accounts/src/resolve-shells/shell-sweep';
-import { subjectMessages } from '../support/subject-messages';
 import { http, TestSystem } from '../support/system';
 
 jest.setTimeout(120_000);
@@ -39,7 +38,7 @@ const open = async (customerId: string, accountId = randomUUID()) => {
 };
 const until = (accountId: string, status: string) =>
   waitFor(`account ${accountId} to be ${status}`, async () => ((await account(accountId)).status === status ? account(accountId) : null));
-const onAccounts = (subject: string) => subjectMessages(system, 'ACCOUNTS', subject);
+const onAccounts = (subject: string) => system.streamMessages('ACCOUNTS', subject);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('stale shells, resolved by the owner', () => {
@@ -64,10 +63,14 @@ describe('stale shells, resolved by the owner', () => {
       customerId,
       createdAt,
     ]);
+    const converged = () => metricValue(eager.url, 'calm_account_convergence_seconds_count');
+    const convergedBefore = await converged();
     const report = await sweep(eager);
-    expect(report.created).toContain(customerId);
-    // Applied by the sweep itself, before any event travels.
+    expect(report.created).toEqual([customerId]);
+    // Applied by the sweep itself, before any event travels, and recorded as a convergence
+    // (the eager instance neither consumes nor takes POSTs: the sweep is its only path).
     expect(await account(shell.accountId)).toMatchObject({ status: 'valid', validatedAt: shell.openedAt, rejectedAt: null });
+    expect(await converged()).toBe(convergedBefore + 1);
     // The owner re-published customer.created with its own id; the consumer's inbox absorbs it.
     await waitFor(
       'the re-published customer.created to be consumed',
@@ -75,7 +78,7 @@ describe('stale shells, resolved by the owner', () => {
     );
     await waitFor('account.validated on the stream', async () => (await onAccounts(`account.validated.${shell.accountId}`)).length === 1);
     const consumed = await waitFor('the copy to be acknowledged', async () => {
-      const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+      const info = await system.jsm.consumers.info(consumers.validateAccountsWhenCustomerCreated.stream, consumers.validateAccountsWhenCustomerCreated.durable);
       return info.num_pending === 0 && info.num_ack_pending === 0 ? info : null;
     });
     expect(consumed.num_pending).toBe(0);

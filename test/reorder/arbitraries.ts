@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { instant, uuid } from '@calm/contracts';
-import type { AccountFact } from '../../apps/accounts/src/domain/account';
+import type { AccountFact } from '@calm/folds';
 import { BLOCKED_TYPE } from './oracle';
 import { ReorderFact, at, created, idOf, labelOf, opened, readable, retyped, sealed } from './facts';
 

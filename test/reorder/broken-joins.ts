@@ -3,7 +3,7 @@
  * self-check: the properties must catch every one of them. They share a plain state
  * (accounts, earliest creation time per customer) and differ only where they go wrong.
  */
-import { Account, AccountFact, CustomerCreatedFact, join } from '../../apps/accounts/src/domain/account';
+import { Account, AccountFact, CustomerCreatedFact, join } from '@calm/folds';
 import { Join, memoryJoin } from './properties';
 import { BLOCKED_TYPE } from './oracle';
 import type { ReorderFact } from './facts';

@@ -3,7 +3,7 @@
  * run exactly the same checks against account.ts and against the broken joins.
  */
 import fc from 'fast-check';
-import type { Account, AccountFact } from '../../apps/accounts/src/domain/account';
+import type { Account, AccountFact } from '@calm/folds';
 import { ReorderFact, created, opened, sealed } from './facts';
 import { oracle } from './oracle';
 import { forEachPermutation } from './permutations';

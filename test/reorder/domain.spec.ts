@@ -3,7 +3,7 @@
  * histories delivered in arbitrary orders with duplicates (REORDER_SEED, REORDER_TRIALS).
  */
 import fc from 'fast-check';
-import type { AccountFact } from '../../apps/accounts/src/domain/account';
+import type { AccountFact } from '@calm/folds';
 import { arrivals } from './arbitraries';
 import { checkRandomized } from './checks';
 import { realJoin } from './properties';

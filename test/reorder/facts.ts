@@ -5,7 +5,7 @@
  *   opened(a1,c1,t=3) created(c1,t=2) created(c1,t=2) sealed(c2,t=4)
  */
 import fc from 'fast-check';
-import type { AccountFact } from '../../apps/accounts/src/domain/account';
+import type { AccountFact } from '@calm/folds';
 
 /**
  * Not part of the account domain: the fact the non-monotone example needs (a later fact

@@ -4,7 +4,7 @@
  * account.ts is fixed the test fails on purpose: then delete it and turn the stricter
  * check on in domain.spec.ts (`conflictingOpenings: true`, `reportsCarryFinalValidatedAt`).
  */
-import { evolve, fold, initialState } from '../../apps/accounts/src/domain/account';
+import { evolve, fold, initialState } from '@calm/folds';
 import { arrivals } from './arbitraries';
 import { checkAllOrders } from './checks';
 import { at, created, opened } from './facts';

@@ -13,7 +13,7 @@
  * function of which facts exist. The retype clause is inert for the account domain
  * (its histories never contain `customer.retyped`); it is the non-monotone example.
  */
-import type { Account } from '../../apps/accounts/src/domain/account';
+import type { Account } from '@calm/folds';
 import type { ReorderFact } from './facts';
 
 export const BLOCKED_TYPE = 'X';

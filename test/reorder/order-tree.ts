@@ -5,7 +5,7 @@
  * facts (duplicates) are branched on once per distinct fact, so each distinct order is
  * visited exactly once.
  */
-import type { Account } from '../../apps/accounts/src/domain/account';
+import type { Account } from '@calm/folds';
 import type { NamedHistory } from './checks';
 import type { ReorderFact } from './facts';
 import { oracle } from './oracle';

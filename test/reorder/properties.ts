@@ -4,7 +4,7 @@
  * Each function returns normally when the property holds and throws a readable
  * `PropertyViolation` naming the arrival order when it does not.
  */
-import { Account, AccountFact, AccountsState, evolve, initialState } from '../../apps/accounts/src/domain/account';
+import { Account, AccountFact, AccountsState, evolve, initialState } from '@calm/folds';
 import { ReorderFact, show, showAll, tick } from './facts';
 import { oracle } from './oracle';
 

@@ -20,7 +20,7 @@ import { uuidV5 } from '@calm/contracts';
 import { Sql, queryNamed, sql } from '@calm/messaging';
 import { Database } from '@calm/platform';
 import { TestDatabase, freshDatabase } from '@calm/testing';
-import type { Account, AccountFact } from '../../apps/accounts/src/domain/account';
+import type { Account, AccountFact } from '@calm/folds';
 import { ValidatedRow, customerFactsStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customers-created.sql';
 import { openAccountStatements } from '../../apps/accounts/src/persistence/open-account.sql';
 import { accountsMigrations } from '../../migrations/accounts';

@@ -2,7 +2,7 @@ import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transp
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { CloudEvent, customerCreated, streams } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
+import { NatsClient, streamMessages, StreamMessage } from '@calm/messaging';
 import { Database, ServiceConfig, defaultLimits } from '@calm/platform';
 import { ConvergenceProbe, freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
@@ -99,20 +99,9 @@ export class TestSystem {
     return event;
   }
 
-  /** Every message on a stream (optionally one subject filter), via an ordered consumer. */
-  async streamMessages(stream: string, filter?: string): Promise<{ subject: string; data: CloudEvent; seq: number }[]> {
-    const info = await this.jsm.streams.info(stream);
-    if (info.state.messages === 0) return [];
-    const consumer = await this.js.consumers.get(stream, filter ? { filter_subjects: filter } : {});
-    const out: { subject: string; data: CloudEvent; seq: number }[] = [];
-    const last = info.state.last_seq;
-    const iter = await consumer.consume();
-    for await (const m of iter) {
-      out.push({ subject: m.subject, data: m.json<CloudEvent>(), seq: m.seq });
-      if (m.seq >= last || m.info.pending === 0) break;
-    }
-    await iter.close();
-    return out;
+  /** Every message on a stream (optionally one subject filter; [] when it matches none), through the replay's reader. */
+  streamMessages(stream: string, filter?: string): Promise<StreamMessage<CloudEvent>[]> {
+    return streamMessages<CloudEvent>(this.js, this.jsm, stream, filter);
   }
 
   async stop(): Promise<void> {

@@ -1,19 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { KnownEvent, fastDecodeEvent, streams } from '@calm/contracts';
+import { ConsumerWiring, KnownEvent, fastDecodeEvent } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
 import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isDataError, isTransientDatabaseError } from '@calm/platform';
 import { AccountsModule, AccountsTuning } from './accounts.module';
-import { ACCOUNTS_CONSUMER, AccountsMetrics } from './metrics/accounts.metrics';
-
-export { ACCOUNTS_CONSUMER };
-
-/**
- * The durable consumer of customer.sealed: a second consumer rather than a wider filter on
- * the first, because an existing durable keeps its filter (consumers are never altered)
- * and nats-server 2.9 knows a single filter subject per consumer.
- */
-export const SEALED_CONSUMER = 'accounts-customer-sealed';
+import { AccountsMetrics } from './metrics/accounts.metrics';
+import { RejectShellsWhenCustomerSealedConsumer } from './reject-shells-when-customer-sealed/reject-shells-when-customer-sealed.consumer';
+import { ValidateAccountsWhenCustomerCreatedConsumer } from './validate-accounts-when-customer-created/validate-accounts-when-customer-created.consumer';
 
 export interface RunningService {
   app: NestFastifyApplication;
@@ -25,13 +18,13 @@ export interface RunningService {
 /** Builds and starts the account service: HTTP, the customer.created and customer.sealed consumers, the relay, the shell sweep. */
 export async function startAccountsService(config: ServiceConfig, tuning: AccountsTuning = {}): Promise<RunningService> {
   const app = await createHttpApp(AccountsModule.forRoot(config, tuning), config.limits?.http);
-  const consumer = customerConsumer(app, tuning, ACCOUNTS_CONSUMER, 'customer.created.>');
-  const sealedConsumer = customerConsumer(app, tuning, SEALED_CONSUMER, 'customer.sealed.>');
+  const consumer = customerConsumer(app, tuning, ValidateAccountsWhenCustomerCreatedConsumer.wiring);
+  const sealedConsumer = customerConsumer(app, tuning, RejectShellsWhenCustomerSealedConsumer.wiring);
   // An instance may serve HTTP only (several copies share one durable consumer otherwise).
   if (tuning.consumer?.enabled !== false) {
     for (const c of [consumer, sealedConsumer]) {
       app.get(ReadinessProbes).add(c === consumer ? 'consumer' : 'sealed-consumer', async () => {
-        if (!c.isConsuming) throw new Error(`consumer ${c === consumer ? ACCOUNTS_CONSUMER : SEALED_CONSUMER} is not attached`);
+        if (!c.isConsuming) throw new Error(`consumer ${c.durable} is not attached`);
       });
       app.connectMicroservice({ strategy: c });
     }
@@ -42,12 +35,16 @@ export async function startAccountsService(config: ServiceConfig, tuning: Accoun
   return { app, consumer, sealedConsumer, url: await app.getUrl() };
 }
 
-function customerConsumer(app: NestFastifyApplication, tuning: AccountsTuning, durable: string, filterSubject: string): JetStreamServer<KnownEvent> {
+function customerConsumer(
+  app: NestFastifyApplication,
+  tuning: AccountsTuning,
+  { stream, durable, filterSubject }: ConsumerWiring,
+): JetStreamServer<KnownEvent> {
   const db = app.get(Database);
   return new JetStreamServer<KnownEvent>({
     nats: app.get(NatsClient),
     deadLetters: app.get(DeadLetterStore),
-    stream: streams.customers.name,
+    stream,
     durable,
     filterSubject,
     decode: tuning.consumer?.decode ?? fastDecodeEvent,

@@ -14,14 +14,12 @@ import {
   systemClock,
 } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
-import { CustomerCreatedConsumer } from './customer-created/customer-created.consumer';
-import { RejectShellsWhenCustomerSealedConsumer } from './customer-sealed/reject-shells-when-customer-sealed.consumer';
+import { RejectShellsWhenCustomerSealedConsumer } from './reject-shells-when-customer-sealed/reject-shells-when-customer-sealed.consumer';
+import { ValidateAccountsWhenCustomerCreatedConsumer } from './validate-accounts-when-customer-created/validate-accounts-when-customer-created.consumer';
 import { GetAccountHttpController } from './get-account/get-account.http.controller';
 import { OpenAccountHandler } from './open-account/open-account.handler';
 import { OpenAccountHttpController } from './open-account/open-account.http.controller';
-import { AccountOrmEntity } from './persistence/account.orm-entity';
 import { AccountsMetrics } from './metrics/accounts.metrics';
-import { ObservedAccountStore } from './metrics/observed-account.store';
 import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './persistence/join-sql.options';
 import { AccountStore, DEFAULT_OPEN_GROUP_COMMIT, OPEN_GROUP_COMMIT } from './persistence/account.store';
 import { GroupCommitOptions } from './persistence/group-commit';
@@ -52,8 +50,8 @@ export interface AccountsTuning {
 }
 
 const httpControllers = [OpenAccountHttpController, GetAccountHttpController];
-const eventConsumers = [CustomerCreatedConsumer, RejectShellsWhenCustomerSealedConsumer];
-const handlers = [OpenAccountHandler, { provide: AccountStore, useClass: ObservedAccountStore }];
+const eventConsumers = [ValidateAccountsWhenCustomerCreatedConsumer, RejectShellsWhenCustomerSealedConsumer];
+const handlers = [OpenAccountHandler, AccountStore];
 const observability = [AccountsMetrics, ShellMetrics];
 const sweeps = [ShellSweepScheduler];
 
@@ -66,7 +64,8 @@ export class AccountsModule {
       name: 'accounts',
       databaseUrl: config.databaseUrl,
       migrations: accountsMigrations,
-      entities: [AccountOrmEntity],
+      // No TypeORM entities: every account query is plain SQL (persistence/*.sql.ts).
+      entities: [],
       poolSize: tuning.poolSize,
       natsServers: config.natsServers,
       // ACCOUNTS is where this service publishes; CUSTOMERS is created too so the

@@ -26,18 +26,16 @@ const program = new Command()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
-  const opts = program
-    .parse()
-    .opts<{
-      customers: number;
-      maxDelay: number;
-      seed: number;
-      timeout: number;
-      accountsUrl: string;
-      customersUrl: string;
-      natsUrl: string;
-      shells: boolean;
-    }>();
+  const opts = program.parse().opts<{
+    customers: number;
+    maxDelay: number;
+    seed: number;
+    timeout: number;
+    accountsUrl: string;
+    customersUrl: string;
+    natsUrl: string;
+    shells: boolean;
+  }>();
   const token = process.env.API_TOKENS?.split(',')[0]?.trim() || undefined;
   const accounts = new DemoClient(opts.accountsUrl, token);
   const customers = new DemoClient(opts.customersUrl, token);

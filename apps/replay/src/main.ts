@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { consumers } from '@calm/contracts';
 import { redactUrlCredentials } from '../../../libs/platform/src/redact';
 import { CliError, CliIo, EXIT, processIo } from './cli/cli-io';
 import { terminalSafe } from './cli/terminal-safe';
@@ -70,7 +71,7 @@ function program(io: CliIo, result: { code: number }): Command {
     .addHelpText(
       'after',
       '\nRefuses (exit 1) when any event of the history was skipped, unless --allow-skipped.\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
-        'request on the accounts-customer-created consumer. Stop the service, rebuild, start it again. The swap is one\n' +
+        `request on the ${consumers.validateAccountsWhenCustomerCreated.durable} consumer. Stop the service, rebuild, start it again. The swap is one\n` +
         'transaction: readers see the old state or the new one. Inbox, outbox and dead letters are left as they are.',
     )
     .action(act((ctx, svc: Service, o: { force?: boolean; allowSkipped?: boolean }) => rebuildCommand(ctx, svc, o)));

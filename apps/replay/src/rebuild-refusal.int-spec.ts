@@ -6,6 +6,9 @@ import { queryDatabase, waitFor } from '@calm/testing';
 import { http, TestSystem } from '../../../test/support/system';
 import { CliIo } from './cli/cli-io';
 import { run } from './main';
+import { consumers } from '@calm/contracts';
+
+const created = consumers.validateAccountsWhenCustomerCreated;
 
 /**
  * `replay rebuild` refuses while the service runs, on each of its signs, and its swap
@@ -48,8 +51,8 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 it('refuses on a pull request waiting on the durable consumer alone (no database session)', async () => {
-  const consumer = await system.js.consumers.get('CUSTOMERS', 'accounts-customer-created');
-  const info = await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created');
+  const consumer = await system.js.consumers.get(created.stream, created.durable);
+  const info = await system.jsm.consumers.info(created.stream, created.durable);
   expect(info.config.ack_policy).toBe(AckPolicy.Explicit);
   // A pull consumer like the service's: it pulls as soon as it is iterated.
   const pulling = await consumer.consume({ max_messages: 1 });
@@ -57,18 +60,18 @@ it('refuses on a pull request waiting on the durable consumer alone (no database
     for await (const m of pulling) m.nak();
   })();
   try {
-    await waitFor('a waiting pull request', async () => (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_waiting > 0);
+    await waitFor('a waiting pull request', async () => (await system.jsm.consumers.info(created.stream, created.durable)).num_waiting > 0);
     const before = await count();
     const r = await cli(['rebuild', 'accounts']);
     expect(r.code).toBe(3);
-    expect(r.err).toMatch(/refusing to rebuild accounts while the service is running: consumer accounts-customer-created has \d+ waiting pull request/);
+    expect(r.err).toMatch(new RegExp(`refusing to rebuild accounts while the service is running: consumer ${created.durable} has \\d+ waiting pull request`));
     expect(r.err).not.toContain('database session');
     expect(await count()).toBe(before);
   } finally {
     await pulling.close();
     await draining;
   }
-  await waitFor('no waiting pull request', async () => (await system.jsm.consumers.info('CUSTOMERS', 'accounts-customer-created')).num_waiting === 0);
+  await waitFor('no waiting pull request', async () => (await system.jsm.consumers.info(created.stream, created.durable)).num_waiting === 0);
 });
 
 it('re-checks inside the swap transaction: a service that connects during the fold is refused, nothing changes', async () => {

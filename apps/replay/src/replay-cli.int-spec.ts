@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerCreated } from '@calm/contracts';
+import { consumers, customerCreated } from '@calm/contracts';
 import { duplicatesAbsorbed, queryDatabase, waitFor, waitForAckFloor } from '@calm/testing';
 import { replayCli } from '../../../test/support/replay-cli';
 import { http, TestSystem } from '../../../test/support/system';
@@ -165,9 +165,16 @@ describe('replay CLI against services driven over REST and JetStream', () => {
     const [{ id }] = await rows(
       'accounts',
       `INSERT INTO dead_letter (stream, consumer, subject, stream_seq, payload, headers, reason, deliveries, event_id, event_type)
-       VALUES ('CUSTOMERS', 'accounts-customer-created', $1, 999, $2, $3, 'failed on all 10 deliveries; last error: boom', 10, $4, 'customer.created')
+       VALUES ($5, $6, $1, 999, $2, $3, 'failed on all 10 deliveries; last error: boom', 10, $4, 'customer.created')
        RETURNING id::int`,
-      [`customer.created.${customerId}`, Buffer.from(JSON.stringify(event)), JSON.stringify({ 'Nats-Msg-Id': [event.id], 'X-Trace': ['t1'] }), event.id],
+      [
+        `customer.created.${customerId}`,
+        Buffer.from(JSON.stringify(event)),
+        JSON.stringify({ 'Nats-Msg-Id': [event.id], 'X-Trace': ['t1'] }),
+        event.id,
+        consumers.validateAccountsWhenCustomerCreated.stream,
+        consumers.validateAccountsWhenCustomerCreated.durable,
+      ],
     );
     const list = await cli('dlq', 'list');
     expect(list.code).toBe(0);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eventIds } from '@calm/contracts';
+import { consumers, eventIds } from '@calm/contracts';
 import { queryDatabase, waitFor } from '@calm/testing';
-import { subjectMessages } from '../../../test/support/subject-messages';
 import { http, TestSystem } from '../../../test/support/system';
 import { replayCli } from '../../../test/support/replay-cli';
 
@@ -63,10 +62,12 @@ describe('replay shells', () => {
     await published(system.customersDb.url, eventIds.customerSealed(never));
     await published(system.accountsDb.url, eventIds.accountRejected(shells[never]));
     await waitFor('the consumers to catch up', async () => {
-      const infos = await Promise.all(['accounts-customer-created', 'accounts-customer-sealed'].map((d) => system.jsm.consumers.info('CUSTOMERS', d)));
+      const infos = await Promise.all(
+        [consumers.validateAccountsWhenCustomerCreated, consumers.rejectShellsWhenCustomerSealed].map((c) => system.jsm.consumers.info(c.stream, c.durable)),
+      );
       return infos.every((i) => i.num_pending === 0 && i.num_ack_pending === 0);
     });
-    expect(await subjectMessages(system, 'CUSTOMERS', `customer.sealed.${never}`)).toHaveLength(1);
+    expect(await system.streamMessages('CUSTOMERS', `customer.sealed.${never}`)).toHaveLength(1);
     for (const service of ['accounts', 'customers']) {
       const v = await cli('verify', service);
       expect({ service, code: v.code, out: v.out }).toEqual({ service, code: 0, out: expect.any(String) });

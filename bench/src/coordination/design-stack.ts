@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { TestPostgresServer } from '@calm/testing';
+import type { ServiceProcess as SpawnedProcess, TestPostgresServer } from '@calm/testing';
 import { withPg } from '../infra';
 import { RssSampler, ServiceProcess, processCpuMs } from '../service-process';
-import { CoordinatorProcess, startCoordinator } from './coordinator-process';
+import { startCoordinator } from './coordinator-process';
 import { LatencyProxy, startLatencyProxy } from './latency-proxy';
 import type { AccountsNats } from './nats-accounts';
 import type { Design } from './scenario';
@@ -26,8 +26,6 @@ export interface DesignStack {
   cpuMs(): number;
   /** Sets the round-trip time every cross-service connection of this design crosses. */
   setLatency(rttMs: number): void;
-  /** Waits until every service answers /health/ready (after an outage). */
-  ready(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +52,7 @@ export async function startDesign(design: Design, infra: CoordinationInfra, opts
   const accounts = service('accounts', dbUrl(names.accounts, pgB));
   await Promise.all([customers.start(), accounts.start()]);
 
-  let coordinator: CoordinatorProcess | undefined;
+  let coordinator: SpawnedProcess | undefined;
   if (design === 'sync') {
     // With the injected latency, the sync coordinator's call to the customer service crosses it too.
     const http = await proxy(customers.port);
@@ -73,24 +71,10 @@ export async function startDesign(design: Design, infra: CoordinationInfra, opts
     urls: coordinator ? { coordinator: coordinator.url, accounts: accounts.url } : { accounts: accounts.url, customers: customers.url },
     customersDbUrl: infra.customersCluster.urlFor(names.customers),
     accountsDbUrl: infra.accountsCluster.urlFor(names.accounts),
-    cpuMs: () => services.reduce((sum, s) => sum + s.cpuMs(), coordinator ? processCpuMs(coordinator.child.pid!) : 0),
+    cpuMs: () => services.reduce((sum, s) => sum + s.cpuMs(), coordinator ? processCpuMs(coordinator.process.pid!) : 0),
     setLatency: (rttMs) => proxies.forEach((p) => p.setRtt(rttMs)),
-    async ready(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (const s of services) {
-        while (
-          (await fetch(`${s.url}/health/ready`).then(
-            (r) => r.status,
-            () => 0,
-          )) !== 200
-        ) {
-          if (Date.now() > deadline) throw new Error(`${design}: a service is not ready after ${timeoutMs} ms`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-    },
     async stop() {
-      await coordinator?.stop();
+      await coordinator?.terminate();
       await Promise.all(services.map((s) => s.stop()));
       await Promise.all(proxies.map((p) => p.close()));
       for (const [cluster, db] of [

@@ -10,3 +10,4 @@ export * from './iso-4217';
 export * from './json-schemas';
 export * from './requests';
 export * from './resolve';
+export * from './consumers';

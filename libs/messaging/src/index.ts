@@ -8,6 +8,7 @@ export * from './outbox';
 export * from './outbox-requeue';
 export * from './sql-literal';
 export * from './sql';
+export * from './stream-reader';
 export * from './infrastructure.module';
 export * from './retention';
 export * from './duplicate-ack';

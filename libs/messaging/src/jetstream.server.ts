@@ -5,6 +5,7 @@ import { nanos } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { DecodeResult } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/platform';
+import { holdAndRetry, HoldOptions } from './hold-and-retry';
 import { DeadLetter, DeadLetterStore } from './dead-letter';
 import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
 import { PermanentEventError } from './errors';
@@ -54,9 +55,6 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
 /** Messages per batch handed to a batch handler, unless configured. */
 export const DEFAULT_CONSUMER_BATCH = 256;
 
-/** Transient-looking failures tolerated while the database answers its health probe. */
-const HEALTHY_RETRY_LIMIT = 5;
-
 export class JetStreamContext extends BaseRpcContext<[JsMsg[]]> {
   getMessages(): JsMsg[] {
     return this.args[0];
@@ -94,8 +92,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private readonly maxDeliver: number;
   private readonly ackWaitMs: number;
   private readonly backoffMs: number[];
-  /** How often held messages are kept alive with working(): well inside any redelivery timer. */
-  private readonly holdTickMs: number;
+  /** How a batch is held while the database is down (hold-and-retry.ts). */
+  private readonly hold: HoldOptions;
   private stopping = false;
   private stop!: () => void;
   private readonly stopped = new Promise<void>((resolve) => (this.stop = resolve));
@@ -110,7 +108,18 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
     this.backoffMs = (options.backoffMs ?? [this.ackWaitMs, 60_000, 120_000, 300_000]).slice(0, Math.max(0, this.maxDeliver - 1));
-    this.holdTickMs = Math.max(50, Math.min(this.ackWaitMs, ...this.backoffMs) / 3);
+    this.hold = {
+      isTransient: options.isTransient,
+      checkHealth: options.checkHealth,
+      isStopping: () => this.stopping,
+      // Held messages are kept alive with working() well inside any redelivery timer.
+      tickMs: Math.max(50, Math.min(this.ackWaitMs, ...this.backoffMs) / 3),
+      warn: (message) => this.logger.warn(message),
+    };
+  }
+
+  get durable(): string {
+    return this.options.durable;
   }
 
   /** True while a consumer is attached and pulling, for /health/ready. */
@@ -271,36 +280,28 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   }
 
   private async dispatch(handler: MessageHandler, type: string, items: Item<E>[]): Promise<void> {
-    let failuresWhileHealthy = 0;
-    for (;;) {
-      try {
+    const msgs = items.map((i) => i.msg);
+    const outcome = await holdAndRetry(
+      msgs,
+      async () => {
         const input = handler.extras?.batch ? items.map((i) => i.event) : items[0].event;
-        const result = await handler(input, new JetStreamContext([items.map((i) => i.msg)]));
+        const result = await handler(input, new JetStreamContext([msgs]));
         await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-        items.forEach((i) => i.msg.ack());
-        this.options.onOutcome?.('applied', type, items.length);
-        return;
-      } catch (err) {
-        if (this.options.isTransient(err) && failuresWhileHealthy < HEALTHY_RETRY_LIMIT) {
-          const failedProbes = await this.holdUntilHealthy(
-            items.map((i) => i.msg),
-            err,
-          );
-          if (failedProbes === null) return; // shutting down: the messages were given back
-          // An "outage" the health probe never sees is this event's own failure (e.g. a NUL
-          // the driver refuses with SQLSTATE 08P01): after a few, stop holding and treat it
-          // as any other failure, so one hostile event cannot stop the consumer for good.
-          failuresWhileHealthy = failedProbes === 0 ? failuresWhileHealthy + 1 : 0;
-          continue;
-        }
-        if (items.length > 1) {
-          // Isolate the culprit: the others must not pay for one bad event.
-          for (const item of items) await this.dispatch(handler, type, [item]);
-          return;
-        }
-        return this.failOne(items[0], err);
-      }
+      },
+      this.hold,
+    );
+    if (outcome.kind === 'stopped') return; // shutting down: the messages were given back
+    if (outcome.kind === 'done') {
+      msgs.forEach((m) => m.ack());
+      this.options.onOutcome?.('applied', type, items.length);
+      return;
     }
+    if (items.length > 1) {
+      // Isolate the culprit: the others must not pay for one bad event.
+      for (const item of items) await this.dispatch(handler, type, [item]);
+      return;
+    }
+    return this.failOne(items[0], outcome.error);
   }
 
   private async failOne({ msg, event }: Item<E>, err: unknown): Promise<void> {
@@ -320,29 +321,6 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       `event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}; the server redelivers it after its backoff: ${message}`,
     );
     this.options.onOutcome?.('retried', event.type, 1);
-  }
-
-  /** Keeps messages alive while a dependency is down. Returns false when stopping (messages given back). */
-  /**
-   * Keeps messages alive while a dependency is down. Returns how many health probes failed
-   * before it answered (0: it was not down at all), or null when stopping (messages given back).
-   */
-  private async holdUntilHealthy(msgs: JsMsg[], err: unknown): Promise<number | null> {
-    this.logger.warn(`holding ${msgs.length} message(s) until the database is back: ${(err as Error)?.message ?? err}`);
-    for (let attempt = 0; ; attempt++) {
-      if (this.stopping) {
-        msgs.forEach((m) => m.nak());
-        return null;
-      }
-      msgs.forEach((m) => m.working());
-      await sleep(Math.min(backoffDelay(attempt, 200, 5000), this.holdTickMs));
-      try {
-        await this.options.checkHealth();
-        return attempt;
-      } catch {
-        // still down
-      }
-    }
   }
 
   /**
@@ -368,26 +346,15 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       eventId: event && storable(event.id),
       eventType: event && storable(event.type),
     }));
-    for (let failuresWhileHealthy = 0; ;) {
-      try {
-        await this.options.deadLetters.record(letters);
-        break;
-      } catch (err) {
-        if (this.options.isTransient(err) && failuresWhileHealthy < HEALTHY_RETRY_LIMIT) {
-          const failedProbes = await this.holdUntilHealthy(
-            items.map((i) => i.msg),
-            err,
-          );
-          if (failedProbes === null) return;
-          failuresWhileHealthy = failedProbes === 0 ? failuresWhileHealthy + 1 : 0;
-          continue;
-        }
-        // Retrying the same rows can never succeed: store them one by one, stripped to what cannot fail.
-        // If even that fails the messages stay unacknowledged (redelivered later), never terminated unstored.
-        if (!(await this.recordStripped(letters, err))) return;
-        break;
-      }
-    }
+    const outcome = await holdAndRetry(
+      items.map((i) => i.msg),
+      () => this.options.deadLetters.record(letters),
+      this.hold,
+    );
+    if (outcome.kind === 'stopped') return;
+    // Retrying the same rows can never succeed: store them stripped to what cannot fail.
+    // If even that fails the messages stay unacknowledged (redelivered later), never terminated unstored.
+    if (outcome.kind === 'failed' && !(await this.recordStripped(letters, outcome.error))) return;
     for (const { msg, reason, event } of items) {
       this.logger.warn(`dead-lettered stream seq ${msg.seq} (${msg.subject}${event ? `, event ${event.id}` : ''}): ${reason}`);
       msg.term();

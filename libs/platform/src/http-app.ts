@@ -10,7 +10,6 @@ import { HttpErrorsFilter } from './http-errors.filter';
 import { PLATFORM_CONFIG } from './platform.module';
 import { ServiceMetrics } from './service-metrics';
 import { setupSwagger } from './swagger';
-import { StrictValidationPipe } from './validation';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -31,8 +30,9 @@ class AppFastifyAdapter extends FastifyAdapter {
 }
 
 /**
- * The HTTP side shared by both services: Fastify, 64 KiB bodies, strict validation,
- * uniform errors; and, when the module imports PlatformModule, pino logs, the
+ * The HTTP side shared by both services: Fastify, 64 KiB bodies, uniform errors (each
+ * route validates its input with its schema from @calm/contracts: ZodPipe, uuidParam);
+ * and, when the module imports PlatformModule, pino logs, the
  * API_TOKENS check, the latency histogram and Swagger.
  */
 export async function createHttpApp(module: IEntryNestModule, limits: Limits['http'] = defaultLimits().http): Promise<NestFastifyApplication> {
@@ -55,7 +55,6 @@ export async function createHttpApp(module: IEntryNestModule, limits: Limits['ht
     observeLatency(app, app.get(ServiceMetrics));
     setupSwagger(app, config.service);
   }
-  app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new HttpErrorsFilter());
   return app;
 }

@@ -1,4 +1,5 @@
 import { JetStreamManager } from '@nats-io/jetstream';
+import { consumers } from '@calm/contracts';
 import { waitFor } from './wait';
 
 /**
@@ -11,7 +12,11 @@ export async function waitForAckFloor(
   seq: number,
   options: { stream?: string; durable?: string; timeoutMs?: number } = {},
 ): Promise<void> {
-  const { stream = 'CUSTOMERS', durable = 'accounts-customer-created', timeoutMs = 30_000 } = options;
+  const {
+    stream = consumers.validateAccountsWhenCustomerCreated.stream,
+    durable = consumers.validateAccountsWhenCustomerCreated.durable,
+    timeoutMs = 30_000,
+  } = options;
   await waitFor(
     `${durable} to acknowledge ${stream} up to seq ${seq}`,
     async () => {

@@ -7,7 +7,6 @@ export * from './wait';
 export * from './hostile.arbitraries';
 export * from './convergence';
 export * from './fault-load';
-export * from './stream-reader';
 export * from './kill-window';
 export * from './metrics';
 export * from './ack-floor';

@@ -1,4 +1,5 @@
 import { JetStreamManager } from '@nats-io/jetstream';
+import { consumers } from '@calm/contracts';
 import { queryDatabase } from './test-database';
 import { waitFor } from './wait';
 
@@ -12,8 +13,8 @@ export interface KillWindow {
 export async function sampleKillWindow(
   databaseUrl: string,
   jsm: JetStreamManager,
-  stream = 'CUSTOMERS',
-  durable = 'accounts-customer-created',
+  stream = consumers.validateAccountsWhenCustomerCreated.stream,
+  durable = consumers.validateAccountsWhenCustomerCreated.durable,
 ): Promise<KillWindow> {
   const [{ n }] = await queryDatabase<{ n: string }>(databaseUrl, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
   const info = await jsm.consumers.info(stream, durable).catch(() => null);

@@ -5,7 +5,7 @@
  * 201. Every difference is reported with the plan's labels (a1, c2, e3).
  */
 import { eventIds } from '@calm/contracts';
-import type { Account, AccountFact } from '../../../apps/accounts/src/domain/account';
+import type { Account, AccountFact } from '@calm/folds';
 import { oracle } from '../oracle';
 import { DeliveryPlan } from './delivery-plan';
 import { DeliveryRecord } from './delivery-harness';

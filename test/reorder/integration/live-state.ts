@@ -3,9 +3,8 @@
  * both instances) and the ACCOUNTS stream, restricted to the trial's ids.
  */
 import { Client } from 'pg';
-import { streams } from '@calm/contracts';
+import { consumers, streams } from '@calm/contracts';
 import { waitFor } from '@calm/testing';
-import { ACCOUNTS_CONSUMER, SEALED_CONSUMER } from '../../../apps/accounts/src/accounts.app';
 import { TestSystem } from '../../support/system';
 
 export interface LiveAccount {
@@ -41,7 +40,7 @@ export async function waitForQuiescence(system: TestSystem, db: Client, timeoutM
   await waitFor(
     'quiescence (CUSTOMERS consumers drained and acked, outbox published)',
     async () => {
-      const infos = await Promise.all([ACCOUNTS_CONSUMER, SEALED_CONSUMER].map((c) => system.jsm.consumers.info(streams.customers.name, c)));
+      const infos = await Promise.all(Object.values(consumers).map((c) => system.jsm.consumers.info(c.stream, c.durable)));
       const [{ n }] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows;
       const calm = infos.every((info) => info.num_pending === 0 && info.num_ack_pending === 0) && n === 0;
       const done = calm && calmBefore;

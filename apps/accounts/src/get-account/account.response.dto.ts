@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Account, AccountStatus } from '../domain/account';
+import { Account, AccountStatus } from '@calm/folds';
 
 /** The account as the REST API shows it (OpenAPI schema only; handlers return the domain type). */
 export class AccountResponse implements Account {

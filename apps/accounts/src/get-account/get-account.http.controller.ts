@@ -1,10 +1,10 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ErrorResponse, uuidParam } from '@calm/platform';
-import { Account } from '../domain/account';
+import { ErrorResponse, uuidParam, ZodPipe } from '@calm/platform';
+import { Account } from '@calm/folds';
 import { AccountStore } from '../persistence/account.store';
 import { AccountListResponse, AccountResponse } from './account.response.dto';
-import { ListAccountsQuery } from './list-accounts.query.dto';
+import { ApiListAccountsQuery, ListAccountsQuery, listAccountsRequest } from './list-accounts.query.dto';
 import { listAccountsFilter } from './list-accounts.filter';
 import { encodeCursor } from './account-cursor';
 
@@ -27,7 +27,8 @@ export class GetAccountHttpController {
   @Get()
   @ApiOkResponse({ type: AccountListResponse, description: 'one page of accounts, in (openedAt, accountId) order; pass nextCursor as cursor for the next' })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'no filter, a bad filter, limit outside 1..100, or a cursor this API did not return' })
-  async list(@Query() query: ListAccountsQuery): Promise<{ items: Account[]; nextCursor: string | null }> {
+  @ApiListAccountsQuery()
+  async list(@Query(new ZodPipe(listAccountsRequest)) query: ListAccountsQuery): Promise<{ items: Account[]; nextCursor: string | null }> {
     const page = await this.store.list(listAccountsFilter(query));
     return { items: page.items, nextCursor: page.next && encodeCursor(page.next) };
   }

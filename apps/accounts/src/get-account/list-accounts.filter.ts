@@ -16,14 +16,14 @@ export interface ListAccountsFilter {
 
 const bad = (message: string) => new BadRequestException({ statusCode: 400, message, error: 'Bad Request' });
 
-/** The rules that span fields (each field's own shape is checked by the DTO). */
+/** The rules that span fields (each field's own shape is checked by its schema, listAccountsQuery). */
 export function listAccountsFilter(q: ListAccountsQuery): ListAccountsFilter {
   if (q.customerId === undefined && q.status === undefined) throw bad('customerId or status is required (either or both)');
   if (q.olderThanSeconds !== undefined && q.status !== 'pending') throw bad('olderThanSeconds needs status=pending (it selects stale shells)');
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   if (after === null) throw bad('cursor is not a nextCursor this API returned');
   return {
-    customerId: q.customerId?.toLowerCase(),
+    customerId: q.customerId,
     status: q.status,
     olderThanSeconds: q.olderThanSeconds === undefined ? undefined : Number(q.olderThanSeconds),
     after,

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { customerCreated, customerSealed } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
 import { Database, defaultLimits } from '@calm/platform';
-import { queryDatabase } from '@calm/testing';
+import { metricValue, queryDatabase } from '@calm/testing';
 import { TestSystem } from '../../../../test/support/system';
 import { RunningService, startAccountsService } from '../accounts.app';
+import { OpenAccountHandler } from '../open-account/open-account.handler';
+import { AccountStore } from '../persistence/account.store';
+import { RejectShellsWhenCustomerSealedConsumer } from '../reject-shells-when-customer-sealed/reject-shells-when-customer-sealed.consumer';
+import { ValidateAccountsWhenCustomerCreatedConsumer } from '../validate-accounts-when-customer-created/validate-accounts-when-customer-created.consumer';
 
 /**
  * /metrics needs no token, so it must not be a lever on the database: however often it
@@ -26,6 +31,12 @@ afterAll(async () => {
 });
 
 const value = (text: string, name: string) => Number(new RegExp(`^${name}\\{service="accounts"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+const scrape = () => fetch(`${svc.url}/metrics`).then((r) => r.text());
+/** The in-process series the consumer paths move: duplicates per event type, accounts that converged. */
+const recorded = async (type: string) => ({
+  duplicates: await metricValue(svc.url, 'calm_events_duplicate_total', { type }),
+  converged: await metricValue(svc.url, 'calm_account_convergence_seconds_count'),
+});
 
 it("answers any number of scrapes with one database read per gauge query, and shows the oldest shell's age", async () => {
   await queryDatabase(
@@ -35,7 +46,6 @@ it("answers any number of scrapes with one database read per gauge query, and sh
   );
   const query = jest.spyOn(svc.app.get(Database).manager(), 'query');
   const info = jest.spyOn(svc.app.get(NatsClient).jsm.consumers, 'info').mockResolvedValue({ num_pending: 7 } as never);
-  const scrape = () => fetch(`${svc.url}/metrics`).then((r) => r.text());
   const texts = await Promise.all(Array.from({ length: 20 }, scrape));
   for (let i = 0; i < 30; i++) texts.push(await scrape());
 
@@ -50,4 +60,31 @@ it("answers any number of scrapes with one database read per gauge query, and sh
     expect(value(t, 'calm_consumer_pending_messages')).toBe(7);
   }
   expect(texts[49]).toMatch(/^calm_accounts\{status="pending",service="accounts"\} 1$/m);
+});
+
+it('records what the consumer path reports: copies the inbox refused, and accounts that converged', async () => {
+  const before = await recorded('customer.created');
+
+  const customerId = randomUUID();
+  await svc.app.get(OpenAccountHandler).execute({ customerId, currency: 'EUR' });
+  const event = customerCreated({ customerId, name: 'Ada', email: 'ada@example.com' }, new Date().toISOString());
+  const consumer = svc.app.get(ValidateAccountsWhenCustomerCreatedConsumer);
+  await consumer.onCustomersCreated([event, event]);
+  await consumer.onCustomersCreated([event]);
+
+  expect(await recorded('customer.created')).toEqual({ duplicates: before.duplicates + 2, converged: before.converged + 1 });
+});
+
+it('records the copies of customer.sealed the inbox refused; a rejected shell is no convergence', async () => {
+  const before = await recorded('customer.sealed');
+
+  const customerId = randomUUID();
+  const { account } = await svc.app.get(OpenAccountHandler).execute({ customerId, currency: 'EUR' });
+  const event = customerSealed({ customerId, sealedAt: new Date().toISOString() });
+  const consumer = svc.app.get(RejectShellsWhenCustomerSealedConsumer);
+  await consumer.onCustomersSealed([event, event]);
+  await consumer.onCustomersSealed([event]);
+
+  expect((await svc.app.get(AccountStore).get(account.accountId))?.status).toBe('rejected');
+  expect(await recorded('customer.sealed')).toEqual({ duplicates: before.duplicates + 2, converged: before.converged });
 });

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
-import { streams } from '@calm/contracts';
+import { consumers } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
 import { Database, ServiceMetrics } from '@calm/platform';
+import type { CustomerFactsOutcome, OpenOutcome } from '../persistence/account.store';
 import { accountStats } from './account-stats.sql';
-
-export const ACCOUNTS_CONSUMER = 'accounts-customer-created';
 
 /**
  * The account service's own series. Counters move in-process (consumer outcomes,
@@ -51,7 +50,8 @@ export class AccountsMetrics {
       return [[{}, Number(row.n)]];
     });
     metrics.scrapeGauge('calm_consumer_pending_messages', 'Messages of the customer.created consumer not yet delivered (num_pending)', async () => {
-      const info = await nats.jsm.consumers.info(streams.customers.name, ACCOUNTS_CONSUMER);
+      const { stream, durable } = consumers.validateAccountsWhenCustomerCreated;
+      const info = await nats.jsm.consumers.info(stream, durable);
       return [[{}, info.num_pending]];
     });
   }
@@ -64,5 +64,16 @@ export class AccountsMetrics {
   /** Records accounts that became valid now. */
   converged(openedAt: Date[], now = Date.now()): void {
     for (const t of openedAt) this.convergence.observe(Math.max(0, (now - t.getTime()) / 1000));
+  }
+
+  /** A POST's outcome: an account valid in its own answer converged in 0 s (its customer was known). */
+  accountOpened(outcome: OpenOutcome): void {
+    if (outcome.kind === 'created' && outcome.account.status === 'valid') this.convergence.observe(0);
+  }
+
+  /** A consumed batch's outcome: the copies the inbox refused, and the accounts it turned valid. */
+  customerEventsApplied(type: string, outcome: CustomerFactsOutcome): void {
+    if (outcome.duplicates > 0) this.duplicates.inc({ type }, outcome.duplicates);
+    this.converged(outcome.validatedOpenedAt);
   }
 }

@@ -2,7 +2,8 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { newId } from '@calm/contracts';
 import { OutboxRelay } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
-import { Account } from '../domain/account';
+import { Account } from '@calm/folds';
+import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
 import { OpenAccountRequest } from './open-account.request.dto';
 
@@ -13,6 +14,7 @@ export class OpenAccountHandler {
   constructor(
     private readonly store: AccountStore,
     private readonly relay: OutboxRelay,
+    private readonly metrics: AccountsMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -20,6 +22,7 @@ export class OpenAccountHandler {
   async execute(req: OpenAccountRequest): Promise<{ created: boolean; account: Account }> {
     const cmd = { accountId: req.accountId ?? newId(), customerId: req.customerId, currency: req.currency ?? DEFAULT_CURRENCY };
     const outcome = await this.store.open(cmd, this.clock());
+    this.metrics.accountOpened(outcome);
     if (outcome.kind === 'conflict') {
       throw new ConflictException({
         statusCode: 409,

@@ -1,18 +1,4 @@
-import { Account, AccountStatus } from '../domain/account';
-import { AccountOrmEntity } from './account.orm-entity';
-
-/** Row (TypeORM entity or raw SQL row) to domain account; times become ISO strings. */
-export function toAccount(row: AccountOrmEntity): Account {
-  return {
-    accountId: row.accountId,
-    customerId: row.customerId,
-    currency: row.currency,
-    status: row.status,
-    openedAt: row.openedAt.toISOString(),
-    validatedAt: row.validatedAt ? row.validatedAt.toISOString() : null,
-    rejectedAt: row.rejectedAt ? row.rejectedAt.toISOString() : null,
-  };
-}
+import { Account, AccountStatus } from '@calm/folds';
 
 /** A raw row of the account table, as the hot paths select it. */
 export interface AccountRow {

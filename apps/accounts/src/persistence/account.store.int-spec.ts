@@ -126,9 +126,10 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
     const late = withId(created(customerId, '2026-04-01T12:00:00.000Z'), randomUUID());
     const early = withId(created(customerId, '2026-04-01T06:00:00.000Z'), randomUUID());
     const batch = [late, early, late];
-    expect(await store.applyCustomersCreated(batch, now)).toBe(2);
+    // The outcome says what the batch did, for the caller's metrics: one copy refused, one account turned valid.
+    expect(await store.applyCustomersCreated(batch, now)).toEqual({ fresh: 2, duplicates: 1, validatedOpenedAt: [now] });
     expect(await store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-01T06:00:00.000Z' });
-    expect(await store.applyCustomersCreated(batch, now)).toBe(0);
+    expect(await store.applyCustomersCreated(batch, now)).toEqual({ fresh: 0, duplicates: 3, validatedOpenedAt: [] });
     const rows = await outbox(account.accountId);
     expect(rows.map((r) => r.payload.type)).toEqual(['account.opened', 'account.validated']);
     expect(rows[1].payload.data.validatedAt).toBe('2026-04-01T06:00:00.000Z');
@@ -175,7 +176,7 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
       );
       expect(isTransientDatabaseError(err)).toBe(true);
       await holder.query('ROLLBACK');
-      expect(await store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date())).toBe(1);
+      expect((await store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date())).fresh).toBe(1);
     } finally {
       await holder.end();
     }
@@ -188,6 +189,6 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
     const inbox = await queryDatabase(dbInfo.url, 'SELECT 1 FROM inbox WHERE event_id = $1', [bad.id]);
     expect(inbox).toHaveLength(0);
     const good = withId(created(customerId, '2026-04-03T00:00:00.000Z'), randomUUID());
-    for (let i = 0; i < 12; i++) expect(await store.applyCustomersCreated([withId(good, randomUUID())], new Date())).toBe(1);
+    for (let i = 0; i < 12; i++) expect((await store.applyCustomersCreated([withId(good, randomUUID())], new Date())).fresh).toBe(1);
   });
 });

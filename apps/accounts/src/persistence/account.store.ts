@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CustomerCreated, CustomerSealed, ResolveDecision } from '@calm/contracts';
 import { Database } from '@calm/platform';
-import { Account } from '../domain/account';
+import { Account } from '@calm/folds';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
 import { CustomerFact, createdFacts } from './customers-created.sql';
@@ -17,6 +17,16 @@ import { AccountCursor } from '../get-account/account-cursor';
 export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
+
+/** What a batch of customer facts did, after commit: the caller wakes the relay and records metrics. */
+export interface CustomerFactsOutcome {
+  /** Facts the inbox did not hold yet. */
+  fresh: number;
+  /** Copies the inbox already held: acknowledged without a second effect. */
+  duplicates: number;
+  /** Opening times of the accounts this batch turned valid. */
+  validatedOpenedAt: Date[];
+}
 
 /** Group commit of POST /accounts (AccountsTuning.groupCommit overrides it; maxBatch 1 turns it off). */
 export const OPEN_GROUP_COMMIT = Symbol('OPEN_GROUP_COMMIT');
@@ -60,20 +70,19 @@ export class AccountStore {
    * The customer paths of the join (customer.created, customer.sealed), for a batch of
    * facts in one transaction of two round trips (customers-created.sql.ts): inbox,
    * customer locks, replica upserts (earliest time wins) and the set-based join of their
-   * accounts. Returns how many facts were new.
+   * accounts.
    */
-  async applyCustomerFacts(facts: CustomerFact[], now: Date): Promise<number> {
+  async applyCustomerFacts(facts: CustomerFact[], now: Date): Promise<CustomerFactsOutcome> {
     const { fresh, decided } = await applyCustomerFacts(this.pool(), facts, now, this.join);
-    const newlyValid = decided.filter((v) => v.status === 'valid');
-    if (newlyValid.length) this.accountsValidated(newlyValid.map((v) => v.opened_at));
-    return fresh;
+    const validatedOpenedAt = decided.filter((v) => v.status === 'valid').map((v) => v.opened_at);
+    return { fresh, duplicates: facts.length - fresh, validatedOpenedAt };
   }
 
-  applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<number> {
+  applyCustomersCreated(events: CustomerCreated[], now: Date): Promise<CustomerFactsOutcome> {
     return this.applyCustomerFacts(createdFacts(events), now);
   }
 
-  applyCustomersSealed(events: CustomerSealed[], now: Date): Promise<number> {
+  applyCustomersSealed(events: CustomerSealed[], now: Date): Promise<CustomerFactsOutcome> {
     return this.applyCustomerFacts(
       events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt })),
       now,
@@ -81,12 +90,9 @@ export class AccountStore {
   }
 
   /** The owner's answer to customers.resolve, applied as the fact its stream carries (customer-facts.ts). */
-  applyOwnerDecision(d: ResolveDecision, now: Date): Promise<number> {
+  applyOwnerDecision(d: ResolveDecision, now: Date): Promise<CustomerFactsOutcome> {
     return this.applyCustomerFacts([ownerDecisionFact(d)], now);
   }
-
-  /** Called after commit with the opening times of the accounts a batch turned valid (for metrics). */
-  protected accountsValidated(_openedAt: Date[]): void {}
 
   async get(accountId: string): Promise<Account | null> {
     const { rows } = await this.pool().query<AccountRow>({

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { Account } from '../domain/account';
+import { Account } from '@calm/folds';
 import { ListAccountsFilter } from '../get-account/list-accounts.filter';
 import { AccountCursor } from '../get-account/account-cursor';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { NatsClient, OutboxRelay } from '@calm/messaging';
 import { CLOCK, Clock, Database, sleep } from '@calm/platform';
+import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
 import { driverPool } from '../persistence/driver-pool';
 import { ShellSweep, ShellSweepOptions, SweepReport } from './shell-sweep';
@@ -31,6 +32,7 @@ export class ShellSweepScheduler implements OnApplicationBootstrap, BeforeApplic
     store: AccountStore,
     private readonly relay: OutboxRelay,
     private readonly metrics: ShellMetrics,
+    accountsMetrics: AccountsMetrics,
     @Inject(CLOCK) clock: Clock,
     @Inject(SHELL_SWEEP_OPTIONS) private readonly options: ShellSweepSchedule,
   ) {
@@ -39,7 +41,9 @@ export class ShellSweepScheduler implements OnApplicationBootstrap, BeforeApplic
         pool: () => driverPool(db),
         nats: () => nats.nc,
         apply: async (decision) => {
-          if ((await store.applyOwnerDecision(decision, clock())) > 0) relay.wake();
+          const outcome = await store.applyOwnerDecision(decision, clock());
+          accountsMetrics.converged(outcome.validatedOpenedAt);
+          if (outcome.fresh > 0) relay.wake();
         },
       },
       options,

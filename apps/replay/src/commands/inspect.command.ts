@@ -1,10 +1,11 @@
 import { JsMsg } from '@nats-io/jetstream';
 import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
-import { AccountFact, fold, initialState } from '../../../accounts/src/domain/account';
+import { AccountFact, fold, initialState } from '@calm/folds';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
-import { CustomersState, evolveCustomers, isSealing } from '../fold/customer-fold';
-import { readStream } from '../streams/stream-reader';
+import { CustomersState, evolveCustomers, isSealing } from '@calm/folds';
+import { readStream } from '@calm/messaging';
+import { ACCOUNT_COLUMNS, AccountRow, fromRow } from '../../../accounts/src/persistence/account.mapper';
 
 interface Seen {
   stream: string;
@@ -40,10 +41,7 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   const db = await ctx.database('accounts');
   const id = accountId.toLowerCase();
   const accountEvents = await eventsOn(ctx, streams.accounts.name, `account.*.${id}`);
-  const { rows: live } = await db.query(
-    `SELECT account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account WHERE account_id = $1`,
-    [id],
-  );
+  const { rows: live } = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`, [id]);
   const customerIds = new Set<string>(live.map((r) => r.customer_id));
   for (const s of accountEvents) if (s.event?.type === 'account.opened') customerIds.add(s.event.data.customerId.toLowerCase());
   const customerEvents: Seen[] = [];
@@ -61,7 +59,7 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
       facts.push({ type: 'customer.sealed', data: { customerId: s.event.data.customerId.toLowerCase(), sealedAt: s.event.data.sealedAt } });
   }
   const f = fold(facts, initialState()).accounts.get(id);
-  // Same key order as toAccount, so the two print (and compare) alike.
+  // Same key order as the service's fromRow (account.mapper.ts), so the two print (and compare) alike.
   const folded = f
     ? {
         accountId: f.accountId,
@@ -77,7 +75,7 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   const { rows: dead } = await db.query(`SELECT id, subject, reason, retried_at FROM dead_letter WHERE subject = ANY($1::text[]) ORDER BY id`, [
     [...customerIds].flatMap((c) => [`customer.created.${c}`, `customer.sealed.${c}`]),
   ]);
-  const liveAccount = live[0] ? toAccount(live[0]) : null;
+  const liveAccount = live[0] ? fromRow(live[0]) : null;
   const equal = JSON.stringify(folded) === JSON.stringify(liveAccount);
   const { reporter } = ctx;
   reporter.line(`events (${accountEvents.length + customerEvents.length}):`);
@@ -99,16 +97,6 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   });
   return equal ? EXIT.ok : EXIT.differences;
 }
-
-const toAccount = (r: Record<string, any>) => ({
-  accountId: r.account_id,
-  customerId: r.customer_id,
-  currency: r.currency,
-  status: r.status,
-  openedAt: r.opened_at.toISOString(),
-  validatedAt: r.validated_at ? r.validated_at.toISOString() : null,
-  rejectedAt: r.rejected_at ? r.rejected_at.toISOString() : null,
-});
 
 /** Every customer.created and customer.sealed for one customer (any source), the customer fold, and the live row. */
 export async function inspectCustomerCommand(ctx: ReplayContext, customerId: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { Account, AccountsState } from '../../../accounts/src/domain/account';
-import { CustomerDecisionRecord, CustomersState, isSealing } from '../fold/customer-fold';
+import { Account, AccountsState } from '@calm/folds';
+import { CustomerDecisionRecord, CustomersState, isSealing } from '@calm/folds';
 
 /**
  * Scratch copies of a service's state, as session-local TEMP tables (no WAL, invisible

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
+import { consumers } from '@calm/contracts';
 import { Nats, Service } from '../cli/replay-context';
 
-/** The account service's durable consumer of customer.created (apps/accounts/src/accounts.app.ts). */
-export const ACCOUNTS_CONSUMER = 'accounts-customer-created';
+const ACCOUNTS_CONSUMER = consumers.validateAccountsWhenCustomerCreated;
 
 /**
  * Signs that the service is running against this database right now. Rebuild refuses
@@ -20,8 +20,8 @@ export async function runningServiceSigns(db: Client, service: Service, nats?: N
   );
   for (const r of rows) signs.push(`database session pid ${r.pid} (${r.app}, ${r.addr})`);
   if (service === 'accounts' && nats) {
-    const info = await nats.jsm.consumers.info('CUSTOMERS', ACCOUNTS_CONSUMER).catch(() => null);
-    if (info && info.num_waiting > 0) signs.push(`consumer ${ACCOUNTS_CONSUMER} has ${info.num_waiting} waiting pull request(s)`);
+    const info = await nats.jsm.consumers.info(ACCOUNTS_CONSUMER.stream, ACCOUNTS_CONSUMER.durable).catch(() => null);
+    if (info && info.num_waiting > 0) signs.push(`consumer ${ACCOUNTS_CONSUMER.durable} has ${info.num_waiting} waiting pull request(s)`);
   }
   return signs;
 }

@@ -1,4 +1,4 @@
-import { Account, AccountFact, AccountsState, fold, initialState } from '../../../accounts/src/domain/account';
+import { Account, AccountFact, AccountsState, fold, initialState } from '@calm/folds';
 import { PartitionedFacts, readUuid, writeUuid } from './fact-arena';
 import { foldOrder } from './shuffle';
 

@@ -1,5 +1,5 @@
 import { PartitionedFacts } from './fact-arena';
-import { CustomerDecisionRecord, CustomersState, evolveCustomers, isSealing } from './customer-fold';
+import { CustomerDecisionRecord, CustomersState, evolveCustomers, isSealing } from '@calm/folds';
 import { foldOrder } from './shuffle';
 import { readUuid, writeUuid } from './fact-arena';
 

@@ -3,9 +3,9 @@ import { Client } from 'pg';
 import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
 import { fastDecodeEvent } from '@calm/contracts';
 import { ReplayContext } from '../cli/replay-context';
-import { readStream } from '../streams/stream-reader';
 import { AccountsHistory } from './accounts-history';
 import { CustomersHistory } from './customers-history';
+import { readStream } from '@calm/messaging';
 
 export interface HistoryStats {
   /** Messages read from the streams. */

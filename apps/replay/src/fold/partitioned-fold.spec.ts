@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { Account, AccountFact, AccountsState, fold, initialState } from '../../../accounts/src/domain/account';
+import { Account, AccountFact, AccountsState, fold, initialState } from '@calm/folds';
 import { AccountsHistory } from './accounts-history';
 import { CustomersHistory } from './customers-history';
-import { CustomerCreation, CustomerDecisionRecord, CustomerSealing, CustomersState, evolveCustomers, isSealing } from './customer-fold';
+import { CustomerCreation, CustomerDecisionRecord, CustomerSealing, CustomersState, evolveCustomers, isSealing } from '@calm/folds';
 import { mulberry32 } from './shuffle';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
@@ -13,12 +13,10 @@ const time = fc.integer({ min: 0, max: 5 }).map((m) => new Date(Date.UTC(2026, 0
 /** Facts over few ids, so that duplicates, late customers and ties are common. Each account has one customer. */
 const facts = fc.array(
   fc.oneof(
-    fc
-      .record({ a: fc.integer({ min: 0, max: 5 }), t: time, cur: fc.constantFrom('EUR', 'USD') })
-      .map(({ a, t, cur }): AccountFact => ({
-        type: 'account.opened',
-        data: { accountId: accountIds[a], customerId: customerIds[a % 4], currency: cur, openedAt: t },
-      })),
+    fc.record({ a: fc.integer({ min: 0, max: 5 }), t: time, cur: fc.constantFrom('EUR', 'USD') }).map(({ a, t, cur }): AccountFact => ({
+      type: 'account.opened',
+      data: { accountId: accountIds[a], customerId: customerIds[a % 4], currency: cur, openedAt: t },
+    })),
     fc
       .record({ c: fc.integer({ min: 0, max: 3 }), t: time })
       .map(({ c, t }): AccountFact => ({ type: 'customer.created', data: { customerId: customerIds[c], createdAt: t } })),

@@ -1,8 +1,9 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { CustomerSealed } from '@calm/contracts';
+import { consumers, CustomerSealed } from '@calm/contracts';
 import { OutboxRelay, PassThroughRpcFilter } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
+import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
 
 /**
@@ -13,14 +14,20 @@ import { AccountStore } from '../persistence/account.store';
 @Controller()
 @UseFilters(PassThroughRpcFilter)
 export class RejectShellsWhenCustomerSealedConsumer {
+  /** The durable consumer that feeds this handler. */
+  static readonly wiring = consumers.rejectShellsWhenCustomerSealed;
+
   constructor(
     private readonly store: AccountStore,
     private readonly relay: OutboxRelay,
+    private readonly metrics: AccountsMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @EventPattern('customer.sealed', { batch: true })
   async onCustomersSealed(@Payload() events: CustomerSealed[]): Promise<void> {
-    if ((await this.store.applyCustomersSealed(events, this.clock())) > 0) this.relay.wake();
+    const outcome = await this.store.applyCustomersSealed(events, this.clock());
+    this.metrics.customerEventsApplied('customer.sealed', outcome);
+    if (outcome.fresh > 0) this.relay.wake();
   }
 }

@@ -1,4 +1,4 @@
-import { AccountFact, AccountsState, evolve, fold, initialState, join } from './account';
+import { AccountFact, AccountsState, evolve, fold, initialState, join } from './accounts';
 
 const accountId = 'a0000000-0000-4000-8000-000000000001';
 const otherAccountId = 'a0000000-0000-4000-8000-000000000002';
