@@ -107,6 +107,17 @@ export function outcomeEventsSql(joined: JoinedRow[], now: Date): Sql | undefine
 }
 
 /**
+ * The join's final UPDATE ... FROM target reaches a batch's accounts by primary key, and
+ * must: on a table that has just grown (a bulk import, the bench's REST phase) there are
+ * no statistics until autovacuum's next analyze, and the planner then hashed a
+ * sequential scan of every account to update one row (25-37 ms per event at 55,000
+ * accounts instead of 0.4 ms: customer-path-plan.int-spec.ts). A batch touches at most a
+ * few thousand accounts, where index lookups always win, so this transaction forgoes
+ * hash and merge joins (SET LOCAL: it ends with the transaction).
+ */
+const JOIN_BY_INDEX = sql.trusted(`SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`);
+
+/**
  * Runs the batch on one pooled connection. Any failure rolls back (the first message
  * leaves an explicit transaction open) and rethrows the database's own error, so the
  * transport can tell a transient outage from a bad event.
@@ -124,7 +135,7 @@ export async function runCustomerFacts(
   const onError = (e: Error) => (broken = e);
   client.on('error', onError);
   try {
-    const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch, options) });
+    const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, plan: JOIN_BY_INDEX, ...customerFactsStatements(batch, options) });
     const joined = join.rows as JoinedRow[];
     const events = outcomeEventsSql(joined, now);
     await (events ? queryNamed(client, { events, commit: sql`COMMIT` }) : queryNamed(client, { commit: sql`COMMIT` }));
