@@ -1,5 +1,5 @@
 import { Account, AccountFact, AccountsState, fold, initialState } from '@calm/folds';
-import { PartitionedFacts, readUuid, writeUuid } from './fact-arena';
+import { PartitionedFacts, readTime, readUuid, writeTime, writeUuid } from './fact-arena';
 import { foldOrder } from './shuffle';
 
 const OPENED = 1;
@@ -25,12 +25,12 @@ export class AccountsHistory {
   }
 
   addOpened(d: { accountId: string; customerId: string; currency: string; openedAt: string }): void {
-    const { buf, at } = this.facts.partOf(d.customerId).append(44);
+    const { buf, at } = this.facts.partOf(d.customerId).append(60);
     buf[at] = OPENED;
     buf.write(d.currency, at + 1, 3, 'latin1');
-    buf.writeDoubleLE(Date.parse(d.openedAt), at + 4);
-    writeUuid(buf, at + 12, d.accountId);
-    writeUuid(buf, at + 28, d.customerId);
+    writeTime(buf, at + 4, d.openedAt);
+    writeUuid(buf, at + 28, d.accountId);
+    writeUuid(buf, at + 44, d.customerId);
   }
 
   addCreated(customerId: string, time: string): void {
@@ -42,10 +42,10 @@ export class AccountsHistory {
   }
 
   private addCustomerFact(kind: number, customerId: string, time: string): void {
-    const { buf, at } = this.facts.partOf(customerId).append(25);
+    const { buf, at } = this.facts.partOf(customerId).append(41);
     buf[at] = kind;
-    buf.writeDoubleLE(Date.parse(time), at + 1);
-    writeUuid(buf, at + 9, customerId);
+    writeTime(buf, at + 1, time);
+    writeUuid(buf, at + 25, customerId);
   }
 
   get count(): number {
@@ -72,15 +72,15 @@ function* factsOf(part: PartitionedFacts['parts'][number], order: Uint32Array): 
       yield {
         type: 'account.opened',
         data: {
-          accountId: readUuid(buf, at + 12),
-          customerId: readUuid(buf, at + 28),
+          accountId: readUuid(buf, at + 28),
+          customerId: readUuid(buf, at + 44),
           currency: buf.toString('latin1', at + 1, at + 4),
-          openedAt: new Date(buf.readDoubleLE(at + 4)).toISOString(),
+          openedAt: readTime(buf, at + 4),
         },
       };
     } else {
-      const customerId = readUuid(buf, at + 9);
-      const time = new Date(buf.readDoubleLE(at + 1)).toISOString();
+      const customerId = readUuid(buf, at + 25);
+      const time = readTime(buf, at + 1);
       yield buf[at] === SEALED
         ? { type: 'customer.sealed', data: { customerId, sealedAt: time } }
         : { type: 'customer.created', data: { customerId, createdAt: time } };
