@@ -5,6 +5,9 @@ import { REDACTED_PATHS, redactUrlCredentials } from './redact';
 /** Probes and scrapes arrive every few seconds: no access line for them. */
 const isProbe = (req: { url?: string; originalUrl?: string }): boolean => /^\/(health|metrics)(\/|$|\?)/.test(req.originalUrl ?? req.url ?? '');
 
+/** Whether the access lines (level debug) are written at this level. */
+export const accessLogged = (level: LogLevel): boolean => level === 'debug' || level === 'trace';
+
 /** Tests stay quiet unless asked: under Jest the default level is warn. */
 export function defaultLogLevel(env: Record<string, string | undefined> = process.env): LogLevel {
   const v = env.LOG_LEVEL?.trim().toLowerCase();
@@ -19,6 +22,13 @@ export function defaultLogLevel(env: Record<string, string | undefined> = proces
  */
 export function loggerParams(service: string, level: LogLevel, pretty = !!process.stdout.isTTY): Params {
   return {
+    // The access lines are at debug; above it the per-request middleware (a child logger
+    // with its serialized, redacted `req` binding, an AsyncLocalStorage context) would be
+    // built for every request and never written (promise hooks, redactPaths and asChindings
+    // in the bench's heap profile, docs/performance.md). Without it every line logs through the root logger, unbound to
+    // a request: a 500 is logged with its stack by HttpErrorsFilter, a 503 by the part
+    // that is down. LOG_LEVEL=debug (or trace) mounts it, with one access line per request.
+    forRoutes: accessLogged(level) ? undefined : [],
     pinoHttp: {
       level,
       name: service,

@@ -64,3 +64,10 @@ describe('the pino configuration', () => {
     expect(JSON.parse(lines[2]).msg).toBe('cannot reach NATS JetStream at nats://svc:[redacted]@n1:4222');
   });
 });
+
+describe('the per-request logger', () => {
+  it('is mounted only at the levels that write access lines (debug, trace)', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'silent'] as const) expect(loggerParams('accounts', level, false).forRoutes).toEqual([]);
+    for (const level of ['debug', 'trace'] as const) expect(loggerParams('accounts', level, false).forRoutes).toBeUndefined();
+  });
+});
