@@ -136,6 +136,7 @@ export async function eventsRound(ctx: EventsContext, n: number, round: number):
   await ctx.accounts.start();
   // Service CPU from first delivery to last ack (the relay publishing account.validated runs meanwhile).
   const { t0, t1, cpuMs: serviceCpuMs } = await applied;
+  if (!Number.isFinite(serviceCpuMs)) throw new Error(`the service's CPU time was not measured (${serviceCpuMs}): its process was not known from its spawn`);
   const after = await databaseActivity(ctx.accountsDbUrl);
   const database = {
     autovacuums: after.autovacuums - before.autovacuums,

@@ -66,6 +66,8 @@ export function processCpuMs(pid: number): number {
 /** One service running from dist/ as a child process (the tests' spawner, @calm/testing), on its own free port. */
 export class ServiceProcess {
   private proc?: TestingServiceProcess;
+  /** The process spawned last: known from its spawn, before it is ready (the events phase measures its consumer from then). */
+  private current?: ChildProcess;
 
   constructor(
     private readonly spec: ServiceSpec,
@@ -73,7 +75,7 @@ export class ServiceProcess {
   ) {}
 
   get child(): ChildProcess | undefined {
-    return this.proc?.process;
+    return this.current;
   }
 
   get port(): number {
@@ -101,8 +103,11 @@ export class ServiceProcess {
         BENCH_TUNING: this.spec.tuning ? JSON.stringify(this.spec.tuning) : '',
       },
       ready: answersOk('/health/ready'),
+      onSpawn: (child) => {
+        this.current = child;
+        this.rss.watch(child.pid!, this.spec.name);
+      },
     });
-    this.rss.watch(this.proc.process.pid!, this.spec.name);
   }
 
   /**
@@ -110,7 +115,7 @@ export class ServiceProcess {
    * figure that a busy shared machine disturbs far less than a rate does.
    */
   cpuMs(): number {
-    return processCpuMs(this.proc!.process.pid!);
+    return processCpuMs(this.current!.pid!);
   }
 
   /** SIGTERM and wait for a clean exit (the contract allows 10 s; SIGKILL after 15). */

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { answersOk } from './service-process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { answersOk, startServiceProcess } from './service-process';
 
 /** The readiness check the tests and the bench spawn services with, against a loopback server that is not ready at first. */
 let server: Server;
@@ -29,4 +32,44 @@ it('waits while the path answers anything but 200', async () => {
 it('fails after its timeout, saying what the path last answered', async () => {
   notReadyFor = 0;
   await expect(answersOk('/nope', 300)(url)).rejects.toThrow(/GET \/nope to answer 200.*answered 404/);
+});
+
+describe('startServiceProcess', () => {
+  // A stand-in service: listens on its port at once, answers 200 on /ready only after 300 ms.
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'calm-spawn-'));
+    writeFileSync(
+      join(dir, 'slow-ready.js'),
+      `const t0 = Date.now();
+       require('node:http').createServer((req, res) => { res.statusCode = req.url === '/ready' && Date.now() - t0 > 300 ? 200 : 503; res.end(); })
+         .listen(Number(process.env.SLOW_PORT), '127.0.0.1');`,
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('hands over each spawned process before it is ready, so a caller can measure it from its first instruction', async () => {
+    const seen: { pid: number; readyYet: boolean }[] = [];
+    let ready = false;
+    const svc = await startServiceProcess({
+      entry: join(dir, 'slow-ready.js'),
+      env: {},
+      portVariable: 'SLOW_PORT',
+      onSpawn: (child) => seen.push({ pid: child.pid!, readyYet: ready }),
+      ready: async (u) => {
+        await answersOk('/ready', 10_000)(u);
+        ready = true;
+      },
+    });
+    try {
+      expect(seen).toEqual([{ pid: svc.process.pid, readyYet: false }]);
+      await svc.signal('SIGKILL');
+      await svc.restart();
+      expect(seen).toHaveLength(2);
+      expect(seen[1]).toEqual({ pid: svc.process.pid, readyYet: true });
+      expect(seen[1].pid).not.toBe(seen[0].pid);
+    } finally {
+      await svc.stop();
+    }
+  });
 });

@@ -17,6 +17,12 @@ export interface ServiceProcessOptions {
   portVariable: string;
   /** Resolves when the service answers (its database and NATS are up). */
   ready?: (url: string) => Promise<void>;
+  /**
+   * Called with each process as it is spawned (the first and every restart), before it is
+   * ready: the bench measures a service's CPU and memory from its first instruction, and
+   * its consumer works before its HTTP port answers.
+   */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface ServiceProcess {
@@ -67,6 +73,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
+    options.onSpawn?.(child);
     return child;
   };
   const url = `http://127.0.0.1:${port}`;
