@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-import { Account, AccountsState } from '@calm/folds';
-import { CustomerDecisionRecord, CustomersState, isSealing } from '@calm/folds';
+import { Account, AccountsState, CustomerDecisionRecord, CustomersState, isSealing } from '@calm/folds';
 
 /**
  * Scratch copies of a service's state, as session-local TEMP tables (no WAL, invisible

@@ -1,7 +1,6 @@
-import { PartitionedFacts } from './fact-arena';
+import { PartitionedFacts, readUuid, writeUuid } from './fact-arena';
 import { CustomerDecisionRecord, CustomersState, evolveCustomers, isSealing } from '@calm/folds';
 import { foldOrder } from './shuffle';
-import { readUuid, writeUuid } from './fact-arena';
 
 const CREATED = 0;
 const SEALED = 1;

@@ -1,8 +1,19 @@
 import fc from 'fast-check';
-import { Account, AccountFact, AccountsState, fold, initialState } from '@calm/folds';
+import {
+  Account,
+  AccountFact,
+  AccountsState,
+  CustomerCreation,
+  CustomerDecisionRecord,
+  CustomerSealing,
+  CustomersState,
+  evolveCustomers,
+  fold,
+  initialState,
+  isSealing,
+} from '@calm/folds';
 import { AccountsHistory } from './accounts-history';
 import { CustomersHistory } from './customers-history';
-import { CustomerCreation, CustomerDecisionRecord, CustomerSealing, CustomersState, evolveCustomers, isSealing } from '@calm/folds';
 import { mulberry32 } from './shuffle';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
