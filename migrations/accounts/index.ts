@@ -6,6 +6,7 @@ import { RetentionIndexes1763780001102 } from './1763780001102-retention-indexes
 import { CreateAccountJoin1763780012001 } from './1763780012001-create-account-join';
 import { RejectedAccounts1763780013001 } from './1763780013001-rejected-accounts';
 import { AccountJoinRejected1763780013002 } from './1763780013002-account-join-rejected';
+import { OpenAccountFunction1763780015001 } from './1763780015001-open-account-function';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -17,4 +18,5 @@ export const accountsMigrations = [
   CreateAccountJoin1763780012001,
   RejectedAccounts1763780013001,
   AccountJoinRejected1763780013002,
+  OpenAccountFunction1763780015001,
 ];

@@ -5,11 +5,18 @@
  * catch every one against PostgreSQL, as they catch the model mutants in memory.
  */
 import { ACCOUNT_JOIN_V2 } from '../../migrations/accounts/1763780013002-account-join-rejected';
+import { OPEN_ACCOUNT_V1 } from '../../migrations/accounts/1763780015001-open-account-function';
 import type { SqlMutation } from './sql-join';
 
 const replacedJoin = (from: string, to: string): string => {
   if (!ACCOUNT_JOIN_V2.includes(from)) throw new Error(`"${from}" not in ACCOUNT_JOIN_V2`);
   return ACCOUNT_JOIN_V2.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').split(from).join(to);
+};
+
+/** The account path's function (open_account) with one edit: the account path's statement is a call of it. */
+const replacedOpen = (from: string, to: string): string => {
+  if (!OPEN_ACCOUNT_V1.includes(from)) throw new Error(`"${from}" not in OPEN_ACCOUNT_V1`);
+  return OPEN_ACCOUNT_V1.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').split(from).join(to);
 };
 
 /** validated_at = LEAST(opened_at, created_at): the earlier fact instead of the later one. */
@@ -27,7 +34,7 @@ export const leastForGreatestSealed: SqlMutation = {
 /** The account path ignores seals: an account opened for a sealed customer stays pending for ever. */
 export const sealOnlyOnCustomerPath: SqlMutation = {
   name: 'seal only on the customer path',
-  rewrite: { statement: 'open', from: 'LEFT JOIN seal s ON true', to: 'LEFT JOIN seal s ON false' },
+  ddl: replacedOpen('LEFT JOIN seal s ON true', 'LEFT JOIN seal s ON false'),
 };
 
 /** The replica keeps the latest-arriving creation time instead of the earliest (last writer wins). */
@@ -39,7 +46,7 @@ export const latestWins: SqlMutation = {
 /** The account path never looks at known customers: the join runs on the customer path only. */
 export const onlyCustomerPath: SqlMutation = {
   name: 'join only on the customer path',
-  rewrite: { statement: 'open', from: 'LEFT JOIN known k ON true', to: 'LEFT JOIN known k ON false' },
+  ddl: replacedOpen('LEFT JOIN known k ON true', 'LEFT JOIN known k ON false'),
 };
 
 /** The customer path records the customer but validates no account: the join runs on the account path only. */

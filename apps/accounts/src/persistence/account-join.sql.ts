@@ -58,6 +58,26 @@ const OUTCOMES = [
   },
 ] as const;
 
+/** One outcome's event as the outbox stores it before its time is filled in from the row. */
+export interface OutcomeEnvelope {
+  status: 'valid' | 'rejected';
+  eventId: string;
+  subject: string;
+  payload: string;
+}
+
+/**
+ * The envelopes of an account's two possible outcome events, account.validated then
+ * account.rejected (the order open_account takes them in: migrations/accounts/
+ * 1763780015001-open-account-function.ts, which fills the time in SQL as below).
+ */
+export function outcomeEnvelopes(a: { accountId: string; customerId: string }, time: string): OutcomeEnvelope[] {
+  return OUTCOMES.map((o) => {
+    const event = o.build(a, time);
+    return { status: o.status, eventId: event.id, subject: subjectOf(o.type, a.accountId), payload: JSON.stringify(event) };
+  });
+}
+
 /**
  * The outbox rows (event_id, subject, payload) of the event of each account's outcome, read from `rows`
  * (a relation with account_id, status and the outcome's time column: the account path's
@@ -67,11 +87,8 @@ const OUTCOMES = [
  */
 export function joinEventRowsSql(rows: Sql, accounts: readonly { accountId: string; customerId: string }[], time: string): Sql {
   if (accounts.length === 0) throw new Error('joinEventRowsSql: no accounts');
-  const values = OUTCOMES.flatMap((o) =>
-    accounts.map((a) => {
-      const event = o.build(a, time);
-      return sql`(${a.accountId}::uuid, ${o.status}, ${event.id}, ${subjectOf(o.type, a.accountId)}, ${JSON.stringify(event)}::jsonb)`;
-    }),
+  const values = accounts.flatMap((a) =>
+    outcomeEnvelopes(a, time).map((e) => sql`(${a.accountId}::uuid, ${e.status}, ${e.eventId}, ${e.subject}, ${e.payload}::jsonb)`),
   );
   const fill = sql.join(
     OUTCOMES.map((o) => sql`WHEN ${o.status} THEN jsonb_set(e.payload, ${`{data,${o.field}}`}, ${isoMs(sql.trusted(`r.${o.column}`))})`),

@@ -1,7 +1,7 @@
 import { accountOpened, subjectOf } from '@calm/contracts';
 import { Sql, sql } from '@calm/messaging';
 import type { AccountRow } from './account.mapper';
-import { JoinOptions, joinEventRowsSql, lockCustomersSql } from './account-join.sql';
+import { JoinOptions, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
 
 /** The account row, and whether this statement inserted it. */
 export interface OpenRow extends AccountRow {
@@ -23,35 +23,32 @@ export interface OpenAccountCommand {
  * `lock` is the write-skew guard (account-join.sql.ts), in a statement of its own so
  * that `open` reads known_customer with a snapshot taken after the lock is granted.
  *
- * `open` inserts the account already joined (account_join of the customer's earliest
- * known creation and of its id's seal, NULL when unknown: the same function as the
- * customer paths; a sealed customer's account is rejected at once), writes its
- * account.opened and the event of its outcome (joinEventRowsSql; account.opened first, so the outbox publishes it first) to the outbox, and answers
- * the row; when the account id exists it answers the existing row instead (created =
- * false) and writes nothing.
+ * `open` calls the database function open_account
+ * (migrations/accounts/1763780015001-open-account-function.ts: planned once per
+ * connection, not per POST). It inserts the account already joined (account_join of
+ * the customer's earliest known creation and of its id's seal, NULL when unknown: the
+ * same function as the customer paths; a sealed customer's account is rejected at
+ * once), writes its account.opened and the event of its outcome to the outbox
+ * (account.opened first, so the outbox publishes it first), and answers the row; when
+ * the account id exists it answers the existing row instead (created = false) and
+ * writes nothing. The events' envelopes are built here, the outcome's time in SQL from
+ * the row, as on the customer path (outcomeEnvelopes, joinEventRowsSql).
  */
 export function openAccountStatements(cmd: OpenAccountCommand, now: Date, options: JoinOptions = {}): { lock: Sql; open: Sql } {
   const openedAt = now.toISOString();
   const opened = accountOpened({ ...cmd, openedAt });
-  const open = sql`WITH known AS (SELECT created_at FROM known_customer WHERE customer_id = ${cmd.customerId}::uuid),
-seal AS (SELECT sealed_at FROM sealed_customer WHERE customer_id = ${cmd.customerId}::uuid),
-ins AS (
-  INSERT INTO account (account_id, customer_id, currency, status, opened_at, validated_at, rejected_at)
-  SELECT ${cmd.accountId}::uuid, ${cmd.customerId}::uuid, ${cmd.currency}, j.status, o.opened_at, j.validated_at, j.rejected_at
-  FROM (SELECT ${openedAt}::timestamptz AS opened_at) o LEFT JOIN known k ON true LEFT JOIN seal s ON true
-  CROSS JOIN LATERAL account_join(o.opened_at, k.created_at, s.sealed_at) j
-  ON CONFLICT (account_id) DO NOTHING
-  RETURNING account_id, customer_id, currency, status, opened_at, validated_at, rejected_at
-),
-events AS (
-  INSERT INTO outbox (event_id, subject, payload)
-  SELECT ${opened.id}, ${subjectOf('account.opened', cmd.accountId)}, ${JSON.stringify(opened)}::jsonb FROM ins
-  UNION ALL (${joinEventRowsSql(sql`ins`, [cmd], openedAt)})
-  ON CONFLICT (event_id) DO NOTHING
-)
-SELECT true AS created, * FROM ins
-UNION ALL
-SELECT false, account_id, customer_id, currency, status, opened_at, validated_at, rejected_at FROM account
-WHERE account_id = ${cmd.accountId}::uuid AND NOT EXISTS (SELECT 1 FROM ins)`;
+  const outcomes = outcomeEnvelopes(cmd, openedAt);
+  const open = sql`SELECT * FROM open_account(${cmd.accountId}::uuid, ${cmd.customerId}::uuid, ${cmd.currency}, ${openedAt}::timestamptz,
+  ${opened.id}, ${subjectOf('account.opened', cmd.accountId)}, ${JSON.stringify(opened)}::jsonb,
+  ${sql.array(
+    outcomes.map((o) => o.eventId),
+    'text',
+  )}, ${sql.array(
+    outcomes.map((o) => o.subject),
+    'text',
+  )}, ${sql.array(
+    outcomes.map((o) => o.payload),
+    'jsonb',
+  )})`;
   return { lock: lockCustomersSql([cmd.customerId], options), open };
 }
