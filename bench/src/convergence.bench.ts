@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { JetStreamClient } from '@nats-io/jetstream';
 import { publishCustomersCreated } from './events.bench';
+import { JsonHttpClient } from './http-client';
 import { sleep, withPg } from './infra';
 
 export interface ConvergenceResult {
@@ -12,21 +13,17 @@ export interface ConvergenceResult {
 
 const POLL_MS = 2;
 
-async function postAccount(url: string, accountId: string, customerId: string): Promise<{ status: string }> {
-  const res = await fetch(`${url}/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ accountId, customerId }),
-  });
+async function postAccount(http: JsonHttpClient, accountId: string, customerId: string): Promise<{ status: string }> {
+  const res = await http.post('/accounts', { accountId, customerId });
   if (res.status !== 201) throw new Error(`POST /accounts answered ${res.status}`);
-  return (await res.json()) as { status: string };
+  return res.body as { status: string };
 }
 
-async function pollValid(url: string, accountId: string, deadlineMs = 30_000): Promise<void> {
+async function pollValid(http: JsonHttpClient, accountId: string, deadlineMs = 30_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
-    const res = await fetch(`${url}/accounts/${accountId}`);
-    if (res.status === 200 && ((await res.json()) as { status: string }).status === 'valid') return;
+    const res = await http.get(`/accounts/${accountId}`);
+    if (res.status === 200 && (res.body as { status: string }).status === 'valid') return;
     await sleep(POLL_MS);
   }
   throw new Error(`account ${accountId} not valid after ${deadlineMs} ms`);
@@ -49,6 +46,15 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
  * `width` accounts are in flight at a time: latency at a modest load, not at saturation.
  */
 export async function convergence(url: string, js: JetStreamClient, accountsDbUrl: string, perPath: number, width = 4): Promise<ConvergenceResult> {
+  const http = new JsonHttpClient(url);
+  try {
+    return await measure(http, js, accountsDbUrl, perPath, width);
+  } finally {
+    http.close();
+  }
+}
+
+async function measure(http: JsonHttpClient, js: JetStreamClient, accountsDbUrl: string, perPath: number, width: number): Promise<ConvergenceResult> {
   const accountSecondMs: number[] = [];
   const customerSecondMs: number[] = [];
 
@@ -64,19 +70,19 @@ export async function convergence(url: string, js: JetStreamClient, accountsDbUr
   await inParallel(known, width, async (customerId) => {
     const accountId = randomUUID();
     const t0 = performance.now();
-    const account = await postAccount(url, accountId, customerId);
-    if (account.status !== 'valid') await pollValid(url, accountId);
+    const account = await postAccount(http, accountId, customerId);
+    if (account.status !== 'valid') await pollValid(http, accountId);
     accountSecondMs.push(performance.now() - t0);
   });
 
   const pending = Array.from({ length: perPath }, () => ({ accountId: randomUUID(), customerId: randomUUID() }));
   await inParallel(pending, width, async (p) => {
-    await postAccount(url, p.accountId, p.customerId);
+    await postAccount(http, p.accountId, p.customerId);
   });
   await inParallel(pending, width, async (p) => {
     const t0 = performance.now();
     await publishCustomersCreated(js, [p.customerId]);
-    await pollValid(url, p.accountId);
+    await pollValid(http, p.accountId);
     customerSecondMs.push(performance.now() - t0);
   });
   return { samples: [...accountSecondMs, ...customerSecondMs], accountSecondMs, customerSecondMs };

@@ -80,6 +80,8 @@ interface Results extends Figures {
     half_rate_per_s: number | null;
     commit?: string | null;
     service_cpu_ms_per_open: number[];
+    /** Absent from runs before it was measured. */
+    postgres_cpu_ms_per_open?: number[];
     service_cpu_ms_per_event: number[];
     per_round: Record<string, number[]>;
     convergence: Record<string, number | null>;
@@ -112,7 +114,7 @@ export function resultsSection(r: Results): string {
   const detail = [
     '| figure | every round | service CPU per operation |',
     '| --- | --- | --- |',
-    `| \`rest_open_per_s\` | ${range(pr.rest_open_per_s)} /s | ${range(c.service_cpu_ms_per_open, 2)} ms per POST |`,
+    `| \`rest_open_per_s\` | ${range(pr.rest_open_per_s)} /s | ${range(c.service_cpu_ms_per_open, 2)} ms per POST${c.postgres_cpu_ms_per_open?.length ? `, and ${range(c.postgres_cpu_ms_per_open, 2)} ms in its PostgreSQL backends` : ''} |`,
     `| \`pg_txn_per_s\` | ${range(pr.pg_txn_per_s)} /s | |`,
     `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s) | ${range(pr.rest_open_p99_ms, 1)} ms | |`,
     `| \`events_per_s\` | ${range(pr.events_per_s)} /s | ${range(c.service_cpu_ms_per_event, 3)} ms per event |`,
@@ -163,7 +165,7 @@ const per = (xs: number[] | undefined, digits: number) => (xs && xs.length ? xs.
 function runCell(r: Results, metric: Experiment['metric']): string {
   const c = r.context;
   if (metric === 'rest')
-    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST; RSS ${n0(r.rss_mb_max)} MB; load ${c.loadavg_before[0]}`;
+    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
   return `${n0(r.events_per_s)}/s vs limit ${n0(r.events_limit_per_s)}/s = **${r.ratios.events_over_events_limit ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]}`;
 }
 

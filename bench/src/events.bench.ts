@@ -29,7 +29,7 @@ export interface DatabaseActivity {
 }
 
 /** Counters of the account database (and the server's checkpoints), to tell why one events round is slower than another. */
-async function databaseActivity(url: string): Promise<DatabaseActivity> {
+export async function databaseActivity(url: string): Promise<DatabaseActivity> {
   return withPg(url, async (c) => {
     const [t] = (
       await c.query(`SELECT coalesce(sum(autovacuum_count), 0)::int AS v, coalesce(sum(autoanalyze_count), 0)::int AS a, coalesce(sum(n_dead_tup), 0)::int AS d,
@@ -39,6 +39,17 @@ async function databaseActivity(url: string): Promise<DatabaseActivity> {
     const [b] = (await c.query(`SELECT (checkpoints_timed + checkpoints_req)::int AS k FROM pg_stat_bgwriter`)).rows;
     return { autovacuums: t.v, autoanalyzes: t.a, checkpoints: b.k, deadTuples: t.d, accountRows: t.rows ?? 0 };
   });
+}
+
+/** What happened between two readings: the counters' differences, and the dead tuples and account rows at the start. */
+export function activityBetween(before: DatabaseActivity, after: DatabaseActivity): DatabaseActivity {
+  return {
+    autovacuums: after.autovacuums - before.autovacuums,
+    autoanalyzes: after.autoanalyzes - before.autoanalyzes,
+    checkpoints: after.checkpoints - before.checkpoints,
+    deadTuples: before.deadTuples,
+    accountRows: before.accountRows,
+  };
 }
 
 /** Publishes customer.created for each customer (with Nats-Msg-Id), a window of acks at a time; returns the stream sequences. */
@@ -138,13 +149,7 @@ export async function eventsRound(ctx: EventsContext, n: number, round: number):
   const { t0, t1, cpuMs: serviceCpuMs } = await applied;
   if (!Number.isFinite(serviceCpuMs)) throw new Error(`the service's CPU time was not measured (${serviceCpuMs}): its process was not known from its spawn`);
   const after = await databaseActivity(ctx.accountsDbUrl);
-  const database = {
-    autovacuums: after.autovacuums - before.autovacuums,
-    autoanalyzes: after.autoanalyzes - before.autoanalyzes,
-    checkpoints: after.checkpoints - before.checkpoints,
-    deadTuples: before.deadTuples,
-    accountRows: before.accountRows,
-  };
+  const database = activityBetween(before, after);
   const [{ valid }] = await withPg(ctx.accountsDbUrl, (c) =>
     c.query(`SELECT count(*)::int AS valid FROM account WHERE customer_id = ANY($1::uuid[]) AND status = 'valid'`, [customers]).then((r) => r.rows),
   );

@@ -7,8 +7,8 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { convergence } from './convergence.bench';
 import { coordinationBench } from './coordination/coordination.bench';
-import { eventsRound } from './events.bench';
-import { benchDatabase, machine, snapshot, startNats } from './infra';
+import { activityBetween, databaseActivity, eventsRound } from './events.bench';
+import { benchDatabase, machine, pgServerUrl, snapshot, startNats } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
 import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
@@ -16,7 +16,7 @@ import { replayRebuild } from './replay.bench';
 import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
 import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
-import { RssSampler, ServiceProcess } from './service-process';
+import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs } from './service-process';
 
 interface Options {
   quick?: boolean;
@@ -108,6 +108,7 @@ async function main(opts: Options): Promise<void> {
     const pg: number[] = [];
     const restErrors: number[] = [];
     const cpuPerOpen: number[] = [];
+    const pgCpuPerOpen: number[] = [];
     const p99: number[] = [];
     let halfRate = 0;
     if (phases.has('rest')) {
@@ -115,12 +116,16 @@ async function main(opts: Options): Promise<void> {
       await saturate(accounts.url, opts.connections, opts.quick ? 3 : 5);
       for (let r = 0; r < rounds; r++) {
         const cpuBefore = accounts.cpuMs();
+        const pgBefore = await backendCpuMs(pgServerUrl(), accountsDb.name);
         const sat = await saturate(accounts.url, opts.connections, durationS);
         cpuPerOpen.push((accounts.cpuMs() - cpuBefore) / sat.ok);
+        pgCpuPerOpen.push(backendCpuSpentMs(pgBefore, await backendCpuMs(pgServerUrl(), accountsDb.name)) / sat.ok);
         rest.push(sat.okPerS);
         restErrors.push(sat.non2xx + sat.errors);
         pg.push(await rawPgTxnPerS(rawDb.url, opts.connections, durationS));
-        log(`round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each), pg_txn ${Math.round(pg[r])}/s`);
+        log(
+          `round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each, its PostgreSQL backends ${pgCpuPerOpen[r].toFixed(2)} ms), pg_txn ${Math.round(pg[r])}/s`,
+        );
       }
       halfRate = median(rest) / 2;
       for (let r = 0; r < rounds; r++) {
@@ -153,10 +158,14 @@ async function main(opts: Options): Promise<void> {
       }
     }
 
+    const convBefore = await databaseActivity(accountsDb.url);
     const conv = phases.has('convergence')
       ? await convergence(accounts.url, js, accountsDb.url, perPath)
       : { samples: [], accountSecondMs: [], customerSecondMs: [] };
-    if (conv.samples.length) log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts`);
+    if (conv.samples.length) {
+      const during = activityBetween(convBefore, await databaseActivity(accountsDb.url));
+      log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts; during it ${JSON.stringify(during)}`);
+    }
 
     await accounts.stop();
     const replay = phases.has('replay')
@@ -209,6 +218,7 @@ async function main(opts: Options): Promise<void> {
         half_rate_per_s: round1(halfRate) || null,
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
+        postgres_cpu_ms_per_open: r3(pgCpuPerOpen),
         service_cpu_ms_per_event: r3(cpuPerEvent),
         per_round: {
           rest_open_per_s: r1(rest),

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess as TestingServiceProcess, answersOk, startServiceProcess } from '@calm/testing';
+import { withPg } from './infra';
 
 export interface ServiceSpec {
   name: 'accounts' | 'customers';
@@ -122,4 +123,29 @@ export class ServiceProcess {
   async stop(): Promise<void> {
     await this.proc?.terminate(15_000);
   }
+}
+
+/**
+ * CPU time used so far by the PostgreSQL backends connected to `database` (client
+ * backends, found in pg_stat_activity through a connection to another database, so the
+ * reading itself is not counted), by pid. Needs the server on this machine and its
+ * /proc readable, as the bench's other CPU figures do.
+ */
+export async function backendCpuMs(serverUrl: string, database: string): Promise<Map<number, number>> {
+  const { rows } = await withPg(serverUrl, (c) =>
+    c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [database]),
+  );
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = processCpuMs(pid);
+    if (!Number.isNaN(ms)) out.set(pid, ms);
+  }
+  return out;
+}
+
+/** CPU the backends used between two readings; a backend that started in between counts from zero. */
+export function backendCpuSpentMs(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
