@@ -21,6 +21,9 @@ if (process.env.BENCH_TRACE_GC === '1') setFlagsFromString('--trace-gc-nvp');
  * BENCH_HEAP_SAMPLES=<file>: V8's sampling heap profiler over the whole run, INCLUDING the
  * objects the collector already freed (what `--heap-prof` leaves out), written as a
  * .heapprofile at exit: where the service allocates, not only what it keeps.
+ * BENCH_HEAP_PROMOTED=1 leaves out what the young generation's scavenges freed: what is
+ * left is what lived long enough to be promoted (and what is still alive), the objects
+ * that grow the old generation until its next mark-compact.
  */
 const heapSamples = process.env.BENCH_HEAP_SAMPLES;
 if (heapSamples) {
@@ -29,7 +32,7 @@ if (heapSamples) {
   session.post('HeapProfiler.startSampling', {
     samplingInterval: 32_768,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_PROMOTED !== '1',
   } as object);
   const dump = () =>
     session.post('HeapProfiler.stopSampling', (err, result) => {

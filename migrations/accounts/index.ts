@@ -7,6 +7,7 @@ import { CreateAccountJoin1763780012001 } from './1763780012001-create-account-j
 import { RejectedAccounts1763780013001 } from './1763780013001-rejected-accounts';
 import { AccountJoinRejected1763780013002 } from './1763780013002-account-join-rejected';
 import { OpenAccountFunction1763780015001 } from './1763780015001-open-account-function';
+import { CustomerFactsFunction1763780015002 } from './1763780015002-customer-facts-function';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -19,4 +20,5 @@ export const accountsMigrations = [
   RejectedAccounts1763780013001,
   AccountJoinRejected1763780013002,
   OpenAccountFunction1763780015001,
+  CustomerFactsFunction1763780015002,
 ];

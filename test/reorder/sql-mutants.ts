@@ -6,6 +6,7 @@
  */
 import { ACCOUNT_JOIN_V2 } from '../../migrations/accounts/1763780013002-account-join-rejected';
 import { OPEN_ACCOUNT_V1 } from '../../migrations/accounts/1763780015001-open-account-function';
+import { CUSTOMER_FACTS_V1 } from '../../migrations/accounts/1763780015002-customer-facts-function';
 import type { SqlMutation } from './sql-join';
 
 const replacedJoin = (from: string, to: string): string => {
@@ -17,6 +18,12 @@ const replacedJoin = (from: string, to: string): string => {
 const replacedOpen = (from: string, to: string): string => {
   if (!OPEN_ACCOUNT_V1.includes(from)) throw new Error(`"${from}" not in OPEN_ACCOUNT_V1`);
   return OPEN_ACCOUNT_V1.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').split(from).join(to);
+};
+
+/** The customer paths' function (apply_customer_facts) with one edit: their join statement is a call of it. */
+const replacedFacts = (from: string, to: string): string => {
+  if (!CUSTOMER_FACTS_V1.includes(from)) throw new Error(`"${from}" not in CUSTOMER_FACTS_V1`);
+  return CUSTOMER_FACTS_V1.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').split(from).join(to);
 };
 
 /** validated_at = LEAST(opened_at, created_at): the earlier fact instead of the later one. */
@@ -40,7 +47,7 @@ export const sealOnlyOnCustomerPath: SqlMutation = {
 /** The replica keeps the latest-arriving creation time instead of the earliest (last writer wins). */
 export const latestWins: SqlMutation = {
   name: 'latest creation wins',
-  rewrite: { statement: 'join', from: ' WHERE EXCLUDED.created_at < known_customer.created_at', to: '' },
+  ddl: replacedFacts(' WHERE EXCLUDED.created_at < k.created_at', ''),
 };
 
 /** The account path never looks at known customers: the join runs on the customer path only. */
@@ -52,11 +59,7 @@ export const onlyCustomerPath: SqlMutation = {
 /** The customer path records the customer but validates no account: the join runs on the account path only. */
 export const onlyAccountPath: SqlMutation = {
   name: 'join only on the account path',
-  rewrite: {
-    statement: 'join',
-    from: 'FROM account a JOIN facts f USING (customer_id)',
-    to: 'FROM account a JOIN facts f ON f.customer_id = a.customer_id AND false',
-  },
+  ddl: replacedFacts('FROM account a JOIN facts f USING (customer_id)', 'FROM account a JOIN facts f ON f.customer_id = a.customer_id AND false'),
 };
 
 /**

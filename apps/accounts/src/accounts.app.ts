@@ -53,6 +53,7 @@ function customerConsumer(
     dependenciesReady: () => db.ready,
     checkHealth: () => db.ping(),
     batchSize: tuning.consumer?.batchSize,
+    concurrency: tuning.consumer?.concurrency,
     maxDeliver: tuning.consumer?.maxDeliver,
     ackWaitMs: tuning.consumer?.ackWaitMs,
     backoffMs: tuning.consumer?.backoffMs,

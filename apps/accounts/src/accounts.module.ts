@@ -33,6 +33,8 @@ export interface AccountsTuning {
   consumer?: {
     enabled?: boolean;
     batchSize?: number;
+    /** Batches applied at once by each customer-facts consumer (default 1; A/B in bench/results/ab/consumer-concurrency). */
+    concurrency?: number;
     maxDeliver?: number;
     ackWaitMs?: number;
     backoffMs?: number[];

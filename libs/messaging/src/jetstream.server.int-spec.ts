@@ -17,7 +17,14 @@ let client: NatsClient;
 beforeAll(async () => {
   nats = await startNatsServer();
   nc = await connect({ servers: nats.url });
-  client = new NatsClient({ name: 'buffer', servers: [nats.url], streams: [{ name: 'BUF', subjects: ['buf.>'] }] });
+  client = new NatsClient({
+    name: 'buffer',
+    servers: [nats.url],
+    streams: [
+      { name: 'BUF', subjects: ['buf.>'] },
+      { name: 'CONC', subjects: ['conc.>'] },
+    ],
+  });
   await client.ready;
 });
 afterAll(async () => {
@@ -64,4 +71,81 @@ it('holds at most maxBufferBytes / MAX_EVENT_BYTES messages unacknowledged, then
   release();
   await waitFor('every message applied', async () => applied.length === 20);
   await server.close();
+});
+
+/**
+ * concurrency: batches in flight at once. The first event's handler blocks until a
+ * second handler call has started: with two batches allowed both run (the first one is
+ * released by the second), with one the second waits behind the first, which never
+ * ends on its own (released after the check).
+ */
+async function secondStartsWhileFirstRuns(lane: string, concurrency: number): Promise<{ overlapped: boolean; applied: string[] }> {
+  let started = 0;
+  let secondStarted!: () => void;
+  const second = new Promise<void>((r) => (secondStarted = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const applied: string[] = [];
+  const server = new JetStreamServer({
+    nats: client,
+    deadLetters: { record: async () => undefined } as unknown as DeadLetterStore,
+    stream: 'CONC',
+    durable: `conc-${lane}`,
+    filterSubject: `conc.${lane}.>`,
+    decode: (bytes) => ({ ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) }),
+    isTransient: () => false,
+    dependenciesReady: async () => undefined,
+    checkHealth: async () => undefined,
+    concurrency,
+  });
+  server.addHandler(
+    'conc.event',
+    async (e: { id: string }) => {
+      if (++started === 1) await Promise.race([second, released]);
+      else secondStarted();
+      applied.push(e.id);
+    },
+    true,
+  );
+  server.listen(() => undefined);
+  const js = jetstream(nc);
+  await js.publish(`conc.${lane}.1`, JSON.stringify({ id: '1', type: 'conc.event' }));
+  await waitFor('the first batch to start', async () => started === 1);
+  await js.publish(`conc.${lane}.2`, JSON.stringify({ id: '2', type: 'conc.event' }));
+  const overlapped = await Promise.race([second.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1500))]);
+  release();
+  await waitFor('both events applied', async () => applied.length === 2);
+  await server.close();
+  return { overlapped, applied };
+}
+
+it('with concurrency 2, a second batch runs while the first is still being applied', async () => {
+  const { overlapped, applied } = await secondStartsWhileFirstRuns('two', 2);
+  expect(overlapped).toBe(true);
+  expect(applied).toEqual(['2', '1']);
+});
+
+it('with concurrency 1 (the default), the second batch waits for the first', async () => {
+  const { overlapped, applied } = await secondStartsWhileFirstRuns('one', 1);
+  expect(overlapped).toBe(false);
+  expect(applied).toEqual(['1', '2']);
+});
+
+it('refuses a concurrency that is not a whole number >= 1', () => {
+  const make = (concurrency: number) =>
+    new JetStreamServer({
+      nats: client,
+      deadLetters: {} as DeadLetterStore,
+      stream: 'CONC',
+      durable: 'conc-bad',
+      filterSubject: 'conc.bad.>',
+      decode: () => ({ ok: false, reason: 'unused' }),
+      isTransient: () => false,
+      dependenciesReady: async () => undefined,
+      checkHealth: async () => undefined,
+      concurrency,
+    });
+  expect(() => make(0)).toThrow(/concurrency/);
+  expect(() => make(1.5)).toThrow(/concurrency/);
+  expect(() => make(1)).not.toThrow();
 });

@@ -37,6 +37,14 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   /** Throws while the handlers' dependencies are unhealthy. */
   checkHealth: () => Promise<void>;
   batchSize?: number;
+  /**
+   * Batches applied at once (default 1). More than one only for handlers whose effect does
+   * not depend on the order of their events (the account service's join, CALM): a batch
+   * then waits for no other, so an idle consumer's events do not queue behind each other.
+   * Order between the batches in flight is not kept; each message is still acked, nak'd
+   * or termed by the batch that holds it.
+   */
+  concurrency?: number;
   maxDeliver?: number;
   ackWaitMs?: number;
   backoffMs?: number[];
@@ -89,6 +97,7 @@ interface Item<E> {
 export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('JetStreamServer');
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly maxDeliver: number;
   private readonly ackWaitMs: number;
   private readonly backoffMs: number[];
@@ -104,6 +113,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
     this.batchSize = options.batchSize ?? DEFAULT_CONSUMER_BATCH;
+    this.concurrency = options.concurrency ?? 1;
+    if (!(Number.isInteger(this.concurrency) && this.concurrency >= 1)) throw new Error(`consumer ${options.durable}: concurrency must be a whole number >= 1`);
     this.maxDeliver = options.maxDeliver ?? 10;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
@@ -209,15 +220,16 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
   private async pump(messages: ConsumerMessages): Promise<void> {
     const queue: JsMsg[] = [];
-    let wakeWorker: (() => void) | undefined;
+    // Workers waiting for messages; a new message wakes them all, the first takes it.
+    const idle: (() => void)[] = [];
+    const wakeWorkers = () => idle.splice(0).forEach((wake) => wake());
     let wakeReader: (() => void) | undefined;
     let readerDone = false;
-    const worker = (async () => {
+    const worker = async () => {
       for (;;) {
         if (queue.length === 0) {
           if (readerDone) return;
-          await new Promise<void>((r) => (wakeWorker = r));
-          wakeWorker = undefined;
+          await new Promise<void>((r) => idle.push(r));
           continue;
         }
         const batch = queue.splice(0, this.batchSize);
@@ -225,11 +237,12 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         if (this.stopping) batch.forEach((m) => m.nak());
         else await this.processBatch(batch).catch((err) => this.giveBack(batch, err));
       }
-    })();
+    };
+    const workers = Array.from({ length: this.concurrency }, worker);
     try {
       for await (const msg of messages) {
         queue.push(msg);
-        wakeWorker?.();
+        wakeWorkers();
         if (queue.length >= this.batchSize * 2) {
           await new Promise<void>((r) => (wakeReader = r));
           wakeReader = undefined;
@@ -237,8 +250,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       }
     } finally {
       readerDone = true;
-      wakeWorker?.();
-      await worker;
+      wakeWorkers();
+      await Promise.all(workers);
     }
   }
 

@@ -35,11 +35,13 @@ export const createdFacts = (events: CustomerCreated[]): CustomerFact[] =>
  *
  * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/messaging inbox);
  * 2. `lock`: the write-skew guard of every customer of the batch (account-join.sql.ts);
- * 3. `join`: records the facts in the replicas (known_customer for creations,
- *    sealed_customer for seals; earliest time wins: a monotone min, a row changes only
- *    when the time moves earlier) and sets each account of a changed customer to
- *    account_join(opened_at, created_at, sealed_at) where that answer differs from the
- *    row: the same function as the account path.
+ * 3. `join`: the database function apply_customer_facts
+ *    (migrations/accounts/1763780015002-customer-facts-function.ts: planned once per
+ *    connection, with hash and merge joins off) records the facts in the replicas
+ *    (known_customer for creations, sealed_customer for seals; earliest time wins: a
+ *    monotone min, a row changes only when the time moves earlier) and sets each
+ *    account of a changed customer to account_join(opened_at, created_at, sealed_at)
+ *    where that answer differs from the row: the same function as the account path.
  *
  * `join` does not filter on "fresh": it is idempotent (a duplicate event cannot move a
  * min that already holds its time, and the accounts it could resolve already are), so
@@ -48,40 +50,21 @@ export const createdFacts = (events: CustomerCreated[]): CustomerFact[] =>
  * JavaScript) and commits.
  */
 export function customerFactsStatements(facts: CustomerFact[], options: JoinOptions = {}): { claim: Sql; lock: Sql; join: Sql } {
-  const seen = (type: CustomerFact['type']) => {
-    const of = facts.filter((f) => f.type === type);
-    return sql`SELECT c::uuid AS customer_id, min(t) AS at
-  FROM unnest(${sql.array(
-    of.map((f) => f.customerId),
-    'text',
+  const of = (type: CustomerFact['type']) => facts.filter((f) => f.type === type);
+  const [created, sealed] = [of('customer.created'), of('customer.sealed')];
+  const join = sql`SELECT * FROM apply_customer_facts(${sql.array(
+    created.map((f) => f.customerId),
+    'uuid',
   )}, ${sql.array(
-    of.map((f) => f.time),
+    created.map((f) => f.time),
     'timestamptz',
-  )}) AS e(c, t) GROUP BY c`;
-  };
-  const join = sql`WITH replica AS (
-  INSERT INTO known_customer (customer_id, created_at) SELECT customer_id, at FROM (${seen('customer.created')}) s
-  ON CONFLICT (customer_id) DO UPDATE SET created_at = EXCLUDED.created_at WHERE EXCLUDED.created_at < known_customer.created_at
-  RETURNING customer_id, created_at
-), seals AS (
-  INSERT INTO sealed_customer (customer_id, sealed_at) SELECT customer_id, at FROM (${seen('customer.sealed')}) s
-  ON CONFLICT (customer_id) DO UPDATE SET sealed_at = EXCLUDED.sealed_at WHERE EXCLUDED.sealed_at < sealed_customer.sealed_at
-  RETURNING customer_id, sealed_at
-), facts AS (
-  -- a table written by a CTE reads as it was before the statement: the times just written come from the CTEs
-  SELECT c.customer_id, coalesce(r.created_at, k.created_at) AS created_at, coalesce(n.sealed_at, s.sealed_at) AS sealed_at
-  FROM (SELECT customer_id FROM replica UNION SELECT customer_id FROM seals) c
-  LEFT JOIN replica r USING (customer_id) LEFT JOIN known_customer k USING (customer_id)
-  LEFT JOIN seals n USING (customer_id) LEFT JOIN sealed_customer s USING (customer_id)
-), target AS (
-  SELECT a.account_id, a.status AS was, j.status, j.validated_at, j.rejected_at
-  FROM account a JOIN facts f USING (customer_id) CROSS JOIN LATERAL account_join(a.opened_at, f.created_at, f.sealed_at) j
-  WHERE (a.status, a.validated_at, a.rejected_at) IS DISTINCT FROM (j.status, j.validated_at, j.rejected_at)
-  FOR UPDATE OF a
-)
-UPDATE account a SET status = t.status, validated_at = t.validated_at, rejected_at = t.rejected_at FROM target t
-WHERE a.account_id = t.account_id
-RETURNING a.account_id, a.customer_id, a.status, a.validated_at, a.rejected_at, a.opened_at, t.was`;
+  )}, ${sql.array(
+    sealed.map((f) => f.customerId),
+    'uuid',
+  )}, ${sql.array(
+    sealed.map((f) => f.time),
+    'timestamptz',
+  )})`;
   return {
     claim: claimEventsSql(facts),
     lock: lockCustomersSql(
@@ -107,17 +90,6 @@ export function outcomeEventsSql(joined: JoinedRow[], now: Date): Sql | undefine
 }
 
 /**
- * The join's final UPDATE ... FROM target reaches a batch's accounts by primary key, and
- * must: on a table that has just grown (a bulk import, the bench's REST phase) there are
- * no statistics until autovacuum's next analyze, and the planner then hashed a
- * sequential scan of every account to update one row (25-37 ms per event at 55,000
- * accounts instead of 0.4 ms: customer-path-plan.int-spec.ts). A batch touches at most a
- * few thousand accounts, where index lookups always win, so this transaction forgoes
- * hash and merge joins (SET LOCAL: it ends with the transaction).
- */
-const JOIN_BY_INDEX = sql.trusted(`SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`);
-
-/**
  * Runs the batch on one pooled connection. Any failure rolls back (the first message
  * leaves an explicit transaction open) and rethrows the database's own error, so the
  * transport can tell a transient outage from a bad event.
@@ -135,7 +107,7 @@ export async function runCustomerFacts(
   const onError = (e: Error) => (broken = e);
   client.on('error', onError);
   try {
-    const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, plan: JOIN_BY_INDEX, ...customerFactsStatements(batch, options) });
+    const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch, options) });
     const joined = join.rows as JoinedRow[];
     const events = outcomeEventsSql(joined, now);
     await (events ? queryNamed(client, { events, commit: sql`COMMIT` }) : queryNamed(client, { commit: sql`COMMIT` }));
