@@ -43,7 +43,7 @@ export function accountSteps(s: Scenario, options: JoinOptions, mutation?: SqlMu
   return [
     { label: 'begin', statement: () => sql`BEGIN` },
     { label: 'lock', statement: () => rewritten(mutation, 'lock', lock) },
-    { label: 'open', statement: () => rewritten(mutation, 'open', open) },
+    { label: 'open', statement: () => open },
     { label: 'commit', statement: () => sql`COMMIT` },
   ];
 }
@@ -55,7 +55,7 @@ export function customerSteps(s: Scenario, options: JoinOptions, joined: { rows:
     { label: 'begin', statement: () => sql`BEGIN` },
     { label: 'claim', statement: () => claim },
     { label: 'lock', statement: () => rewritten(mutation, 'lock', lock) },
-    { label: 'join', statement: () => rewritten(mutation, 'join', join) },
+    { label: 'join', statement: () => join },
     { label: 'events', statement: () => outcomeEventsSql(joined.rows, new Date(s.createdAt)) ?? sql`SELECT 'no account changed'` },
     { label: 'commit', statement: () => sql`COMMIT` },
   ];

@@ -32,16 +32,16 @@ export const labelOf = (uuid: string): string => Buffer.from(uuid.slice(24), 'he
 
 /**
  * A mistake made in the real SQL, as a mutation of it: `ddl` runs after the migrations
- * (to replace the join function), `rewrite` changes the text of one statement. Each
+ * (to replace a database function), `rewrite` changes the text of the lock statement. Each
  * rewrite must apply, so a mutant can never silently equal the real statements.
  */
 export interface SqlMutation {
   name: string;
   ddl?: string;
-  rewrite?: { statement: 'lock' | 'open' | 'join'; from: string; to: string };
+  rewrite?: { statement: 'lock'; from: string; to: string };
 }
 
-export function rewritten(mutation: SqlMutation | undefined, name: 'lock' | 'open' | 'join', statement: Sql): Sql {
+export function rewritten(mutation: SqlMutation | undefined, name: 'lock', statement: Sql): Sql {
   const r = mutation?.rewrite;
   if (!r || r.statement !== name) return statement;
   if (!statement.text.includes(r.from)) throw new Error(`mutation "${mutation.name}": "${r.from}" not found in the ${name} statement`);
@@ -139,7 +139,7 @@ export class SqlJoinStore {
     if (fact.type === 'account.opened') {
       const { accountId, customerId, currency, openedAt } = fact.data;
       const { lock, open } = openAccountStatements({ accountId: uuidOf(accountId), customerId: uuidOf(customerId), currency }, new Date(openedAt));
-      const r = await send(state, { mark, lock: rewritten(m, 'lock', lock), open: rewritten(m, 'open', open), reports: reportsSince });
+      const r = await send(state, { mark, lock: rewritten(m, 'lock', lock), open, reports: reportsSince });
       return r.reports.rows.map(toReport);
     }
     const time = fact.type === 'customer.created' ? fact.data.createdAt : fact.data.sealedAt;
@@ -151,7 +151,7 @@ export class SqlJoinStore {
       time,
     };
     const { claim, lock, join } = customerFactsStatements([customerFact]);
-    const first = await send(state, { mark, claim, lock: rewritten(m, 'lock', lock), join: rewritten(m, 'join', join) });
+    const first = await send(state, { mark, claim, lock: rewritten(m, 'lock', lock), join });
     const events = outcomeEventsSql(first.join.rows as ValidatedRow[], EVENT_TIME);
     const second = await (events ? queryNamed(state.client, { events, reports: reportsSince }) : queryNamed(state.client, { reports: reportsSince }));
     return second.reports.rows.map(toReport);

@@ -7,6 +7,7 @@ import { DecodeResult } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/platform';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
 import { DeadLetter, DeadLetterStore } from './dead-letter';
+import { pumpBatches } from './batch-pump';
 import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
 import { PermanentEventError } from './errors';
 import { isConsumerNotFound } from './jetstream-errors';
@@ -218,41 +219,15 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
   }
 
-  private async pump(messages: ConsumerMessages): Promise<void> {
-    const queue: JsMsg[] = [];
-    // Workers waiting for messages; a new message wakes them all, the first takes it.
-    const idle: (() => void)[] = [];
-    const wakeWorkers = () => idle.splice(0).forEach((wake) => wake());
-    let wakeReader: (() => void) | undefined;
-    let readerDone = false;
-    const worker = async () => {
-      for (;;) {
-        if (queue.length === 0) {
-          if (readerDone) return;
-          await new Promise<void>((r) => idle.push(r));
-          continue;
-        }
-        const batch = queue.splice(0, this.batchSize);
-        wakeReader?.();
+  private pump(messages: ConsumerMessages): Promise<void> {
+    return pumpBatches(messages, {
+      batchSize: this.batchSize,
+      concurrency: this.concurrency,
+      apply: async (batch) => {
         if (this.stopping) batch.forEach((m) => m.nak());
         else await this.processBatch(batch).catch((err) => this.giveBack(batch, err));
-      }
-    };
-    const workers = Array.from({ length: this.concurrency }, worker);
-    try {
-      for await (const msg of messages) {
-        queue.push(msg);
-        wakeWorkers();
-        if (queue.length >= this.batchSize * 2) {
-          await new Promise<void>((r) => (wakeReader = r));
-          wakeReader = undefined;
-        }
-      }
-    } finally {
-      readerDone = true;
-      wakeWorkers();
-      await Promise.all(workers);
-    }
+      },
+    });
   }
 
   /**
