@@ -8,6 +8,7 @@ import { RejectedAccounts1763780013001 } from './1763780013001-rejected-accounts
 import { AccountJoinRejected1763780013002 } from './1763780013002-account-join-rejected';
 import { OpenAccountFunction1763780015001 } from './1763780015001-open-account-function';
 import { CustomerFactsFunction1763780015002 } from './1763780015002-customer-facts-function';
+import { OpenAccountsFunction1763780016001 } from './1763780016001-open-accounts-function';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -21,4 +22,5 @@ export const accountsMigrations = [
   AccountJoinRejected1763780013002,
   OpenAccountFunction1763780015001,
   CustomerFactsFunction1763780015002,
+  OpenAccountsFunction1763780016001,
 ];

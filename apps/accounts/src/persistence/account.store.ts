@@ -8,8 +8,8 @@ import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
 import { CustomerFact, createdFacts } from './customers-created.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
 import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
-import { OpenAccountCommand, OpenRow, openAccountStatements } from './open-account.sql';
-import { OpenMember, runOpenAccounts } from './open-accounts-batch.sql';
+import type { OpenAccountCommand, OpenRow } from './open-account.sql';
+import { OpenMember, openMember, runOpenAccounts } from './open-accounts-batch.sql';
 import { listAccounts } from './list-accounts.sql';
 import { ListAccountsFilter } from '../get-account/list-accounts.filter';
 import { AccountCursor } from '../get-account/account-cursor';
@@ -48,15 +48,14 @@ export class AccountStore {
 
   /**
    * The "account opened" path of the join: one round trip, shared with the POSTs that
-   * arrive at the same time (group commit: open-accounts-batch.sql.ts). Answers after
+   * arrive at the same time (group commit: one call of open_accounts, open-accounts-batch.sql.ts). Answers after
    * the transaction holding this account committed; created / unchanged / conflict is
    * decided for this request alone.
    */
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
-    // Built here, per request: a value that cannot be quoted fails this request only.
-    // Its lock statement is left out: the batch takes all its members' locks at once.
-    const { open } = openAccountStatements(cmd, now);
-    const row = await this.opens.submit({ accountId: cmd.accountId, customerId: cmd.customerId, open });
+    // Built here, per request: its events' envelopes (ids, subjects, JSON). The group's
+    // one statement locks every member's customer, then opens each (open-accounts-batch.sql.ts).
+    const row = await this.opens.submit(openMember(cmd, now));
     if (row?.created) return { kind: 'created', account: fromRow(row) };
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.

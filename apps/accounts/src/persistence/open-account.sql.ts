@@ -15,10 +15,12 @@ export interface OpenAccountCommand {
 }
 
 /**
- * The "account opened" path of the join as ONE round trip: two statements in one
- * simple-protocol message, which PostgreSQL runs as one implicit transaction. The
- * service sends `open` in a group commit (open-accounts-batch.sql.ts), whose lock
- * statement covers every member's customer; a batch of one is exactly `lock; open`.
+ * The "account opened" path of the join for ONE account, as its two statements: `lock`
+ * then `open`. The service does not send these: its group commit makes one call of
+ * open_accounts (open-accounts-batch.sql.ts), which takes the same lock for all its
+ * members and then calls the same open_account for each. The interleaving test
+ * (test/reorder/interleaving.ts) sends them one at a time, to step two paths
+ * statement by statement around the lock.
  *
  * `lock` is the write-skew guard (account-join.sql.ts), in a statement of its own so
  * that `open` reads known_customer with a snapshot taken after the lock is granted.

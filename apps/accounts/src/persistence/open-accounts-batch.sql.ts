@@ -1,53 +1,91 @@
-import type { Pool } from 'pg';
-import { Queryable, Sql, queryNamed } from '@calm/messaging';
-import { JoinOptions, lockCustomersSql } from './account-join.sql';
-import type { OpenRow } from './open-account.sql';
+import type { Pool, PoolClient } from 'pg';
+import { accountOpened, subjectOf } from '@calm/contracts';
+import { Sql, sql } from '@calm/messaging';
+import { JoinOptions, outcomeEnvelopes } from './account-join.sql';
+import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 
-/** One POST's share of a group commit: its customer, its account id and its own "open" statement (openAccountStatements). */
+/**
+ * One POST's share of a group commit: its command and the envelopes of the events it
+ * may write (account.opened, and the event of each outcome, whose time open_account
+ * fills in from the row), built once per request in JavaScript.
+ */
 export interface OpenMember {
   accountId: string;
   customerId: string;
-  open: Sql;
+  currency: string;
+  openedAt: string;
+  opened: { id: string; subject: string; payload: string };
+  validated: { id: string; subject: string; payload: string };
+  rejected: { id: string; subject: string; payload: string };
+}
+
+/** A member of a group commit for this command at this instant (its three envelopes: derived ids, subjects, JSON). */
+export function openMember(cmd: OpenAccountCommand, now: Date): OpenMember {
+  // PostgreSQL's text cannot hold NUL: refused here, so it fails this request only, not its group.
+  for (const [field, value] of Object.entries(cmd)) if (value.includes('\u0000')) throw new Error(`open account: ${field} contains NUL`);
+  const openedAt = now.toISOString();
+  const event = accountOpened({ ...cmd, openedAt });
+  const [validated, rejected] = outcomeEnvelopes(cmd, openedAt);
+  if (validated.status !== 'valid' || rejected.status !== 'rejected') throw new Error('outcomeEnvelopes: expected account.validated, then account.rejected');
+  return {
+    ...cmd,
+    openedAt,
+    opened: { id: event.id, subject: subjectOf('account.opened', cmd.accountId), payload: JSON.stringify(event) },
+    validated: { id: validated.eventId, subject: validated.subject, payload: validated.payload },
+    rejected: { id: rejected.eventId, subject: rejected.subject, payload: rejected.payload },
+  };
+}
+
+/** The arrays open_accounts takes after p_lock, in its parameters' order: their SQL type and each member's value. */
+const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string][] = [
+  ['uuid', (m) => m.accountId],
+  ['uuid', (m) => m.customerId],
+  ['text', (m) => m.currency],
+  ['timestamptz', (m) => m.openedAt],
+  ['text', (m) => m.opened.id],
+  ['text', (m) => m.opened.subject],
+  ['jsonb', (m) => m.opened.payload],
+  ['text', (m) => m.validated.id],
+  ['text', (m) => m.validated.subject],
+  ['jsonb', (m) => m.validated.payload],
+  ['text', (m) => m.rejected.id],
+  ['text', (m) => m.rejected.subject],
+  ['jsonb', (m) => m.rejected.payload],
+];
+
+/**
+ * The statement of a group commit: ONE call of the database function open_accounts
+ * (migrations/accounts/1763780016001-open-accounts-function.ts), prepared once per
+ * connection (named), its members' values as array parameters. Without an explicit
+ * BEGIN, PostgreSQL runs it as one implicit transaction: one commit for the group. The
+ * function takes the write-skew guard for every member's customer first, in key order,
+ * then opens each member with open_account, in account id order; see its comment.
+ */
+export const OPEN_ACCOUNTS = {
+  name: 'open-accounts-v1',
+  text: `SELECT * FROM open_accounts(${['$1', ...COLUMNS.map((_, i) => `$${i + 2}`)].join(', ')})`,
+};
+
+/** The same call with its values as literals, to run inside a caller's simple-protocol message (the reordering suite's SQL level). */
+export function openAccountsSql(members: readonly OpenMember[], options: JoinOptions = {}): Sql {
+  const arrays = COLUMNS.map(([type, pick]) => sql.array(members.map(pick), type));
+  return sql`SELECT * FROM open_accounts(${options.lockCustomers !== false}, ${sql.join(arrays)})`;
 }
 
 /**
- * Several POSTs' "account opened" paths in ONE transaction (group commit, see
- * group-commit.ts): one simple-protocol message, which PostgreSQL runs as one implicit
- * transaction with one commit.
- *
- * 1. The write-skew guard for every member at once (lockCustomersSql, the same lock
- *    statement as the customer path): the advisory lock of each customer, distinct keys
- *    in key order, so two batches, or a batch and a customer batch, cannot deadlock on
- *    them. It is a statement of its own, before any member reads known_customer.
- * 2. Each member's own open statement, unchanged, in account id order (two batches
- *    holding the same ids insert them in the same order, so their unique-key waits
- *    cannot form a cycle). Under READ COMMITTED each statement takes a new snapshot,
- *    after all the locks were granted: every member sees every customer path that
- *    committed before, exactly as alone. A member that repeats an earlier member's
- *    account id sees that row (its own transaction's write) and answers it as existing:
- *    200 or 409, decided per member by the caller.
- *
- * Answers one row per member, in the members' order (null: the account exists but
- * committed after that statement's snapshot; the caller reads it again).
+ * Several POSTs' "account opened" paths in one round trip and one transaction. Answers
+ * one row per member, in the members' order (null: the account exists but committed
+ * after that member's snapshot, a concurrent first POST; the caller reads it again).
  */
-export function openAccountsBatchStatements(members: readonly OpenMember[], options: JoinOptions = {}): { statements: Record<string, Sql>; order: number[] } {
-  // Lower case: a UUID may arrive in any case, and the order must be the same in every batch.
-  const key = members.map((m) => m.accountId.toLowerCase());
-  const order = members.map((_, i) => i).sort((a, b) => (key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : a - b));
-  const statements: Record<string, Sql> = {
-    lock: lockCustomersSql(
-      members.map((m) => m.customerId),
-      options,
-    ),
-  };
-  order.forEach((member, position) => (statements[`open_${position}`] = members[member].open));
-  return { statements, order };
-}
-
-export async function runOpenAccounts(db: Pool | Queryable, members: readonly OpenMember[], options: JoinOptions = {}): Promise<(OpenRow | null)[]> {
-  const { statements, order } = openAccountsBatchStatements(members, options);
-  const results = await queryNamed(db, statements);
-  const rows: (OpenRow | null)[] = new Array(members.length);
-  order.forEach((member, position) => (rows[member] = (results[`open_${position}`].rows[0] as OpenRow | undefined) ?? null));
-  return rows;
+export async function runOpenAccounts(db: Pool | PoolClient, members: readonly OpenMember[], options: JoinOptions = {}): Promise<(OpenRow | null)[]> {
+  const { rows } = await db.query<OpenRow & { member: number }>({
+    ...OPEN_ACCOUNTS,
+    values: [options.lockCustomers !== false, ...COLUMNS.map(([, pick]) => members.map(pick))],
+  });
+  const answers: (OpenRow | null)[] = members.map(() => null);
+  for (const { member, ...row } of rows) {
+    if (!(member >= 1 && member <= members.length) || answers[member - 1]) throw new Error(`open_accounts: unexpected answer for member ${member}`);
+    answers[member - 1] = row;
+  }
+  return answers;
 }
