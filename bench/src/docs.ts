@@ -82,6 +82,8 @@ interface Results extends Figures {
     service_cpu_ms_per_open: number[];
     /** Absent from runs before it was measured. */
     postgres_cpu_ms_per_open?: number[];
+    /** CPU per POST at the latency rounds' fixed offered rate (absent from runs before it was measured). */
+    cpu_ms_per_open_at_rate?: { service: number[]; postgres: number[]; nats_server: number[] };
     service_cpu_ms_per_event: number[];
     per_round: Record<string, number[]>;
     convergence: Record<string, number | null>;
@@ -116,7 +118,11 @@ export function resultsSection(r: Results): string {
     '| --- | --- | --- |',
     `| \`rest_open_per_s\` | ${range(pr.rest_open_per_s)} /s | ${range(c.service_cpu_ms_per_open, 2)} ms per POST${c.postgres_cpu_ms_per_open?.length ? `, and ${range(c.postgres_cpu_ms_per_open, 2)} ms in its PostgreSQL backends` : ''} |`,
     `| \`pg_txn_per_s\` | ${range(pr.pg_txn_per_s)} /s | |`,
-    `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s) | ${range(pr.rest_open_p99_ms, 1)} ms | |`,
+    `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s) | ${range(pr.rest_open_p99_ms, 1)} ms | ${
+      c.cpu_ms_per_open_at_rate?.service.length
+        ? `${range(c.cpu_ms_per_open_at_rate.service, 3)} ms per POST, ${range(c.cpu_ms_per_open_at_rate.postgres, 3)} ms in its PostgreSQL backends, ${range(c.cpu_ms_per_open_at_rate.nats_server, 3)} ms in nats-server`
+        : ''
+    } |`,
     `| \`events_per_s\` | ${range(pr.events_per_s)} /s | ${range(c.service_cpu_ms_per_event, 3)} ms per event |`,
     `| \`jetstream_consume_per_s\` | ${range(pr.jetstream_consume_per_s)} /s | |`,
     `| \`jetstream_publish_per_s\` | ${range(pr.jetstream_publish_per_s)} /s | |`,
@@ -161,11 +167,18 @@ export interface Experiment {
 
 const per = (xs: number[] | undefined, digits: number) => (xs && xs.length ? xs.map((x) => x.toFixed(digits)).join(', ') : 'n/a');
 
+/** CPU per POST at the fixed offered rate, where the run measured it: the same load for every variant. */
+const atRateCell = (c: Results['context']): string => {
+  const a = c.cpu_ms_per_open_at_rate;
+  if (!a?.service.length) return '';
+  return `; at ${n0(c.half_rate_per_s)}/s: service ${per(a.service, 3)}, PostgreSQL ${per(a.postgres, 3)}, nats-server ${per(a.nats_server, 3)} ms/POST`;
+};
+
 /** A run as the figures an A/B compares: the ratio to its raw limit in the same run, and the service's CPU per operation. */
 function runCell(r: Results, metric: Experiment['metric']): string {
   const c = r.context;
   if (metric === 'rest')
-    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
+    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}${atRateCell(c)}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
   return `${n0(r.events_per_s)}/s vs limit ${n0(r.events_limit_per_s)}/s = **${r.ratios.events_over_events_limit ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]}`;
 }
 

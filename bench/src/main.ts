@@ -16,7 +16,7 @@ import { replayRebuild } from './replay.bench';
 import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
 import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
-import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs } from './service-process';
+import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';
 
 interface Options {
   quick?: boolean;
@@ -31,6 +31,7 @@ interface Options {
   only?: string;
   coordination?: boolean;
   latency: number;
+  fixedRate?: number;
 }
 
 const program = new Command()
@@ -47,6 +48,7 @@ const program = new Command()
   .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
   .option('--coordination', 'CALM against coordination (calm, sync, twopc) instead: writes bench/results/coordination.json')
   .option('--latency <ms>', 'with --coordination: round-trip time injected between the services in the second block (0: skip it)', Number, 5)
+  .option('--fixed-rate <n>', 'offered rate of the latency rounds instead of half the saturation rate (A/B at equal load)', Number)
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
 
 const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
@@ -110,6 +112,9 @@ async function main(opts: Options): Promise<void> {
     const cpuPerOpen: number[] = [];
     const pgCpuPerOpen: number[] = [];
     const p99: number[] = [];
+    // CPU per POST at the latency rounds' fixed offered rate: the same load for every
+    // variant of an A/B (--fixed-rate), where the saturated rounds' CPU moves with the rate.
+    const atRateCpu = { service: [] as number[], postgres: [] as number[], nats: [] as number[] };
     let halfRate = 0;
     if (phases.has('rest')) {
       // JIT warm-up: without it the first round runs at about half the speed of the later ones.
@@ -127,11 +132,18 @@ async function main(opts: Options): Promise<void> {
           `round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each, its PostgreSQL backends ${pgCpuPerOpen[r].toFixed(2)} ms), pg_txn ${Math.round(pg[r])}/s`,
         );
       }
-      halfRate = median(rest) / 2;
+      halfRate = opts.fixedRate ?? median(rest) / 2;
       for (let r = 0; r < rounds; r++) {
+        const before = { service: accounts.cpuMs(), postgres: await backendCpuMs(pgServerUrl(), accountsDb.name), nats: processCpuMs(nats.process.pid!) };
         const half = await atRate(accounts.url, opts.connections, durationS, halfRate);
+        atRateCpu.service.push((accounts.cpuMs() - before.service) / half.ok);
+        atRateCpu.postgres.push(backendCpuSpentMs(before.postgres, await backendCpuMs(pgServerUrl(), accountsDb.name)) / half.ok);
+        atRateCpu.nats.push((processCpuMs(nats.process.pid!) - before.nats) / half.ok);
         p99.push(half.p99Ms);
-        log(`round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s)`);
+        log(
+          `round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s; CPU per POST: service ${atRateCpu.service[r].toFixed(3)} ms, ` +
+            `its PostgreSQL backends ${atRateCpu.postgres[r].toFixed(3)} ms, nats-server ${atRateCpu.nats[r].toFixed(3)} ms)`,
+        );
       }
     }
 
@@ -219,6 +231,7 @@ async function main(opts: Options): Promise<void> {
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
         postgres_cpu_ms_per_open: r3(pgCpuPerOpen),
+        cpu_ms_per_open_at_rate: { service: r3(atRateCpu.service), postgres: r3(atRateCpu.postgres), nats_server: r3(atRateCpu.nats) },
         service_cpu_ms_per_event: r3(cpuPerEvent),
         per_round: {
           rest_open_per_s: r1(rest),
