@@ -20,4 +20,4 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3001 3002
-CMD ["node", "--max-semi-space-size=4", "dist/apps/accounts/src/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=1024", "dist/apps/accounts/src/main.js"]

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess as TestingServiceProcess, answersOk, startServiceProcess } from '@calm/testing';
+import { SERVICE_NODE_FLAGS } from '@calm/platform';
 import { withPg } from './infra';
 
 export interface ServiceSpec {
@@ -90,8 +91,8 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const upper = this.spec.name.toUpperCase();
     const entry = this.spec.tuning ? join(__dirname, 'tuned-service.main.js') : join(__dirname, '..', '..', 'apps', this.spec.name, 'src', 'main.js');
-    // The flag the npm scripts, start-all.js and the Dockerfile run the services with.
-    const nodeArgs = ['--max-semi-space-size=4', ...(this.spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir] : [])];
+    // The heap settings the npm scripts, npm start and the Dockerfile run the services with.
+    const nodeArgs = [...SERVICE_NODE_FLAGS, ...(this.spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir] : [])];
     this.proc = await startServiceProcess({
       entry,
       nodeArgs,

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../../../libs/platform/src/node-flags';
 import { ensureBackingServices, MissingServerError, stopAll } from './backing-services';
 
 /**
@@ -20,9 +21,8 @@ export async function launch(root: string): Promise<void> {
   const env = { ...process.env, ...backing.env };
   const services = ['customers', 'accounts'].map((name) => ({
     name,
-    // A 4 MB young generation keeps each service's RSS near 185 MB instead of 233 MB at
-    // the same CPU per request (bench, npm run bench); the same flag is in the npm scripts and Dockerfile.
-    child: spawn(process.execPath, ['--max-semi-space-size=4', join(root, 'dist', 'apps', name, 'src', 'main.js')], { stdio: 'inherit', env }) as ChildProcess,
+    // The heap settings of every service start (SERVICE_NODE_FLAGS, node-flags.ts: why).
+    child: spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(root, 'dist', 'apps', name, 'src', 'main.js')], { stdio: 'inherit', env }) as ChildProcess,
   }));
 
   let stopping = false;

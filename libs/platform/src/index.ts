@@ -20,3 +20,4 @@ export * from './seeded-random';
 export * from './zod-pipe';
 export * from './limits.config';
 export * from './throttled-read';
+export * from './node-flags';
