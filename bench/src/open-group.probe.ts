@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, PoolClient } from 'pg';
 import { Database } from '@calm/platform';
@@ -7,6 +6,7 @@ import { openMember, runOpenAccounts } from '../../apps/accounts/src/persistence
 import { accountsMigrations } from '../../migrations/accounts';
 import { benchDatabase, machine, snapshot } from './infra';
 import { writeJson } from './report';
+import { processCpuMs } from './service-process';
 
 /**
  * `node dist/bench/src/open-group.probe.js [--groups N] [--sizes 1,2,4,8,16] [--out file]`:
@@ -21,24 +21,19 @@ import { writeJson } from './report';
  */
 const CONNECTIONS = 4;
 
-const cpuMsOf = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in clock ticks of 10 ms
-};
-
 async function probe(clients: PoolClient[], pids: number[], size: number, groups: number) {
   const group = () => Array.from({ length: size }, () => openMember({ accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' }, new Date()));
   const work = async (c: PoolClient, n: number) => {
     for (let i = 0; i < n; i++) await runOpenAccounts(c, group());
   };
   await Promise.all(clients.map((c) => work(c, 20))); // warm: plans cached, pages in memory
-  const pg0 = pids.reduce((a, p) => a + cpuMsOf(p), 0);
+  const pg0 = pids.reduce((a, p) => a + processCpuMs(p), 0);
   const me0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(clients.map((c) => work(c, Math.ceil(groups / CONNECTIONS))));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const me = process.cpuUsage(me0);
-  const pgMs = pids.reduce((a, p) => a + cpuMsOf(p), 0) - pg0;
+  const pgMs = pids.reduce((a, p) => a + processCpuMs(p), 0) - pg0;
   const accounts = Math.ceil(groups / CONNECTIONS) * CONNECTIONS * size;
   return {
     group_size: size,

@@ -1,7 +1,7 @@
-import { accountOpened, subjectOf } from '@calm/contracts';
 import { Sql, sql } from '@calm/messaging';
 import type { AccountRow } from './account.mapper';
-import { JoinOptions, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
+import { JoinOptions, lockCustomersSql } from './account-join.sql';
+import { openMember } from './open-accounts-batch.sql';
 
 /** The account row, and whether this statement inserted it. */
 export interface OpenRow extends AccountRow {
@@ -33,23 +33,16 @@ export interface OpenAccountCommand {
  * once), writes its account.opened and the event of its outcome to the outbox
  * (account.opened first, so the outbox publishes it first), and answers the row; when
  * the account id exists it answers the existing row instead (created = false) and
- * writes nothing. The events' envelopes are built here, the outcome's time in SQL from
- * the row, as on the customer path (outcomeEnvelopes, joinEventRowsSql).
+ * writes nothing. The events' envelopes are built by openMember, the outcome's time in
+ * SQL from the row, as on the customer path (outcomeEnvelopes, joinEventRowsSql).
  */
 export function openAccountStatements(cmd: OpenAccountCommand, now: Date, options: JoinOptions = {}): { lock: Sql; open: Sql } {
-  const openedAt = now.toISOString();
-  const opened = accountOpened({ ...cmd, openedAt });
-  const outcomes = outcomeEnvelopes(cmd, openedAt);
-  const open = sql`SELECT * FROM open_account(${cmd.accountId}::uuid, ${cmd.customerId}::uuid, ${cmd.currency}, ${openedAt}::timestamptz,
-  ${opened.id}, ${subjectOf('account.opened', cmd.accountId)}, ${JSON.stringify(opened)}::jsonb,
-  ${sql.array(
-    outcomes.map((o) => o.eventId),
-    'text',
-  )}, ${sql.array(
-    outcomes.map((o) => o.subject),
-    'text',
-  )}, ${sql.array(
-    outcomes.map((o) => o.payload),
+  // The same envelopes (ids, subjects, JSON) as the service's group commit builds.
+  const m = openMember(cmd, now);
+  const open = sql`SELECT * FROM open_account(${m.accountId}::uuid, ${m.customerId}::uuid, ${m.currency}, ${m.openedAt}::timestamptz,
+  ${m.opened.id}, ${m.opened.subject}, ${m.opened.payload}::jsonb,
+  ${sql.array([m.validated.id, m.rejected.id], 'text')}, ${sql.array([m.validated.subject, m.rejected.subject], 'text')}, ${sql.array(
+    [m.validated.payload, m.rejected.payload],
     'jsonb',
   )})`;
   return { lock: lockCustomersSql([cmd.customerId], options), open };
