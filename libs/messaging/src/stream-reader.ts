@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, ClusterInfo, ConsumerInfo, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { isStreamNotFound } from './jetstream-errors';
 
@@ -7,6 +7,8 @@ export interface StreamRead {
   count: number;
   /** The stream's last sequence when the read started: the read stops there. */
   lastSeq: number;
+  /** The server the read's consumer was placed on (absent: not clustered, or nothing to read). */
+  servedBy?: string;
 }
 
 export interface StreamReadOptions {
@@ -16,6 +18,10 @@ export interface StreamReadOptions {
   /** Called once with how many messages the read will deliver (for progress bars). */
   onTotal?: (total: number) => void;
   batch?: number;
+  /** A read that receives nothing for this long fails (a replica that never catches up); default 30 s. */
+  stallMs?: number;
+  /** Consumers made until one is not on a replica the leader reports lagging; default 6, 1 takes the first. */
+  placementTries?: number;
 }
 
 /**
@@ -24,7 +30,15 @@ export interface StreamReadOptions {
  * consumer without acks (nothing is acknowledged or changed on the stream). A single
  * filter subject, not filter_subjects: nats-server 2.9 knows only the former. The one
  * reader of the replay, the tests and the bench: a filter that matches nothing returns at
- * once (num_pending 0) instead of waiting for a message that never comes.
+ * once instead of waiting for a message that never comes.
+ *
+ * Where the read ends is asked of the stream leader (the stream's last sequence, and the
+ * last message the filter matches), never taken from the consumer: nats-server places an
+ * ephemeral consumer on any peer of a replicated stream, a replica still catching up after
+ * a restart included, and such a consumer counts and delivers only what that replica holds
+ * so far. A consumer placed on a replica the leader reports as not current is replaced (a
+ * new one lands on a random peer); one that still lags is read until it has delivered the
+ * end, which it does once its replica catches up.
  */
 export async function readStream(
   js: JetStreamClient,
@@ -42,38 +56,105 @@ export async function readStream(
     return { count: 0, lastSeq: 0 };
   }
   const lastSeq = info.state.last_seq;
-  if (info.state.messages === 0) {
+  const endSeq = info.state.messages === 0 ? 0 : await lastMatching(jsm, options.stream, options.filterSubject, lastSeq);
+  if (endSeq === 0) {
     options.onTotal?.(0);
     return { count: 0, lastSeq };
   }
-  const ci = await jsm.consumers.add(options.stream, {
-    ...(options.filterSubject ? { filter_subject: options.filterSubject } : {}),
-    ack_policy: AckPolicy.None,
-    deliver_policy: DeliverPolicy.All,
-    mem_storage: true,
-    inactive_threshold: nanos(60_000),
-  });
+  const ci = await placedConsumer(jsm, options.stream, options.filterSubject, info.cluster, options.placementTries ?? 6);
+  const servedBy = ci.cluster?.leader;
   let count = 0;
   try {
     options.onTotal?.(ci.num_pending);
-    if (ci.num_pending === 0) return { count, lastSeq };
     const consumer = await js.consumers.get(options.stream, ci.name);
     const messages = await consumer.consume({ max_messages: options.batch ?? 8192 });
+    const stall = new StallWatch(options.stallMs ?? 30_000, () => void messages.close().catch(() => undefined));
+    let checkedAt = 0;
     try {
       for await (const msg of messages) {
+        stall.progress();
         const { seq, pending } = deliveryOf(msg);
         if (seq > lastSeq) break;
         count++;
         const done = onMessage(msg);
         if (done) await done;
-        if (seq >= lastSeq || pending === 0) break;
+        if (seq >= endSeq) break;
+        // Nothing more on this consumer's replica yet. Its end is still to come, unless an
+        // operator's limit removed it meanwhile (asked at most once a second).
+        if (pending === 0 && Date.now() - checkedAt > 1000) {
+          checkedAt = Date.now();
+          if (!(await jsm.streams.getMessage(options.stream, { seq: endSeq }))) break;
+        }
       }
     } finally {
+      stall.stop();
       await messages.close().catch(() => undefined);
     }
-    return { count, lastSeq };
+    if (stall.fired)
+      throw new Error(
+        `reading stream ${options.stream} stalled: nothing for ${stall.ms} ms after ${count} messages, before sequence ${endSeq} (consumer on ${servedBy ?? 'the server'})`,
+      );
+    return { count, lastSeq, ...(servedBy ? { servedBy } : {}) };
   } finally {
     await jsm.consumers.delete(options.stream, ci.name).catch(() => undefined);
+  }
+}
+
+/** The sequence the read ends at: the stream's last, or the last its filter matches up to it (0: none). */
+async function lastMatching(jsm: JetStreamManager, stream: string, filterSubject: string | undefined, lastSeq: number): Promise<number> {
+  if (!filterSubject) return lastSeq;
+  const last = await jsm.streams.getMessage(stream, { last_by_subj: filterSubject });
+  // A later match published since the stream info was read: the read stops at lastSeq anyway.
+  return last ? Math.min(last.seq, lastSeq) : 0;
+}
+
+async function placedConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  filterSubject: string | undefined,
+  cluster: ClusterInfo | undefined,
+  tries: number,
+): Promise<ConsumerInfo> {
+  const lagging = new Set((cluster?.replicas ?? []).filter((r) => !r.current).map((r) => r.name));
+  for (let attempt = 1; ; attempt++) {
+    const ci = await jsm.consumers.add(stream, {
+      ...(filterSubject ? { filter_subject: filterSubject } : {}),
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.All,
+      mem_storage: true,
+      inactive_threshold: nanos(60_000),
+    });
+    const node = ci.cluster?.leader;
+    if (!node || !lagging.has(node) || attempt >= tries) return ci;
+    await jsm.consumers.delete(stream, ci.name).catch(() => undefined);
+  }
+}
+
+/** Fires once when progress() has not been called for `ms`. */
+class StallWatch {
+  fired = false;
+  private last = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  constructor(
+    readonly ms: number,
+    onStall: () => void,
+  ) {
+    this.timer = setInterval(
+      () => {
+        if (Date.now() - this.last < ms) return;
+        this.fired = true;
+        this.stop();
+        onStall();
+      },
+      Math.min(ms, 1000),
+    );
+    this.timer.unref();
+  }
+  progress(): void {
+    this.last = Date.now();
+  }
+  stop(): void {
+    clearInterval(this.timer);
   }
 }
 
