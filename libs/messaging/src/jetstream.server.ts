@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, Consumer, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { DecodeResult } from '@calm/contracts';
@@ -51,10 +51,11 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
   backoffMs?: number[];
   maxAckPending?: number;
   /**
-   * Bytes the consumer may hold fetched and not yet acknowledged (default 128 MiB). The
-   * client library keeps pulling as messages arrive, so the one bound on what it buffers
-   * is the server's max_ack_pending: it is set to this many bytes' worth of the largest
-   * message a stream stores (MAX_EVENT_BYTES), unless maxAckPending is given.
+   * Bytes the consumer may hold fetched and not yet acknowledged (default 128 MiB). A
+   * pull request asks for a count of messages, not bytes, so the bound on what the
+   * server hands out unacknowledged is its max_ack_pending: it is set to this many bytes'
+   * worth of the largest message a stream stores (MAX_EVENT_BYTES), unless maxAckPending
+   * is given.
    */
   maxBufferBytes?: number;
   /** Observes every outcome, for metrics and tests. */
@@ -63,6 +64,13 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
 
 /** Messages per batch handed to a batch handler, unless configured. */
 export const DEFAULT_CONSUMER_BATCH = 256;
+
+/**
+ * How long one pull request waits on an idle stream before it ends by itself. Stopping
+ * waits for the request open at that moment to end, so this bounds the wait on an idle
+ * consumer; a busy one fills its request sooner.
+ */
+export const PULL_EXPIRES_MS = 1000;
 
 export class JetStreamContext extends BaseRpcContext<[JsMsg[]]> {
   getMessages(): JsMsg[] {
@@ -94,6 +102,8 @@ interface Item<E> {
  *   Not a delayed nak: nats-server 2.9 measures a nak delay against ack_wait but
  *   expires it against backoff[n], so on a consumer with backoff the third delivery
  *   of a nak'd message came a whole backoff step late (faults-dead-letters test).
+ * - Messages come one pull request at a time (pull()), and close() waits for the open
+ *   one to end (up to PULL_EXPIRES_MS on an idle stream) rather than cutting it off.
  */
 export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('JetStreamServer');
@@ -107,7 +117,6 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private stopping = false;
   private stop!: () => void;
   private readonly stopped = new Promise<void>((resolve) => (this.stop = resolve));
-  private messages?: ConsumerMessages;
   private running?: Promise<void>;
   private attached = false;
 
@@ -144,10 +153,14 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     callback();
   }
 
+  /**
+   * Stops pulling and resolves once the pull request open at that moment has ended and
+   * every message it brought was applied or given back (nak). The request is not cut
+   * short: see pull().
+   */
   async close(): Promise<void> {
     this.stopping = true;
     this.stop();
-    await this.messages?.close().catch(() => undefined);
     await this.running;
   }
 
@@ -168,11 +181,9 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         if (!(await Promise.race([dependencies, this.stopped.then(() => false)]))) break;
         await this.ensureConsumer();
         const consumer = await this.options.nats.js.consumers.get(this.options.stream, this.options.durable);
-        this.messages = await consumer.consume({ max_messages: this.batchSize * 2 });
-        if (this.stopping) await this.messages.close();
         this.attached = true;
         attempt = 0;
-        await this.pump(this.messages);
+        await this.pump(this.pull(consumer));
       } catch (err) {
         if (this.stopping) break;
         const delay = backoffDelay(attempt);
@@ -219,7 +230,35 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
   }
 
-  private pump(messages: ConsumerMessages): Promise<void> {
+  /**
+   * The consumer's messages, one pull request at a time, each of which ends by itself
+   * (filled, or expired after PULL_EXPIRES_MS). A pull request is never abandoned open:
+   * nats-server 2.9 goes on filling a request after its subscriber unsubscribed, as long
+   * as the connection lives, and what it delivers there waits out ack_wait (up to a whole
+   * request's worth at each close of nats.js's consume(), measured in
+   * jetstream.server.int-spec.ts). Once stopping, no new request is made and the open
+   * one is read to its end, its messages given back only after it has ended: a message
+   * given back while the request is open is delivered into it again at once, and each
+   * round spends one of its max_deliver deliveries (a second around in a spin used them
+   * all up, and the server then stopped offering those messages: faults-broker's
+   * "consumer stopped" test).
+   */
+  private async *pull(consumer: Consumer): AsyncGenerator<JsMsg> {
+    const atStop: JsMsg[] = [];
+    try {
+      while (!this.stopping) {
+        const messages = await consumer.fetch({ max_messages: this.batchSize * 2, expires: PULL_EXPIRES_MS });
+        for await (const msg of messages) {
+          if (this.stopping) atStop.push(msg);
+          else yield msg;
+        }
+      }
+    } finally {
+      atStop.forEach((m) => m.nak());
+    }
+  }
+
+  private pump(messages: AsyncIterable<JsMsg>): Promise<void> {
     return pumpBatches(messages, {
       batchSize: this.batchSize,
       concurrency: this.concurrency,
