@@ -2,8 +2,21 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, TestNatsServer, waitFor } from '@calm/testing';
 import { DeadLetterStore } from './dead-letter';
-import { JetStreamServer } from './jetstream.server';
+import { JetStreamServer, JetStreamServerOptions } from './jetstream.server';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
+
+/** A consumer on the test server whose events are JSON and whose dependencies are always up. */
+function testConsumer(options: Pick<JetStreamServerOptions, 'stream' | 'durable' | 'filterSubject'> & Partial<JetStreamServerOptions>): JetStreamServer {
+  return new JetStreamServer({
+    nats: client,
+    deadLetters: { record: async () => undefined } as unknown as DeadLetterStore,
+    decode: (bytes) => ({ ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) }),
+    isTransient: () => false,
+    dependenciesReady: async () => undefined,
+    checkHealth: async () => undefined,
+    ...options,
+  });
+}
 
 /**
  * The consumer's buffer is bounded in bytes: while its handler is stuck, the server hands
@@ -38,19 +51,7 @@ it('holds at most maxBufferBytes / MAX_EVENT_BYTES messages unacknowledged, then
   let release!: () => void;
   const stuck = new Promise<void>((r) => (release = r));
   const applied: string[] = [];
-  const server = new JetStreamServer({
-    nats: client,
-    deadLetters: { record: async () => undefined } as unknown as DeadLetterStore,
-    stream: 'BUF',
-    durable: 'buf',
-    filterSubject: 'buf.>',
-    decode: (bytes) => ({ ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) }),
-    isTransient: () => false,
-    dependenciesReady: async () => undefined,
-    checkHealth: async () => undefined,
-    batchSize: 64,
-    maxBufferBytes: 3 * MAX_EVENT_BYTES,
-  });
+  const server = testConsumer({ stream: 'BUF', durable: 'buf', filterSubject: 'buf.>', batchSize: 64, maxBufferBytes: 3 * MAX_EVENT_BYTES });
   server.addHandler(
     'buf.event',
     async (e: { id: string }) => {
@@ -87,18 +88,7 @@ async function secondStartsWhileFirstRuns(lane: string, concurrency: number): Pr
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const applied: string[] = [];
-  const server = new JetStreamServer({
-    nats: client,
-    deadLetters: { record: async () => undefined } as unknown as DeadLetterStore,
-    stream: 'CONC',
-    durable: `conc-${lane}`,
-    filterSubject: `conc.${lane}.>`,
-    decode: (bytes) => ({ ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) }),
-    isTransient: () => false,
-    dependenciesReady: async () => undefined,
-    checkHealth: async () => undefined,
-    concurrency,
-  });
+  const server = testConsumer({ stream: 'CONC', durable: `conc-${lane}`, filterSubject: `conc.${lane}.>`, concurrency });
   server.addHandler(
     'conc.event',
     async (e: { id: string }) => {
@@ -169,20 +159,7 @@ it('close() under a steady inflow leaves no message unacknowledged, in 8 closes 
   let lost = 0;
   for (let round = 0; round < 8; round++) {
     const durable = `close${round}`;
-    const server = new JetStreamServer({
-      nats: client,
-      deadLetters: { record: async () => undefined } as unknown as DeadLetterStore,
-      stream: 'CLOSE',
-      durable,
-      filterSubject: `close.${round}`,
-      decode: (bytes) => ({ ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) }),
-      isTransient: () => false,
-      dependenciesReady: async () => undefined,
-      checkHealth: async () => undefined,
-      batchSize: 16,
-      ackWaitMs: 60_000,
-      backoffMs: [60_000],
-    });
+    const server = testConsumer({ stream: 'CLOSE', durable, filterSubject: `close.${round}`, batchSize: 16, ackWaitMs: 60_000, backoffMs: [60_000] });
     let applied = 0;
     const seen = new Set<string>();
     server.addHandler('close.event', async (e: { id: string }) => void (applied++, seen.add(e.id)), true);
@@ -231,16 +208,10 @@ it('close() gives back queued messages once, so the next reader still gets them 
   let started!: () => void;
   const first = new Promise<void>((r) => (started = r));
   const applied: string[] = [];
-  const server = new JetStreamServer({
-    nats: client,
-    deadLetters: { record: async () => undefined } as unknown as DeadLetterStore,
+  const server = testConsumer({
     stream: 'CLOSE',
     durable: 'queued',
     filterSubject: 'close.queued',
-    decode: (bytes) => ({ ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) }),
-    isTransient: () => false,
-    dependenciesReady: async () => undefined,
-    checkHealth: async () => undefined,
     batchSize: 16,
     maxDeliver: 3,
     ackWaitMs: 60_000,
