@@ -3,7 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConsumerWiring, KnownEvent, fastDecodeEvent } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
 import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isDataError, isTransientDatabaseError } from '@calm/platform';
-import { AccountsModule, AccountsTuning } from './accounts.module';
+import { AccountsModule, AccountsTuning, CUSTOMER_FACTS_CONCURRENCY } from './accounts.module';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { RejectShellsWhenCustomerSealedConsumer } from './reject-shells-when-customer-sealed/reject-shells-when-customer-sealed.consumer';
 import { ValidateAccountsWhenCustomerCreatedConsumer } from './validate-accounts-when-customer-created/validate-accounts-when-customer-created.consumer';
@@ -53,7 +53,7 @@ function customerConsumer(
     dependenciesReady: () => db.ready,
     checkHealth: () => db.ping(),
     batchSize: tuning.consumer?.batchSize,
-    concurrency: tuning.consumer?.concurrency,
+    concurrency: tuning.consumer?.concurrency ?? CUSTOMER_FACTS_CONCURRENCY,
     maxDeliver: tuning.consumer?.maxDeliver,
     ackWaitMs: tuning.consumer?.ackWaitMs,
     backoffMs: tuning.consumer?.backoffMs,
