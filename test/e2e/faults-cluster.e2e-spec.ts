@@ -77,7 +77,10 @@ it('loses nothing when one node of a 3-node JetStream cluster is killed under lo
       .map((n) => n.name)
       .sort(),
   );
-  const inFlight = traffic.inFlightNow().publishes;
+  // The kill must land on work: at a moment with a customer.created publish in flight (on
+  // a loaded machine the load is thin, and a kill between publishes once found nothing to
+  // hurt: no publish in flight, no unpublished row, no unacked message).
+  const inFlight = await waitFor('a publish in flight', async () => traffic.inFlightNow().publishes || null, 30_000, 1);
   await victim.kill();
   const window = await sampleKillWindow(db.url, jsm).catch(() => ({ unpublishedRows: 0, unackedMessages: 0 }));
   const elected = await waitFor(

@@ -1,5 +1,5 @@
 import { AckPolicy, ClusterInfo, ConsumerInfo, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { nanos, TimeoutError } from '@nats-io/transport-node';
 import { isStreamNotFound } from './jetstream-errors';
 
 export interface StreamRead {
@@ -117,16 +117,32 @@ async function placedConsumer(
 ): Promise<ConsumerInfo> {
   const lagging = new Set((cluster?.replicas ?? []).filter((r) => !r.current).map((r) => r.name));
   for (let attempt = 1; ; attempt++) {
-    const ci = await jsm.consumers.add(stream, {
-      ...(filterSubject ? { filter_subject: filterSubject } : {}),
-      ack_policy: AckPolicy.None,
-      deliver_policy: DeliverPolicy.All,
-      mem_storage: true,
-      inactive_threshold: nanos(60_000),
-    });
+    const ci = await addReadConsumer(jsm, stream, filterSubject);
     const node = ci.cluster?.leader;
     if (!node || !lagging.has(node) || attempt >= tries) return ci;
     await jsm.consumers.delete(stream, ci.name).catch(() => undefined);
+  }
+}
+
+/**
+ * A throwaway consumer for one read. Its creation is asked again when the answer times
+ * out: a cluster busy taking a restarted node back (the moment a lagging replica exists)
+ * answered a creation after the client's 5 s more than once in the cluster read test.
+ * A creation that did happen unanswered leaves a consumer that inactive_threshold removes.
+ */
+async function addReadConsumer(jsm: JetStreamManager, stream: string, filterSubject: string | undefined, tries = 3): Promise<ConsumerInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await jsm.consumers.add(stream, {
+        ...(filterSubject ? { filter_subject: filterSubject } : {}),
+        ack_policy: AckPolicy.None,
+        deliver_policy: DeliverPolicy.All,
+        mem_storage: true,
+        inactive_threshold: nanos(60_000),
+      });
+    } catch (err) {
+      if (!(err instanceof TimeoutError) || attempt >= tries) throw err;
+    }
   }
 }
 
