@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { instantEdgeCases, instantShaped } from '../../testing/src/hostile.arbitraries';
 import { decodeEvent } from './decode';
 import { accountOpened, accountValidated, customerCreated } from './events';
 import { canonicalTime, fastDecodeEvent } from './fast-decode';
@@ -124,35 +125,13 @@ const event = fc
 
 describe('canonicalTime', () => {
   it('accepts exactly the strings that the schema (fields.ts instant) returns unchanged', () => {
-    const pattern = fc
-      .tuple(
-        fc.integer({ min: 0, max: 9999 }),
-        fc.integer({ min: 0, max: 13 }),
-        fc.integer({ min: 0, max: 32 }),
-        fc.integer({ min: 0, max: 25 }),
-        fc.integer({ min: 0, max: 61 }),
-        fc.integer({ min: 0, max: 61 }),
-        fc.integer({ min: 0, max: 999 }),
-      )
-      .map(([y, mo, d, h, mi, s, ms]) => {
-        const p = (n: number, w: number) => String(n).padStart(w, '0');
-        return `${p(y, 4)}-${p(mo, 2)}-${p(d, 2)}T${p(h, 2)}:${p(mi, 2)}:${p(s, 2)}.${p(ms, 3)}Z`;
-      });
+    const pattern = instantShaped();
     const roundTrips = (s: string) => instant.safeParse(s).data === s;
     fc.assert(
       fc.property(pattern, (s) => expect(canonicalTime(s)).toBe(roundTrips(s))),
       { numRuns: 20_000 },
     );
-    for (const s of [
-      '0000-01-01T00:00:00.000Z',
-      '0001-01-01T00:00:00.000Z',
-      '9999-12-31T23:59:59.999Z',
-      '2024-02-29T00:00:00.000Z',
-      '2023-02-29T00:00:00.000Z',
-      '1900-02-29T00:00:00.000Z',
-      '2000-02-29T23:59:59.999Z',
-      '2026-01-01T24:00:00.000Z',
-    ]) {
+    for (const s of instantEdgeCases) {
       expect(canonicalTime(s)).toBe(roundTrips(s));
     }
   });

@@ -78,3 +78,36 @@ export function fuzzSeed(label: string): number {
   process.stdout.write(`${label}: FUZZ_SEED=${seed}\n`);
   return seed;
 }
+
+/**
+ * Strings of an instant's canonical shape, `YYYY-MM-DDTHH:MM:SS.mmmZ`, with every field
+ * drawn a little past its range (month 13, day 32, hour 25, second 61, year 0): the
+ * checks of a canonical instant must take exactly the valid ones.
+ */
+export const instantShaped = (): fc.Arbitrary<string> =>
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 999 }),
+    )
+    .map(([y, mo, d, h, mi, s, ms]) => {
+      const p = (n: number, w: number) => String(n).padStart(w, '0');
+      return `${p(y, 4)}-${p(mo, 2)}-${p(d, 2)}T${p(h, 2)}:${p(mi, 2)}:${p(s, 2)}.${p(ms, 3)}Z`;
+    });
+
+/** Instants at the edges of the calendar: year 0 and 9999, leap days that are and are not, hour 24. */
+export const instantEdgeCases = [
+  '0000-01-01T00:00:00.000Z',
+  '0001-01-01T00:00:00.000Z',
+  '9999-12-31T23:59:59.999Z',
+  '2024-02-29T00:00:00.000Z',
+  '2023-02-29T00:00:00.000Z',
+  '1900-02-29T00:00:00.000Z',
+  '2000-02-29T23:59:59.999Z',
+  '2026-01-01T24:00:00.000Z',
+];

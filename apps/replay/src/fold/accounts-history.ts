@@ -1,5 +1,5 @@
 import { Account, AccountFact, AccountsState, fold, initialState } from '@calm/folds';
-import { PartitionedFacts, readTime, readUuid, writeTime, writeUuid } from './fact-arena';
+import { PartitionedFacts, hashUuidBytes, readTime, readUuid, writeTime, writeUuid, writeUuidBytes } from './fact-arena';
 import { foldOrder } from './shuffle';
 
 const OPENED = 1;
@@ -48,6 +48,27 @@ export class AccountsHistory {
     writeUuid(buf, at + 25, customerId);
   }
 
+  /**
+   * addOpened from a message's bytes (fact-scanner.ts), the same record: `src` holds, at
+   * the offsets given, the canonical text of the uuids, the code and the instant (ASCII).
+   */
+  addOpenedBytes(src: Uint8Array, accountIdAt: number, customerIdAt: number, currencyAt: number, openedAtAt: number): void {
+    const { buf, at } = this.facts.partAt(hashUuidBytes(src, customerIdAt)).append(60);
+    buf[at] = OPENED;
+    copyBytes(buf, at + 1, src, currencyAt, 3);
+    copyBytes(buf, at + 4, src, openedAtAt, 24);
+    writeUuidBytes(buf, at + 28, src, accountIdAt);
+    writeUuidBytes(buf, at + 44, src, customerIdAt);
+  }
+
+  /** addCreated / addSealed from a message's bytes, as addOpenedBytes. */
+  addCustomerBytes(kind: 'created' | 'sealed', src: Uint8Array, customerIdAt: number, timeAt: number): void {
+    const { buf, at } = this.facts.partAt(hashUuidBytes(src, customerIdAt)).append(41);
+    buf[at] = kind === 'created' ? CREATED : SEALED;
+    copyBytes(buf, at + 1, src, timeAt, 24);
+    writeUuidBytes(buf, at + 25, src, customerIdAt);
+  }
+
   get count(): number {
     return this.facts.count;
   }
@@ -55,14 +76,22 @@ export class AccountsHistory {
   /**
    * Folds each partition with the domain's `fold`, in stream order or in the order
    * `random` shuffles it to, and hands each folded state to `sink` (then drops it).
+   * `release`: empties each partition once folded, for a history folded once: its
+   * bytes are free for the fold of the next ones (the peak of a large rebuild).
    */
-  async foldPartitions(sink: (state: AccountsState) => Promise<void>, random?: () => number): Promise<void> {
+  async foldPartitions(sink: (state: AccountsState) => Promise<void>, random?: () => number, options: { release?: boolean } = {}): Promise<void> {
     for (const part of this.facts.parts) {
       const order = foldOrder(part.count, random);
       const state = fold(factsOf(part, order), initialState());
+      if (options.release) part.clear();
       await sink(state);
     }
   }
+}
+
+/** A few bytes copied by hand: cheaper than a subarray and set for 3 or 24 of them. */
+function copyBytes(buf: Buffer, at: number, src: Uint8Array, from: number, length: number): void {
+  for (let i = 0; i < length; i++) buf[at + i] = src[from + i];
 }
 
 function* factsOf(part: PartitionedFacts['parts'][number], order: Uint32Array): Generator<AccountFact> {

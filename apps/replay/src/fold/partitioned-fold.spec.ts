@@ -81,6 +81,35 @@ describe('the partitioned, compact fold of the account history', () => {
   });
 });
 
+describe('a fold that releases each partition once folded', () => {
+  it('folds to the same state and holds no facts after', async () => {
+    await fc.assert(
+      fc.asyncProperty(facts, async (list) => {
+        const load = () => {
+          const history = new AccountsHistory(3);
+          for (const f of list) {
+            if (f.type === 'account.opened') history.addOpened(f.data);
+            else if (f.type === 'customer.created') history.addCreated(f.data.customerId, f.data.createdAt);
+            else history.addSealed(f.data.customerId, f.data.sealedAt);
+          }
+          return history;
+        };
+        const released = load();
+        const states: AccountsState[] = [];
+        await released.foldPartitions(async (s) => void states.push(s), undefined, { release: true });
+        const kept: AccountsState[] = [];
+        await load().foldPartitions(async (s) => void kept.push(s));
+        expect(states).toEqual(kept);
+        expect(released.count).toBe(0);
+        // Appending after a release starts the partition afresh.
+        released.addCreated(customerIds[0], '2026-01-01T00:00:00.000Z');
+        expect(released.count).toBe(1);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 // Map entries by key: fast-check 4's records may have no prototype, which a default
 // (string) sort cannot print.
 const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => a.localeCompare(b);
