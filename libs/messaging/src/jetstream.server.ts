@@ -239,7 +239,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
    * jetstream.server.int-spec.ts). Once stopping, no new request is made and the open
    * one is read to its end, its messages given back only after it has ended: a message
    * given back while the request is open is delivered into it again at once, and each
-   * round spends one of its max_deliver deliveries (a second around in a spin used them
+   * round spends one of its max_deliver deliveries (a spin of such rounds used them
    * all up, and the server then stopped offering those messages: faults-broker's
    * "consumer stopped" test).
    */
