@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPLAY_NODE_FLAGS } from '@calm/platform';
 
 export type ReplayResult = { eventsPerS: number; raw: unknown } | { eventsPerS: null; reason: string };
 
@@ -26,7 +27,10 @@ export async function replayRebuild(env: Record<string, string>): Promise<Replay
   const script = join(__dirname, '..', '..', 'apps', 'replay', 'src', 'main.js');
   if (!existsSync(script)) return { eventsPerS: null, reason: 'dist/apps/replay/src/main.js does not exist (the replay tool is not built yet)' };
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [script, 'rebuild', 'accounts', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...REPLAY_NODE_FLAGS, script, 'rebuild', 'accounts', '--json'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database } from '@calm/platform';
+import { Database, REPLAY_NODE_FLAGS } from '@calm/platform';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { accountsMigrations } from '../../migrations/accounts';
 import { seedHistory } from '../../apps/replay/src/tools/seed-history';
@@ -38,7 +38,7 @@ afterAll(async () => {
 /** Runs the built CLI; returns its exit code, stdout, and its peak RSS from /proc. */
 function runCli(args: string[]): Promise<{ code: number | null; out: string; peakKb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+    const child = spawn(process.execPath, [...REPLAY_NODE_FLAGS, cli, ...args], {
       env: { ...process.env, NATS_URL: nats.url, ACCOUNTS_DATABASE_URL: db.url, CUSTOMERS_DATABASE_URL: db.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NODE_FLAGS } from './node-flags';
+import { REPLAY_NODE_FLAGS, SERVICE_NODE_FLAGS } from './node-flags';
 
 /** Every way of starting a service runs it with the same heap settings (node-flags.ts). */
 const root = join(__dirname, '..', '..', '..');
@@ -24,5 +24,17 @@ describe('the services start with SERVICE_NODE_FLAGS everywhere', () => {
   it('npm start and the bench take the list itself', () => {
     expect(read('apps/launcher/src/launch.ts')).toContain('...SERVICE_NODE_FLAGS');
     expect(read('bench/src/service-process.ts')).toContain('...SERVICE_NODE_FLAGS');
+  });
+});
+
+describe('the replay CLI starts with REPLAY_NODE_FLAGS everywhere', () => {
+  it('npm run replay', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.replay).toBe(`node scripts/build-if-needed.js && node ${REPLAY_NODE_FLAGS.join(' ')} dist/apps/replay/src/main.js`);
+  });
+
+  it('the bench and the replay soak test take the list itself', () => {
+    expect(read('bench/src/replay.bench.ts')).toContain('...REPLAY_NODE_FLAGS');
+    expect(read('test/faults/replay-memory.soak-spec.ts')).toContain('...REPLAY_NODE_FLAGS');
   });
 });
