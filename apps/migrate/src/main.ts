@@ -2,9 +2,17 @@ import 'reflect-metadata';
 import { Database, defaults, parseDatabaseUrl, runMain } from '@calm/platform';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { customersMigrations } from '../../../migrations/customers';
+import { MIGRATE_USAGE, parseMigrateArgs } from './args';
 
 /** `npm run db:migrate`: creates missing databases and applies pending migrations of both services. */
-runMain('migrate', async () => {
+const args = parseMigrateArgs(process.argv.slice(2));
+if ('help' in args) process.stdout.write(MIGRATE_USAGE);
+else if ('error' in args) {
+  process.stderr.write(`migrate: ${args.error}\n`);
+  process.exitCode = 2;
+} else runMain('migrate', migrate);
+
+async function migrate(): Promise<void> {
   const targets = [
     { name: 'accounts', variable: 'ACCOUNTS_DATABASE_URL', migrations: accountsMigrations },
     { name: 'customers', variable: 'CUSTOMERS_DATABASE_URL', migrations: customersMigrations },
@@ -21,4 +29,4 @@ runMain('migrate', async () => {
     await db.close();
     process.stdout.write(`${t.name}: migrations up to date\n`);
   }
-});
+}
