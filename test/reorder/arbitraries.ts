@@ -26,21 +26,25 @@ const anyCase = (label: string) => fc.boolean().map((up) => labelOf(uuid.parse(u
 /** Small pools: collisions are the point. Not every customer gets a creation or a seal, so accounts of undecided customers are common. */
 const accountId = fc.constantFrom('a1', 'a2', 'a3', 'a4', 'a5').chain(anyCase);
 const customerId = fc.constantFrom('c1', 'c2', 'c3', 'c4').chain(anyCase);
-/** The small clock, in UTC or an offset spelling, and now and then the ends of the accepted range. */
-const time = fc
-  .oneof(
-    // Cross-shrinking: a counterexample's extreme time shrinks to the small clock when it can.
-    { withCrossShrink: true },
-    {
-      weight: 9,
-      arbitrary: fc.tuple(fc.integer({ min: 0, max: 9 }), fc.boolean()).map(([t, offset]) => (offset ? `${at(t + 90).slice(0, 19)}+01:30` : at(t))),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom('0001-01-01T00:00:00Z', '0001-01-01T01:00:00.000+01:00', '9999-12-31T23:59:59.999Z', '9999-12-31T18:59:59.999-05:00'),
-    },
-  )
-  .map((t) => instant.parse(t));
+/**
+ * The small clock, in UTC or an offset spelling, and now and then (one in ten) the ends of
+ * the accepted range. The end is drawn beside the clock rather than instead of it, as
+ * "none" or one of the ends: a counterexample's extreme time then shrinks to "none" (the
+ * first branch, a constant, which cross-shrinking always reaches) and so to the clock.
+ * As one oneof of the two spellings, cross-shrinking had to regenerate the clock's branch
+ * and did not always get back: REORDER_SEED=574062739 left "t=0001-01-01T00:00:00.000Z" in
+ * the self-check's shrunk history.
+ */
+const smallClock = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.boolean()).map(([t, offset]) => (offset ? `${at(t + 90).slice(0, 19)}+01:30` : at(t)));
+const rangeEnd = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 9, arbitrary: fc.constant(null) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('0001-01-01T00:00:00Z', '0001-01-01T01:00:00.000+01:00', '9999-12-31T23:59:59.999Z', '9999-12-31T18:59:59.999-05:00'),
+  },
+);
+const time = fc.tuple(smallClock, rangeEnd).map(([clock, end]) => instant.parse(end ?? clock));
 /** One delivery plus up to three redeliveries. */
 const arrivalKeys = fc.array(fc.nat({ max: 30 }), { minLength: 1, maxLength: 4 });
 

@@ -82,7 +82,10 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
       : new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
   const awaitReady = async () => {
-    const died = exitOf(svc.process).then(({ code, signal }) => Promise.reject(new Error(`exited (${code ?? signal}) before it was ready`)));
+    const died = exitOf(svc.process).then(({ code, signal }) =>
+      // Its last lines say why (a start that fails logs its error before it exits).
+      Promise.reject(new Error(`exited (${code ?? signal}) before it was ready; its last output:\n${log.slice(-3000)}`)),
+    );
     died.catch(() => undefined);
     await Promise.race([
       (async () => {

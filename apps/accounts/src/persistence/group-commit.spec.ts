@@ -95,3 +95,26 @@ it('a failing member fails alone: the others are run again on their own and succ
 it('refuses a bound below 1', () => {
   expect(() => new GroupCommit(async (x: string[]) => x, { maxBatch: 0, maxInFlight: 1 })).toThrow(/at least 1/);
 });
+
+/**
+ * A runBatch that throws instead of rejecting (the database's manager() throws
+ * DatabaseUnavailableError at once while the pool is not connected): every member still
+ * gets the error. Before, the members' retries called it outside any handler, the
+ * throw escaped as an unhandled rejection and ended the process: a POST that reached a
+ * service still connecting to its database crashed it (faults-crash, after a restart).
+ */
+it('answers every member with the error when runBatch throws before it returns a promise', async () => {
+  const unavailable = new Error('database unavailable');
+  const runBatch = (): Promise<string[]> => {
+    throw unavailable;
+  };
+  const group = new GroupCommit<string, string>(runBatch, { maxBatch: 8, maxInFlight: 2 });
+  const answers = ['a', 'b', 'c'].map((item) =>
+    group.submit(item).then(
+      () => 'resolved',
+      (err: unknown) => (err === unavailable ? 'rejected with the error' : `rejected with ${String(err)}`),
+    ),
+  );
+  const settledSoon = Promise.race([Promise.all(answers), new Promise((r) => setTimeout(() => r('still pending after 1 s'), 1000))]);
+  expect(await settledSoon).toEqual(['rejected with the error', 'rejected with the error', 'rejected with the error']);
+});

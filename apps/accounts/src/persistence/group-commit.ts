@@ -63,10 +63,14 @@ export class GroupCommit<I, O> {
     while (this.queue.length > 0 && this.inFlight < this.options.maxInFlight) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
-      void this.run(batch).finally(() => {
-        this.inFlight--;
-        this.drain();
-      });
+      // run() answers every member itself; a failure it did not expect still answers
+      // them, instead of escaping as an unhandled rejection (which ends the process).
+      void this.run(batch)
+        .catch((err: unknown) => batch.forEach((w) => w.reject(err)))
+        .finally(() => {
+          this.inFlight--;
+          this.drain();
+        });
     }
   }
 
@@ -78,7 +82,7 @@ export class GroupCommit<I, O> {
       if (batch.length === 1) return batch[0].reject(err);
       // The batch rolled back as a whole: nothing of it is applied, so each member can
       // safely run again alone; only the member that really fails gets an error.
-      await Promise.all(batch.map((w) => this.runBatch([w.item]).then(([o]) => w.resolve(o), w.reject)));
+      await Promise.all(batch.map((w) => this.runAlone(w)));
       return;
     }
     if (results.length !== batch.length) {
@@ -86,5 +90,15 @@ export class GroupCommit<I, O> {
       return batch.forEach((w) => w.reject(err));
     }
     batch.forEach((w, i) => w.resolve(results[i]));
+  }
+
+  /** One member in its own transaction. runBatch may throw before it returns a promise (a pool not connected yet): awaited inside try, that is an error for this member too. */
+  private async runAlone(w: Waiter<I, O>): Promise<void> {
+    try {
+      const [o] = await this.runBatch([w.item]);
+      w.resolve(o);
+    } catch (err) {
+      w.reject(err);
+    }
   }
 }
