@@ -1,3 +1,4 @@
+import type { JsMsg } from '@nats-io/jetstream';
 import { Database } from '@calm/platform';
 
 export interface DeadLetter {
@@ -18,6 +19,42 @@ export interface DeadLetterRow extends Omit<DeadLetter, 'payload'> {
   payload: Buffer;
   failedAt: Date;
   retriedAt: Date | null;
+}
+
+/**
+ * The dead letter of a message a consumer gives up on: its bytes and headers as received,
+ * the reason, and the event's id and type when it could be decoded.
+ */
+export function deadLetterOf(
+  msg: JsMsg,
+  reason: string,
+  event: { id: string; type: string } | undefined,
+  from: { stream: string; consumer: string },
+): DeadLetter {
+  return {
+    stream: from.stream,
+    consumer: from.consumer,
+    subject: storableText(msg.subject),
+    streamSeq: msg.seq,
+    payload: msg.data,
+    headers: headersOf(msg),
+    reason: storableText(reason),
+    deliveries: msg.info.deliveryCount,
+    eventId: event && storableText(event.id),
+    eventType: event && storableText(event.type),
+  };
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000; a hostile event must not make its own dead letter unstorable. */
+export function storableText(s: string): string {
+  return s.split('\u0000').join('\\u0000');
+}
+
+function headersOf(msg: JsMsg): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!msg.headers) return out;
+  for (const [k, v] of msg.headers) out[storableText(k)] = v.map(storableText);
+  return out;
 }
 
 /**

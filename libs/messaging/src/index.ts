@@ -12,3 +12,4 @@ export * from './stream-reader';
 export * from './infrastructure.module';
 export * from './retention';
 export * from './duplicate-ack';
+export * from './pull-requests';

@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { AckPolicy, Consumer, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { DecodeResult } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/platform';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
-import { DeadLetter, DeadLetterStore } from './dead-letter';
+import { DeadLetter, DeadLetterStore, deadLetterOf, storableText } from './dead-letter';
 import { pumpBatches } from './batch-pump';
+import { pullOneRequestAtATime } from './pull-requests';
 import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
 import { PermanentEventError } from './errors';
 import { isConsumerNotFound } from './jetstream-errors';
@@ -65,13 +66,6 @@ export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
 /** Messages per batch handed to a batch handler, unless configured. */
 export const DEFAULT_CONSUMER_BATCH = 256;
 
-/**
- * How long one pull request waits on an idle stream before it ends by itself. Stopping
- * waits for the request open at that moment to end, so this bounds the wait on an idle
- * consumer; a busy one fills its request sooner.
- */
-export const PULL_EXPIRES_MS = 1000;
-
 export class JetStreamContext extends BaseRpcContext<[JsMsg[]]> {
   getMessages(): JsMsg[] {
     return this.args[0];
@@ -102,7 +96,7 @@ interface Item<E> {
  *   Not a delayed nak: nats-server 2.9 measures a nak delay against ack_wait but
  *   expires it against backoff[n], so on a consumer with backoff the third delivery
  *   of a nak'd message came a whole backoff step late (faults-dead-letters test).
- * - Messages come one pull request at a time (pull()), and close() waits for the open
+ * - Messages come one pull request at a time (pull-requests.ts), and close() waits for the open
  *   one to end (up to PULL_EXPIRES_MS on an idle stream) rather than cutting it off.
  */
 export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Server implements CustomTransportStrategy {
@@ -156,7 +150,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   /**
    * Stops pulling and resolves once the pull request open at that moment has ended and
    * every message it brought was applied or given back (nak). The request is not cut
-   * short: see pull().
+   * short: see pullOneRequestAtATime.
    */
   async close(): Promise<void> {
     this.stopping = true;
@@ -183,7 +177,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         const consumer = await this.options.nats.js.consumers.get(this.options.stream, this.options.durable);
         this.attached = true;
         attempt = 0;
-        await this.pump(this.pull(consumer));
+        await this.pump(pullOneRequestAtATime(consumer, this.batchSize * 2, () => this.stopping));
       } catch (err) {
         if (this.stopping) break;
         const delay = backoffDelay(attempt);
@@ -228,34 +222,6 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       ...tunable,
     });
     this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
-  }
-
-  /**
-   * The consumer's messages, one pull request at a time, each of which ends by itself
-   * (filled, or expired after PULL_EXPIRES_MS). A pull request is never abandoned open:
-   * nats-server 2.9 goes on filling a request after its subscriber unsubscribed, as long
-   * as the connection lives, and what it delivers there waits out ack_wait (up to a whole
-   * request's worth at each close of nats.js's consume(), measured in
-   * jetstream.server.int-spec.ts). Once stopping, no new request is made and the open
-   * one is read to its end, its messages given back only after it has ended: a message
-   * given back while the request is open is delivered into it again at once, and each
-   * round spends one of its max_deliver deliveries (a spin of such rounds used them
-   * all up, and the server then stopped offering those messages: faults-broker's
-   * "consumer stopped" test).
-   */
-  private async *pull(consumer: Consumer): AsyncGenerator<JsMsg> {
-    const atStop: JsMsg[] = [];
-    try {
-      while (!this.stopping) {
-        const messages = await consumer.fetch({ max_messages: this.batchSize * 2, expires: PULL_EXPIRES_MS });
-        for await (const msg of messages) {
-          if (this.stopping) atStop.push(msg);
-          else yield msg;
-        }
-      }
-    } finally {
-      atStop.forEach((m) => m.nak());
-    }
   }
 
   private pump(messages: AsyncIterable<JsMsg>): Promise<void> {
@@ -361,18 +327,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
   private async deadLetter(items: { msg: JsMsg; reason: string; event?: E }[]): Promise<void> {
     if (items.length === 0) return;
-    const letters: DeadLetter[] = items.map(({ msg, reason, event }) => ({
-      stream: this.options.stream,
-      consumer: this.options.durable,
-      subject: storable(msg.subject),
-      streamSeq: msg.seq,
-      payload: msg.data,
-      headers: headersOf(msg),
-      reason: storable(reason),
-      deliveries: msg.info.deliveryCount,
-      eventId: event && storable(event.id),
-      eventType: event && storable(event.type),
-    }));
+    const letters = items.map(({ msg, reason, event }) => deadLetterOf(msg, reason, event, { stream: this.options.stream, consumer: this.options.durable }));
     const outcome = await holdAndRetry(
       items.map((i) => i.msg),
       () => this.options.deadLetters.record(letters),
@@ -391,7 +346,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
 
   /** Last resort for a dead letter the store rejects: keep the bytes, the reason and why. Never terminates unstored. */
   private async recordStripped(letters: DeadLetter[], err: unknown): Promise<boolean> {
-    const why = storable(`dead letter stored without headers (${(err as Error)?.message ?? err})`);
+    const why = storableText(`dead letter stored without headers (${(err as Error)?.message ?? err})`);
     try {
       await this.options.deadLetters.record(
         letters.map((l) => ({ ...l, headers: {}, eventId: undefined, eventType: undefined, reason: `${l.reason.slice(0, 1000)}; ${why}` })),
@@ -402,16 +357,4 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       return false;
     }
   }
-}
-
-/** PostgreSQL text and jsonb cannot hold U+0000; a hostile event must not make its own dead letter unstorable. */
-function storable(s: string): string {
-  return s.split('\u0000').join('\\u0000');
-}
-
-function headersOf(msg: JsMsg): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  if (!msg.headers) return out;
-  for (const [k, v] of msg.headers) out[storable(k)] = v.map(storable);
-  return out;
 }

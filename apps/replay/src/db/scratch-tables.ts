@@ -42,12 +42,14 @@ class BatchWriter<T> {
   constructor(private readonly write: (rows: T[]) => Promise<unknown>) {}
 
   /**
-   * Adds a row; a promise (to await before the next push) only when that filled a batch.
-   * Not an async function: an await per row cost more than the rows' own building.
+   * Adds the row of each item, awaiting only when a batch has filled: an await per row
+   * cost more than the rows' own building.
    */
-  push(row: T): Promise<void> | undefined {
-    this.rows.push(row);
-    return this.rows.length >= BATCH ? this.flush() : undefined;
+  async pushAll<S>(items: Iterable<S>, rowOf: (item: S) => T): Promise<void> {
+    for (const item of items) {
+      this.rows.push(rowOf(item));
+      if (this.rows.length >= BATCH) await this.flush();
+    }
   }
 
   async flush(): Promise<void> {
@@ -105,18 +107,9 @@ export function accountScratchSink(db: Client): {
   const seals = timesWriter(SCRATCH.sealedCustomer);
   return {
     sink: async (state) => {
-      for (const a of state.accounts.values()) {
-        const full = accounts.push([a, state.customers.get(a.customerId), state.seals.get(a.customerId)]);
-        if (full) await full;
-      }
-      for (const c of state.customers) {
-        const full = customers.push(c);
-        if (full) await full;
-      }
-      for (const c of state.seals) {
-        const full = seals.push(c);
-        if (full) await full;
-      }
+      await accounts.pushAll(state.accounts.values(), (a) => [a, state.customers.get(a.customerId), state.seals.get(a.customerId)]);
+      await customers.pushAll(state.customers, (c) => c);
+      await seals.pushAll(state.seals, (c) => c);
     },
     close: async () => {
       await Promise.all([accounts.close(), customers.close(), seals.close()]);
@@ -162,10 +155,7 @@ export function customerScratchSink(db: Client): { sink: (s: CustomersState) => 
   );
   return {
     sink: async (state) => {
-      for (const c of state.values()) {
-        const full = writer.push(c);
-        if (full) await full;
-      }
+      await writer.pushAll(state.values(), (c) => c);
     },
     close: async () => {
       await writer.close();

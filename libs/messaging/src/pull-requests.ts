@@ -1,0 +1,36 @@
+import { Consumer, JsMsg } from '@nats-io/jetstream';
+
+/**
+ * How long one pull request waits on an idle stream before it ends by itself. Stopping
+ * waits for the request open at that moment to end, so this bounds the wait on an idle
+ * consumer; a busy one fills its request sooner.
+ */
+export const PULL_EXPIRES_MS = 1000;
+
+/**
+ * A durable consumer's messages, one pull request at a time, each of which ends by itself
+ * (filled, or expired after PULL_EXPIRES_MS). A pull request is never abandoned open:
+ * nats-server 2.9 goes on filling a request after its subscriber unsubscribed, as long
+ * as the connection lives, and what it delivers there waits out ack_wait (up to a whole
+ * request's worth at each close of nats.js's consume(), measured in
+ * jetstream.server.int-spec.ts). Once `isStopping()`, no new request is made and the open
+ * one is read to its end, its messages given back only after it has ended: a message
+ * given back while the request is open is delivered into it again at once, and each
+ * round spends one of its max_deliver deliveries (a spin of such rounds used them
+ * all up, and the server then stopped offering those messages: faults-broker's
+ * "consumer stopped" test).
+ */
+export async function* pullOneRequestAtATime(consumer: Consumer, maxMessages: number, isStopping: () => boolean): AsyncGenerator<JsMsg> {
+  const atStop: JsMsg[] = [];
+  try {
+    while (!isStopping()) {
+      const messages = await consumer.fetch({ max_messages: maxMessages, expires: PULL_EXPIRES_MS });
+      for await (const msg of messages) {
+        if (isStopping()) atStop.push(msg);
+        else yield msg;
+      }
+    }
+  } finally {
+    atStop.forEach((m) => m.nak());
+  }
+}
