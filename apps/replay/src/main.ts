@@ -54,12 +54,18 @@ function program(io: CliIo, result: { code: number }): Command {
 
   root
     .command('verify')
-    .description('fold the whole event history (stream order, or shuffled) into scratch tables and compare them with the live tables')
+    .description('fold the whole event history (stream order, or shuffled) with the TypeScript fold into scratch tables and compare them with the live tables')
     .argument('<service>', 'accounts or customers', service)
     .option('--shuffle', 'fold in a random order (seeded; the seed is printed)')
     .option('--seed <n>', 'seed of the shuffle (implies --shuffle)', intArg('--seed'))
     .option('--limit <n>', 'print at most this many differences', intArg('--limit'), 1000)
-    .addHelpText('after', '\nExit 0 when the live state equals the fold, 1 when not (each difference names table, id and field), 2 on errors.')
+    .addHelpText(
+      'after',
+      '\nAccounts: also checks the outcome events on ACCOUNTS against the fold (one account.validated or account.rejected,\n' +
+        "derived id, the fold's time, per decided account; none for a pending one). Both: names the events the streams lack\n" +
+        "that the services' outboxes say were stored.\n" +
+        'Exit 0 when all agree, 1 when not (each difference named), 2 on errors.',
+    )
     .action(act((ctx, svc: Service, o: { shuffle?: boolean; seed?: number; limit: number }) => verifyCommand(ctx, svc, o)));
 
   root
@@ -68,13 +74,15 @@ function program(io: CliIo, result: { code: number }): Command {
     .argument('<service>', 'accounts or customers', service)
     .option('--force', 'skip the running-service check (only when you are sure nothing writes to the database)')
     .option('--allow-skipped', 'replace the live state even when events of the history were skipped (they are listed either way)')
+    .option('--allow-missing', 'replace the live state even when rows of it would be dropped because the streams lack events the outboxes say were stored')
     .addHelpText(
       'after',
-      '\nRefuses (exit 1) when any event of the history was skipped, unless --allow-skipped.\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
+      '\nRefuses (exit 1) when any event of the history was skipped, unless --allow-skipped, and when live rows would be\n' +
+        'dropped because their events are missing from the streams (the outboxes say they were stored), unless --allow-missing.\nRefuses (exit 3) while the service runs: any other session on its database, or (accounts) a waiting pull\n' +
         `request on the ${consumers.validateAccountsWhenCustomerCreated.durable} consumer. Stop the service, rebuild, start it again. The swap is one\n` +
         'transaction: readers see the old state or the new one. Inbox, outbox and dead letters are left as they are.',
     )
-    .action(act((ctx, svc: Service, o: { force?: boolean; allowSkipped?: boolean }) => rebuildCommand(ctx, svc, o)));
+    .action(act((ctx, svc: Service, o: { force?: boolean; allowSkipped?: boolean; allowMissing?: boolean }) => rebuildCommand(ctx, svc, o)));
 
   const inspect = root.command('inspect').description('every event about one entity, the state they fold to, and the live row');
   inspect

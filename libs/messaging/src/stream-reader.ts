@@ -56,7 +56,8 @@ export async function readStream(
     return { count: 0, lastSeq: 0 };
   }
   const lastSeq = info.state.last_seq;
-  const endSeq = info.state.messages === 0 ? 0 : await lastMatching(jsm, options.stream, options.filterSubject, lastSeq);
+  const matched = info.state.messages === 0 ? 0 : await lastMatching(jsm, options.stream, options.filterSubject, lastSeq);
+  const endSeq = matched ?? lastSeq;
   if (endSeq === 0) {
     options.onTotal?.(0);
     return { count: 0, lastSeq };
@@ -66,6 +67,8 @@ export async function readStream(
   let count = 0;
   try {
     options.onTotal?.(ci.num_pending);
+    // The end was not known (see lastMatching): the consumer's count says whether anything matches.
+    if (matched === null && ci.num_pending === 0) return { count, lastSeq, ...(servedBy ? { servedBy } : {}) };
     const consumer = await js.consumers.get(options.stream, ci.name);
     const messages = await consumer.consume({ max_messages: options.batch ?? 8192 });
     const stall = new StallWatch(options.stallMs ?? 30_000, () => void messages.close().catch(() => undefined));
@@ -100,12 +103,16 @@ export async function readStream(
   }
 }
 
-/** The sequence the read ends at: the stream's last, or the last its filter matches up to it (0: none). */
-async function lastMatching(jsm: JetStreamManager, stream: string, filterSubject: string | undefined, lastSeq: number): Promise<number> {
+/** The sequence the read ends at: the stream's last, or the last its filter matches up to it (null: not known). */
+async function lastMatching(jsm: JetStreamManager, stream: string, filterSubject: string | undefined, lastSeq: number): Promise<number | null> {
   if (!filterSubject) return lastSeq;
   const last = await jsm.streams.getMessage(stream, { last_by_subj: filterSubject });
   // A later match published since the stream info was read: the read stops at lastSeq anyway.
-  return last ? Math.min(last.seq, lastSeq) : 0;
+  if (last) return Math.min(last.seq, lastSeq);
+  // "No message" is not "none matches": nats-server 2.9 answers so for a wildcard filter
+  // whose latest matches were deleted while earlier ones remain. Unknown (null): read to
+  // the stream's end, unless the read's consumer counts nothing.
+  return null;
 }
 
 async function placedConsumer(

@@ -25,6 +25,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT.usage,
+    /** The driver's error code behind it, when there is one (PostgreSQL's SQLSTATE). */
+    readonly code?: string,
   ) {
     super(message);
   }

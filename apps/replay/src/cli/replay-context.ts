@@ -49,7 +49,8 @@ export class ReplayContext {
   readonly config: ReplayConfig;
   readonly reporter: Reporter;
   private nats?: Promise<Nats>;
-  private readonly clients = new Map<Service, Promise<Client>>();
+  /** By URL: services configured with one database (a test, a small deployment) share one session. */
+  private readonly clients = new Map<string, Promise<Client>>();
 
   constructor(
     readonly io: CliIo,
@@ -80,21 +81,39 @@ export class ReplayContext {
   }
 
   database(service: Service): Promise<Client> {
-    let client = this.clients.get(service);
+    const url = this.config.databaseUrls[service];
+    let client = this.clients.get(url);
     if (!client) {
       client = (async () => {
-        const url = this.config.databaseUrls[service];
         const c = new Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'calm-replay' });
         try {
           await c.connect();
         } catch (err) {
-          throw new CliError(`cannot reach the ${service} database (${redactUrlCredentials(url)}): ${redactUrlCredentials((err as Error).message)}`);
+          throw new CliError(
+            `cannot reach the ${service} database (${redactUrlCredentials(url)}): ${redactUrlCredentials((err as Error).message)}`,
+            undefined,
+            (err as { code?: string }).code,
+          );
         }
         return c;
       })();
-      this.clients.set(service, client);
+      this.clients.set(url, client);
     }
     return client;
+  }
+
+  /**
+   * The service's database, or null when the server says it does not exist (a service
+   * creates its database at start: it never ran there). Any other failure is an error.
+   */
+  async databaseIfExists(service: Service): Promise<Client | null> {
+    try {
+      return await this.database(service);
+    } catch (err) {
+      if (!(err instanceof CliError) || err.code !== '3D000') throw err;
+      this.clients.delete(this.config.databaseUrls[service]);
+      return null;
+    }
   }
 
   async close(): Promise<void> {

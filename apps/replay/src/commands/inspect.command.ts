@@ -98,17 +98,19 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   return equal ? EXIT.ok : EXIT.differences;
 }
 
-/** Every customer.created and customer.sealed for one customer (any source), the customer fold, and the live row. */
+/**
+ * Every customer.created and customer.sealed for one customer on CUSTOMERS (the owner's
+ * stream: trusted by where it is, never by its `source` field), the customer fold, and the live row.
+ */
 export async function inspectCustomerCommand(ctx: ReplayContext, customerId: string): Promise<number> {
   if (!UUID.test(customerId)) throw new CliError(`"${customerId}" is not a UUID`);
   const id = customerId.toLowerCase();
   const events = await eventsOn(ctx, streams.customers.name, `customer.*.${id}`);
   const state: CustomersState = new Map();
   for (const s of events) {
-    if (s.event?.source !== '/customers') continue;
-    if (s.event.type === 'customer.created')
+    if (s.event?.type === 'customer.created')
       evolveCustomers(state, { eventId: s.event.id, customerId: id, name: s.event.data.name, email: s.event.data.email, createdAt: s.event.time });
-    if (s.event.type === 'customer.sealed') evolveCustomers(state, { eventId: s.event.id, customerId: id, sealedAt: s.event.data.sealedAt });
+    if (s.event?.type === 'customer.sealed') evolveCustomers(state, { eventId: s.event.id, customerId: id, sealedAt: s.event.data.sealedAt });
   }
   const f = state.get(id);
   const folded = !f ? null : isSealing(f) ? { customerId: id, sealedAt: f.sealedAt } : { customerId: id, name: f.name, email: f.email, createdAt: f.createdAt };
@@ -125,7 +127,7 @@ export async function inspectCustomerCommand(ctx: ReplayContext, customerId: str
   const { reporter } = ctx;
   reporter.line(`events (${events.length}):`);
   for (const s of events) reporter.line(`  ${describe(s)}`);
-  reporter.line(`folded (source /customers): ${JSON.stringify(folded)}`);
+  reporter.line(`folded: ${JSON.stringify(folded)}`);
   reporter.line(`live:   ${JSON.stringify(live)}`);
   reporter.line(equal ? 'live row equals the fold' : 'live row DIFFERS from the fold');
   reporter.result({ command: 'inspect customer', customerId: id, events, folded, live, equal });

@@ -4,12 +4,15 @@ import { ReplayContext, Service } from '../cli/replay-context';
 import { SCRATCH } from '../db/scratch-tables';
 import { TableCopy, replaceTableContents } from '../db/swap-tables';
 import { runningServiceSigns } from '../db/service-guard';
+import { DroppedRow, rowsDroppedByMissing } from '../db/dropped-rows';
 import { foldToScratch, reportHistory } from '../fold/fold-to-scratch';
 
 export interface RebuildOptions {
   force?: boolean;
   /** Replace live state even though some events of the history were skipped. */
   allowSkipped?: boolean;
+  /** Replace live state even though rows of it rest on events the streams lost. */
+  allowMissing?: boolean;
 }
 
 const SWAPS: Record<Service, TableCopy[]> = {
@@ -44,8 +47,9 @@ export async function rebuildCommand(ctx: ReplayContext, service: Service, optio
   const nats = await ctx.natsConnection();
   await refuseWhileRunning(db, service, ctx, options);
   const folded = await foldToScratch(ctx, service);
-  reportHistory(reporter, folded.stats);
+  reportHistory(reporter, folded);
   refusePastSkipped(service, folded.stats.skipped.length, options);
+  refusePastMissing(service, await rowsDroppedByMissing(db, service, folded.missing), options, (l) => reporter.line(l));
   const swap = SWAPS[service];
   const swapStarted = Date.now();
   const tables = swap.map((c) => c.table).join(', ');
@@ -73,7 +77,17 @@ export async function rebuildCommand(ctx: ReplayContext, service: Service, optio
       .join(', ')}`,
   );
   reporter.info(`${rate.events} events in ${rate.seconds} s (${rate.eventsPerSecond} events/s), peak RSS ${folded.peakRssMb} MB`);
-  reporter.result({ command: 'rebuild', service, rows: folded.rows, history: folded.stats, ...rate, peakRssMb: folded.peakRssMb, phases });
+  reporter.result({
+    command: 'rebuild',
+    service,
+    rows: folded.rows,
+    history: folded.stats,
+    missing: folded.missing,
+    outboxNotes: folded.outboxNotes,
+    ...rate,
+    peakRssMb: folded.peakRssMb,
+    phases,
+  });
   return EXIT.ok;
 }
 
@@ -87,6 +101,22 @@ function refusePastSkipped(service: Service, skipped: number, options: RebuildOp
   throw new CliError(
     `refusing to rebuild ${service}: ${skipped} events of the history were skipped (each listed with its reason), and live state may rest on them. ` +
       `Fix or remove them and run rebuild again, or pass --allow-skipped to replace the live state without them.`,
+    EXIT.differences,
+  );
+}
+
+/**
+ * The outbox is the record of what was stored: a live row whose only events the broker
+ * lost (missing events, listed above) would be deleted by the swap, for good. Each such
+ * row is named; the operator republishes the events (outbox republish) or decides.
+ */
+function refusePastMissing(service: Service, dropped: DroppedRow[], options: RebuildOptions, line: (l: string) => void): void {
+  for (const d of dropped)
+    line(`would drop: ${d.table} ${d.id} (its ${d.event.subject.split('.').slice(0, 2).join('.')} ${d.event.eventId} is missing from the stream)`);
+  if (dropped.length === 0 || options.allowMissing) return;
+  throw new CliError(
+    `refusing to rebuild ${service}: ${dropped.length} live rows would be dropped because the streams lack events the outboxes say were stored (each listed). ` +
+      `Put them back (outbox republish) and run rebuild again, or pass --allow-missing to replace the live state without them.`,
     EXIT.differences,
   );
 }

@@ -36,6 +36,11 @@ export function takeAccountsFact(bytes: Uint8Array, natsSubject: string, history
   return true;
 }
 
+/** The event id of the message takeAccountsFact took last (pass its bytes): the scan's slots still hold its place. */
+export function takenEventId(bytes: Uint8Array): string {
+  return text(bytes, ID);
+}
+
 export function scanAccountsFact(bytes: Uint8Array, natsSubject: string): AccountsFact | undefined {
   const type = scan(bytes, natsSubject);
   if (type === OPENED)

@@ -5,8 +5,10 @@ import { fastDecodeEvent } from '@calm/contracts';
 import { ReplayContext } from '../cli/replay-context';
 import { AccountsHistory } from './accounts-history';
 import { CustomersHistory } from './customers-history';
-import { takeAccountsFact } from './fact-scanner';
+import { takeAccountsFact, takenEventId } from './fact-scanner';
 import { readStream } from '@calm/messaging';
+import { OutcomeEvent } from '../db/outcome-scratch';
+import { RetainedOutbox } from '../db/retained-outbox';
 
 export interface HistoryStats {
   /** Messages read from the streams. */
@@ -23,8 +25,8 @@ export interface HistoryStats {
    * use, so nothing that decodes fails in the scratch tables), each with where it is.
    */
   skipped: SkippedEvent[];
-  /** customer.created / customer.sealed events of another source (ignored by the customers fold). */
-  otherSource: number;
+  /** Outcome events read (verify accounts: account.validated, account.rejected), in transit ones included. */
+  outcomes: number;
   /** Stream positions the fold covers, so a later read can tell what is newer. */
   lastSeq: Record<string, number>;
 }
@@ -38,7 +40,7 @@ export interface SkippedEvent {
   reason: string;
 }
 
-const newStats = (): HistoryStats => ({ read: 0, folded: 0, fromOutbox: 0, undecodable: 0, skipped: [], otherSource: 0, lastSeq: {} });
+const newStats = (): HistoryStats => ({ read: 0, folded: 0, fromOutbox: 0, undecodable: 0, skipped: [], outcomes: 0, lastSeq: {} });
 
 function skip(stats: HistoryStats, event: SkippedEvent): void {
   stats.undecodable++;
@@ -46,6 +48,17 @@ function skip(stats: HistoryStats, event: SkippedEvent): void {
 }
 
 type Source = { stream: string; filter: string };
+
+/** What a load does besides the fold. */
+export interface LoadOptions {
+  /** Published outbox rows whose ids the streams must hold: each id read is marked seen. */
+  outbox?: RetainedOutbox;
+  /** verify accounts: every account.validated and account.rejected goes here, to be checked against the fold. */
+  outcomes?: (e: OutcomeEvent) => void;
+}
+
+/** An event and where it is, for the operator (built only for the few events that need it). */
+type Apply = (e: KnownEvent, where: () => string) => void;
 
 /**
  * Reads several stream filters with one progress bar over all of them. `take`, when given,
@@ -57,7 +70,8 @@ async function readSources(
   ctx: ReplayContext,
   sources: Source[],
   stats: HistoryStats,
-  apply: (e: KnownEvent) => void,
+  apply: Apply,
+  outbox: RetainedOutbox | undefined,
   take?: (data: Uint8Array, subject: string) => boolean,
 ): Promise<void> {
   const { js, jsm } = await ctx.natsConnection();
@@ -71,10 +85,19 @@ async function readSources(
   const onMessage = (msg: JsMsg) => {
     stats.read++;
     if ((stats.read & 4095) === 0) reporter.progress(stats.read);
-    if (take?.(msg.data, msg.subject)) return;
+    if (take?.(msg.data, msg.subject)) {
+      if (outbox?.waiting) outbox.seen(takenEventId(msg.data));
+      return;
+    }
     const decoded = fastDecodeEvent(msg.data, msg.subject);
-    if (!decoded.ok) return skip(stats, { stream: msg.info.stream, seq: msg.seq, subject: msg.subject, reason: decoded.reason });
-    apply(decoded.value);
+    if (!decoded.ok) {
+      // Stored all the same: its Nats-Msg-Id (the relay sets it to the event id) answers for it.
+      const id = msg.headers?.get('Nats-Msg-Id');
+      if (id && outbox?.waiting) outbox.seen(id);
+      return skip(stats, { stream: msg.info.stream, seq: msg.seq, subject: msg.subject, reason: decoded.reason });
+    }
+    outbox?.seen(decoded.value.id);
+    apply(decoded.value, () => `${msg.info.stream} seq ${msg.seq}`);
   };
   try {
     // Both streams at once: while one waits on the network the other decodes.
@@ -90,24 +113,46 @@ async function readSources(
   }
 }
 
-/** Unpublished outbox rows: committed with the state, not on the stream yet. */
-async function outboxInTransit(db: Client, subjectPrefix: string): Promise<{ id: string; subject: string; payload: string }[]> {
-  const { rows } = await db.query(
-    `SELECT id::text AS id, subject, payload::text AS payload FROM outbox WHERE published_at IS NULL AND starts_with(subject, $1) ORDER BY id`,
-    [subjectPrefix],
+/**
+ * Folds the unpublished outbox rows of the given subjects: committed with the state, not
+ * on the stream yet (read after the streams, so a row published meanwhile is folded
+ * twice at worst, which the fold absorbs).
+ */
+async function foldInTransit(db: Client, service: string, prefixes: string[], stats: HistoryStats, apply: Apply): Promise<void> {
+  const { rows } = await db.query<{ id: string; subject: string; payload: string }>(
+    `SELECT id::text AS id, subject, payload::text AS payload FROM outbox
+     WHERE published_at IS NULL AND EXISTS (SELECT 1 FROM unnest($1::text[]) p WHERE starts_with(subject, p)) ORDER BY id`,
+    [prefixes],
   );
-  return rows;
+  for (const row of rows) {
+    const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
+    if (!decoded.ok) skip(stats, { stream: `outbox (${service})`, seq: null, outboxId: row.id, subject: row.subject, reason: decoded.reason });
+    else {
+      stats.fromOutbox++;
+      apply(decoded.value, () => `outbox row ${row.id} (not yet published)`);
+    }
+  }
 }
 
-/** account.opened (ACCOUNTS) and every customer.created and customer.sealed (CUSTOMERS, any source). */
-export async function loadAccountsHistory(ctx: ReplayContext): Promise<{ history: AccountsHistory; stats: HistoryStats }> {
+/**
+ * account.opened (ACCOUNTS) and every customer.created and customer.sealed (CUSTOMERS,
+ * whoever published it: trust comes from the stream, never from the `source` field);
+ * with `outcomes`, every account.validated and account.rejected too.
+ */
+export async function loadAccountsHistory(ctx: ReplayContext, options: LoadOptions = {}): Promise<{ history: AccountsHistory; stats: HistoryStats }> {
   const history = new AccountsHistory();
   const stats = newStats();
-  const apply = (e: KnownEvent) => {
+  const { outcomes } = options;
+  const apply: Apply = (e, where) => {
     if (e.type === 'account.opened') history.addOpened(e.data);
     else if (e.type === 'customer.created') history.addCreated(e.data.customerId, e.time);
     else if (e.type === 'customer.sealed') history.addSealed(e.data.customerId, e.data.sealedAt);
-    else return;
+    else if (outcomes && (e.type === 'account.validated' || e.type === 'account.rejected')) {
+      const at = e.type === 'account.validated' ? e.data.validatedAt : e.data.rejectedAt;
+      outcomes({ type: e.type, eventId: e.id, accountId: e.data.accountId, customerId: e.data.customerId, at, place: where() });
+      stats.outcomes++;
+      return;
+    } else return;
     stats.folded++;
   };
   const take = (data: Uint8Array, subject: string) => {
@@ -118,46 +163,35 @@ export async function loadAccountsHistory(ctx: ReplayContext): Promise<{ history
   await readSources(
     ctx,
     [
-      { stream: streams.accounts.name, filter: 'account.opened.>' },
+      { stream: streams.accounts.name, filter: outcomes ? 'account.>' : 'account.opened.>' },
       { stream: streams.customers.name, filter: 'customer.>' },
     ],
     stats,
     apply,
+    options.outbox,
     take,
   );
-  for (const row of await outboxInTransit(await ctx.database('accounts'), 'account.opened.')) {
-    const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
-    if (!decoded.ok) skip(stats, { stream: 'outbox (accounts)', seq: null, outboxId: row.id, subject: row.subject, reason: decoded.reason });
-    else {
-      stats.fromOutbox++;
-      apply(decoded.value);
-    }
-  }
+  const inTransit = outcomes ? ['account.opened.', 'account.validated.', 'account.rejected.'] : ['account.opened.'];
+  await foldInTransit(await ctx.database('accounts'), 'accounts', inTransit, stats, apply);
   return { history, stats };
 }
 
-/** The customer service's own customer.created and customer.sealed events (source /customers). */
-export async function loadCustomersHistory(ctx: ReplayContext): Promise<{ history: CustomersHistory; stats: HistoryStats }> {
+/**
+ * Every customer.created and customer.sealed on CUSTOMERS, which only the customer service
+ * may publish (the NATS roles in deploy/ enforce it): trust comes from the stream, never
+ * from the `source` field, which any publisher chooses.
+ */
+export async function loadCustomersHistory(ctx: ReplayContext, options: LoadOptions = {}): Promise<{ history: CustomersHistory; stats: HistoryStats }> {
   const history = new CustomersHistory();
   const stats = newStats();
-  const apply = (e: KnownEvent) => {
-    if (e.type !== 'customer.created' && e.type !== 'customer.sealed') return;
-    if (e.source !== '/customers') {
-      stats.otherSource++;
-      return;
-    }
+  const apply: Apply = (e) => {
     if (e.type === 'customer.sealed') history.add({ eventId: e.id, customerId: e.data.customerId, sealedAt: e.data.sealedAt });
-    else history.add({ eventId: e.id, customerId: e.data.customerId, name: e.data.name, email: e.data.email, createdAt: e.time });
+    else if (e.type === 'customer.created')
+      history.add({ eventId: e.id, customerId: e.data.customerId, name: e.data.name, email: e.data.email, createdAt: e.time });
+    else return;
     stats.folded++;
   };
-  await readSources(ctx, [{ stream: streams.customers.name, filter: 'customer.>' }], stats, apply);
-  for (const row of await outboxInTransit(await ctx.database('customers'), 'customer.')) {
-    const decoded = decodeEvent(Buffer.from(row.payload), row.subject);
-    if (!decoded.ok) skip(stats, { stream: 'outbox (customers)', seq: null, outboxId: row.id, subject: row.subject, reason: decoded.reason });
-    else {
-      stats.fromOutbox++;
-      apply(decoded.value);
-    }
-  }
+  await readSources(ctx, [{ stream: streams.customers.name, filter: 'customer.>' }], stats, apply, options.outbox);
+  await foldInTransit(await ctx.database('customers'), 'customers', ['customer.'], stats, apply);
   return { history, stats };
 }
