@@ -48,7 +48,7 @@ export class RetainedOutbox {
       // One string, not a row per id: pg's per-row decoding cost more than the read.
       const { rows } = await db.query(
         `SELECT coalesce(string_agg(event_id, E'\\n'), '') AS ids FROM outbox
-         WHERE published_at IS NOT NULL AND EXISTS (SELECT 1 FROM unnest($1::text[]) p WHERE starts_with(subject, p))`,
+         WHERE published_at IS NOT NULL AND subject ^@ ANY ($1::text[])`,
         [prefixes],
       );
       if (rows[0].ids) for (const id of (rows[0].ids as string).split('\n')) unseen.add(id);

@@ -121,7 +121,7 @@ async function readSources(
 async function foldInTransit(db: Client, service: string, prefixes: string[], stats: HistoryStats, apply: Apply): Promise<void> {
   const { rows } = await db.query<{ id: string; subject: string; payload: string }>(
     `SELECT id::text AS id, subject, payload::text AS payload FROM outbox
-     WHERE published_at IS NULL AND EXISTS (SELECT 1 FROM unnest($1::text[]) p WHERE starts_with(subject, p)) ORDER BY id`,
+     WHERE published_at IS NULL AND subject ^@ ANY ($1::text[]) ORDER BY id`,
     [prefixes],
   );
   for (const row of rows) {
