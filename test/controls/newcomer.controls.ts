@@ -1,0 +1,48 @@
+import type { Control } from './control';
+
+/** Controls of the operator- and newcomer-facing surface: listing, configuration reference, CLIs. */
+const controls: Control[] = [
+  {
+    name: 'list-accounts-requires-filter',
+    breaks: 'GET /accounts with no filter answers 400 again',
+    patches: [
+      {
+        file: 'apps/accounts/src/get-account/list-accounts.filter.ts',
+        find: "  if (q.olderThanSeconds !== undefined && q.status !== 'pending')",
+        replace:
+          "  if (q.customerId === undefined && q.status === undefined) throw bad('customerId or status is required');\n  if (q.olderThanSeconds !== undefined && q.status !== 'pending')",
+      },
+    ],
+    tests: ['apps/accounts/src/get-account/list-accounts.int-spec.ts'],
+    testNamePattern: 'no filter',
+  },
+  {
+    name: 'config-reference-stale',
+    breaks: 'a default changes in the schema but not in docs/configuration.md',
+    patches: [
+      {
+        file: 'libs/platform/src/env/variables.ts',
+        find: "default: '60', description: 'how often the account service",
+        replace: "default: '61', description: 'how often the account service",
+      },
+    ],
+    tests: ['libs/platform/src/env/reference.spec.ts'],
+    testNamePattern: 'generates',
+  },
+  {
+    name: 'config-unlisted-read',
+    breaks: 'the code reads an environment variable the reference does not list',
+    patches: [
+      { file: 'apps/accounts/src/accounts.app.ts', find: "host: config.httpHost ?? '0.0.0.0'", replace: "host: process.env.BIND_ADDRESS ?? '0.0.0.0'" },
+    ],
+    tests: ['libs/platform/src/env/reference.spec.ts'],
+    testNamePattern: 'every variable the code reads',
+  },
+  {
+    name: 'demo-ignores-no-color',
+    breaks: 'the demo colours its table although NO_COLOR asks for none',
+    patches: [{ file: 'apps/demo/src/demo-view.ts', find: 'this.colors = this.tty && options.colors;', replace: 'this.colors = this.tty;' }],
+    tests: ['apps/demo/src/demo-view.spec.ts'],
+  },
+];
+export default controls;
