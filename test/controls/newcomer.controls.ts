@@ -44,5 +44,21 @@ const controls: Control[] = [
     patches: [{ file: 'apps/demo/src/demo-view.ts', find: 'this.colors = this.tty && options.colors;', replace: 'this.colors = this.tty;' }],
     tests: ['apps/demo/src/demo-view.spec.ts'],
   },
+  {
+    name: 'migrations-without-lock',
+    breaks: 'instances starting together migrate at the same time (no advisory lock)',
+    patches: [{ file: 'libs/platform/src/migration-lock.ts', find: "await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);", replace: '' }],
+    tests: ['libs/platform/src/migration-lock.int-spec.ts'],
+    testNamePattern: 'take turns',
+  },
+  {
+    name: 'migrations-run-ignored',
+    breaks: 'MIGRATIONS_RUN=false still applies the migrations at start',
+    patches: [
+      { file: 'libs/platform/src/database.ts', find: 'if (this.options.migrationsRun === false) {', replace: 'if (this.options.migrationsRun === null) {' },
+    ],
+    tests: ['libs/platform/src/migration-lock.int-spec.ts'],
+    testNamePattern: 'MIGRATIONS_RUN=false',
+  },
 ];
 export default controls;

@@ -12,6 +12,8 @@ export interface InfrastructureOptions {
   migrations: MixedList<Function>;
   entities: MixedList<Function>;
   poolSize?: number;
+  /** MIGRATIONS_RUN (default true): apply pending migrations at start, under the migration lock. */
+  migrationsRun?: boolean;
   natsServers: string[];
   streams: StreamSpec[];
   duplicateWindowMs?: number;
@@ -74,6 +76,7 @@ export class InfrastructureModule {
               migrations: options.migrations,
               entities: options.entities,
               poolSize: options.poolSize,
+              migrationsRun: options.migrationsRun,
             }),
         },
         {
