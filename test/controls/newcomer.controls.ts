@@ -60,5 +60,24 @@ const controls: Control[] = [
     tests: ['libs/platform/src/migration-lock.int-spec.ts'],
     testNamePattern: 'MIGRATIONS_RUN=false',
   },
+  {
+    name: 'alert-names-unexported-series',
+    breaks: 'an alert rule names a series the services do not export (the old calm_dead_letters_open)',
+    patches: [
+      {
+        file: 'deploy/prometheus/alerts.yml',
+        find: 'expr: max by (service) (calm_dead_letter_open_rows) > 0',
+        replace: 'expr: max by (service) (calm_dead_letters_open) > 0',
+      },
+    ],
+    tests: ['test/e2e/operations-files.e2e-spec.ts'],
+    testNamePattern: 'alert expression',
+  },
+  {
+    name: 'build-info-missing',
+    breaks: 'the services stop exporting calm_build_info',
+    patches: [{ file: 'libs/platform/src/platform.module.ts', find: ".withBuildInfo(config.commit ?? 'unknown')", replace: '' }],
+    tests: ['test/e2e/operability-http.e2e-spec.ts', 'test/e2e/operations-files.e2e-spec.ts'],
+  },
 ];
 export default controls;
