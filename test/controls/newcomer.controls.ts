@@ -79,5 +79,17 @@ const controls: Control[] = [
     patches: [{ file: 'libs/platform/src/platform.module.ts', find: ".withBuildInfo(config.commit ?? 'unknown')", replace: '' }],
     tests: ['test/e2e/operability-http.e2e-spec.ts', 'test/e2e/operations-files.e2e-spec.ts'],
   },
+  {
+    name: 'readme-tour-drifts',
+    breaks: "the 410 of a sealed customer loses the fields the README's tour shows",
+    patches: [
+      {
+        file: 'apps/customers/src/get-customer/get-customer.http.controller.ts',
+        find: 'it will never exist`, ...decision.seal });',
+        replace: 'it will never exist`, seal: decision.seal });',
+      },
+    ],
+    tests: ['test/e2e/readme-tour.e2e-spec.ts'],
+  },
 ];
 export default controls;
