@@ -17,6 +17,7 @@ import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
 import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';
+import { versionLine } from '../../libs/platform/src/version';
 
 interface Options {
   quick?: boolean;
@@ -37,6 +38,7 @@ interface Options {
 const program = new Command()
   .name('bench')
   .description('calm-accounts benchmarks, each throughput beside its raw limit measured in the same run')
+  .version(versionLine('bench'), '-V, --version', 'print the version and exit')
   .option('--quick', 'fewer and shorter rounds (under 60 s)')
   .option('--rounds <n>', 'rounds per figure (median reported)', Number)
   .option('--connections <n>', 'HTTP connections, and raw PostgreSQL clients', Number, 10)

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { waitFor } from '@calm/testing';
 import { TestSystem, http } from '../support/system';
 
@@ -50,24 +52,29 @@ describe('operability endpoints', () => {
 
     const text = await waitFor('dead letter counted', async () => {
       const t = await scrape(accounts);
-      const counted = (metricValue(t, 'calm_dead_letters_total{type="unknown",service="accounts"}') ?? 0) >= 1;
-      return counted && (metricValue(t, 'calm_dead_letters_open{service="accounts"}') ?? 0) >= 1 ? t : undefined;
+      const counted = (metricValue(t, 'calm_events_consumed_total{type="unknown",outcome="dead_lettered",service="accounts"}') ?? 0) >= 1;
+      return counted && (metricValue(t, 'calm_dead_letter_open_rows{service="accounts"}') ?? 0) >= 1 ? t : undefined;
     });
     expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/accounts\/:accountId"[^}]*method="GET"[^}]*status_code="404"/);
     expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/accounts"[^}]*method="POST"[^}]*status_code="201"[^}]*\} 2/);
     expect(metricValue(text, 'calm_events_consumed_total{type="customer.created",outcome="applied",service="accounts"}')).toBeGreaterThanOrEqual(1);
-    expect(metricValue(text, 'calm_dead_letters_total{type="unknown",service="accounts"}')).toBe(1);
+    expect(metricValue(text, 'calm_events_consumed_total{type="unknown",outcome="dead_lettered",service="accounts"}')).toBe(1);
     expect(metricValue(text, 'calm_accounts{status="pending",service="accounts"}')).toBe(0);
     expect(metricValue(text, 'calm_accounts{status="valid",service="accounts"}')).toBe(2);
     // One account converged through the consumer path, one at once (0 s).
     expect(metricValue(text, 'calm_account_convergence_seconds_count{service="accounts"}')).toBe(2);
     expect(metricValue(text, 'calm_account_convergence_seconds_bucket{le="0.001",service="accounts"}')).toBe(1);
     expect(metricValue(text, 'calm_consumer_pending_messages{service="accounts"}')).toBe(0);
-    expect(text).toMatch(/^calm_outbox_backlog\{service="accounts"\} \d+$/m);
+    expect(text).toMatch(/^calm_outbox_unpublished_rows\{service="accounts"\} \d+$/m);
     expect(text).toMatch(/^calm_outbox_oldest_unpublished_age_seconds\{service="accounts"\} [\d.e-]+$/m);
 
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(text.split('\n')).toContain(`calm_build_info{version="${version}",commit="unknown",node="${process.versions.node}",service="accounts"} 1`);
+    expect(text).not.toContain('calm_dead_letters_total');
+
     const customersText = await scrape(customers);
-    expect(customersText).toMatch(/^calm_outbox_backlog\{service="customers"\} \d+$/m);
+    expect(customersText).toMatch(/^calm_build_info\{[^}]*service="customers"\} 1$/m);
+    expect(customersText).toMatch(/^calm_outbox_unpublished_rows\{service="customers"\} \d+$/m);
     expect(customersText).not.toContain('calm_accounts');
     expect(customersText).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/customers"[^}]*status_code="201"[^}]*\} 1/);
   });

@@ -30,7 +30,7 @@ export async function startAccountsService(config: ServiceConfig, tuning: Accoun
     }
     await app.startAllMicroservices();
   }
-  await app.listen({ port: config.httpPort, host: process.env.HTTP_HOST ?? '0.0.0.0' });
+  await app.listen({ port: config.httpPort, host: config.httpHost ?? '0.0.0.0' });
   if (!config.apiTokens) new Logger('accounts').warn('API_TOKENS is unset: the API is open to anyone who can reach it');
   return { app, consumer, sealedConsumer, url: await app.getUrl() };
 }

@@ -77,6 +77,7 @@ export class AccountsModule {
       // No TypeORM entities: every account query is plain SQL (persistence/*.sql.ts).
       entities: [],
       poolSize: tuning.poolSize,
+      migrationsRun: config.migrationsRun,
       natsServers: config.natsServers,
       // ACCOUNTS is where this service publishes; CUSTOMERS is created too so the
       // consumer can attach even before the customer service has ever run.

@@ -45,6 +45,7 @@ export class CustomersModule {
       migrations: customersMigrations,
       entities: [CustomerOrmEntity],
       poolSize: tuning.poolSize,
+      migrationsRun: config.migrationsRun,
       natsServers: config.natsServers,
       streams: [streams.customers],
       duplicateWindowMs: tuning.duplicateWindowMs,

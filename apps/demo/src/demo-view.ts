@@ -23,21 +23,28 @@ function row(c: CaseState, tty: boolean): string {
 
 /**
  * On a terminal the table is redrawn in place; otherwise (a pipe, CI) one line is
- * printed per change, so the log reads as the sequence of events.
+ * printed per change, so the log reads as the sequence of events. Colours only on a
+ * terminal, and never when the user asked for none (NO_COLOR, no-color.org).
  */
 export class DemoView {
   private drawn = 0;
   private readonly last = new Map<number, string>();
 
+  private readonly tty: boolean;
+  private readonly colors: boolean;
+
   constructor(
-    private readonly out: NodeJS.WriteStream,
-    private readonly tty = !!out.isTTY,
-  ) {}
+    private readonly out: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>,
+    options: { colors: boolean },
+  ) {
+    this.tty = !!out.isTTY;
+    this.colors = this.tty && options.colors;
+  }
 
   render(cases: CaseState[]): void {
     if (this.tty) {
       if (this.drawn) this.out.write(`\x1b[${this.drawn}A`);
-      const lines = [`#   account   customer           order           customer status   opened->valid`, ...cases.map((c) => row(c, true))];
+      const lines = [`#   account   customer           order           customer status   opened->valid`, ...cases.map((c) => row(c, this.colors))];
       this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join(''));
       this.drawn = lines.length;
       return;

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { ConfigError, defaults, demoEnv, parseEnv } from '../../../libs/platform/src/config';
+import { versionLine } from '../../../libs/platform/src/version';
 import { DemoClient } from './demo-client';
 import { percentile, planCases, seededRandom } from './demo-plan';
 import { CaseState, DemoView } from './demo-view';
@@ -11,16 +13,28 @@ import { shellDemo, shellGauges } from './shell-demo';
  * account moving from pending to valid as the events land. Then two shells whose
  * customer is late or never comes, resolved by the owner (shell-demo.ts).
  */
+function demoEnvironment() {
+  try {
+    return parseEnv(demoEnv, process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(err.lines.map((l) => `demo: configuration error: ${l}\n`).join(''));
+    process.exit(2);
+  }
+}
+
+const env = demoEnvironment();
 const program = new Command()
   .name('demo')
+  .version(versionLine('demo'), '-V, --version', 'print the version and exit')
   .description('Opens accounts for new customers, account and customer in random order, and watches them converge')
   .option('-n, --customers <n>', 'how many new customers', (v) => Number(v), 10)
   .option('--max-delay <ms>', 'largest random delay before each fact', (v) => Number(v), 1500)
   .option('--seed <n>', 'seed of the random order and delays', (v) => Number(v), Date.now() % 1_000_000)
   .option('--timeout <ms>', 'give up when not all valid after this long', (v) => Number(v), 30_000)
-  .option('--accounts-url <url>', 'account service', process.env.ACCOUNTS_URL ?? `http://localhost:${process.env.ACCOUNTS_HTTP_PORT ?? 3001}`)
-  .option('--customers-url <url>', 'customer service', process.env.CUSTOMERS_URL ?? `http://localhost:${process.env.CUSTOMERS_HTTP_PORT ?? 3002}`)
-  .option('--nats-url <url>', 'NATS, to ask the customer service about a stale shell (customers.resolve)', process.env.NATS_URL ?? 'nats://127.0.0.1:4222')
+  .option('--accounts-url <url>', 'account service', env.ACCOUNTS_URL ?? `http://localhost:${env.ACCOUNTS_HTTP_PORT}`)
+  .option('--customers-url <url>', 'customer service', env.CUSTOMERS_URL ?? `http://localhost:${env.CUSTOMERS_HTTP_PORT}`)
+  .option('--nats-url <url>', 'NATS, to ask the customer service about a stale shell (customers.resolve)', process.env.NATS_URL?.trim() || defaults.NATS_URL)
   .option('--no-shells', 'skip the stale-shell part');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,7 +50,7 @@ async function main(): Promise<number> {
     natsUrl: string;
     shells: boolean;
   }>();
-  const token = process.env.API_TOKENS?.split(',')[0]?.trim() || undefined;
+  const token = env.API_TOKENS?.[0];
   const accounts = new DemoClient(opts.accountsUrl, token);
   const customers = new DemoClient(opts.customersUrl, token);
   const hint = 'start both services first (`npm start` in another terminal) or set ACCOUNTS_URL / CUSTOMERS_URL';
@@ -46,7 +60,7 @@ async function main(): Promise<number> {
   const plan = planCases(opts.customers, opts.maxDelay, seededRandom(opts.seed));
   process.stdout.write(`${plan.length} new customers, account and customer in random order (seed ${opts.seed})\n\n`);
   const cases: CaseState[] = plan.map((p) => ({ plan: p, status: 'waiting', customerSent: false }));
-  const view = new DemoView(process.stdout);
+  const view = new DemoView(process.stdout, { colors: !env.NO_COLOR });
   const start = Date.now();
   const opened = new Map<string, number>();
 

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { ConfigError, launcherEnv, parseEnv } from '../../../libs/platform/src/config';
 import { SERVICE_NODE_FLAGS } from '../../../libs/platform/src/node-flags';
 import { ensureBackingServices, MissingServerError, stopAll } from './backing-services';
 
@@ -13,9 +14,16 @@ export async function launch(root: string): Promise<void> {
   const log = (line: string) => process.stderr.write(`npm start: ${line}\n`);
   let backing;
   try {
-    backing = await ensureBackingServices(process.env, process.env.CALM_DATA_DIR || join(root, '.data'), log);
+    const { CALM_DATA_DIR } = parseEnv(launcherEnv, process.env);
+    backing = await ensureBackingServices(process.env, resolve(root, CALM_DATA_DIR), log);
   } catch (err) {
-    process.stderr.write(`npm start: ${err instanceof MissingServerError ? err.message : `cannot start the backing servers: ${(err as Error).message}`}\n`);
+    const why =
+      err instanceof ConfigError
+        ? `configuration error: ${err.lines.join('; ')}`
+        : err instanceof MissingServerError
+          ? err.message
+          : `cannot start the backing servers: ${(err as Error).message}`;
+    process.stderr.write(`npm start: ${why}\n`);
     process.exit(1);
   }
   const env = { ...process.env, ...backing.env };

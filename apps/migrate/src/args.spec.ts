@@ -11,6 +11,11 @@ describe('migrate CLI arguments', () => {
     expect(MIGRATE_USAGE).toContain('ACCOUNTS_DATABASE_URL');
   });
 
+  it('prints the version for --version and -V instead of touching a database', () => {
+    expect(parseMigrateArgs(['--version'])).toEqual({ version: true });
+    expect(parseMigrateArgs(['-V'])).toEqual({ version: true });
+  });
+
   it('refuses anything else, naming it', () => {
     for (const argv of [['--dry-run'], ['accounts'], ['--help', 'x'], ['']]) {
       const parsed = parseMigrateArgs(argv);

@@ -2,8 +2,10 @@
 export const MIGRATE_USAGE = `Usage: npm run db:migrate   (node dist/apps/migrate/src/main.js)
 
 Creates the account and customer databases when missing and applies their pending
-migrations. Takes no arguments; the databases come from ACCOUNTS_DATABASE_URL and
-CUSTOMERS_DATABASE_URL (defaults: the local PostgreSQL, databases accounts and customers).
+migrations, under the same advisory lock as the services' start (one migrator at a time).
+Takes no arguments; the databases come from ACCOUNTS_DATABASE_URL and CUSTOMERS_DATABASE_URL
+(defaults: the local PostgreSQL, databases accounts and customers).
+--version (-V) prints the version.
 `;
 
 /**
@@ -11,8 +13,9 @@ CUSTOMERS_DATABASE_URL (defaults: the local PostgreSQL, databases accounts and c
  * anything else is refused. It took none and ignored any, so `--help` ran the migrations
  * against the default databases and created them.
  */
-export function parseMigrateArgs(argv: readonly string[]): { run: true } | { help: true } | { error: string } {
+export function parseMigrateArgs(argv: readonly string[]): { run: true } | { help: true } | { version: true } | { error: string } {
   if (argv.length === 0) return { run: true };
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return { help: true };
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return { version: true };
   return { error: `migrate takes no arguments (got ${argv.map((a) => JSON.stringify(a)).join(' ')}); --help prints the usage` };
 }

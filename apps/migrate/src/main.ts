@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Database, defaults, parseDatabaseUrl, runMain } from '@calm/platform';
+import { Database, migrateEnv, parseEnv, runMain } from '@calm/platform';
+import { versionLine } from '../../../libs/platform/src/version';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { customersMigrations } from '../../../migrations/customers';
 import { MIGRATE_USAGE, parseMigrateArgs } from './args';
@@ -7,19 +8,20 @@ import { MIGRATE_USAGE, parseMigrateArgs } from './args';
 /** `npm run db:migrate`: creates missing databases and applies pending migrations of both services. */
 const args = parseMigrateArgs(process.argv.slice(2));
 if ('help' in args) process.stdout.write(MIGRATE_USAGE);
+else if ('version' in args) process.stdout.write(`${versionLine('migrate')}\n`);
 else if ('error' in args) {
   process.stderr.write(`migrate: ${args.error}\n`);
   process.exitCode = 2;
 } else runMain('migrate', migrate);
 
 async function migrate(): Promise<void> {
+  const env = parseEnv(migrateEnv, process.env);
   const targets = [
-    { name: 'accounts', variable: 'ACCOUNTS_DATABASE_URL', migrations: accountsMigrations },
-    { name: 'customers', variable: 'CUSTOMERS_DATABASE_URL', migrations: customersMigrations },
+    { name: 'accounts', url: env.ACCOUNTS_DATABASE_URL, migrations: accountsMigrations },
+    { name: 'customers', url: env.CUSTOMERS_DATABASE_URL, migrations: customersMigrations },
   ] as const;
   for (const t of targets) {
-    const url = parseDatabaseUrl(t.variable, process.env[t.variable] || defaults[t.variable]);
-    const db = new Database({ name: t.name, url, migrations: [...t.migrations] });
+    const db = new Database({ name: t.name, url: t.url, migrations: [...t.migrations] });
     const timeout = setTimeout(() => {
       process.stderr.write(`migrate: ${t.name} database unreachable after 60 s\n`);
       process.exit(1);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { consumers } from '@calm/contracts';
 import { redactUrlCredentials } from '../../../libs/platform/src/redact';
+import { versionLine } from '../../../libs/platform/src/version';
 import { CliError, CliIo, EXIT, processIo } from './cli/cli-io';
 import { terminalSafe } from './cli/terminal-safe';
 import { ReplayContext, Service } from './cli/replay-context';
@@ -30,6 +31,7 @@ function program(io: CliIo, result: { code: number }): Command {
       'Event replay tool for calm-accounts: verify, rebuild, inspect, dead letters, tail, outbox repair.\n' +
         'Reads NATS_URL, ACCOUNTS_DATABASE_URL, CUSTOMERS_DATABASE_URL like the services.',
     )
+    .version(versionLine('replay'), '-V, --version', 'print the version and exit')
     .option('--quiet', 'print only results (differences, rows), no progress or summaries')
     .option('--json', 'machine output: one JSON document per command on stdout')
     .exitOverride()

@@ -42,7 +42,7 @@ const digits = (pattern: RegExp, error: string) => z.string({ error }).regex(pat
 export const listAccountsQuery = z.strictObject({
   customerId: uuid.optional().meta({
     example: '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a10',
-    description: 'accounts of this customer, any letter case (customerId, status or both are required)',
+    description: 'accounts of this customer, any letter case (with no filter: every account)',
   }),
   status: z
     .enum(['pending', 'valid', 'rejected'], { error: 'must be one of pending, valid, rejected' })

@@ -12,6 +12,8 @@ export interface InfrastructureOptions {
   migrations: MixedList<Function>;
   entities: MixedList<Function>;
   poolSize?: number;
+  /** MIGRATIONS_RUN (default true): apply pending migrations at start, under the migration lock. */
+  migrationsRun?: boolean;
   natsServers: string[];
   streams: StreamSpec[];
   duplicateWindowMs?: number;
@@ -74,6 +76,7 @@ export class InfrastructureModule {
               migrations: options.migrations,
               entities: options.entities,
               poolSize: options.poolSize,
+              migrationsRun: options.migrationsRun,
             }),
         },
         {
@@ -102,7 +105,7 @@ export class InfrastructureModule {
         {
           provide: RetentionSweeper,
           useFactory: (db: Database, metrics?: ServiceMetrics) => {
-            const deleted = metrics?.counter('calm_retention_deleted_total', 'Rows deleted by the retention sweep, by table', ['table']);
+            const deleted = metrics?.counter('calm_retention_deleted_rows_total', 'Rows deleted by the retention sweep, by table', ['table']);
             const expired = metrics?.counter('calm_dead_letters_expired_total', 'Dead letters deleted by retention before anyone retried them');
             return new RetentionSweeper(db, {
               onDeleted: (table, n) => deleted?.inc({ table }, n),

@@ -117,6 +117,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig('accounts', { OUTBOX_RETENTION_HOURS: 'soon' })).toThrow(/OUTBOX_RETENTION_HOURS/);
   });
 
+  it('reads MIGRATIONS_RUN (default true), CALM_COMMIT and HTTP_HOST, naming a bad one', () => {
+    expect(loadConfig('customers', {})).toMatchObject({ migrationsRun: true, commit: 'unknown', httpHost: '0.0.0.0' });
+    expect(loadConfig('customers', { MIGRATIONS_RUN: 'false', CALM_COMMIT: 'abc123' })).toMatchObject({ migrationsRun: false, commit: 'abc123' });
+    expect(problemsOf({ MIGRATIONS_RUN: 'maybe' })).toEqual(['MIGRATIONS_RUN: "maybe" is not true or false']);
+  });
+
   it('reads SHELL_GRACE_SECONDS (default 3600) and SHELL_SWEEP_SECONDS (default 60, 0 = off), naming a bad one', () => {
     expect(loadConfig('accounts', {})).toMatchObject({ shellGraceSeconds: 3600, shellSweepSeconds: 60 });
     expect(loadConfig('accounts', { SHELL_GRACE_SECONDS: '5', SHELL_SWEEP_SECONDS: '0' })).toMatchObject({ shellGraceSeconds: 5, shellSweepSeconds: 0 });

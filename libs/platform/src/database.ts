@@ -3,6 +3,7 @@ import { Client, Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DataSource, EntityManager, MixedList } from 'typeorm';
 import { backoffDelay, sleep } from './backoff';
+import { MigrationsPendingError, pendingMigrations, runMigrationsLocked } from './migration-lock';
 
 export class DatabaseUnavailableError extends Error {
   constructor(cause?: unknown) {
@@ -45,18 +46,24 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Logical name for logs ("accounts", "customers"). */
   name: string;
+  /** MIGRATIONS_RUN: apply pending migrations (default), or only check that none is pending. */
+  migrationsRun?: boolean;
 }
 
 /**
  * The service's database: connects in the background with backoff (so the HTTP
  * server can report the outage on /health/ready instead of crash-looping), creates
- * the database if missing and applies pending migrations before it is ready.
+ * the database if missing and applies pending migrations before it is ready, one
+ * instance at a time (migration-lock.ts). With migrationsRun false it applies none and
+ * stays not ready, saying why, until someone else has applied them.
  */
 export class Database {
   readonly dataSource: DataSource;
   private readonly logger: Logger;
   private connected = false;
   private closed = false;
+  /** Why the database is not usable yet, for /health/ready. */
+  private lastError?: Error;
   private readonly abort = new AbortController();
   readonly ready: Promise<void>;
 
@@ -86,13 +93,21 @@ export class Database {
       try {
         await ensureDatabase(this.options.url, this.logger);
         if (!this.dataSource.isInitialized) await this.dataSource.initialize();
-        const applied = await this.dataSource.runMigrations({ transaction: 'each' });
-        if (applied.length) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+        if (this.options.migrationsRun === false) {
+          const pending = await pendingMigrations(this.dataSource);
+          if (pending.length) throw new MigrationsPendingError(pending);
+        } else {
+          const applied = await runMigrationsLocked(this.options.url, this.dataSource);
+          if (applied.length) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+        }
         this.connected = true;
+        this.lastError = undefined;
         return;
       } catch (err) {
+        this.lastError = err as Error;
         const delay = backoffDelay(attempt);
-        this.logger.warn(`cannot reach PostgreSQL (${(err as Error).message}); retrying in ${delay} ms`);
+        const what = err instanceof MigrationsPendingError ? err.message : `cannot reach PostgreSQL (${(err as Error).message})`;
+        this.logger.warn(`${what}; retrying in ${delay} ms`);
         await sleep(delay, this.abort.signal);
       }
     }
@@ -120,7 +135,7 @@ export class Database {
 
   /** Liveness of the connection right now, for /health/ready. */
   async ping(timeoutMs = 2000): Promise<void> {
-    if (!this.connected) throw new DatabaseUnavailableError();
+    if (!this.connected) throw new DatabaseUnavailableError(this.lastError);
     // The timer is cancelled on answer: a pending one would keep a test process alive.
     const answered = new AbortController();
     try {

@@ -1,6 +1,7 @@
 export * from './backoff';
 export * from './config';
 export * from './database';
+export * from './migration-lock';
 export * from './http-app';
 export * from './http-errors.filter';
 export * from './validation';

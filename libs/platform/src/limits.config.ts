@@ -1,9 +1,12 @@
-type Env = Record<string, string | undefined>;
+import { z } from 'zod';
+import { ConfigError } from './env/config-error';
+import { parseEnv } from './env/variable';
+import { serviceFields } from './env/variables';
 
 /**
  * What one request, one scrape and one year may cost: HTTP timeouts, the metrics
  * refresh interval and how long each messaging table keeps its rows. Every variable is
- * optional; the defaults are documented in docs/security.md.
+ * optional; the defaults are in env/variables.ts (docs/configuration.md).
  */
 export interface Limits {
   http: {
@@ -30,36 +33,44 @@ export interface Limits {
 
 const HOUR = 3_600_000;
 
-/**
- * Reads the limits; each bad value (0, junk, out of range) is a problem naming its
- * variable, for loadConfig to report with the others (this module imports nothing of
- * config.ts, which imports it).
- */
-export function readLimits(env: Env): { limits: Limits; problems: { variable: string; problem: string }[] } {
-  const problems: { variable: string; problem: string }[] = [];
-  const read = (name: string, fallback: number, max = 1e9): number => {
-    const v = env[name]?.trim();
-    if (v === undefined || v === '') return fallback;
-    if (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= max) return Number(v);
-    problems.push({ variable: name, problem: `"${v}" is not a whole number from 1 to ${max}` });
-    return fallback;
-  };
-  const limits: Limits = {
+const limitsEnv = z.object({
+  HTTP_REQUEST_TIMEOUT_MS: serviceFields.HTTP_REQUEST_TIMEOUT_MS,
+  HTTP_CONNECTION_TIMEOUT_MS: serviceFields.HTTP_CONNECTION_TIMEOUT_MS,
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: serviceFields.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  METRICS_REFRESH_SECONDS: serviceFields.METRICS_REFRESH_SECONDS,
+  OUTBOX_RETENTION_HOURS: serviceFields.OUTBOX_RETENTION_HOURS,
+  INBOX_RETENTION_DAYS: serviceFields.INBOX_RETENTION_DAYS,
+  DEAD_LETTER_RETENTION_DAYS: serviceFields.DEAD_LETTER_RETENTION_DAYS,
+  RETENTION_SWEEP_SECONDS: serviceFields.RETENTION_SWEEP_SECONDS,
+});
+
+/** The limits of a parsed service environment, in milliseconds. */
+export function limitsOf(e: z.output<typeof limitsEnv>): Limits {
+  return {
     http: {
-      requestTimeoutMs: read('HTTP_REQUEST_TIMEOUT_MS', 30_000),
-      connectionTimeoutMs: read('HTTP_CONNECTION_TIMEOUT_MS', 60_000),
-      keepAliveTimeoutMs: read('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
-    metricsRefreshMs: read('METRICS_REFRESH_SECONDS', 15, 86_400) * 1000,
+    metricsRefreshMs: e.METRICS_REFRESH_SECONDS * 1000,
     retention: {
-      outboxMs: read('OUTBOX_RETENTION_HOURS', 168, 87_600) * HOUR,
-      inboxMs: read('INBOX_RETENTION_DAYS', 30, 3650) * 24 * HOUR,
-      deadLetterMs: read('DEAD_LETTER_RETENTION_DAYS', 90, 3650) * 24 * HOUR,
-      sweepMs: read('RETENTION_SWEEP_SECONDS', 60, 86_400) * 1000,
+      outboxMs: e.OUTBOX_RETENTION_HOURS * HOUR,
+      inboxMs: e.INBOX_RETENTION_DAYS * 24 * HOUR,
+      deadLetterMs: e.DEAD_LETTER_RETENTION_DAYS * 24 * HOUR,
+      sweepMs: e.RETENTION_SWEEP_SECONDS * 1000,
     },
   };
-  return { limits, problems };
+}
+
+/** Reads the limits alone; each bad value is a problem naming its variable (and its default stands in). */
+export function readLimits(env: Record<string, string | undefined>): { limits: Limits; problems: { variable: string; problem: string }[] } {
+  try {
+    return { limits: limitsOf(parseEnv(limitsEnv, env)), problems: [] };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { limits: defaultLimits(), problems: err.problems };
+  }
 }
 
 /** The defaults, for code built without an environment (tests, benchmarks). */
-export const defaultLimits = (): Limits => readLimits({}).limits;
+export const defaultLimits = (): Limits => limitsOf(parseEnv(limitsEnv, {}));

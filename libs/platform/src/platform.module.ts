@@ -32,7 +32,10 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController, AsyncApiController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
-        { provide: ServiceMetrics, useFactory: () => new ServiceMetrics(config.service, config.limits?.metricsRefreshMs) },
+        {
+          provide: ServiceMetrics,
+          useFactory: () => new ServiceMetrics(config.service, config.limits?.metricsRefreshMs).withBuildInfo(config.commit ?? 'unknown'),
+        },
         { provide: ReadinessProbes, ...readiness },
       ],
       exports: [PLATFORM_CONFIG, ServiceMetrics, ReadinessProbes],

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Database } from './database';
 import { throttledRead } from './throttled-read';
+import { projectVersion } from './version';
 
 /**
  * One Prometheus registry per application (never prom-client's global one), so two
@@ -76,10 +77,22 @@ export class ServiceMetrics {
         .query(`SELECT count(*) AS backlog, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL`);
       return { backlog: Number(row.backlog), age: row.age ?? 0 };
     });
-    this.scrapeGauge('calm_outbox_backlog', 'Outbox rows not yet published to JetStream', async () => [[{}, (await stats()).backlog]]);
+    this.scrapeGauge('calm_outbox_unpublished_rows', 'Outbox rows not yet published to JetStream', async () => [[{}, (await stats()).backlog]]);
     this.scrapeGauge('calm_outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row (0 when empty)', async () => [
       [{}, (await stats()).age],
     ]);
+  }
+
+  /** calm_build_info{version,commit,node} 1: what runs, for dashboards and for joining onto other series. */
+  withBuildInfo(commit: string): this {
+    const info = new Gauge({
+      name: 'calm_build_info',
+      help: 'The running build: project version, source commit, Node.js version (always 1)',
+      labelNames: ['version', 'commit', 'node'],
+      registers: [this.registry],
+    });
+    info.set({ version: projectVersion(), commit, node: process.versions.node }, 1);
+    return this;
   }
 
   metrics(): Promise<string> {

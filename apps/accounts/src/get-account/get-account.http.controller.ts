@@ -26,7 +26,7 @@ export class GetAccountHttpController {
 
   @Get()
   @ApiOkResponse({ type: AccountListResponse, description: 'one page of accounts, in (openedAt, accountId) order; pass nextCursor as cursor for the next' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'no filter, a bad filter, limit outside 1..100, or a cursor this API did not return' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'a bad filter, limit outside 1..100, or a cursor this API did not return' })
   @ApiListAccountsQuery()
   async list(@Query(new ZodPipe(listAccountsRequest)) query: ListAccountsQuery): Promise<{ items: Account[]; nextCursor: string | null }> {
     const page = await this.store.list(listAccountsFilter(query));

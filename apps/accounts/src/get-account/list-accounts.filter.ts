@@ -4,7 +4,7 @@ import { ListAccountsQuery } from './list-accounts.query.dto';
 
 export const LIST_LIMIT_DEFAULT = 50;
 
-/** What GET /accounts asks the store for: at least one filter, a bounded page, an optional position. */
+/** What GET /accounts asks the store for: optional filters, a bounded page, an optional position. */
 export interface ListAccountsFilter {
   customerId?: string;
   status?: 'pending' | 'valid' | 'rejected';
@@ -18,7 +18,6 @@ const bad = (message: string) => new BadRequestException({ statusCode: 400, mess
 
 /** The rules that span fields (each field's own shape is checked by its schema, listAccountsQuery). */
 export function listAccountsFilter(q: ListAccountsQuery): ListAccountsFilter {
-  if (q.customerId === undefined && q.status === undefined) throw bad('customerId or status is required (either or both)');
   if (q.olderThanSeconds !== undefined && q.status !== 'pending') throw bad('olderThanSeconds needs status=pending (it selects stale shells)');
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   if (after === null) throw bad('cursor is not a nextCursor this API returned');

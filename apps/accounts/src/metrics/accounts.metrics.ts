@@ -14,8 +14,8 @@ import { accountStats } from './account-stats.sql';
  */
 @Injectable()
 export class AccountsMetrics {
+  /** One counter per fact: a dead letter is the outcome `dead_lettered` (open ones: calm_dead_letter_open_rows). */
   readonly eventsConsumed: Counter<'type' | 'outcome'>;
-  readonly deadLettered: Counter<'type'>;
   /** Events handled whose id the inbox already held: acknowledged, no effect (a subset of `applied`). */
   readonly duplicates: Counter<'type'>;
   /** Opened to valid, per account: 0 when the customer was already known at POST. */
@@ -23,7 +23,6 @@ export class AccountsMetrics {
 
   constructor(metrics: ServiceMetrics, db: Database, nats: NatsClient) {
     this.eventsConsumed = metrics.counter('calm_events_consumed_total', 'Events handled by the consumer, by type and outcome', ['type', 'outcome']);
-    this.deadLettered = metrics.counter('calm_dead_letters_total', 'Events dead-lettered by this process', ['type']);
     this.duplicates = metrics.counter('calm_events_duplicate_total', 'Events the inbox already held: acknowledged without a second effect', ['type']);
     this.convergence = metrics.histogram(
       'calm_account_convergence_seconds',
@@ -45,7 +44,7 @@ export class AccountsMetrics {
     metrics.scrapeGauge('calm_pending_account_oldest_age_seconds', 'Age of the oldest pending (shell) account (0 when none)', async () => [
       [{}, (await accounts()).oldestPendingAge],
     ]);
-    metrics.scrapeGauge('calm_dead_letters_open', 'Dead letters not yet retried (all instances)', async () => {
+    metrics.scrapeGauge('calm_dead_letter_open_rows', 'Dead letters not yet retried (all instances)', async () => {
       const [row]: { n: string }[] = await db.manager().query(`SELECT count(*) AS n FROM dead_letter WHERE retried_at IS NULL`);
       return [[{}, Number(row.n)]];
     });
@@ -58,7 +57,6 @@ export class AccountsMetrics {
 
   onOutcome = (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number): void => {
     this.eventsConsumed.inc({ type, outcome }, count);
-    if (outcome === 'dead_lettered') this.deadLettered.inc({ type }, count);
   };
 
   /** Records accounts that became valid now. */

@@ -22,7 +22,7 @@ export async function listAccounts(pool: Pool, f: ListAccountsFilter): Promise<{
   if (f.after) where.push(`(opened_at, account_id) > (${param(f.after.openedAt)}::timestamptz, ${param(f.after.accountId)}::uuid)`);
   const { rows } = await pool.query<AccountRow & { cursor_at: string }>(
     `SELECT ${ACCOUNT_COLUMNS}, to_char(opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-     FROM account WHERE ${where.join(' AND ')}
+     FROM account ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY opened_at, account_id LIMIT ${param(f.limit + 1)}`,
     values,
   );

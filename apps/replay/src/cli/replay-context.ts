@@ -3,7 +3,7 @@ import { NatsConnection, connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 // Straight to the module, not the @calm/platform index: that one loads NestJS and
 // Fastify, a second of start-up a CLI does not need.
-import { ConfigError, NatsAuthConfig, defaults, loadNatsConfig, parseDatabaseUrl } from '../../../../libs/platform/src/config';
+import { ConfigError, NatsAuthConfig, natsConfigOf, parseEnv, replayEnv } from '../../../../libs/platform/src/config';
 import { natsConnectOptions } from '../../../../libs/platform/src/nats-connect-options';
 import { redactUrlCredentials } from '../../../../libs/platform/src/redact';
 import { CliError, CliIo } from './cli-io';
@@ -16,18 +16,18 @@ export interface ReplayConfig {
   /** The same credentials and TLS settings as the services (NATS_URL, NATS_CREDS_FILE, NATS_*_FILE). */
   natsAuth: NatsAuthConfig;
   databaseUrls: Record<Service, string>;
+  /** SHELL_GRACE_SECONDS: the default age of `shells` (the services' grace). */
+  shellGraceSeconds: number;
 }
 
 /** The same variables and checks as the services (libs/platform), so one environment serves both. */
 export function replayConfig(env: Record<string, string | undefined>): ReplayConfig {
-  const read = (name: keyof typeof defaults) => (env[name]?.trim() ? env[name]!.trim() : defaults[name]);
   try {
+    const e = parseEnv(replayEnv, env);
     return {
-      ...loadNatsConfig(env),
-      databaseUrls: {
-        accounts: parseDatabaseUrl('ACCOUNTS_DATABASE_URL', read('ACCOUNTS_DATABASE_URL')),
-        customers: parseDatabaseUrl('CUSTOMERS_DATABASE_URL', read('CUSTOMERS_DATABASE_URL')),
-      },
+      ...natsConfigOf(e),
+      databaseUrls: { accounts: e.ACCOUNTS_DATABASE_URL, customers: e.CUSTOMERS_DATABASE_URL },
+      shellGraceSeconds: e.SHELL_GRACE_SECONDS,
     };
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(`configuration error: ${err.message}`);
@@ -72,7 +72,7 @@ export class ReplayContext {
           maxReconnectAttempts: 3,
         });
       } catch (err) {
-        // The server list holds no credentials (loadNatsConfig moved them out); the driver's message is redacted all the same.
+        // The server list holds no credentials (the NATS_URL schema moved them out); the driver's message is redacted all the same.
         throw new CliError(`cannot reach NATS at ${this.config.natsServers.join(',')}: ${redactUrlCredentials((err as Error).message)}`);
       }
       return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };

@@ -26,7 +26,7 @@ interface ShellRow {
  * when --resolve left some customer undecided (the owner did not answer).
  */
 export async function shellsCommand(ctx: ReplayContext, options: ShellsOptions): Promise<number> {
-  const graceSeconds = options.olderThan ?? Number(ctx.io.env.SHELL_GRACE_SECONDS || 3600);
+  const graceSeconds = options.olderThan ?? ctx.config.shellGraceSeconds;
   const db = await ctx.database('accounts');
   const { rows } = await db.query<ShellRow>(
     `SELECT account_id, customer_id, opened_at, floor(extract(epoch FROM now() - opened_at))::int AS age_s FROM account

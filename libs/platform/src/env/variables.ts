@@ -1,0 +1,115 @@
+/**
+ * Every environment variable a process of this project reads: one entry each, grouped by
+ * the processes that share it. Adding a variable is one line in its group (and reading its
+ * value where it is used); `npm run docs:config` regenerates docs/configuration.md and
+ * .env.example from these entries.
+ */
+import * as p from './parsers';
+import { optionalVariable, text, variable } from './variable';
+
+const file = (description: string) => optionalVariable({ description }, p.parseReadableFile);
+
+/** Reaching NATS: the services, the replay tool. */
+export const natsFields = {
+  NATS_URL: variable(
+    {
+      default: 'nats://127.0.0.1:4222',
+      description:
+        'NATS server(s) with JetStream, comma-separated for a cluster; `nats://user:pass@host:4222` or `nats://token@host:4222` carries credentials (taken out of the URL before anything logs it; every URL must carry the same)',
+    },
+    (v, t) => p.splitNatsCredentials(v, p.parseNatsUrls(v, t)),
+  ),
+  NATS_CREDS_FILE: file('NATS `.creds` file (JWT and NKey seed), read at start; not together with credentials in `NATS_URL`'),
+  NATS_CA_FILE: file("CA bundle that verifies the server's TLS certificate (with `tls://` URLs)"),
+  NATS_TLS_CERT_FILE: file('client certificate for mutual TLS (with `NATS_TLS_KEY_FILE`)'),
+  NATS_TLS_KEY_FILE: file('key of the client certificate (with `NATS_TLS_CERT_FILE`)'),
+};
+
+const databaseUrl = (service: string, path: string) =>
+  variable(
+    {
+      default: `postgres://postgres@127.0.0.1:5432/${path}`,
+      description: `the ${service} service's own database (created at start when missing and the server allows it)`,
+    },
+    p.parseDatabaseUrl,
+  );
+export const ACCOUNTS_DATABASE_URL = databaseUrl('account', 'accounts');
+export const CUSTOMERS_DATABASE_URL = databaseUrl('customer', 'customers');
+export const ACCOUNTS_HTTP_PORT = variable({ default: '3001', description: 'account service HTTP port' }, p.parsePort);
+export const CUSTOMERS_HTTP_PORT = variable({ default: '3002', description: 'customer service HTTP port' }, p.parsePort);
+export const API_TOKENS = optionalVariable(
+  {
+    secret: true,
+    description:
+      'comma-separated bearer tokens; when set, every endpoint but `/health/*` and `/metrics` requires `Authorization: Bearer <token>` (401 otherwise); unset: the API is open and the service logs a warning',
+  },
+  (_v, t) => p.parseTokens(t),
+);
+export const SHELL_GRACE_SECONDS = variable(
+  {
+    default: '3600',
+    description: 'how long a shell account may stay `pending` before the account service asks the customer service (the owner) to resolve it',
+  },
+  p.parseCount,
+);
+
+/** Both services: HTTP, logs, streams, migrations, limits and retention. */
+export const serviceFields = {
+  HTTP_HOST: variable({ default: '0.0.0.0', description: 'address the HTTP server binds' }, text),
+  API_TOKENS,
+  LOG_LEVEL: variable({ default: 'info', description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`' }, p.parseLogLevel),
+  NATS_STREAM_REPLICAS: variable({ default: '1', description: 'replicas of the streams a service creates (1-5; 3 on a 3-node cluster)' }, p.parseReplicas),
+  MIGRATIONS_RUN: variable(
+    {
+      default: 'true',
+      description:
+        '`false`: apply no migration at start (run `npm run db:migrate` instead); `true`: instances starting together take turns under a PostgreSQL advisory lock',
+    },
+    p.parseBoolean,
+  ),
+  CALM_COMMIT: variable({ default: 'unknown', description: 'source commit reported by `calm_build_info{commit}` (the image sets it at build)' }, text),
+  HTTP_REQUEST_TIMEOUT_MS: variable({ default: '30000', description: 'a request (headers and body) must arrive whole within this' }, p.wholeNumber()),
+  HTTP_CONNECTION_TIMEOUT_MS: variable({ default: '60000', description: 'an idle socket is closed after this' }, p.wholeNumber()),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: variable({ default: '5000', description: 'a kept-alive connection waits this long for its next request' }, p.wholeNumber()),
+  METRICS_REFRESH_SECONDS: variable(
+    { default: '15', description: 'gauges of stored state are read from PostgreSQL and JetStream at most once per this' },
+    p.wholeNumber(86_400),
+  ),
+  OUTBOX_RETENTION_HOURS: variable(
+    { default: '168', description: 'published outbox rows are kept this long, so a broker that lost its tail can be repaired' },
+    p.wholeNumber(87_600),
+  ),
+  INBOX_RETENTION_DAYS: variable(
+    { default: '30', description: 'consumed event ids are kept this long (duplicates older than this are no longer recognised by id)' },
+    p.wholeNumber(3650),
+  ),
+  DEAD_LETTER_RETENTION_DAYS: variable({ default: '90', description: 'dead letters are kept this long, retried or not' }, p.wholeNumber(3650)),
+  RETENTION_SWEEP_SECONDS: variable({ default: '60', description: 'how often the retention sweep looks for expired rows' }, p.wholeNumber(86_400)),
+};
+
+/** The account service alone: stale shells. */
+export const shellFields = {
+  SHELL_GRACE_SECONDS,
+  SHELL_SWEEP_SECONDS: variable({ default: '60', description: 'how often the account service looks for shells older than the grace (0: never)' }, p.parseCount),
+};
+
+/** `npm start`: where it keeps the PostgreSQL and NATS it starts when none answers. */
+export const launcherFields = {
+  CALM_DATA_DIR: variable(
+    { default: '.data', description: 'directory (relative to the checkout) of the PostgreSQL and NATS data `npm start` creates when none is running' },
+    text,
+  ),
+};
+
+/** `npm run demo`. */
+export const demoFields = {
+  ACCOUNTS_URL: optionalVariable(
+    { shownDefault: '`http://localhost:<ACCOUNTS_HTTP_PORT>`', description: 'where the demo finds the account service' },
+    p.parseHttpUrl,
+  ),
+  CUSTOMERS_URL: optionalVariable(
+    { shownDefault: '`http://localhost:<CUSTOMERS_HTTP_PORT>`', description: 'where the demo finds the customer service' },
+    p.parseHttpUrl,
+  ),
+  NO_COLOR: optionalVariable({ description: 'set to anything but empty: the demo prints no colours (no-color.org)' }, () => true),
+};
