@@ -35,7 +35,8 @@ export interface NatsAuthConfig {
 }
 
 export interface ServiceConfig {
-  service: 'accounts' | 'customers';
+  /** onboarding: the coordinator of the coordination bench (bench/src/coordination), on the same HTTP stack. */
+  service: 'accounts' | 'customers' | 'onboarding';
   natsServers: string[];
   databaseUrl: string;
   httpPort: number;
@@ -55,6 +56,8 @@ export interface ServiceConfig {
   shellSweepSeconds?: number;
   /** Replicas of the streams this service creates (NATS_STREAM_REPLICAS, default 1; 3 on a cluster). */
   streamReplicas?: number;
+  /** Serve the two-phase commit participant API /twopc/* (TWOPC_PARTICIPANT, default false: only the coordination bench asks for it). */
+  twopcParticipant?: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -238,6 +241,7 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
   problems.push(...limitProblems);
   const shellGraceSeconds = check(() => intFromEnv(env, 'SHELL_GRACE_SECONDS', 3600));
   const shellSweepSeconds = check(() => intFromEnv(env, 'SHELL_SWEEP_SECONDS', 60));
+  const twopcParticipant = check(() => flagFromEnv(env, 'TWOPC_PARTICIPANT'));
   if (problems.length) failWith(problems);
   return {
     service,
@@ -251,7 +255,16 @@ export function loadConfig(service: 'accounts' | 'customers', env: Env = process
     shellGraceSeconds,
     shellSweepSeconds,
     streamReplicas,
+    twopcParticipant,
   };
+}
+
+/** An on/off variable: unset or empty is off; true/1 and false/0 (any case) are accepted, anything else is refused. */
+export function flagFromEnv(env: Env, name: string): boolean {
+  const v = (env[name] ?? '').trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new ConfigError(name, `"${env[name]}" must be true or false`);
 }
 
 /** JetStream keeps 1 to 5 copies of a stream (an odd count keeps a Raft majority: 1, 3 or 5). */
