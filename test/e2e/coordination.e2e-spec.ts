@@ -227,7 +227,7 @@ it('twopc: the coordinator and both participant services outlive their databases
   const client = new JsonClient(twopc.url, 8, 5000);
   let stop = false;
   const answered: number[] = [];
-  // Eight scenarios in flight all the time: at the crash, open() holds clients on both sides.
+  // Eight scenarios in flight all the time: at the crash, branches are being written, prepared and committed on both sides.
   const workers = Array.from({ length: 8 }, async () => {
     while (!stop) answered.push((await client.call('POST', '/scenarios', newScenario())).status);
   });
