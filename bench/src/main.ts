@@ -31,7 +31,6 @@ interface Options {
   out?: string;
   only?: string;
   coordination?: boolean;
-  latency: number;
   fixedRate?: number;
 }
 
@@ -46,10 +45,9 @@ const program = new Command()
   .option('--events <n>', 'customer.created backlog per events round', Number)
   .option('--convergence <n>', 'accounts per convergence path', Number)
   .option('--tuning <json>', 'run the account service with this in-process AccountsTuning (bench/src/tuned-service.main.ts)')
-  .option('--cpu-prof <dir>', 'run the account service under node --cpu-prof, profiles written to <dir>')
+  .option('--cpu-prof <dir>', 'run the account service (with --coordination: every process of every design) under node --cpu-prof, profiles written to <dir>')
   .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
   .option('--coordination', 'CALM against coordination (calm, sync, twopc) instead: writes bench/results/coordination.json')
-  .option('--latency <ms>', 'with --coordination: round-trip time injected between the services in the second block (0: skip it)', Number, 5)
   .option('--fixed-rate <n>', 'offered rate of the latency rounds instead of half the saturation rate (A/B at equal load)', Number)
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
 
@@ -72,7 +70,7 @@ async function main(opts: Options): Promise<void> {
       connections: opts.connections,
       rounds: opts.rounds,
       duration: opts.duration,
-      latencyMs: opts.latency,
+      cpuProfDir: opts.cpuProf,
       out: opts.out ?? resultsFile('coordination.json'),
     });
   }

@@ -14,6 +14,8 @@ export interface ServiceSpec {
   /** Directory for `node --cpu-prof` output; unset: no profile. */
   cpuProfDir?: string;
   logFile: string;
+  /** More environment for the service (TWOPC_PARTICIPANT=true in the coordination bench). */
+  env?: Record<string, string>;
 }
 
 /** Largest VmRSS seen per process, sampled from /proc while the bench runs. */
@@ -103,6 +105,7 @@ export class ServiceProcess {
         [`${upper}_DATABASE_URL`]: this.spec.databaseUrl,
         BENCH_SERVICE: this.spec.name,
         BENCH_TUNING: this.spec.tuning ? JSON.stringify(this.spec.tuning) : '',
+        ...this.spec.env,
       },
       ready: answersOk('/health/ready'),
       onSpawn: (child) => {

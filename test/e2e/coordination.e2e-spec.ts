@@ -18,9 +18,13 @@ import { gidOf } from '../../bench/src/coordination/twopc/participant';
 
 /**
  * The three designs of the coordination bench (bench/src/coordination) complete the seed
- * scenario "open an account for a new customer", and the two-phase commit coordinator's
- * recovery finishes an in-doubt transaction consistently on both databases after the
- * coordinator process is killed (SIGKILL) between PREPARE and COMMIT PREPARED.
+ * scenario "open an account for a new customer", one account and several at once for the
+ * same customer, each service writing only its own database: sync and twopc go through
+ * the onboarding coordinator, which reaches the services over HTTP and holds no URL of
+ * their databases; in twopc the services are the participants, each preparing its branch
+ * in its own database. The coordinator's recovery finishes an in-doubt transaction
+ * consistently on both databases after the coordinator is killed (SIGKILL) between the
+ * prepares and the commits.
  * Runs against a private PostgreSQL cluster (max_prepared_transactions > 0; the machine's
  * server is never reconfigured) and a private nats-server, services and coordinators built in dist/.
  * Reproduce: npx jest test/e2e/coordination.e2e-spec.ts --selectProjects integration
@@ -35,16 +39,18 @@ const coordinators: ServiceProcess[] = [];
 const db = { customers: 'calm_test_coord_customers', accounts: 'calm_test_coord_accounts', log: 'calm_test_coord_log' };
 
 beforeAll(async () => {
-  [pg, nats] = await Promise.all([startPostgresServer({ settings: { max_prepared_transactions: 10 } }), startNatsServer()]);
+  [pg, nats] = await Promise.all([startPostgresServer({ settings: { max_prepared_transactions: 20 } }), startNatsServer()]);
   await queryDatabase(pg.url, `CREATE DATABASE ${db.log}`);
+  // The participant API is off unless asked for: here it is asked for.
+  const participant = { TWOPC_PARTICIPANT: 'true' };
   [customers, accounts] = await Promise.all([
     startServiceProcess({
       entry: 'dist/apps/customers/src/main.js',
       portVariable: 'CUSTOMERS_HTTP_PORT',
-      env: { NATS_URL: nats.url, CUSTOMERS_DATABASE_URL: pg.urlFor(db.customers) },
+      env: { NATS_URL: nats.url, CUSTOMERS_DATABASE_URL: pg.urlFor(db.customers), ...participant },
       ready: answersOk('/health/ready'),
     }),
-    startAccountsProcess({ natsUrl: nats.url, databaseUrl: pg.urlFor(db.accounts) }),
+    startAccountsProcess({ natsUrl: nats.url, databaseUrl: pg.urlFor(db.accounts), extra: participant }),
   ]);
 });
 
@@ -58,9 +64,10 @@ afterAll(async () => {
   await Promise.all([pg?.destroy(), nats?.stop()]);
 });
 
+/** The coordinator knows the services' URLs and its own log database, never a service's database. */
+const servicesEnv = () => ({ CUSTOMERS_URL: customers.url, ACCOUNTS_URL: accounts.url });
 const twopcEnv = (crashAt?: string) => ({
-  CUSTOMERS_DATABASE_URL: pg.urlFor(db.customers),
-  ACCOUNTS_DATABASE_URL: pg.urlFor(db.accounts),
+  ...servicesEnv(),
   TWOPC_LOG_DATABASE_URL: pg.urlFor(db.log),
   TWOPC_RECOVERY_MS: '200',
   ...(crashAt ? { TWOPC_CRASH_AT: crashAt } : {}),
@@ -74,17 +81,24 @@ async function coordinator(kind: 'sync' | 'twopc', env: Record<string, string>):
 
 const accountRow = async (accountId: string) =>
   (
-    await queryDatabase<{ status: string; validated_at: Date | null }>(
+    await queryDatabase<{ status: string; opened_at: Date; validated_at: Date | null }>(
       pg.urlFor(db.accounts),
-      'SELECT status, validated_at FROM account WHERE account_id = $1',
+      'SELECT status, opened_at, validated_at FROM account WHERE account_id = $1',
       [accountId],
     )
   )[0];
 const customerRow = async (customerId: string) =>
-  (await queryDatabase(pg.urlFor(db.customers), 'SELECT * FROM customer WHERE customer_id = $1', [customerId]))[0];
-/** How many prepared branches of `gid` both participants hold (each prepares `<gid>_<participant>`). */
-const preparedBranches = async (gid: string) =>
-  (await queryDatabase(pg.url, `SELECT gid FROM pg_prepared_xacts WHERE gid IN ($1 || '_customers', $1 || '_accounts')`, [gid])).length;
+  (await queryDatabase<{ created_at: Date }>(pg.urlFor(db.customers), 'SELECT * FROM customer WHERE customer_id = $1', [customerId]))[0];
+/** The prepared branches of `gid` (each participant prepares `<gid>_<participant>`), each with the database it was prepared in. */
+const branchesOf = async (gid: string) =>
+  (
+    await queryDatabase<{ gid: string; database: string }>(
+      pg.url,
+      `SELECT gid, database FROM pg_prepared_xacts WHERE gid IN ($1 || '_customers', $1 || '_accounts') ORDER BY gid`,
+      [gid],
+    )
+  ).map((r) => `${r.gid.slice(gid.length + 1)} in ${r.database}`);
+const preparedBranches = async (gid: string) => (await branchesOf(gid)).length;
 
 /** The scenario's final status: the customer exists and the account reads valid over REST. */
 async function expectCompleted(s: Scenario): Promise<void> {
@@ -109,25 +123,47 @@ it('calm: the customer POST and the account POST, sent independently in both ord
   }
 });
 
-it('sync: the coordinator creates the customer first, then an account that is valid from its first write (never a shell)', async () => {
-  const sync = await coordinator('sync', { CUSTOMERS_URL: customers.url, ACCOUNTS_DATABASE_URL: pg.urlFor(db.accounts) });
+it('sync: the coordinator creates the customer through the customer service, then opens the account through the account service', async () => {
+  const sync = await coordinator('sync', servicesEnv());
   const s = newScenario();
   const res = await new JsonClient(sync.url, 1).call('POST', '/scenarios', s);
   expect(res.status).toBe(201);
-  // Read at once, before any event could have arrived: the first committed state is valid.
-  expect((await accountRow(s.accountId)).status).toBe('valid');
+  const [customer, account] = [await customerRow(s.customerId), await accountRow(s.accountId)];
+  // Temporal order: the account was opened after the customer service had answered.
+  expect(account.opened_at.getTime()).toBeGreaterThanOrEqual(customer.created_at.getTime());
   await expectCompleted(s);
 });
 
-it('twopc: customer and account commit atomically on both databases, leaving no prepared transaction', async () => {
+it('twopc: customer and account commit atomically, each prepared by its own service in its own database, leaving no prepared transaction', async () => {
   const twopc = await coordinator('twopc', twopcEnv());
   const s = newScenario();
   const res = await new JsonClient(twopc.url, 1).call('POST', '/scenarios', s);
   expect(res).toEqual({ status: 201, body: expect.objectContaining({ outcome: 'committed' }) });
+  // Valid from its first committed state: the account branch carried the customer's creation.
   expect((await accountRow(s.accountId)).status).toBe('valid');
   expect(await customerRow(s.customerId)).toBeDefined();
   expect(await preparedBranches(gidOf(s.accountId))).toBe(0);
   await expectCompleted(s);
+});
+
+it.each(['sync', 'twopc'] as const)('%s: four accounts opened at once for the same new customer all complete', async (kind) => {
+  const c = await coordinator(kind, kind === 'sync' ? servicesEnv() : twopcEnv());
+  const s = newScenario();
+  const group = [s, ...Array.from({ length: 3 }, () => ({ ...s, accountId: newScenario().accountId }))];
+  const client = new JsonClient(c.url, 4);
+  const answers = await Promise.all(group.map((g) => client.call('POST', '/scenarios', g)));
+  expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+  for (const g of group) await expectCompleted(g);
+});
+
+it('a service serves no participant API unless TWOPC_PARTICIPANT asks for it', async () => {
+  const plain = await startAccountsProcess({ natsUrl: nats.url, databaseUrl: pg.urlFor(db.accounts) });
+  try {
+    expect((await fetch(`${plain.url}/twopc/branches`)).status).toBe(404);
+    expect((await fetch(`${accounts.url}/twopc/branches`)).status).toBe(200);
+  } finally {
+    await plain.stop();
+  }
 });
 
 /** Starts a coordinator that kills itself at `crashAt`, sends it one scenario, and checks the in-doubt state it leaves. */
@@ -138,8 +174,8 @@ async function crashBetweenPrepareAndCommit(crashAt: 'after-prepare' | 'after-de
   expect(res.status).toBe(0); // no answer: the process died
   expect(await doomed.exited()).toEqual({ code: null, signal: 'SIGKILL' });
   const gid = gidOf(s.accountId);
-  // In doubt on both sides: prepared, invisible, and still holding its row locks (2PL).
-  expect(await preparedBranches(gid)).toBe(2);
+  // In doubt on both sides, each branch in its own service's database: prepared, invisible, and still holding its row locks (2PL).
+  expect(await branchesOf(gid)).toEqual([`accounts in ${db.accounts}`, `customers in ${db.customers}`]);
   expect(await customerRow(s.customerId)).toBeUndefined();
   expect(await accountRow(s.accountId)).toBeUndefined();
   const c = new Client({ connectionString: pg.urlFor(db.customers) });
@@ -186,12 +222,12 @@ it.each([
 });
 
 // Last: it crashes the cluster every other test uses.
-it('twopc: the coordinator outlives its databases dying under load (clients checked out across both phases), and completes scenarios once they are back', async () => {
+it('twopc: the coordinator and both participant services outlive their databases dying under load (branches in flight), and complete scenarios once they are back', async () => {
   const twopc = await coordinator('twopc', twopcEnv());
   const client = new JsonClient(twopc.url, 8, 5000);
   let stop = false;
   const answered: number[] = [];
-  // Eight scenarios in flight all the time: at the crash, open() holds clients on both sides.
+  // Eight scenarios in flight all the time: at the crash, branches are being written, prepared and committed on both sides.
   const workers = Array.from({ length: 8 }, async () => {
     while (!stop) answered.push((await client.call('POST', '/scenarios', newScenario())).status);
   });

@@ -25,6 +25,8 @@ import { AccountStore, DEFAULT_OPEN_GROUP_COMMIT, OPEN_GROUP_COMMIT } from './pe
 import { GroupCommitOptions } from './persistence/group-commit';
 import { SHELL_SWEEP_OPTIONS, ShellSweepSchedule, ShellSweepScheduler } from './resolve-shells/shell-sweep.scheduler';
 import { ShellMetrics } from './resolve-shells/shell.metrics';
+import { AccountParticipant } from './twopc-participant/account.participant';
+import { AccountParticipantHttpController } from './twopc-participant/account-participant.http.controller';
 
 /**
  * Batches each customer-facts consumer applies at once. Safe because the join is
@@ -98,9 +100,11 @@ export class AccountsModule {
           readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes(infrastructureProbes(db, nats)), inject: [Database, NatsClient] },
         }),
       ],
-      controllers: [...httpControllers, ...eventConsumers],
+      // The two-phase commit participant API only when asked for (the coordination bench's twopc design).
+      controllers: [...httpControllers, ...eventConsumers, ...(config.twopcParticipant ? [AccountParticipantHttpController] : [])],
       providers: [
         ...handlers,
+        ...(config.twopcParticipant ? [AccountParticipant] : []),
         ...observability,
         ...sweeps,
         { provide: CLOCK, useValue: systemClock },

@@ -22,6 +22,8 @@ import { CustomerStore } from './persistence/customer.store';
 import { ResolveCustomerResponder } from './resolve-customer/resolve-customer.responder';
 import { SealCustomerHandler } from './seal-customer/seal-customer.handler';
 import { SealCustomerHttpController } from './seal-customer/seal-customer.http.controller';
+import { CustomerParticipant } from './twopc-participant/customer.participant';
+import { CustomerParticipantHttpController } from './twopc-participant/customer-participant.http.controller';
 
 export interface CustomersTuning {
   duplicateWindowMs?: number;
@@ -63,9 +65,11 @@ export class CustomersModule {
           readiness: { useFactory: (db: Database, nats: NatsClient) => new ReadinessProbes(infrastructureProbes(db, nats)), inject: [Database, NatsClient] },
         }),
       ],
-      controllers: httpControllers,
+      // The two-phase commit participant API only when asked for (the coordination bench's twopc design).
+      controllers: [...httpControllers, ...(config.twopcParticipant ? [CustomerParticipantHttpController] : [])],
       providers: [
         ...handlers,
+        ...(config.twopcParticipant ? [CustomerParticipant] : []),
         ...natsResponders,
         { provide: CLOCK, useValue: systemClock },
         // The outbox gauges; the customer service consumes no events.

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoordinationDoc, coordinationRows } from './coordination-report';
+import { CoordinationDoc, coordinationRows, cpuRows } from './coordination-report';
 import { DESIGNS } from './scenario';
 
 /**
@@ -21,8 +21,13 @@ function ranking(get: (d: string) => unknown, higherIsBetter: boolean): string {
 
 const cell = (v: unknown) => (v === null || v === undefined ? 'n/a' : String(v));
 
+const table = ({ head, body }: { head: string[]; body: string[][] }): string[] => [
+  `| ${head.join(' | ')} |`,
+  `| ${head.map(() => '---').join(' | ')} |`,
+  ...body.map((r) => `| ${r.join(' | ')} |`),
+];
+
 export function coordinationMarkdown(doc: CoordinationDoc): string {
-  const { head, body } = coordinationRows(doc);
   const ctx = doc.context;
   const outage = doc.outage as {
     seconds: number;
@@ -30,23 +35,28 @@ export function coordinationMarkdown(doc: CoordinationDoc): string {
     rate_per_s_per_design: number;
     by_design: Record<string, Record<string, unknown>>;
   };
-  const lat = doc.with_latency;
+  const phases = doc.phases as Record<string, unknown>[];
+  const halfRate = (rtt: number, k: number) => cell(phases.find((p) => p.injected_rtt_ms === rtt && p.k === k)?.half_rate_per_s);
+  const key = (suffix: string) => (d: string) => doc[`${d}_${suffix}`];
   return [
-    `Run: ${ctx.mode}, ${ctx.started_at}, ${ctx.cores} cores (${ctx.cpu}), Node ${ctx.node}, loadavg ${(ctx.loadavg_before as number[]).join(' ')} before and ${(ctx.loadavg_after as number[]).join(' ')} after;`,
-    `median of ${ctx.rounds} rounds of ${ctx.round_seconds} s, ${ctx.connections} scenarios in flight at saturation.`,
+    `Run: ${ctx.mode}, ${ctx.started_at}, ${ctx.cores} cores (${ctx.cpu}), Node ${ctx.node}; median of ${ctx.rounds} rounds of ${ctx.round_seconds} s, ${ctx.connections} requests in flight at saturation.`,
+    `Machine load (\`uptime\`) before: \`${cell(ctx.uptime_before)}\`; after: \`${cell(ctx.uptime_after)}\`.`,
     '',
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...body.map((r) => `| ${r.join(' | ')} |`),
+    ...table(coordinationRows(doc)),
+    '',
+    'CPU ms per account opened, by process (at saturation, in each block; PostgreSQL and NATS not counted):',
+    '',
+    ...table(cpuRows(doc)),
     '',
     'Best first, in this run:',
-    `- scenarios/s at saturation: ${ranking((d) => doc[`${d}_open_per_s`], true)}; CPU ms per scenario: ${ranking((d) => doc[`${d}_cpu_ms_per_scenario`], false)}`,
-    `- p50 ms: ${ranking((d) => doc[`${d}_p50_ms`], false)}; with +${cell(lat?.injected_rtt_ms)} ms: ${ranking((d) => lat?.[`${d}_p50_ms`], false)}`,
-    `- p99 ms: ${ranking((d) => doc[`${d}_p99_ms`], false)}; with +${cell(lat?.injected_rtt_ms)} ms: ${ranking((d) => lat?.[`${d}_p99_ms`], false)}`,
-    `- accepted while the customer database was down: ${ranking((d) => doc[`${d}_accepted_during_outage`], true)}`,
+    `- opens/s at saturation: ${ranking(key('open_per_s'), true)}; +5 ms: ${ranking(key('open_per_s_lat5'), true)}; +20 ms: ${ranking(key('open_per_s_lat20'), true)}; k=16: ${ranking(key('open_per_s_k16'), true)}`,
+    `- p99 ms: ${ranking(key('p99_ms'), false)}; +20 ms: ${ranking(key('p99_ms_lat20'), false)}; k=16: ${ranking(key('p99_ms_k16'), false)}`,
+    `- CPU ms per open: ${ranking(key('cpu_ms_per_scenario'), false)}`,
+    `- accepted while the customer database was down: ${ranking(key('accepted_during_outage'), true)}`,
     '',
-    `- Latency columns: at ${cell(doc.half_rate_per_s)} scenarios/s without and ${cell(lat?.half_rate_per_s)} scenarios/s with the injected ${cell(lat?.injected_rtt_ms)} ms (half the slowest design's rate in each block).`,
-    `- calm convergence, from the scenario's start until the account reads \`valid\`: p50 ${cell(doc.calm_convergence_p50_ms)} ms, p99 ${cell(doc.calm_convergence_p99_ms)} ms (${cell(doc.calm_convergence_samples)} sampled scenarios); with the injected latency p50 ${cell(lat?.calm_convergence_p50_ms)} ms, p99 ${cell(lat?.calm_convergence_p99_ms)} ms (${cell(lat?.calm_convergence_samples)}). sync and twopc answer with the account already valid.`,
+    `- Latency columns: open loop at half the slowest design's rate of the block: ${halfRate(0, 1)} scenarios/s without injected latency, ${halfRate(20, 1)} with +20 ms. p99 at k=16 (+5 ms) is the whole scenario, the customer and its 16 accounts, in the saturation rounds (the same ${cell(ctx.connections)} requests in flight for every design, so one scenario of 16 at a time).`,
+    `- Idle CPU ms per second by process (no load; relays, consumer, metrics, timers): ${DESIGNS.map((d) => `${d} ${JSON.stringify((ctx.idle_cpu_ms_per_s_by_process as Record<string, unknown> | undefined)?.[d] ?? null)}`).join('; ')}.`,
+    `- calm convergence, from the scenario's start until the account reads \`valid\`: p50 ${cell(doc.calm_convergence_p50_ms)} ms, p99 ${cell(doc.calm_convergence_p99_ms)} ms (${cell(doc.calm_convergence_samples)} sampled scenarios, no injected latency).`,
     `- Outage: the customers cluster stopped (immediate mode) for ${outage.seconds} s (its restart, crash recovery included, took ${cell(outage.cluster_restart_ms)} ms) under ${cell(outage.rate_per_s_per_design)} scenarios/s per design, the three designs at once:`,
     ...DESIGNS.map((d) => {
       const o = outage.by_design[d];

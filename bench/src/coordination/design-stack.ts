@@ -22,8 +22,8 @@ export interface DesignStack {
   urls: { accounts?: string; customers?: string; coordinator?: string };
   customersDbUrl: string;
   accountsDbUrl: string;
-  /** CPU ms used so far by the design's own processes (services and coordinator; PostgreSQL and NATS are shared and not counted). */
-  cpuMs(): number;
+  /** CPU ms used so far by each of the design's own processes (services and coordinator; PostgreSQL and NATS are shared and not counted). */
+  cpuMsByProcess(): Record<string, number>;
   /** Sets the round-trip time every cross-service connection of this design crosses. */
   setLatency(rttMs: number): void;
   stop(): Promise<void>;
@@ -32,46 +32,56 @@ export interface DesignStack {
 const dbUrl = (name: string, proxy: LatencyProxy): string => `postgres://postgres@127.0.0.1:${proxy.port}/${name}`;
 
 /**
- * Starts one design: both product services (from dist/) on fresh databases, plus its
- * coordinator. Under every design both services run, so their relays publish the same
- * events and the account service consumes the same customer.created stream: the designs
- * differ only in who writes what, in which order. Every database round trip, every broker
- * message and every cross-service HTTP call crosses a latency proxy (no delay until
- * setLatency), so the figures with and without latency come from the same processes.
+ * Starts one design: both product services (from dist/) on fresh databases, plus, for
+ * sync and twopc, the onboarding coordinator (a NestJS service on the same platform).
+ * Under every design both services run, so their relays publish the same events and the
+ * account service consumes the same customer.created stream; each service alone writes
+ * its database. Every database round trip, every broker message and every call from the
+ * coordinator to a service crosses a latency proxy (no delay until setLatency), so the
+ * figures with and without latency come from the same processes.
  */
-export async function startDesign(design: Design, infra: CoordinationInfra, opts: { logDir: string; rss: RssSampler }): Promise<DesignStack> {
+export async function startDesign(
+  design: Design,
+  infra: CoordinationInfra,
+  opts: { logDir: string; rss: RssSampler; cpuProfDir?: string },
+): Promise<DesignStack> {
   const tag = `${design}_${randomBytes(3).toString('hex')}`;
   const names = { customers: `calm_coord_customers_${tag}`, accounts: `calm_coord_accounts_${tag}`, log: `calm_coord_log_${tag}` };
   const proxies: LatencyProxy[] = [];
   const proxy = async (port: number) => proxies[proxies.push(await startLatencyProxy(port)) - 1];
   const [pgA, pgB, natsP] = await Promise.all([proxy(infra.customersCluster.port), proxy(infra.accountsCluster.port), proxy(infra.nats.port)]);
   const natsUrl = infra.nats.urlFor(design).replace(`:${infra.nats.port}`, `:${natsP.port}`);
+  // Only twopc's services serve the participant API: elsewhere the product runs as shipped.
+  const env = design === 'twopc' ? { TWOPC_PARTICIPANT: 'true' } : undefined;
   const service = (name: 'accounts' | 'customers', url: string) =>
-    new ServiceProcess({ name, databaseUrl: url, natsUrl, logFile: join(opts.logDir, `${tag}-${name}.log`) }, opts.rss);
+    new ServiceProcess({ name, databaseUrl: url, natsUrl, logFile: join(opts.logDir, `${tag}-${name}.log`), env, cpuProfDir: opts.cpuProfDir }, opts.rss);
   const customers = service('customers', dbUrl(names.customers, pgA));
   const accounts = service('accounts', dbUrl(names.accounts, pgB));
   await Promise.all([customers.start(), accounts.start()]);
 
   let coordinator: SpawnedProcess | undefined;
-  if (design === 'sync') {
-    // With the injected latency, the sync coordinator's call to the customer service crosses it too.
-    const http = await proxy(customers.port);
-    coordinator = await startCoordinator('sync', { CUSTOMERS_URL: `http://127.0.0.1:${http.port}`, ACCOUNTS_DATABASE_URL: dbUrl(names.accounts, pgB) });
-  } else if (design === 'twopc') {
-    await withPg(infra.accountsCluster.url, (c) => c.query(`CREATE DATABASE "${names.log}"`));
-    coordinator = await startCoordinator('twopc', {
-      CUSTOMERS_DATABASE_URL: dbUrl(names.customers, pgA),
-      ACCOUNTS_DATABASE_URL: dbUrl(names.accounts, pgB),
-      TWOPC_LOG_DATABASE_URL: dbUrl(names.log, pgB),
-    });
+  if (design !== 'calm') {
+    // The coordinator reaches each service over HTTP through a proxy, so it is as far from them as they are from their databases.
+    const [toCustomers, toAccounts] = await Promise.all([proxy(customers.port), proxy(accounts.port)]);
+    const env: Record<string, string> = { CUSTOMERS_URL: `http://127.0.0.1:${toCustomers.port}`, ACCOUNTS_URL: `http://127.0.0.1:${toAccounts.port}` };
+    if (design === 'twopc') {
+      await withPg(infra.accountsCluster.url, (c) => c.query(`CREATE DATABASE "${names.log}"`));
+      env.TWOPC_LOG_DATABASE_URL = dbUrl(names.log, pgB);
+    }
+    coordinator = await startCoordinator(design, env, { logFile: join(opts.logDir, `${tag}-onboarding.log`), cpuProfDir: opts.cpuProfDir });
+    opts.rss.watch(coordinator.process.pid!, `${design}-onboarding`);
   }
   const services = [customers, accounts];
   return {
     design,
-    urls: coordinator ? { coordinator: coordinator.url, accounts: accounts.url } : { accounts: accounts.url, customers: customers.url },
+    urls: coordinator ? { coordinator: coordinator.url } : { accounts: accounts.url, customers: customers.url },
     customersDbUrl: infra.customersCluster.urlFor(names.customers),
     accountsDbUrl: infra.accountsCluster.urlFor(names.accounts),
-    cpuMs: () => services.reduce((sum, s) => sum + s.cpuMs(), coordinator ? processCpuMs(coordinator.process.pid!) : 0),
+    cpuMsByProcess: () => ({
+      customers: customers.cpuMs(),
+      accounts: accounts.cpuMs(),
+      ...(coordinator ? { onboarding: processCpuMs(coordinator.process.pid!) } : {}),
+    }),
     setLatency: (rttMs) => proxies.forEach((p) => p.setRtt(rttMs)),
     async stop() {
       await coordinator?.terminate();

@@ -1,4 +1,4 @@
-import { Agent, IncomingMessage, ServerResponse, createServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 
 /** What one JSON call answered: status 0 when there was no HTTP answer (refused, reset, timed out). */
 export interface JsonAnswer {
@@ -61,33 +61,3 @@ const parse = (text: string): unknown => {
 };
 
 export const is2xx = (status: number): boolean => status >= 200 && status < 300;
-
-/** A one-route JSON server on loopback: POST <path> with a JSON body, answered by `handle`. */
-export function serveJson(port: number, path: string, handle: (body: unknown) => Promise<{ status: number; body: unknown }>): Promise<() => Promise<void>> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (text += c));
-    req.on('end', () => {
-      const reply = (status: number, body: unknown) => {
-        const out = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) }).end(out);
-      };
-      if (req.method !== 'POST' || req.url !== path) return reply(404, { message: `only POST ${path}` });
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return reply(400, { message: 'body is not JSON' });
-      }
-      handle(body).then(
-        (r) => reply(r.status, r.body),
-        (err: Error) => reply(503, { message: err.message }),
-      );
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () => resolve(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))))),
-  );
-}

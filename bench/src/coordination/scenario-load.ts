@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { percentile } from '../report';
 import { JsonClient, is2xx } from './http-json';
 import { Scenario, newScenario } from './scenario';
@@ -13,6 +14,8 @@ export interface ScenarioLoadRequest {
   urls: { accounts?: string; customers?: string; coordinator?: string };
   connections: number;
   durationS: number;
+  /** Accounts opened at once for each new customer (the contention scenario); default 1. */
+  k?: number;
   /** Scenarios started per second (open loop, latency counted from the scheduled start); unset: saturation, closed loop. */
   rate?: number;
   /** calm only: retry a failed customer POST (same ids) until it is answered 2xx, as a client holding the intent would. */
@@ -47,6 +50,8 @@ export interface ScenarioLoadResult {
   completed: number;
   failed: number;
   completedPerS: number;
+  /** Accounts opened per second: completed scenarios times k. */
+  opensPerS: number;
   p50Ms: number;
   p99Ms: number;
   /** calm with pollValid: scenario start to account readable as valid. */
@@ -74,11 +79,12 @@ class Runner {
     if (req.urls.coordinator) this.coordinator = new JsonClient(req.urls.coordinator, sockets);
   }
 
-  /** One scenario from its scheduled start; counts it as completed when the design answered 2xx for all of it. */
+  /** One scenario (a new customer and its k accounts) from its scheduled start; completed when the design answered 2xx for all of it. */
   async run(startedAt: number): Promise<void> {
     const s = newScenario();
+    const accountIds = [s.accountId, ...Array.from({ length: (this.req.k ?? 1) - 1 }, () => randomUUID())];
     const sampled = !!this.req.pollValid && this.started++ % this.req.pollValid === 0;
-    const r = this.req.mode === 'calm' ? await this.calm(s) : await this.coordinated(s);
+    const r = this.req.mode === 'calm' ? await this.calm(s, accountIds) : await this.coordinated(s, accountIds);
     const done = Date.now();
     if (r.completed) {
       this.completed++;
@@ -97,11 +103,15 @@ class Runner {
     if (r.completed && sampled) await this.pollValid(s, startedAt);
   }
 
-  /** Both facts sent independently and concurrently, in a random order: neither waits for the other. */
-  private async calm(s: Scenario) {
-    const account = () => this.accounts!.call('POST', '/accounts', { accountId: s.accountId, customerId: s.customerId });
+  /** Every fact sent independently and concurrently, the customer's at a random place among the accounts': none waits for another. */
+  private async calm(s: Scenario, accountIds: string[]) {
+    const account = (accountId: string) => this.accounts!.call('POST', '/accounts', { accountId, customerId: s.customerId });
     const customer = () => this.customers!.call('POST', '/customers', { customerId: s.customerId, name: s.name, email: s.email });
-    const [a, c] = Math.random() < 0.5 ? await Promise.all([account(), customer()]) : await Promise.all([customer(), account()]).then(([c1, a1]) => [a1, c1]);
+    const at = Math.floor(Math.random() * (accountIds.length + 1));
+    const opens = accountIds.map(account);
+    const answers = await Promise.all([...opens.slice(0, at), customer(), ...opens.slice(at)]);
+    const c = answers.splice(at, 1)[0];
+    const a = { status: answers.every((x) => is2xx(x.status)) ? 201 : (answers.find((x) => !is2xx(x.status))?.status ?? 0) };
     const answeredAt = Date.now();
     let customerOk = is2xx(c.status);
     for (let delay = 100; !customerOk && this.req.retryCustomer; delay = Math.min(delay * 2, 1000)) {
@@ -112,9 +122,10 @@ class Runner {
     return { completed: is2xx(a.status) && customerOk, accepted: is2xx(a.status), answeredAt, bothFirstTry: is2xx(a.status) && is2xx(c.status) };
   }
 
-  private async coordinated(s: Scenario) {
-    const r = await this.coordinator!.call('POST', '/scenarios', s);
-    const ok = is2xx(r.status);
+  /** k scenarios at once for the same new customer, each naming it with the same fields. */
+  private async coordinated(s: Scenario, accountIds: string[]) {
+    const answers = await Promise.all(accountIds.map((accountId) => this.coordinator!.call('POST', '/scenarios', { ...s, accountId })));
+    const ok = answers.every((r) => is2xx(r.status));
     return { completed: ok, accepted: ok, answeredAt: Date.now(), bothFirstTry: ok };
   }
 
@@ -133,10 +144,11 @@ class Runner {
   }
 }
 
+/** `connections` requests in flight in total: with k accounts per scenario, connections / k scenarios. */
 async function closedLoop(runner: Runner, req: ScenarioLoadRequest): Promise<void> {
   const end = Date.now() + req.durationS * 1000;
   await Promise.all(
-    Array.from({ length: req.connections }, async () => {
+    Array.from({ length: Math.max(1, Math.round(req.connections / (req.k ?? 1))) }, async () => {
       while (Date.now() < end) await runner.run(Date.now());
     }),
   );
@@ -168,6 +180,7 @@ async function run(req: ScenarioLoadRequest): Promise<ScenarioLoadResult> {
     completed: runner.completed,
     failed: runner.failed,
     completedPerS: runner.completed / seconds,
+    opensPerS: (runner.completed * (req.k ?? 1)) / seconds,
     p50Ms: pct(50),
     p99Ms: pct(99),
     convergenceMs: runner.convergence,

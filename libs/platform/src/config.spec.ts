@@ -129,4 +129,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig('accounts', { SHELL_GRACE_SECONDS: '-1' })).toThrow(/^SHELL_GRACE_SECONDS: /);
     expect(() => loadConfig('accounts', { SHELL_SWEEP_SECONDS: 'hourly' })).toThrow(/^SHELL_SWEEP_SECONDS: /);
   });
+
+  it('reads TWOPC_PARTICIPANT (default off), naming a value that is not true or false', () => {
+    expect(loadConfig('customers', {}).twopcParticipant).toBe(false);
+    expect(loadConfig('customers', { TWOPC_PARTICIPANT: 'true' }).twopcParticipant).toBe(true);
+    expect(loadConfig('accounts', { TWOPC_PARTICIPANT: '0' }).twopcParticipant).toBe(false);
+    expect(() => loadConfig('accounts', { TWOPC_PARTICIPANT: 'maybe' })).toThrow(/^TWOPC_PARTICIPANT: "maybe" is not true or false$/);
+  });
 });

@@ -16,7 +16,8 @@ export { parseEnv } from './env/variable';
 export * from './env/schemas';
 
 export interface ServiceConfig {
-  service: 'accounts' | 'customers';
+  /** onboarding: the coordinator of the coordination bench (bench/src/coordination), on the same HTTP stack. */
+  service: 'accounts' | 'customers' | 'onboarding';
   natsServers: string[];
   databaseUrl: string;
   httpPort: number;
@@ -42,6 +43,8 @@ export interface ServiceConfig {
   migrationsRun?: boolean;
   /** CALM_COMMIT: the source commit the build_info metric reports. */
   commit?: string;
+  /** Serve the two-phase commit participant API /twopc/* (TWOPC_PARTICIPANT, default false: only the coordination bench asks for it). */
+  twopcParticipant?: boolean;
 }
 
 const defaultOf = (schema: z.ZodType): string => variableDocs.get(schema)!.default!;
@@ -101,5 +104,6 @@ function common(
     streamReplicas: e.NATS_STREAM_REPLICAS,
     migrationsRun: e.MIGRATIONS_RUN,
     commit: e.CALM_COMMIT,
+    twopcParticipant: e.TWOPC_PARTICIPANT,
   };
 }

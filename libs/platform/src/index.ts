@@ -22,3 +22,6 @@ export * from './zod-pipe';
 export * from './limits.config';
 export * from './throttled-read';
 export * from './node-flags';
+export * from './prepared-branches';
+export * from './gid-param';
+export * from './prepared-branches.routes';

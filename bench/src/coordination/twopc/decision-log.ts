@@ -23,4 +23,8 @@ export class DecisionLog {
     const { rows } = await this.pool.query<{ gid: string }>(`SELECT gid FROM twopc_decision WHERE gid = ANY($1::text[])`, [gids]);
     return new Set(rows.map((r) => r.gid));
   }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
 }

@@ -59,6 +59,7 @@ export const benchEnv = z.object({
   ACCOUNTS_DATABASE_URL: v.ACCOUNTS_DATABASE_URL,
   CUSTOMERS_DATABASE_URL: v.CUSTOMERS_DATABASE_URL,
   CUSTOMERS_URL: v.demoFields.CUSTOMERS_URL,
+  ACCOUNTS_URL: v.demoFields.ACCOUNTS_URL,
 });
 
 /** Every kind of process, as the reference names them (its "read by" column). */

@@ -67,6 +67,10 @@ export const serviceFields = {
     },
     p.parseBoolean,
   ),
+  TWOPC_PARTICIPANT: variable(
+    { default: 'false', description: 'serve the two-phase commit participant API `/twopc/*` (only the coordination bench asks for it)' },
+    p.parseBoolean,
+  ),
   CALM_COMMIT: variable({ default: 'unknown', description: 'source commit reported by `calm_build_info{commit}` (the image sets it at build)' }, text),
   HTTP_REQUEST_TIMEOUT_MS: variable({ default: '30000', description: 'a request (headers and body) must arrive whole within this' }, p.wholeNumber()),
   HTTP_CONNECTION_TIMEOUT_MS: variable({ default: '60000', description: 'an idle socket is closed after this' }, p.wholeNumber()),
