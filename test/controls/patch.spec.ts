@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { applyPatch, applyPatches } from './patch';
 import { verdict } from './execute';
 import { loadControls, repoRoot } from './registry';
+import { SUBSETS } from './subsets';
 
 describe('a control patch', () => {
   const patch = (find: string, replace = 'X') => ({ file: 'a.ts', find, replace });
@@ -66,6 +67,11 @@ describe("a control's verdict", () => {
 describe('the registry', () => {
   it('loads every test/controls/*.controls.ts, names unique, every file it names present', () => {
     expect(loadControls().length).toBeGreaterThan(0);
+  });
+
+  it('names in its subsets only controls it has', () => {
+    const names = new Set(loadControls().map((c) => c.name));
+    expect(Object.entries(SUBSETS).flatMap(([subset, list]) => list.filter((n) => !names.has(n)).map((n) => `${subset}: ${n}`))).toEqual([]);
   });
 
   it('every control still applies to the tree as it is (each find once, in order)', () => {

@@ -27,9 +27,9 @@ const controls: Control[] = [
     tests: ['test/e2e/nats-auth.e2e-spec.ts'],
   },
   {
-    name: 'http-4xx-message-dropped',
-    breaks: 'a 4xx raised by the HTTP layer (a body over 64 KiB) no longer names its cause',
-    patches: [{ file: 'libs/platform/src/http-errors.filter.ts', find: 'message: e.message, code: e.code', replace: "message: 'bad request', code: e.code" }],
+    name: 'body-limit-raised',
+    breaks: 'the 64 KiB body limit is raised to 1 MiB, so an oversized body is taken instead of answered 413',
+    patches: [{ file: 'libs/platform/src/http-app.ts', find: 'bodyLimit: BODY_LIMIT_BYTES,', replace: 'bodyLimit: 1024 * 1024,' }],
     tests: ['test/e2e/join.e2e-spec.ts'],
     testNamePattern: 'bad input',
   },
