@@ -37,7 +37,7 @@ module.exports = {
   transformIgnorePatterns: common.transformIgnorePatterns,
   moduleNameMapper: common.moduleNameMapper,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts', '<rootDir>/test/controls/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'] },
     { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.soak-spec.ts'] },
     { ...common, displayName: 'reorder', testMatch: ['<rootDir>/test/reorder/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.reorder-spec.ts'] },

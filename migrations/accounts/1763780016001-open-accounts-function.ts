@@ -18,8 +18,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *    customer batch, cannot deadlock). The key is hashtextextended of the customer id's
  *    canonical text (lower case: the uuid's output form), the same key the customer
  *    paths lock (lockCustomersSql in apps/accounts/src/persistence/account-join.sql.ts
- *    hashes the lower-case id they carry). p_lock = false leaves it out: ONLY the
- *    negative control of test/e2e/write-skew.e2e-spec.ts passes it (join-sql.options.ts).
+ *    hashes the lower-case id they carry). p_lock = false left it out; migration
+ *    1763780017001 replaces this function by one without that flag.
  * 2. Each member's open_account (migration 1763780015001, unchanged) in account id
  *    order (two groups holding the same ids insert them in the same order, so their
  *    unique-key waits cannot form a cycle). The function is VOLATILE, so under READ

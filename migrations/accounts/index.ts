@@ -9,6 +9,7 @@ import { AccountJoinRejected1763780013002 } from './1763780013002-account-join-r
 import { OpenAccountFunction1763780015001 } from './1763780015001-open-account-function';
 import { CustomerFactsFunction1763780015002 } from './1763780015002-customer-facts-function';
 import { OpenAccountsFunction1763780016001 } from './1763780016001-open-accounts-function';
+import { OpenAccountsAlwaysLocks1763780017001 } from './1763780017001-open-accounts-always-locks';
 import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-index';
 
 /** The account service's migrations, oldest first. */
@@ -24,5 +25,6 @@ export const accountsMigrations = [
   OpenAccountFunction1763780015001,
   CustomerFactsFunction1763780015002,
   OpenAccountsFunction1763780016001,
+  OpenAccountsAlwaysLocks1763780017001,
   AccountKeysetIndex1763780017501,
 ];

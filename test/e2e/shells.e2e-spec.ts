@@ -178,7 +178,6 @@ describe('seal racing create', () => {
     }
     // Printed for the issue's note: the count and the split.
     console.log(`[shells] seal racing create: ${rounds} rounds, created won ${outcomes.created}, sealed won ${outcomes.sealed}`);
-    expect(outcomes.created + outcomes.sealed).toBe(rounds);
   });
 });
 

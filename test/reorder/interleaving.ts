@@ -1,9 +1,9 @@
 /**
  * The two paths of the join for ONE customer, on two connections, stepped statement by
- * statement in a chosen interleaving: the account path (BEGIN, lock, open, COMMIT: the
- * service sends lock and open in one message, which PostgreSQL runs as one implicit
- * transaction, the same as this explicit one) and the customer path (BEGIN, claim, lock,
- * join, events, COMMIT, exactly as runCustomersCreated sends them).
+ * statement in a chosen interleaving: the account path (the one statement the service
+ * sends for a POST, a call of open_accounts, which takes the customer's lock inside and
+ * runs as one implicit transaction) and the customer path (BEGIN, claim, lock, join,
+ * events, COMMIT, exactly as runCustomerFacts sends them).
  *
  * A statement that waits for a lock cannot finish before the other connection moves on:
  * the stepper sees it waiting (pg_stat_activity says so: a state, not a timeout) and
@@ -13,10 +13,8 @@
 import { Client } from 'pg';
 import { customerCreated } from '@calm/contracts';
 import { Sql, queryNamed, sql } from '@calm/messaging';
-import { JoinOptions } from '../../apps/accounts/src/persistence/account-join.sql';
 import { ValidatedRow, customersCreatedStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customers-created.sql';
-import { openAccountStatements } from '../../apps/accounts/src/persistence/open-account.sql';
-import { SqlMutation, rewritten } from './sql-join';
+import { openAccountsSql, openMember } from '../../apps/accounts/src/persistence/open-accounts-batch.sql';
 
 export type Side = 'A' | 'B';
 
@@ -38,23 +36,19 @@ export interface Scenario {
   eventId: string;
 }
 
-export function accountSteps(s: Scenario, options: JoinOptions, mutation?: SqlMutation): Step[] {
-  const { lock, open } = openAccountStatements({ accountId: s.accountId, customerId: s.customerId, currency: 'EUR' }, s.openedAt, options);
-  return [
-    { label: 'begin', statement: () => sql`BEGIN` },
-    { label: 'lock', statement: () => rewritten(mutation, 'lock', lock) },
-    { label: 'open', statement: () => open },
-    { label: 'commit', statement: () => sql`COMMIT` },
-  ];
+/** The account path: a group commit of one member, the very call the service sends (its lock is inside open_accounts). */
+export function accountSteps(s: Scenario): Step[] {
+  const open = openAccountsSql([openMember({ accountId: s.accountId, customerId: s.customerId, currency: 'EUR' }, s.openedAt)]);
+  return [{ label: 'open_accounts', statement: () => open }];
 }
 
-export function customerSteps(s: Scenario, options: JoinOptions, joined: { rows: ValidatedRow[] }, mutation?: SqlMutation): Step[] {
+export function customerSteps(s: Scenario, joined: { rows: ValidatedRow[] }): Step[] {
   const event = { ...customerCreated({ customerId: s.customerId, name: 'N', email: 'n@example.com' }, s.createdAt, '/interleave'), id: s.eventId };
-  const { claim, lock, join } = customersCreatedStatements([event], options);
+  const { claim, lock, join } = customersCreatedStatements([event]);
   return [
     { label: 'begin', statement: () => sql`BEGIN` },
     { label: 'claim', statement: () => claim },
-    { label: 'lock', statement: () => rewritten(mutation, 'lock', lock) },
+    { label: 'lock', statement: () => lock },
     { label: 'join', statement: () => join },
     { label: 'events', statement: () => outcomeEventsSql(joined.rows, new Date(s.createdAt)) ?? sql`SELECT 'no account changed'` },
     { label: 'commit', statement: () => sql`COMMIT` },

@@ -20,7 +20,6 @@ import { GetAccountHttpController } from './get-account/get-account.http.control
 import { OpenAccountHandler } from './open-account/open-account.handler';
 import { OpenAccountHttpController } from './open-account/open-account.http.controller';
 import { AccountsMetrics } from './metrics/accounts.metrics';
-import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './persistence/join-sql.options';
 import { AccountStore, DEFAULT_OPEN_GROUP_COMMIT, OPEN_GROUP_COMMIT } from './persistence/account.store';
 import { GroupCommitOptions } from './persistence/group-commit';
 import { SHELL_SWEEP_OPTIONS, ShellSweepSchedule, ShellSweepScheduler } from './resolve-shells/shell-sweep.scheduler';
@@ -53,8 +52,6 @@ export interface AccountsTuning {
   };
   poolSize?: number;
   replicas?: number;
-  /** Negative control of the write-skew test ONLY (join-sql.options.ts); main.ts never sets it. */
-  joinSql?: JoinSqlOptions;
   /** Group commit of POST /accounts; { maxBatch: 1 } turns it off (one transaction per request). */
   groupCommit?: GroupCommitOptions;
   /** Overrides of the shell sweep (SHELL_GRACE_SECONDS / SHELL_SWEEP_SECONDS and its request timeout). */
@@ -108,7 +105,6 @@ export class AccountsModule {
         ...observability,
         ...sweeps,
         { provide: CLOCK, useValue: systemClock },
-        ...(tuning.joinSql ? [{ provide: JOIN_SQL_OPTIONS, useValue: tuning.joinSql }] : []),
         { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
         {
           provide: SHELL_SWEEP_OPTIONS,

@@ -69,8 +69,6 @@ export interface OutboxRelayOptions {
   duplicateWindowMs?: number;
   /** Told of every row whose Nats-Msg-Id collided with a stored message that is not its own (metrics). */
   onCollision?: (count: number) => void;
-  /** Test seam for fault injection: runs after publishing, before the rows are marked. */
-  afterPublish?: (eventIds: string[]) => Promise<void>;
 }
 
 /**
@@ -161,7 +159,6 @@ export class OutboxRelay {
         10_000,
       );
       const done = rows.filter((_, i) => results[i] === true);
-      await this.options.afterPublish?.(done.map((r) => r.event_id));
       if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
       this.deferCollisions(rows, results);
       const failed = results.find((r): r is Error => r !== true && !isDuplicateIdCollision(r));

@@ -12,11 +12,6 @@ describe('account-join.sql', () => {
     expect(text).toMatch(/ORDER BY k$/);
   });
 
-  it('leaves the guard out only when asked (test-only switch)', () => {
-    expect(lockCustomersSql([a.customerId], { lockCustomers: false }).text).not.toContain('pg_advisory');
-    expect(lockCustomersSql([a.customerId], { lockCustomers: true }).text).toContain('pg_advisory_xact_lock');
-  });
-
   it('builds account.validated with the derived id, its time filled from the row', () => {
     const text = joinEventRowsSql(sql`ins`, [a], '2026-01-01T00:00:00.000Z').text;
     expect(text).toContain(`'${eventIds.accountValidated(a.accountId)}'`);

@@ -7,14 +7,6 @@ import { Sql, sql } from '@calm/messaging';
  * the write-skew guard and the events an outcome publishes.
  */
 
-export interface JoinOptions {
-  /**
-   * Test-only: false leaves out the write-skew guard, to show that the interleaving test
-   * (test/reorder/interleavings.spec.ts) and the live level catch its absence.
-   */
-  lockCustomers?: boolean;
-}
-
 /**
  * Write-skew guard: the transaction-scoped advisory lock of each customer, in key order
  * (two batches cannot deadlock), taken by BOTH paths in a statement of its own BEFORE
@@ -24,8 +16,7 @@ export interface JoinOptions {
  * predate the lock. Invariant: an account and its customer's creation are never both
  * committed with neither path having seen the other.
  */
-export function lockCustomersSql(customerIds: readonly string[], options: JoinOptions = {}): Sql {
-  if (options.lockCustomers === false) return sql`SELECT 'write-skew guard left out (test only)'`;
+export function lockCustomersSql(customerIds: readonly string[]): Sql {
   return sql`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c, 0) AS k FROM unnest(${sql.array(customerIds, 'text')}) c) s ORDER BY k`;
 }
 

@@ -7,7 +7,6 @@ import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
 import { CustomerFact, createdFacts } from './customers-created.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
-import { JOIN_SQL_OPTIONS, JoinSqlOptions } from './join-sql.options';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 import { OpenMember, openMember, runOpenAccounts } from './open-accounts-batch.sql';
 import { listAccounts } from './list-accounts.sql';
@@ -34,16 +33,13 @@ export const DEFAULT_OPEN_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 16, max
 
 @Injectable()
 export class AccountStore {
-  /** Absent in production (the guarded join); only the write-skew negative control provides it. */
-  @Optional() @Inject(JOIN_SQL_OPTIONS) private readonly join: JoinSqlOptions = {};
-
   private readonly opens: GroupCommit<OpenMember, OpenRow | null>;
 
   constructor(
     private readonly db: Database,
     @Optional() @Inject(OPEN_GROUP_COMMIT) groupCommit?: GroupCommitOptions,
   ) {
-    this.opens = new GroupCommit((members) => runOpenAccounts(this.pool(), members, this.join), groupCommit ?? DEFAULT_OPEN_GROUP_COMMIT);
+    this.opens = new GroupCommit((members) => runOpenAccounts(this.pool(), members), groupCommit ?? DEFAULT_OPEN_GROUP_COMMIT);
   }
 
   /**
@@ -72,7 +68,7 @@ export class AccountStore {
    * accounts.
    */
   async applyCustomerFacts(facts: CustomerFact[], now: Date): Promise<CustomerFactsOutcome> {
-    const { fresh, decided } = await applyCustomerFacts(this.pool(), facts, now, this.join);
+    const { fresh, decided } = await applyCustomerFacts(this.pool(), facts, now);
     const validatedOpenedAt = decided.filter((v) => v.status === 'valid').map((v) => v.opened_at);
     return { fresh, duplicates: facts.length - fresh, validatedOpenedAt };
   }

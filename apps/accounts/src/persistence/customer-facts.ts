@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
 import { ResolveDecision, eventIds } from '@calm/contracts';
-import type { JoinOptions } from './account-join.sql';
 import { CustomerFact, JoinedRow, decidedRows, runCustomerFacts } from './customers-created.sql';
 
 /**
@@ -8,14 +7,9 @@ import { CustomerFact, JoinedRow, decidedRows, runCustomerFacts } from './custom
  * facts in one transaction (customers-created.sql.ts). Returns how many facts were new
  * and the accounts whose outcome the batch decided.
  */
-export async function applyCustomerFacts(
-  pool: Pool,
-  facts: CustomerFact[],
-  now: Date,
-  options: JoinOptions = {},
-): Promise<{ fresh: number; decided: JoinedRow[] }> {
+export async function applyCustomerFacts(pool: Pool, facts: CustomerFact[], now: Date): Promise<{ fresh: number; decided: JoinedRow[] }> {
   if (facts.length === 0) return { fresh: 0, decided: [] };
-  const { fresh, joined } = await runCustomerFacts(pool, facts, now, options);
+  const { fresh, joined } = await runCustomerFacts(pool, facts, now);
   return { fresh, decided: decidedRows(joined) };
 }
 

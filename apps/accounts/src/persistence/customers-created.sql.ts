@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { CustomerCreated } from '@calm/contracts';
 import { Sql, claimEventsSql, queryNamed, sql } from '@calm/messaging';
-import { JoinOptions, joinEventRowsSql, lockCustomersSql } from './account-join.sql';
+import { joinEventRowsSql, lockCustomersSql } from './account-join.sql';
 
 /** What the customer paths need of a customer.created or customer.sealed: its id (inbox), its customer and its time. */
 export interface CustomerFact {
@@ -49,7 +49,7 @@ export const createdFacts = (events: CustomerCreated[]): CustomerFact[] =>
  * events of the accounts that changed outcome (joinEventRowsSql; their ids are derived in
  * JavaScript) and commits.
  */
-export function customerFactsStatements(facts: CustomerFact[], options: JoinOptions = {}): { claim: Sql; lock: Sql; join: Sql } {
+export function customerFactsStatements(facts: CustomerFact[]): { claim: Sql; lock: Sql; join: Sql } {
   const of = (type: CustomerFact['type']) => facts.filter((f) => f.type === type);
   const [created, sealed] = [of('customer.created'), of('customer.sealed')];
   const join = sql`SELECT * FROM apply_customer_facts(${sql.array(
@@ -67,16 +67,13 @@ export function customerFactsStatements(facts: CustomerFact[], options: JoinOpti
   )})`;
   return {
     claim: claimEventsSql(facts),
-    lock: lockCustomersSql(
-      facts.map((f) => f.customerId),
-      options,
-    ),
+    lock: lockCustomersSql(facts.map((f) => f.customerId)),
     join,
   };
 }
 
 /** The customer.created path alone (as the interleaving tests step it). */
-export const customersCreatedStatements = (events: CustomerCreated[], options: JoinOptions = {}) => customerFactsStatements(createdFacts(events), options);
+export const customersCreatedStatements = (events: CustomerCreated[]) => customerFactsStatements(createdFacts(events));
 
 /** Rows whose outcome the batch decided (pending to valid or rejected; rejected to valid), not a time moved earlier. */
 export const decidedRows = (rows: JoinedRow[]): JoinedRow[] => rows.filter((r) => r.status !== r.was);
@@ -94,12 +91,7 @@ export function outcomeEventsSql(joined: JoinedRow[], now: Date): Sql | undefine
  * leaves an explicit transaction open) and rethrows the database's own error, so the
  * transport can tell a transient outage from a bad event.
  */
-export async function runCustomerFacts(
-  pool: Pool,
-  batch: CustomerFact[],
-  now: Date,
-  options: JoinOptions = {},
-): Promise<{ fresh: number; joined: JoinedRow[] }> {
+export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: Date): Promise<{ fresh: number; joined: JoinedRow[] }> {
   const client: PoolClient = await pool.connect();
   let broken: Error | undefined;
   // A checked-out client has no listener of its own: without this, a connection lost
@@ -107,7 +99,7 @@ export async function runCustomerFacts(
   const onError = (e: Error) => (broken = e);
   client.on('error', onError);
   try {
-    const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch, options) });
+    const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch) });
     const joined = join.rows as JoinedRow[];
     const events = outcomeEventsSql(joined, now);
     await (events ? queryNamed(client, { events, commit: sql`COMMIT` }) : queryNamed(client, { commit: sql`COMMIT` }));

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { accountOpened, subjectOf } from '@calm/contracts';
 import { Sql, sql } from '@calm/messaging';
-import { JoinOptions, outcomeEnvelopes } from './account-join.sql';
+import { outcomeEnvelopes } from './account-join.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 
 /**
@@ -36,7 +36,7 @@ export function openMember(cmd: OpenAccountCommand, now: Date): OpenMember {
   };
 }
 
-/** The arrays open_accounts takes after p_lock, in its parameters' order: their SQL type and each member's value. */
+/** The arrays open_accounts takes, in its parameters' order: their SQL type and each member's value. */
 const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string][] = [
   ['uuid', (m) => m.accountId],
   ['uuid', (m) => m.customerId],
@@ -55,21 +55,25 @@ const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string][] = [
 
 /**
  * The statement of a group commit: ONE call of the database function open_accounts
- * (migrations/accounts/1763780016001-open-accounts-function.ts), prepared once per
+ * (migrations/accounts/1763780017001-open-accounts-always-locks.ts), prepared once per
  * connection (named), its members' values as array parameters. Without an explicit
  * BEGIN, PostgreSQL runs it as one implicit transaction: one commit for the group. The
  * function takes the write-skew guard for every member's customer first, in key order,
  * then opens each member with open_account, in account id order; see its comment.
  */
 export const OPEN_ACCOUNTS = {
-  name: 'open-accounts-v1',
-  text: `SELECT * FROM open_accounts(${['$1', ...COLUMNS.map((_, i) => `$${i + 2}`)].join(', ')})`,
+  name: 'open-accounts-v2',
+  text: `SELECT * FROM open_accounts(${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
 };
 
-/** The same call with its values as literals, to run inside a caller's simple-protocol message (the reordering suite's SQL level). */
-export function openAccountsSql(members: readonly OpenMember[], options: JoinOptions = {}): Sql {
+/**
+ * The same call with its values as literals, to run inside a caller's simple-protocol
+ * message (the reordering suite's SQL level, and the interleaving test, which steps this
+ * statement against the customer path's).
+ */
+export function openAccountsSql(members: readonly OpenMember[]): Sql {
   const arrays = COLUMNS.map(([type, pick]) => sql.array(members.map(pick), type));
-  return sql`SELECT * FROM open_accounts(${options.lockCustomers !== false}, ${sql.join(arrays)})`;
+  return sql`SELECT * FROM open_accounts(${sql.join(arrays)})`;
 }
 
 /**
@@ -77,10 +81,10 @@ export function openAccountsSql(members: readonly OpenMember[], options: JoinOpt
  * one row per member, in the members' order (null: the account exists but committed
  * after that member's snapshot, a concurrent first POST; the caller reads it again).
  */
-export async function runOpenAccounts(db: Pool | PoolClient, members: readonly OpenMember[], options: JoinOptions = {}): Promise<(OpenRow | null)[]> {
+export async function runOpenAccounts(db: Pool | PoolClient, members: readonly OpenMember[]): Promise<(OpenRow | null)[]> {
   const { rows } = await db.query<OpenRow & { member: number }>({
     ...OPEN_ACCOUNTS,
-    values: [options.lockCustomers !== false, ...COLUMNS.map(([, pick]) => members.map(pick))],
+    values: COLUMNS.map(([, pick]) => members.map(pick)),
   });
   const answers: (OpenRow | null)[] = members.map(() => null);
   for (const { member, ...row } of rows) {

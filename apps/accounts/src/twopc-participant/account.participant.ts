@@ -2,7 +2,8 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OutboxRelay, sql } from '@calm/messaging';
 import { BranchRefused, PLATFORM_CONFIG, PreparedBranches, ServiceConfig } from '@calm/platform';
 import { DEFAULT_CURRENCY } from '../open-account/open-account.handler';
-import { openAccountStatements } from '../persistence/open-account.sql';
+import { lockCustomersSql } from '../persistence/account-join.sql';
+import { openAccountsSql, openMember } from '../persistence/open-accounts-batch.sql';
 
 export interface AccountBranch {
   accountId: string;
@@ -15,7 +16,7 @@ export interface AccountBranch {
  * The account service as a participant of a two-phase commit (the coordination bench's
  * `twopc` design). Its branch applies the customer's creation with the consumer's own
  * function (apply_customer_facts, as if customer.created had arrived) and opens the
- * account with the POST's own function (open_account), so the account is valid from its
+ * account with the POST's own statement (open_accounts), so the account is valid from its
  * first committed state. The write-skew guard (the customer's advisory lock) is taken
  * first, as on both paths of the join; in a prepared branch it is held until the
  * coordinator finishes it, so branches for one customer serialise on it (strict 2PL).
@@ -29,7 +30,9 @@ export class AccountParticipant implements OnModuleDestroy {
   }
 
   async prepare(gid: string, b: AccountBranch, now: Date): Promise<void> {
-    const { lock, open } = openAccountStatements({ accountId: b.accountId, customerId: b.customerId, currency: DEFAULT_CURRENCY }, now);
+    // open_accounts takes the same guard again (a transaction's advisory lock is re-entrant).
+    const lock = lockCustomersSql([b.customerId]);
+    const open = openAccountsSql([openMember({ accountId: b.accountId, customerId: b.customerId, currency: DEFAULT_CURRENCY }, now)]);
     const fact = sql`SELECT count(*) FROM apply_customer_facts(${sql.array([b.customerId], 'uuid')}, ${sql.array([b.customerCreatedAt], 'timestamptz')}, '{}', '{}')`;
     await this.branches.prepare(gid, async (c, begin) => {
       // One round trip: the guard, the customer's fact, the account.
