@@ -7,6 +7,9 @@ import { isStreamNotFound } from './jetstream-errors';
 export interface StreamSpec {
   name: string;
   subjects: readonly string[];
+  /** Limits of a stream that is not a history of record (none: kept for ever, the history replay folds). */
+  maxAgeMs?: number;
+  maxBytes?: number;
 }
 
 /**
@@ -27,6 +30,17 @@ export interface NatsClientOptions {
   replicas?: number;
   /** Extra connection options: credentials, TLS (see libs/platform config). */
   connectOptions?: Partial<NodeConnectionOptions>;
+}
+
+/** NATS subject matching: `*` is one token, `>` the rest (one token or more). */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+  }
+  return p.length === s.length;
 }
 
 /**
@@ -53,6 +67,11 @@ export class NatsClient {
   get nc(): NatsConnection {
     if (!this.connection) throw new Error('NATS is not connected yet');
     return this.connection;
+  }
+
+  /** The stream (of this process's streams) whose subjects hold `subject`; undefined when none does. */
+  streamOf(subject: string): string | undefined {
+    return this.options.streams.find((s) => s.subjects.some((pattern) => subjectMatches(pattern, subject)))?.name;
   }
 
   get isConnected(): boolean {
@@ -141,6 +160,8 @@ export class NatsClient {
           num_replicas: this.options.replicas ?? 1,
           duplicate_window: nanos(this.options.duplicateWindowMs ?? 120_000),
           max_msg_size: MAX_EVENT_BYTES,
+          ...(spec.maxAgeMs ? { max_age: nanos(spec.maxAgeMs) } : {}),
+          ...(spec.maxBytes ? { max_bytes: spec.maxBytes } : {}),
         });
         this.logger.log(`created stream ${spec.name} (${spec.subjects.join(', ')})`);
       } catch (err) {

@@ -58,10 +58,11 @@ describe('loadConfig', () => {
     const c = loadConfig('accounts', { NATS_URL: 'nats://svc:s3cr%40t@n1:4222,nats://svc:s3cr%40t@n2:4222' });
     expect(c.natsServers).toEqual(['nats://n1:4222', 'nats://n2:4222']);
     expect(c.natsServers.join()).not.toContain('s3cr');
-    expect(natsConnectOptions(c.natsAuth)).toEqual({ user: 'svc', pass: 's3cr@t' });
+    // Each user replies on its own prefix, the only one deploy/nats/auth.conf lets it subscribe to.
+    expect(natsConnectOptions(c.natsAuth)).toEqual({ user: 'svc', pass: 's3cr@t', inboxPrefix: '_INBOX_svc' });
     const t = loadConfig('accounts', { NATS_URL: 'tls://T0KEN@n1:4222' });
     expect(t.natsServers).toEqual(['tls://n1:4222']);
-    expect(natsConnectOptions(t.natsAuth)).toEqual({ token: 'T0KEN' });
+    expect(natsConnectOptions(t.natsAuth)).toEqual({ token: 'T0KEN', inboxPrefix: '_INBOX' });
   });
 
   it('never quotes a credential in a configuration error, and turns a bad percent-escape into one named line', () => {
@@ -122,5 +123,16 @@ describe('loadConfig', () => {
     expect(loadConfig('accounts', { SHELL_GRACE_SECONDS: '5', SHELL_SWEEP_SECONDS: '0' })).toMatchObject({ shellGraceSeconds: 5, shellSweepSeconds: 0 });
     expect(() => loadConfig('accounts', { SHELL_GRACE_SECONDS: '-1' })).toThrow(/^SHELL_GRACE_SECONDS: /);
     expect(() => loadConfig('accounts', { SHELL_SWEEP_SECONDS: 'hourly' })).toThrow(/^SHELL_SWEEP_SECONDS: /);
+  });
+
+  it('reads NATS_INBOX_PREFIX and NATS_JS_API_PREFIX (defaults _INBOX_<user> and $JS.API), naming a bad one', () => {
+    expect(loadConfig('accounts', {}).natsAuth).toMatchObject({ inboxPrefix: '_INBOX', apiPrefix: '$JS.API' });
+    expect(loadConfig('accounts', { NATS_URL: 'nats://replay:pw@n1:4222', NATS_JS_API_PREFIX: 'JS.CALM.API' }).natsAuth).toMatchObject({
+      inboxPrefix: '_INBOX_replay',
+      apiPrefix: 'JS.CALM.API',
+    });
+    expect(loadConfig('accounts', { NATS_URL: 'nats://svc:pw@n1:4222', NATS_INBOX_PREFIX: 'replies.svc' }).natsAuth.inboxPrefix).toBe('replies.svc');
+    expect(() => loadConfig('accounts', { NATS_INBOX_PREFIX: '_INBOX.>' })).toThrow(/^NATS_INBOX_PREFIX: /);
+    expect(() => loadConfig('accounts', { NATS_JS_API_PREFIX: 'JS API' })).toThrow(/^NATS_JS_API_PREFIX: /);
   });
 });

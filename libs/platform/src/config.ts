@@ -5,6 +5,7 @@
 import { accessSync, constants } from 'node:fs';
 import { redactUrlCredentials } from './redact';
 import { Limits, readLimits } from './limits.config';
+import { parseNatsPrefixes } from './nats-prefixes';
 export class ConfigError extends Error {
   /** Every problem found, one per variable (the first is also `variable`). */
   readonly problems: { variable: string; problem: string }[];
@@ -32,6 +33,10 @@ export interface NatsAuthConfig {
   /** A NATS .creds file (JWT + NKey seed), read at start. */
   credsFile?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** Reply subjects of this connection (NATS_INBOX_PREFIX; default _INBOX_<user>, see nats-prefixes.ts). */
+  inboxPrefix?: string;
+  /** JetStream API prefix (NATS_JS_API_PREFIX, default $JS.API; the replay account's is JS.CALM.API). */
+  apiPrefix?: string;
 }
 
 export interface ServiceConfig {
@@ -214,9 +219,10 @@ export function loadNatsConfig(env: Env): { natsServers: string[]; natsAuth: Nat
   if (credsFile && nats && Object.keys(nats.auth).length) {
     problems.push({ variable: 'NATS_CREDS_FILE', problem: 'use either a creds file or credentials in NATS_URL, not both' });
   }
+  const prefixes = check(() => parseNatsPrefixes(env, nats?.auth.user));
   if (problems.length) failWith(problems);
   const tls = caFile || certFile ? { caFile, certFile, keyFile } : undefined;
-  return { natsServers: nats!.servers, natsAuth: { ...nats!.auth, credsFile, tls } };
+  return { natsServers: nats!.servers, natsAuth: { ...nats!.auth, credsFile, tls, ...prefixes } };
 }
 
 /**

@@ -1,0 +1,118 @@
+import type { Control } from './control';
+
+const AUTH = 'deploy/nats/auth.conf';
+const ATTACKS = 'test/e2e/nats-attacks.e2e-spec.ts';
+
+const controls: Control[] = [
+  {
+    name: 'auth-replay-legacy-consumer-create',
+    breaks: 'the replay role reaches the legacy CONSUMER.CREATE.<stream> (consumer name in the body)',
+    patches: [
+      {
+        file: AUTH,
+        find: '      { service: "$JS.API.CONSUMER.CREATE.*.*", accounts: [REPLAY] }',
+        replace: '      { service: "$JS.API.CONSUMER.CREATE.*.*", accounts: [REPLAY] }\n      { service: "$JS.API.CONSUMER.CREATE.*", accounts: [REPLAY] }',
+      },
+      {
+        file: AUTH,
+        find: '      { service: { account: CALM, subject: "$JS.API.CONSUMER.CREATE.*.*" }, to: "JS.CALM.API.CONSUMER.CREATE.*.*" }',
+        replace:
+          '      { service: { account: CALM, subject: "$JS.API.CONSUMER.CREATE.*.*" }, to: "JS.CALM.API.CONSUMER.CREATE.*.*" }\n      { service: { account: CALM, subject: "$JS.API.CONSUMER.CREATE.*" }, to: "JS.CALM.API.CONSUMER.CREATE.*" }',
+      },
+      {
+        file: AUTH,
+        find: '              "JS.CALM.API.CONSUMER.CREATE.*.*",',
+        replace: '              "JS.CALM.API.CONSUMER.CREATE.*.*",\n              "JS.CALM.API.CONSUMER.CREATE.*",',
+      },
+    ],
+    tests: [ATTACKS],
+    testNamePattern: 'refused 1\\.',
+  },
+  {
+    name: 'auth-accounts-reads-customers-inbox',
+    breaks: "the account service's user may subscribe to the customer service's reply prefix",
+    patches: [{ file: AUTH, find: 'subscribe: { allow: ["_INBOX_accounts.>",', replace: 'subscribe: { allow: ["_INBOX_accounts.>", "_INBOX_customers.>",' }],
+    tests: [ATTACKS],
+    testNamePattern: 'refused 2a\\.',
+  },
+  {
+    name: 'pub-ack-any-stream',
+    breaks: 'a PubAck counts whichever stream sent it',
+    patches: [
+      {
+        file: 'libs/messaging/src/pub-ack-collector.ts',
+        find: 'if (sent.stream !== undefined && ack.stream !== sent.stream)',
+        replace: "if (sent.stream === '\\u0000')",
+      },
+    ],
+    tests: ['libs/messaging/src/pub-ack-collector.int-spec.ts'],
+    testNamePattern: 'does not own the subject',
+  },
+  {
+    name: 'pub-ack-counter-reply',
+    breaks: 'the relay answers on predictable reply subjects (<inbox>.<counter>)',
+    patches: [
+      {
+        file: 'libs/messaging/src/pub-ack-collector.ts',
+        find: 'const reply = `${prefix}.${nuid.next()}`;',
+        replace: 'const reply = `${prefix}.${keys.length}`;',
+      },
+    ],
+    tests: ['libs/messaging/src/pub-ack-collector.int-spec.ts'],
+    testNamePattern: 'random token',
+  },
+  {
+    name: 'auth-replay-in-service-account',
+    breaks: 'the replay user lives in the services account, where its replies are not rewritten',
+    patches: [
+      { file: AUTH, find: '        user: replay, password: $REPLAY_NATS_PASSWORD', replace: '        user: replay-elsewhere, password: $REPLAY_NATS_PASSWORD' },
+      {
+        file: AUTH,
+        find: '    ]\n\n    exports: [',
+        replace:
+          '      { user: replay, password: $REPLAY_NATS_PASSWORD, permissions: { publish: { allow: ["$JS.API.>"] }, subscribe: { allow: ["_INBOX_replay.>"] } } }\n    ]\n\n    exports: [',
+      },
+    ],
+    tests: [ATTACKS],
+    testNamePattern: 'refused 3\\.',
+  },
+  {
+    name: 'auth-partner-publishes-customer-facts',
+    breaks: 'a third party may publish customer.created (trust by the body again)',
+    patches: [
+      {
+        file: AUTH,
+        find: '      { service: "partner.customer.announced.>", accounts: [PARTNER] }',
+        replace: '      { service: "partner.customer.announced.>", accounts: [PARTNER] }\n      { service: "customer.created.>", accounts: [PARTNER] }',
+      },
+      {
+        file: AUTH,
+        find: '    imports: [{ service: { account: CALM, subject: "partner.customer.announced.>" } }]',
+        replace:
+          '    imports: [{ service: { account: CALM, subject: "partner.customer.announced.>" } }, { service: { account: CALM, subject: "customer.created.>" } }]',
+      },
+      {
+        file: AUTH,
+        find: 'publish: { allow: ["partner.customer.announced.>"] }',
+        replace: 'publish: { allow: ["partner.customer.announced.>", "customer.created.>"] }',
+      },
+    ],
+    tests: [ATTACKS],
+    testNamePattern: 'refused 4\\. ',
+  },
+  {
+    name: 'partner-announcement-overrides-seal',
+    breaks: "the owner takes a partner's announcement of a sealed id silently",
+    patches: [
+      {
+        file: 'apps/customers/src/announce-customer/announce-customer.consumer.ts',
+        find: "if (outcome === 'created' || outcome === 'unchanged') return;",
+        replace: "if (outcome !== 'conflict') return;",
+      },
+    ],
+    tests: [ATTACKS],
+    testNamePattern: 'refused 4b\\.',
+  },
+];
+
+export default controls;
