@@ -113,6 +113,70 @@ const controls: Control[] = [
     tests: [ATTACKS],
     testNamePattern: 'refused 4b\\.',
   },
+  {
+    name: 'write-queue-unbounded',
+    breaks: 'the group commit queues every caller, however many wait',
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/group-commit.ts',
+        find: '    if (this.queue.length >= maxQueued)',
+        replace: '    if (this.queue.length >= Infinity)',
+      },
+    ],
+    tests: ['apps/accounts/src/persistence/group-commit.spec.ts', 'test/e2e/overload.e2e-spec.ts'],
+    testNamePattern: 'maxQueued|flood',
+  },
+  {
+    name: 'write-queue-no-deadline',
+    breaks: 'a queued caller waits for ever',
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/group-commit.ts',
+        find: 'while (this.queue.length > 0 && this.queue[0].deadline <= now)',
+        replace: 'while (this.queue.length < 0)',
+      },
+    ],
+    tests: ['apps/accounts/src/persistence/group-commit.spec.ts'],
+    testNamePattern: 'maxWaitMs',
+  },
+  {
+    name: 'overloaded-without-retry-after',
+    breaks: 'a 503 for a full queue says nothing of when to come back',
+    patches: [
+      {
+        file: 'libs/platform/src/http-errors.filter.ts',
+        find: "if (exception instanceof ServiceOverloadedError) void reply.header('retry-after', String(exception.retryAfterSeconds));",
+        replace: '',
+      },
+    ],
+    tests: ['test/e2e/overload.e2e-spec.ts'],
+  },
+  {
+    name: 'pool-without-session-timeouts',
+    breaks: "the services' connections have no statement_timeout, idle_in_transaction_session_timeout or pinned client_encoding",
+    patches: [
+      {
+        file: 'libs/platform/src/database.ts',
+        find: 'connectionTimeoutMillis: 5000, options: sessionOptions(options) });',
+        replace: 'connectionTimeoutMillis: 5000 });',
+      },
+    ],
+    tests: ['libs/platform/src/database.int-spec.ts'],
+    testNamePattern: 'statement_timeout',
+  },
+  {
+    name: 'ensure-database-through-postgres',
+    breaks: 'ensureDatabase connects to the postgres database even when its own exists',
+    patches: [
+      {
+        file: 'libs/platform/src/database.ts',
+        find: '    await own.connect();\n    return;',
+        replace: "    throw Object.assign(new Error('assumed missing'), { code: '3D000' });",
+      },
+    ],
+    tests: ['libs/platform/src/database.int-spec.ts'],
+    testNamePattern: 'without CONNECT',
+  },
 ];
 
 export default controls;

@@ -77,6 +77,7 @@ export class AccountsModule {
       // No TypeORM entities: every account query is plain SQL (persistence/*.sql.ts).
       entities: [],
       poolSize: tuning.poolSize,
+      database: (config.limits ?? defaultLimits()).database,
       natsServers: config.natsServers,
       // ACCOUNTS is where this service publishes; CUSTOMERS is created too so the
       // consumer can attach even before the customer service has ever run.
@@ -104,7 +105,10 @@ export class AccountsModule {
         ...sweeps,
         { provide: CLOCK, useValue: systemClock },
         ...(tuning.joinSql ? [{ provide: JOIN_SQL_OPTIONS, useValue: tuning.joinSql }] : []),
-        { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
+        {
+          provide: OPEN_GROUP_COMMIT,
+          useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...(config.limits ?? defaultLimits()).writeQueue, ...tuning.groupCommit },
+        },
         {
           provide: SHELL_SWEEP_OPTIONS,
           useValue: {

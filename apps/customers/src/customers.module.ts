@@ -47,6 +47,7 @@ export class CustomersModule {
       migrations: customersMigrations,
       entities: [CustomerOrmEntity],
       poolSize: tuning.poolSize,
+      database: (config.limits ?? defaultLimits()).database,
       natsServers: config.natsServers,
       // PARTNERS: third parties' announcements, which this service alone consumes and decides.
       streams: [streams.customers, partnersStream],

@@ -14,6 +14,8 @@ export interface InfrastructureOptions {
   poolSize?: number;
   natsServers: string[];
   streams: StreamSpec[];
+  /** Session timeouts of the service's pool (limits.config.ts `database`). */
+  database?: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   duplicateWindowMs?: number;
   replicas?: number;
   relay?: OutboxRelayOptions;
@@ -74,6 +76,7 @@ export class InfrastructureModule {
               migrations: options.migrations,
               entities: options.entities,
               poolSize: options.poolSize,
+              ...options.database,
             }),
         },
         {

@@ -131,7 +131,7 @@ describe('loadConfig', () => {
       inboxPrefix: '_INBOX_replay',
       apiPrefix: 'JS.CALM.API',
     });
-    expect(loadConfig('accounts', { NATS_URL: 'nats://svc:pw@n1:4222', NATS_INBOX_PREFIX: 'replies.svc' }).natsAuth.inboxPrefix).toBe('replies.svc');
+    expect(loadConfig('accounts', { NATS_URL: 'nats://svc:pw@n1:4222', NATS_INBOX_PREFIX: 'replies.svc' }).natsAuth?.inboxPrefix).toBe('replies.svc');
     expect(() => loadConfig('accounts', { NATS_INBOX_PREFIX: '_INBOX.>' })).toThrow(/^NATS_INBOX_PREFIX: /);
     expect(() => loadConfig('accounts', { NATS_JS_API_PREFIX: 'JS API' })).toThrow(/^NATS_JS_API_PREFIX: /);
   });

@@ -21,3 +21,4 @@ export * from './zod-pipe';
 export * from './limits.config';
 export * from './throttled-read';
 export * from './node-flags';
+export * from './overloaded';

@@ -13,7 +13,13 @@ export interface Limits {
     connectionTimeoutMs: number;
     /** HTTP_KEEP_ALIVE_TIMEOUT_MS: how long a kept-alive connection waits for its next request. */
     keepAliveTimeoutMs: number;
+    /** HTTP_MAX_CONNECTIONS: sockets open at once; the server closes any beyond it at accept. */
+    maxConnections: number;
   };
+  /** Writes waiting for a group commit (POST /accounts): WRITE_QUEUE_MAX callers, each for at most WRITE_QUEUE_WAIT_MS (then 503). */
+  writeQueue: { maxQueued: number; maxWaitMs: number };
+  /** DB_STATEMENT_TIMEOUT_MS and DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: set on every pooled connection. */
+  database: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   /** METRICS_REFRESH_SECONDS: gauges that read the database or JetStream do so at most once per interval. */
   metricsRefreshMs: number;
   retention: {
@@ -49,6 +55,12 @@ export function readLimits(env: Env): { limits: Limits; problems: { variable: st
       requestTimeoutMs: read('HTTP_REQUEST_TIMEOUT_MS', 30_000),
       connectionTimeoutMs: read('HTTP_CONNECTION_TIMEOUT_MS', 60_000),
       keepAliveTimeoutMs: read('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+      maxConnections: read('HTTP_MAX_CONNECTIONS', 1024, 1_000_000),
+    },
+    writeQueue: { maxQueued: read('WRITE_QUEUE_MAX', 1024, 1_000_000), maxWaitMs: read('WRITE_QUEUE_WAIT_MS', 10_000, 600_000) },
+    database: {
+      statementTimeoutMs: read('DB_STATEMENT_TIMEOUT_MS', 30_000, 86_400_000),
+      idleInTransactionTimeoutMs: read('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 86_400_000),
     },
     metricsRefreshMs: read('METRICS_REFRESH_SECONDS', 15, 86_400) * 1000,
     retention: {
