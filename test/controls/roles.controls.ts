@@ -177,6 +177,64 @@ const controls: Control[] = [
     tests: ['libs/platform/src/database.int-spec.ts'],
     testNamePattern: 'without CONNECT',
   },
+  {
+    name: 'dead-letter-keeps-whole-junk',
+    breaks: 'the dead letter of an undecodable message keeps its whole payload',
+    patches: [
+      {
+        file: 'libs/messaging/src/dead-letter.ts',
+        find: 'const cut = event === undefined && msg.data.length > UNDECODABLE_PAYLOAD_PREFIX_BYTES;',
+        replace: 'const cut = false;',
+      },
+    ],
+    tests: ['libs/messaging/src/dead-letter.spec.ts'],
+  },
+  {
+    name: 'config-error-echoes-raw-password',
+    breaks: 'a NATS URL whose password holds a raw / ? or # is quoted whole in the configuration error',
+    patches: [{ file: 'libs/platform/src/config.ts', find: '  if (at < 0) return withScheme;', replace: '  if (at >= 0) return withScheme;' }],
+    tests: ['libs/platform/src/config.spec.ts'],
+    testNamePattern: 'never echoes a NATS password',
+  },
+  {
+    name: 'sql-negative-number-pasted',
+    breaks: 'the sql tag pastes a negative number bare (1-${-1} becomes the comment 1--1)',
+    patches: [{ file: 'libs/messaging/src/sql.ts', find: 'return value < 0 ? `(${value})` : String(value);', replace: 'return String(value);' }],
+    tests: ['libs/messaging/src/sql.spec.ts'],
+    testNamePattern: 'negative number',
+  },
+  {
+    name: 'sql-lone-surrogate-passed',
+    breaks: 'a lone surrogate reaches the driver, which sends U+FFFD instead',
+    patches: [
+      {
+        file: 'libs/messaging/src/sql-literal.ts',
+        find: 'if (!(value as unknown as WellFormed).isWellFormed()) throw',
+        replace: 'if (value.length < 0) throw',
+      },
+    ],
+    tests: ['libs/messaging/src/sql.spec.ts'],
+    testNamePattern: 'lone surrogate',
+  },
+  {
+    name: 'ready-shows-driver-text',
+    breaks: "/health/ready shows the driver's error text (host, port, user)",
+    patches: [
+      {
+        file: 'libs/platform/src/health.controller.ts',
+        find: 'return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable` };',
+        replace: 'return { up: false, message: (err as Error).message };',
+      },
+    ],
+    tests: ['libs/platform/src/health.controller.spec.ts'],
+  },
+  {
+    name: 'short-api-token-accepted',
+    breaks: 'a one-character API token is accepted',
+    patches: [{ file: 'libs/platform/src/config.ts', find: 'export const MIN_API_TOKEN_LENGTH = 16;', replace: 'export const MIN_API_TOKEN_LENGTH = 1;' }],
+    tests: ['libs/platform/src/config.spec.ts'],
+    testNamePattern: 'holds no token',
+  },
 ];
 
 export default controls;

@@ -44,6 +44,9 @@ describe('loadConfig', () => {
 
   it('refuses API_TOKENS that holds no token, and unreadable NATS files', () => {
     expect(problemsOf({ API_TOKENS: ' , ' })).toEqual([expect.stringMatching(/^API_TOKENS: /)]);
+    // A one-character token is refused, and the message never shows a token.
+    expect(problemsOf({ API_TOKENS: 'long-enough-token-1,x' })).toEqual(['API_TOKENS: token 2 has 1 characters; each needs at least 16']);
+    expect(loadConfig('accounts', { API_TOKENS: 'exactly-16-chars' }).apiTokens).toEqual(['exactly-16-chars']);
     expect(problemsOf({ NATS_CREDS_FILE: '/nonexistent/user.creds' })).toEqual([expect.stringMatching(/^NATS_CREDS_FILE: cannot read file/)]);
     expect(problemsOf({ NATS_CA_FILE: '/nonexistent/ca.pem' })).toEqual([expect.stringMatching(/^NATS_CA_FILE: /)]);
   });
@@ -134,5 +137,19 @@ describe('loadConfig', () => {
     expect(loadConfig('accounts', { NATS_URL: 'nats://svc:pw@n1:4222', NATS_INBOX_PREFIX: 'replies.svc' }).natsAuth?.inboxPrefix).toBe('replies.svc');
     expect(() => loadConfig('accounts', { NATS_INBOX_PREFIX: '_INBOX.>' })).toThrow(/^NATS_INBOX_PREFIX: /);
     expect(() => loadConfig('accounts', { NATS_JS_API_PREFIX: 'JS API' })).toThrow(/^NATS_JS_API_PREFIX: /);
+  });
+
+  it.each(['/', '?', '#'])('never echoes a NATS password holding a raw %s in its configuration error', (c) => {
+    const error = (() => {
+      try {
+        loadConfig('accounts', { NATS_URL: `nats://svc:pa${c}ss-secret@n1:4222` });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    })();
+    expect(error).toMatch(/^NATS_URL: /);
+    expect(error).not.toContain('secret');
+    expect(error).not.toContain(`pa${c}`);
   });
 });

@@ -3,7 +3,6 @@
  * line naming the variable; an unreachable server is not a configuration error.
  */
 import { accessSync, constants } from 'node:fs';
-import { redactUrlCredentials } from './redact';
 import { Limits, readLimits } from './limits.config';
 import { parseNatsPrefixes } from './nats-prefixes';
 export class ConfigError extends Error {
@@ -81,7 +80,18 @@ const read = (env: Env, name: keyof typeof defaults): string => {
 };
 
 /** A configuration message may quote a URL, never its credentials. */
-const shown = (url: string): string => redactUrlCredentials(url.includes('://') ? url : `nats://${url}`);
+/**
+ * A URL as a configuration error may quote it. A raw "/", "?" or "#" in a password ends
+ * the authority for a URL parser, so the userinfo is not recognised as such: anything up
+ * to the last "@" is redacted whole (a host never holds an "@").
+ */
+const shown = (url: string): string => {
+  const withScheme = url.includes('://') ? url : `nats://${url}`;
+  const at = withScheme.lastIndexOf('@');
+  if (at < 0) return withScheme;
+  const start = withScheme.indexOf('://') + 3;
+  return `${withScheme.slice(0, start)}[redacted]${withScheme.slice(at)}`;
+};
 
 /** The URL's user and password, percent-decoded; a bad escape (%zz) is a configuration error, not a URIError. */
 function decodedCredentials(variable: string, url: URL): { user: string; pass: string } {
@@ -131,6 +141,9 @@ export function parsePort(variable: string, value: string): number {
   return port;
 }
 
+/** The shortest API token accepted (16 characters: 96 bits as base64, 64 as hex). */
+export const MIN_API_TOKEN_LENGTH = 16;
+
 export function parseTokens(value: string | undefined): string[] | null {
   if (value === undefined || value.trim() === '') return null;
   const tokens = value
@@ -138,6 +151,9 @@ export function parseTokens(value: string | undefined): string[] | null {
     .map((t) => t.trim())
     .filter(Boolean);
   if (tokens.length === 0) throw new ConfigError('API_TOKENS', 'is set but holds no token');
+  // A short token is guessed, not stolen. The message gives its position, never the token.
+  const short = tokens.findIndex((t) => t.length < MIN_API_TOKEN_LENGTH);
+  if (short >= 0) throw new ConfigError('API_TOKENS', `token ${short + 1} has ${tokens[short].length} characters; each needs at least ${MIN_API_TOKEN_LENGTH}`);
   return tokens;
 }
 
