@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, Msg, NatsConnection } from '@nats-io/transport-node';
 import { consumers, customerCreated, partnerAnnouncementSubject, partnerCustomerAnnounced, streams } from '@calm/contracts';
-import { Database, loadConfig } from '@calm/platform';
+import { Database } from '@calm/platform';
 import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
-import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
-import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { RunningService } from '../../apps/accounts/src/accounts.app';
 import { http } from '../support/system';
-import { REPLAY_API_PREFIX, RolesBroker, startRolesBroker } from '../support/nats-roles';
+import { REPLAY_API_PREFIX, RolesBroker, startRolesBroker, startServicesOnRoles } from '../support/nats-roles';
 
 /**
  * Attacks by a holder of one role's credentials against the shipped deploy/nats/auth.conf
@@ -24,23 +23,9 @@ const API_PREFIXES = ['$JS.API', REPLAY_API_PREFIX];
 
 beforeAll(async () => {
   [broker, accountsDb, customersDb] = await Promise.all([startRolesBroker(), freshDatabase('attack_acc'), freshDatabase('attack_cus')]);
-  const c = await startCustomersService(
-    { ...loadConfig('customers', { NATS_URL: broker.url('customers'), CUSTOMERS_DATABASE_URL: customersDb.url }), httpPort: 0 },
-    { relay: { pollMs: 50 } },
-  );
-  running.push(c);
-  const a = await startAccountsService(
-    { ...loadConfig('accounts', { NATS_URL: broker.url('accounts'), ACCOUNTS_DATABASE_URL: accountsDb.url }), httpPort: 0 },
-    { relay: { pollMs: 50 } },
-  );
-  running.push(a);
+  const { customers: c, accounts: a } = await startServicesOnRoles(broker, { accounts: accountsDb.url, customers: customersDb.url });
+  running.push(c, a);
   [customers, accounts] = [c.url, a.url];
-  for (const s of running) await s.app.get(Database).ready;
-  await waitFor(
-    'both ready',
-    async () => (await http(accounts, 'GET', '/health/ready')).status === 200 && (await http(customers, 'GET', '/health/ready')).status === 200,
-    30_000,
-  );
 });
 afterAll(async () => {
   for (const s of running) await s.app.close().catch(() => undefined);

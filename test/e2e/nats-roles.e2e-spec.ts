@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { consumers, partnerAnnouncementSubject, partnerCustomerAnnounced } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
-import { Database, loadConfig } from '@calm/platform';
+import { Database } from '@calm/platform';
 import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
-import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
-import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { RunningService } from '../../apps/accounts/src/accounts.app';
 import { run } from '../../apps/replay/src/main';
 import { http } from '../support/system';
-import { REPLAY_API_PREFIX, Role, RolesBroker, startRolesBroker } from '../support/nats-roles';
+import { REPLAY_API_PREFIX, Role, RolesBroker, startRolesBroker, startServicesOnRoles } from '../support/nats-roles';
 
 /**
  * The shipped authorization (deploy/nats/auth.conf) on a private nats-server: each role's
@@ -38,24 +36,10 @@ describe('with only the permissions of deploy/nats/auth.conf', () => {
   let customers: string;
 
   it('the services start, create their streams and consumer, and reach ready', async () => {
-    const c = await startCustomersService(
-      { ...loadConfig('customers', { NATS_URL: broker.url('customers'), CUSTOMERS_DATABASE_URL: customersDb.url }), httpPort: 0 },
-      { relay: { pollMs: 100 } },
-    );
-    running.push(c);
-    const a = await startAccountsService(
-      { ...loadConfig('accounts', { NATS_URL: broker.url('accounts'), ACCOUNTS_DATABASE_URL: accountsDb.url }), httpPort: 0 },
-      { relay: { pollMs: 100 } },
-    );
-    running.push(a);
+    const { customers: c, accounts: a } = await startServicesOnRoles(broker, { accounts: accountsDb.url, customers: customersDb.url });
+    running.push(c, a);
     customers = c.url;
     accounts = a.url;
-    for (const app of [a.app, c.app]) await Promise.all([app.get(Database).ready, app.get(NatsClient).ready]);
-    await waitFor(
-      'both ready',
-      async () => (await http(accounts, 'GET', '/health/ready')).status === 200 && (await http(customers, 'GET', '/health/ready')).status === 200,
-      30_000,
-    );
   });
 
   it("an account is validated by the customer service's event and by a third party's", async () => {

@@ -2,7 +2,12 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { startNatsServer, TestNatsServer } from '@calm/testing';
+import { NatsClient } from '@calm/messaging';
+import { Database, loadConfig } from '@calm/platform';
+import { startNatsServer, TestNatsServer, waitFor } from '@calm/testing';
+import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
+import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { http } from './system';
 
 /** Test-only passwords for the shipped roles (deploy/nats/auth.conf reads them from the environment). */
 export const PASSWORDS = { customers: 'test-customers', accounts: 'test-accounts', replay: 'test-replay', publisher: 'test-publisher' };
@@ -43,4 +48,29 @@ export async function startRolesBroker(): Promise<RolesBroker> {
       await nats.stop();
     },
   };
+}
+
+/**
+ * Both services on their roles' credentials, started and ready (the positive control of the
+ * role tests: the whole system runs with only what auth.conf allows).
+ */
+export async function startServicesOnRoles(
+  broker: RolesBroker,
+  databases: { accounts: string; customers: string },
+): Promise<{ customers: { app: RunningService['app']; url: string }; accounts: RunningService }> {
+  const customers = await startCustomersService(
+    { ...loadConfig('customers', { NATS_URL: broker.url('customers'), CUSTOMERS_DATABASE_URL: databases.customers }), httpPort: 0 },
+    { relay: { pollMs: 50 } },
+  );
+  const accounts = await startAccountsService(
+    { ...loadConfig('accounts', { NATS_URL: broker.url('accounts'), ACCOUNTS_DATABASE_URL: databases.accounts }), httpPort: 0 },
+    { relay: { pollMs: 50 } },
+  );
+  for (const app of [accounts.app, customers.app]) await Promise.all([app.get(Database).ready, app.get(NatsClient).ready]);
+  await waitFor(
+    'both ready',
+    async () => (await http(accounts.url, 'GET', '/health/ready')).status === 200 && (await http(customers.url, 'GET', '/health/ready')).status === 200,
+    30_000,
+  );
+  return { customers, accounts };
 }
