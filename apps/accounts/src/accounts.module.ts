@@ -77,6 +77,7 @@ export class AccountsModule {
       entities: [],
       poolSize: tuning.poolSize,
       migrationsRun: config.migrationsRun,
+      database: (config.limits ?? defaultLimits()).database,
       natsServers: config.natsServers,
       // ACCOUNTS is where this service publishes; CUSTOMERS is created too so the
       // consumer can attach even before the customer service has ever run.
@@ -105,7 +106,10 @@ export class AccountsModule {
         ...observability,
         ...sweeps,
         { provide: CLOCK, useValue: systemClock },
-        { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
+        {
+          provide: OPEN_GROUP_COMMIT,
+          useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...(config.limits ?? defaultLimits()).writeQueue, ...tuning.groupCommit },
+        },
         {
           provide: SHELL_SWEEP_OPTIONS,
           useValue: {

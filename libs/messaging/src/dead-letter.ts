@@ -22,8 +22,16 @@ export interface DeadLetterRow extends Omit<DeadLetter, 'payload'> {
 }
 
 /**
- * The dead letter of a message a consumer gives up on: its bytes and headers as received,
- * the reason, and the event's id and type when it could be decoded.
+ * What a dead letter keeps of a message that is not even an event (undecodable): junk
+ * costs its first bytes, not up to 128 KiB for the retention's 90 days. The whole message
+ * stays in its stream at its sequence, which the reason names.
+ */
+export const UNDECODABLE_PAYLOAD_PREFIX_BYTES = 4096;
+
+/**
+ * The dead letter of a message a consumer gives up on: its bytes (a bounded prefix when it
+ * could not be decoded) and headers as received, the reason, and the event's id and type
+ * when it could be decoded.
  */
 export function deadLetterOf(
   msg: JsMsg,
@@ -31,14 +39,19 @@ export function deadLetterOf(
   event: { id: string; type: string } | undefined,
   from: { stream: string; consumer: string },
 ): DeadLetter {
+  const cut = event === undefined && msg.data.length > UNDECODABLE_PAYLOAD_PREFIX_BYTES;
   return {
     stream: from.stream,
     consumer: from.consumer,
     subject: storableText(msg.subject),
     streamSeq: msg.seq,
-    payload: msg.data,
+    payload: cut ? msg.data.subarray(0, UNDECODABLE_PAYLOAD_PREFIX_BYTES) : msg.data,
     headers: headersOf(msg),
-    reason: storableText(reason),
+    reason: storableText(
+      cut
+        ? `${reason} (payload kept: its first ${UNDECODABLE_PAYLOAD_PREFIX_BYTES} of ${msg.data.length} bytes; the whole message is ${from.stream} seq ${msg.seq})`
+        : reason,
+    ),
     deliveries: msg.info.deliveryCount,
     eventId: event && storableText(event.id),
     eventType: event && storableText(event.type),

@@ -16,6 +16,8 @@ export interface InfrastructureOptions {
   migrationsRun?: boolean;
   natsServers: string[];
   streams: StreamSpec[];
+  /** Session timeouts of the service's pool (limits.config.ts `database`). */
+  database?: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   duplicateWindowMs?: number;
   replicas?: number;
   relay?: OutboxRelayOptions;
@@ -77,6 +79,7 @@ export class InfrastructureModule {
               entities: options.entities,
               poolSize: options.poolSize,
               migrationsRun: options.migrationsRun,
+              ...options.database,
             }),
         },
         {

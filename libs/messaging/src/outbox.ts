@@ -4,7 +4,7 @@ import { CloudEvent } from '@calm/contracts';
 import { Database, backoffDelay, sleep } from '@calm/platform';
 import { Sql, sql } from './sql';
 import { NatsClient } from './nats-client';
-import { PubAckCollector } from './pub-ack-collector';
+import { PubAckCollector, PublishResult } from './pub-ack-collector';
 import { isDuplicateIdCollision } from './duplicate-ack';
 
 export interface OutgoingEvent {
@@ -155,13 +155,13 @@ export class OutboxRelay {
       if (rows.length === 0) return 0;
       const results = await this.acks.publishAll(
         this.nats.nc,
-        rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id })),
+        rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id, stream: this.nats.streamOf(r.subject) })),
         10_000,
       );
-      const done = rows.filter((_, i) => results[i] === true);
+      const done = rows.filter((_, i) => !(results[i] instanceof Error));
       if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
       this.deferCollisions(rows, results);
-      const failed = results.find((r): r is Error => r !== true && !isDuplicateIdCollision(r));
+      const failed = results.find((r): r is Error => r instanceof Error && !isDuplicateIdCollision(r));
       if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${failed.message}`);
       return done.length;
     });
@@ -172,7 +172,7 @@ export class OutboxRelay {
    * and counted, and waits out the dedupe window (while the impostor is still in it, every
    * attempt would collide again) without slowing the rows behind it.
    */
-  private deferCollisions(rows: { id: string; event_id: string }[], results: (true | Error)[]): void {
+  private deferCollisions(rows: { id: string; event_id: string }[], results: PublishResult[]): void {
     const until = Date.now() + (this.options.duplicateWindowMs ?? 120_000);
     let count = 0;
     results.forEach((r, i) => {
