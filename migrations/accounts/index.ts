@@ -9,6 +9,8 @@ import { AccountJoinRejected1763780013002 } from './1763780013002-account-join-r
 import { OpenAccountFunction1763780015001 } from './1763780015001-open-account-function';
 import { CustomerFactsFunction1763780015002 } from './1763780015002-customer-facts-function';
 import { OpenAccountsFunction1763780016001 } from './1763780016001-open-accounts-function';
+import { OutboxStoredAt1763780017301 } from './1763780017301-outbox-stored-at';
+import { DeadLetterExhaustedOnce1763780017302 } from './1763780017302-dead-letter-exhausted-once';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -23,4 +25,6 @@ export const accountsMigrations = [
   OpenAccountFunction1763780015001,
   CustomerFactsFunction1763780015002,
   OpenAccountsFunction1763780016001,
+  OutboxStoredAt1763780017301,
+  DeadLetterExhaustedOnce1763780017302,
 ];

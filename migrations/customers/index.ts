@@ -1,6 +1,7 @@
 import { CreateCustomer1763780000001 } from './1763780000001-create-customer';
 import { CreateOutbox1763780000002 } from './1763780000002-create-outbox';
 import { SealCustomerId1763780013001 } from './1763780013001-seal-customer-id';
+import { OutboxStoredAt1763780017301 } from './1763780017301-outbox-stored-at';
 
 /** The customer service's migrations, oldest first. */
-export const customersMigrations = [CreateCustomer1763780000001, CreateOutbox1763780000002, SealCustomerId1763780013001];
+export const customersMigrations = [CreateCustomer1763780000001, CreateOutbox1763780000002, SealCustomerId1763780013001, OutboxStoredAt1763780017301];

@@ -43,3 +43,13 @@ export const DEAD_LETTER_V1 = `
   );
   CREATE INDEX dead_letter_open_idx ON dead_letter (id) WHERE retried_at IS NULL;
 `;
+
+/**
+ * Where the broker stored each published event (its PubAck's stream and sequence), so a
+ * service can tell when the stream has lost an event it acknowledged (outbox-audit.ts).
+ */
+export const OUTBOX_V2_STORED_AT = `
+  ALTER TABLE outbox ADD COLUMN stream text, ADD COLUMN stream_seq bigint;
+  -- the audit's look-ups: the highest recorded sequence, two rows stored at one sequence
+  CREATE INDEX outbox_stream_seq_idx ON outbox (stream, stream_seq) WHERE stream_seq IS NOT NULL;
+`;

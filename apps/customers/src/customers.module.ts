@@ -25,6 +25,8 @@ import { SealCustomerHttpController } from './seal-customer/seal-customer.http.c
 
 export interface CustomersTuning {
   duplicateWindowMs?: number;
+  /** How often the outbox is compared with the stream (OUTBOX_AUDIT_SECONDS otherwise). */
+  auditMs?: number;
   relay?: OutboxRelayOptions;
   poolSize?: number;
   replicas?: number;
@@ -52,6 +54,7 @@ export class CustomersModule {
       relay: tuning.relay,
       // The customer service consumes no events: only its outbox needs a horizon.
       retention: { outboxMs: retention.outboxMs, everyMs: retention.sweepMs },
+      audit: { stream: streams.customers.name, everyMs: tuning.auditMs ?? retention.auditMs },
     };
     return {
       module: CustomersModule,

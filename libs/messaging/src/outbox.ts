@@ -4,7 +4,7 @@ import { CloudEvent } from '@calm/contracts';
 import { Database, backoffDelay, sleep } from '@calm/platform';
 import { Sql, sql } from './sql';
 import { NatsClient } from './nats-client';
-import { PubAckCollector } from './pub-ack-collector';
+import { OutgoingMessage, PubAckCollector } from './pub-ack-collector';
 import { isDuplicateIdCollision } from './duplicate-ack';
 
 export interface OutgoingEvent {
@@ -60,6 +60,10 @@ export const OUTBOX_CLAIM = {
   select: `SELECT id, event_id, subject, payload FROM outbox
          WHERE published_at IS NULL AND id <> ALL($2::bigint[]) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
 };
+
+/** Marks rows published with where the stream stored each: $1 ids, $2 streams, $3 sequences. */
+const MARK_PUBLISHED = `UPDATE outbox SET published_at = now(), stream = u.stream, stream_seq = u.seq
+   FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, stream, seq) WHERE outbox.id = u.id`;
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -155,14 +159,12 @@ export class OutboxRelay {
         [...this.deferred.keys()],
       ]);
       if (rows.length === 0) return 0;
-      const results = await this.acks.publishAll(
-        this.nats.nc,
-        rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id })),
-        10_000,
-      );
-      const done = rows.filter((_, i) => results[i] === true);
-      await this.options.afterPublish?.(done.map((r) => r.event_id));
-      if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
+      const messages: OutgoingMessage[] = rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id }));
+      const results = await this.acks.publishAll(this.nats.nc, messages, 10_000);
+      const done = rows.map((r, i) => ({ row: r, at: messages[i].stored })).filter((_, i) => results[i] === true);
+      await this.options.afterPublish?.(done.map((d) => d.row.event_id));
+      // The PubAck's stream and sequence: what the audit later checks the stream against.
+      if (done.length) await m.query(MARK_PUBLISHED, [done.map((d) => d.row.id), done.map((d) => d.at?.stream ?? null), done.map((d) => d.at?.seq ?? null)]);
       this.deferCollisions(rows, results);
       const failed = results.find((r): r is Error => r !== true && !isDuplicateIdCollision(r));
       if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${failed.message}`);

@@ -7,6 +7,8 @@ export interface OutgoingMessage {
   data: string;
   /** Nats-Msg-Id: JetStream drops a second copy within its duplicate window. */
   msgID: string;
+  /** Filled in when the PubAck arrives: where the stream stored the message (the outbox records it). */
+  stored?: { stream: string; seq: number };
 }
 
 type Settle = (result: true | Error) => void;
@@ -60,6 +62,7 @@ export class PubAckCollector {
       return settle(new Error(`unreadable PubAck: ${(e as Error).message}`));
     }
     if (ack.error) return settle(new Error(`JetStream refused the message: ${ack.error.code} ${ack.error.description}`));
+    if (ack.stream !== undefined && ack.seq !== undefined) sent.stored = { stream: ack.stream, seq: ack.seq };
     if (!ack.duplicate) return settle(true);
     if (!this.conn || ack.stream === undefined || ack.seq === undefined)
       return settle(new Error(`duplicate PubAck for ${sent.msgID} without a stream sequence`));

@@ -25,6 +25,8 @@ export interface Limits {
     deadLetterMs: number;
     /** RETENTION_SWEEP_SECONDS: how often the sweeper looks for expired rows (default 60). */
     sweepMs: number;
+    /** OUTBOX_AUDIT_SECONDS: how often a service compares its outbox with its stream, to re-drive what the broker lost (default 60). */
+    auditMs: number;
   };
 }
 
@@ -56,6 +58,7 @@ export function readLimits(env: Env): { limits: Limits; problems: { variable: st
       inboxMs: read('INBOX_RETENTION_DAYS', 30, 3650) * 24 * HOUR,
       deadLetterMs: read('DEAD_LETTER_RETENTION_DAYS', 90, 3650) * 24 * HOUR,
       sweepMs: read('RETENTION_SWEEP_SECONDS', 60, 86_400) * 1000,
+      auditMs: read('OUTBOX_AUDIT_SECONDS', 60, 86_400) * 1000,
     },
   };
   return { limits, problems };
