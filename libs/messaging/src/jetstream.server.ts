@@ -13,6 +13,7 @@ import { changedConsumerSettings, TunableConsumerSettings } from './consumer-set
 import { PermanentEventError } from './errors';
 import { isConsumerNotFound } from './jetstream-errors';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
+import { MAX_DELIVERIES_REASON, MaxDeliveriesListener } from './max-deliveries.listener';
 
 export interface DecodedEvent {
   id: string;
@@ -113,6 +114,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private readonly stopped = new Promise<void>((resolve) => (this.stop = resolve));
   private running?: Promise<void>;
   private attached = false;
+  /** Records the messages this consumer runs out of deliveries for, whatever spent them. */
+  private readonly exhausted: MaxDeliveriesListener;
+  /** Dead letters of last deliveries given back at stop, awaited by close(). */
+  private readonly exhausting = new Set<Promise<void>>();
 
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
@@ -122,7 +127,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.maxDeliver = options.maxDeliver ?? 10;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
-    this.backoffMs = (options.backoffMs ?? [this.ackWaitMs, 60_000, 120_000, 300_000]).slice(0, Math.max(0, this.maxDeliver - 1));
+    // Default: 1, 2, 4, 10 ack waits (30 s, 1, 2, 5 min at the default ack wait), so a shorter ack wait shortens the whole schedule.
+    this.backoffMs = (options.backoffMs ?? [1, 2, 4, 10].map((k) => k * this.ackWaitMs)).slice(0, Math.max(0, this.maxDeliver - 1));
     this.hold = {
       isTransient: options.isTransient,
       checkHealth: options.checkHealth,
@@ -130,7 +136,11 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       // Held messages are kept alive with working() well inside any redelivery timer.
       tickMs: Math.max(50, Math.min(this.ackWaitMs, ...this.backoffMs) / 3),
       warn: (message) => this.logger.warn(message),
+      giveBack: (msgs) => this.giveBackOrExhaust(msgs as JsMsg[]),
     };
+    this.exhausted = new MaxDeliveriesListener(options.nats, options.deadLetters, { stream: options.stream, durable: options.durable }, (n) =>
+      options.onOutcome?.('dead_lettered', 'unknown', n),
+    );
   }
 
   get durable(): string {
@@ -156,6 +166,9 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.stopping = true;
     this.stop();
     await this.running;
+    // Bounded: with the database gone those writes fail slowly, and the advisory covers them.
+    await Promise.race([Promise.all(this.exhausting), sleep(2000)]);
+    await this.exhausted.close();
   }
 
   on(): void {
@@ -174,10 +187,19 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         const dependencies = Promise.all([this.options.nats.ready, this.options.dependenciesReady()]).then(() => true);
         if (!(await Promise.race([dependencies, this.stopped.then(() => false)]))) break;
         await this.ensureConsumer();
+        // Before pulling: the server declares a message exhausted while someone pulls.
+        this.exhausted.listen();
         const consumer = await this.options.nats.js.consumers.get(this.options.stream, this.options.durable);
         this.attached = true;
         attempt = 0;
-        await this.pump(pullOneRequestAtATime(consumer, this.batchSize * 2, () => this.stopping));
+        await this.pump(
+          pullOneRequestAtATime(
+            consumer,
+            this.batchSize * 2,
+            () => this.stopping,
+            (msgs) => this.giveBackOrExhaust(msgs),
+          ),
+        );
       } catch (err) {
         if (this.stopping) break;
         const delay = backoffDelay(attempt);
@@ -229,7 +251,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       batchSize: this.batchSize,
       concurrency: this.concurrency,
       apply: async (batch) => {
-        if (this.stopping) batch.forEach((m) => m.nak());
+        if (this.stopping) this.giveBackOrExhaust(batch);
         else await this.processBatch(batch).catch((err) => this.giveBack(batch, err));
       },
     });
@@ -314,6 +336,31 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       `event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}; the server redelivers it after its backoff: ${message}`,
     );
     this.options.onOutcome?.('retried', event.type, 1);
+  }
+
+  /**
+   * Gives messages back (nak) for redelivery, except those on their last delivery: a nak
+   * there would spend it for nothing, so each is dead-lettered now with reason "max
+   * deliveries". If that write fails the message stays unacknowledged; when its ack_wait
+   * ends the server declares it exhausted and the advisory listener records it.
+   */
+  private giveBackOrExhaust(msgs: JsMsg[]): void {
+    const last = msgs.filter((m) => m.info.deliveryCount >= this.maxDeliver);
+    msgs.filter((m) => m.info.deliveryCount < this.maxDeliver).forEach((m) => m.nak());
+    if (last.length === 0) return;
+    const from = { stream: this.options.stream, consumer: this.options.durable };
+    const done = (async () => {
+      for (const msg of last) {
+        try {
+          await this.options.deadLetters.recordExhausted(deadLetterOf(msg, MAX_DELIVERIES_REASON, undefined, from));
+          msg.term();
+          this.options.onOutcome?.('dead_lettered', 'unknown', 1);
+        } catch (err) {
+          this.logger.warn(`last delivery of stream seq ${msg.seq} left for the max-deliveries advisory: ${(err as Error).message}`);
+        }
+      }
+    })().finally(() => this.exhausting.delete(done));
+    this.exhausting.add(done);
   }
 
   /**

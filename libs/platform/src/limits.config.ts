@@ -28,6 +28,12 @@ export interface Limits {
     /** OUTBOX_AUDIT_SECONDS: how often a service compares its outbox with its stream, to re-drive what the broker lost (default 60). */
     auditMs: number;
   };
+  consumer: {
+    /** CONSUMER_MAX_DELIVER: deliveries of a message before it is a dead letter (default 10). */
+    maxDeliver: number;
+    /** CONSUMER_ACK_WAIT_SECONDS: how long a delivered message may stay unacknowledged (default 30; the backoff is 1, 2, 4, 10 of these). */
+    ackWaitMs: number;
+  };
 }
 
 const HOUR = 3_600_000;
@@ -59,6 +65,11 @@ export function readLimits(env: Env): { limits: Limits; problems: { variable: st
       deadLetterMs: read('DEAD_LETTER_RETENTION_DAYS', 90, 3650) * 24 * HOUR,
       sweepMs: read('RETENTION_SWEEP_SECONDS', 60, 86_400) * 1000,
       auditMs: read('OUTBOX_AUDIT_SECONDS', 60, 86_400) * 1000,
+    },
+    consumer: {
+      // JetStream needs max_deliver above the backoff's steps; 2 is the least that allows a retry.
+      maxDeliver: Math.max(2, read('CONSUMER_MAX_DELIVER', 10, 1000)),
+      ackWaitMs: read('CONSUMER_ACK_WAIT_SECONDS', 30, 3600) * 1000,
     },
   };
   return { limits, problems };
