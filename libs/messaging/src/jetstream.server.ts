@@ -13,7 +13,8 @@ import { changedConsumerSettings, TunableConsumerSettings } from './consumer-set
 import { PermanentEventError } from './errors';
 import { isConsumerNotFound } from './jetstream-errors';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
-import { MAX_DELIVERIES_REASON, MaxDeliveriesListener } from './max-deliveries.listener';
+import { MaxDeliveriesListener } from './max-deliveries.listener';
+import { GiveBack } from './give-back';
 
 export interface DecodedEvent {
   id: string;
@@ -116,8 +117,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private attached = false;
   /** Records the messages this consumer runs out of deliveries for, whatever spent them. */
   private readonly exhausted: MaxDeliveriesListener;
-  /** Dead letters of last deliveries given back at stop, awaited by close(). */
-  private readonly exhausting = new Set<Promise<void>>();
+  /** Gives messages back at stop, dead-lettering those on their last delivery. */
+  private readonly returns: GiveBack;
 
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
@@ -136,8 +137,15 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       // Held messages are kept alive with working() well inside any redelivery timer.
       tickMs: Math.max(50, Math.min(this.ackWaitMs, ...this.backoffMs) / 3),
       warn: (message) => this.logger.warn(message),
-      giveBack: (msgs) => this.giveBackOrExhaust(msgs as JsMsg[]),
+      giveBack: (msgs) => this.returns.giveBack(msgs as JsMsg[]),
     };
+    this.returns = new GiveBack({
+      maxDeliver: this.maxDeliver,
+      deadLetters: options.deadLetters,
+      from: { stream: options.stream, consumer: options.durable },
+      warn: (message) => this.logger.warn(message),
+      onDeadLettered: (n) => options.onOutcome?.('dead_lettered', 'unknown', n),
+    });
     this.exhausted = new MaxDeliveriesListener(options.nats, options.deadLetters, { stream: options.stream, durable: options.durable }, (n) =>
       options.onOutcome?.('dead_lettered', 'unknown', n),
     );
@@ -166,8 +174,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.stopping = true;
     this.stop();
     await this.running;
-    // Bounded: with the database gone those writes fail slowly, and the advisory covers them.
-    await Promise.race([Promise.all(this.exhausting), sleep(2000)]);
+    await this.returns.settled(2000);
     await this.exhausted.close();
   }
 
@@ -197,7 +204,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
             consumer,
             this.batchSize * 2,
             () => this.stopping,
-            (msgs) => this.giveBackOrExhaust(msgs),
+            (msgs) => this.returns.giveBack(msgs),
           ),
         );
       } catch (err) {
@@ -251,7 +258,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       batchSize: this.batchSize,
       concurrency: this.concurrency,
       apply: async (batch) => {
-        if (this.stopping) this.giveBackOrExhaust(batch);
+        if (this.stopping) this.returns.giveBack(batch);
         else await this.processBatch(batch).catch((err) => this.giveBack(batch, err));
       },
     });
@@ -336,31 +343,6 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       `event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}; the server redelivers it after its backoff: ${message}`,
     );
     this.options.onOutcome?.('retried', event.type, 1);
-  }
-
-  /**
-   * Gives messages back (nak) for redelivery, except those on their last delivery: a nak
-   * there would spend it for nothing, so each is dead-lettered now with reason "max
-   * deliveries". If that write fails the message stays unacknowledged; when its ack_wait
-   * ends the server declares it exhausted and the advisory listener records it.
-   */
-  private giveBackOrExhaust(msgs: JsMsg[]): void {
-    const last = msgs.filter((m) => m.info.deliveryCount >= this.maxDeliver);
-    msgs.filter((m) => m.info.deliveryCount < this.maxDeliver).forEach((m) => m.nak());
-    if (last.length === 0) return;
-    const from = { stream: this.options.stream, consumer: this.options.durable };
-    const done = (async () => {
-      for (const msg of last) {
-        try {
-          await this.options.deadLetters.recordExhausted(deadLetterOf(msg, MAX_DELIVERIES_REASON, undefined, from));
-          msg.term();
-          this.options.onOutcome?.('dead_lettered', 'unknown', 1);
-        } catch (err) {
-          this.logger.warn(`last delivery of stream seq ${msg.seq} left for the max-deliveries advisory: ${(err as Error).message}`);
-        }
-      }
-    })().finally(() => this.exhausting.delete(done));
-    this.exhausting.add(done);
   }
 
   /**
