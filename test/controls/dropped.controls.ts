@@ -21,6 +21,24 @@ const controls: Control[] = [
     tests: ['test/e2e/faults-crash-loop.e2e-spec.ts'],
   },
   {
+    name: 'exhausted-letter-not-unique',
+    breaks: 'two instances hearing the same max-deliveries advisory may both write a dead letter',
+    patches: [
+      {
+        file: 'migrations/accounts/1763780017302-dead-letter-exhausted-once.ts',
+        find: 'CREATE UNIQUE INDEX dead_letter_exhausted_once',
+        replace: 'CREATE INDEX dead_letter_exhausted_once',
+      },
+      {
+        file: 'libs/messaging/src/dead-letter.ts',
+        find: "       ON CONFLICT (stream, consumer, stream_seq) WHERE reason = 'max deliveries' DO NOTHING RETURNING id",
+        replace: '       RETURNING id',
+      },
+    ],
+    tests: ['libs/messaging/src/max-deliveries.listener.int-spec.ts'],
+    testNamePattern: 'same moment',
+  },
+  {
     name: 'relay-forgets-stored-at',
     breaks: 'the relay marks rows published without the stream and sequence of their PubAck',
     patches: [{ file: 'libs/messaging/src/outbox.ts', find: 'done.map((d) => d.at?.seq ?? null)', replace: 'done.map(() => null)' }],

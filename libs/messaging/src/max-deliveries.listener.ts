@@ -24,7 +24,14 @@ export function exhaustedLetter(advisory: { stream: string; consumer: string; se
   const base = { stream: advisory.stream, consumer: advisory.consumer, streamSeq: advisory.seq, deliveries: advisory.deliveries };
   if (!stored) {
     // Not silently dropped even then: the letter says which message it was and that the stream lost it.
-    return { ...base, subject: '', payload: new Uint8Array(), headers: {}, reason: `${MAX_DELIVERIES_REASON}; the stream no longer holds the message` };
+    // The reason stays exact: the once-only index (dead_letter_exhausted_once) covers that reason alone.
+    return {
+      ...base,
+      subject: '',
+      payload: new Uint8Array(),
+      headers: { 'Calm-Note': ['the stream no longer holds the message'] },
+      reason: MAX_DELIVERIES_REASON,
+    };
   }
   const headers: Record<string, string[]> = {};
   for (const [k, v] of stored.header ?? []) headers[storableText(k)] = v.map(storableText);
