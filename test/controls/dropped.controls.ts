@@ -39,6 +39,18 @@ const controls: Control[] = [
     testNamePattern: 'same moment',
   },
   {
+    name: 'nak-on-last-delivery',
+    breaks: "a message given back on its last delivery is nak'd, spending it for nothing",
+    patches: [
+      {
+        file: 'libs/messaging/src/give-back.ts',
+        find: '    msgs.filter((m) => m.info.deliveryCount < maxDeliver).forEach((m) => m.nak());',
+        replace: '    msgs.forEach((m) => m.nak());',
+      },
+    ],
+    tests: ['libs/messaging/src/give-back.spec.ts'],
+  },
+  {
     name: 'relay-forgets-stored-at',
     breaks: 'the relay marks rows published without the stream and sequence of their PubAck',
     patches: [{ file: 'libs/messaging/src/outbox.ts', find: 'done.map((d) => d.at?.seq ?? null)', replace: 'done.map(() => null)' }],
