@@ -41,6 +41,8 @@ interface Mark {
 }
 
 const CHUNK = 1000;
+/** How far below the highest recorded sequence the start-up audit looks for two events at one sequence. */
+const RECENT_SEQS = 100_000;
 
 /**
  * The outbox is the source of truth for what this service published: each published row
@@ -120,7 +122,9 @@ export class OutboxAudit {
     const deleted = info.state.num_deleted ?? 0;
     const [range]: { lo: string | null; hi: string | null }[] = await this.db
       .manager()
-      .query(`SELECT min(stream_seq) AS lo, max(stream_seq) AS hi FROM outbox WHERE stream = $1 AND published_at IS NOT NULL`, [stream]);
+      .query(`SELECT min(stream_seq) AS lo, max(stream_seq) AS hi FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL`, [
+        stream,
+      ]);
     if (range.hi === null) return { evidence: [], redriven: 0 };
     const [lo, hi] = [Number(range.lo), Number(range.hi)];
     const evidence: string[] = [];
@@ -133,9 +137,14 @@ export class OutboxAudit {
     if (this.mark && !markHeld) evidence.push(`seq ${this.mark.seq} no longer holds event ${this.mark.eventId}`);
     // Below an intact mark the stream was whole at the last audit, unless a hole appeared since.
     const since = markHeld && !holed ? this.mark!.seq : 0;
+    // A forgotten tail hands out the sequences at the top of the recorded range again: without
+    // a mark (at start) the last RECENT_SEQS are enough, and keep this one index range scan short.
     const [twice]: { stream_seq: string }[] = await this.db
       .manager()
-      .query(`SELECT stream_seq FROM outbox WHERE stream = $1 AND stream_seq > $2 GROUP BY stream_seq HAVING count(*) > 1 LIMIT 1`, [stream, since]);
+      .query(`SELECT stream_seq FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND stream_seq > $2 GROUP BY stream_seq HAVING count(*) > 1 LIMIT 1`, [
+        stream,
+        Math.max(since, hi - RECENT_SEQS),
+      ]);
     if (twice) evidence.push(`two events were acknowledged at seq ${twice.stream_seq}`);
     const [top]: Recorded[] = await this.db
       .manager()
@@ -157,7 +166,7 @@ export class OutboxAudit {
     let total = 0;
     for (let after = { seq: since, id: '0' }; ;) {
       const rows: Recorded[] = await this.db.manager().query(
-        `SELECT id, event_id, stream_seq FROM outbox WHERE stream = $1 AND published_at IS NOT NULL AND (stream_seq, id) > ($2, $3::bigint)
+        `SELECT id, event_id, stream_seq FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL AND (stream_seq, id) > ($2, $3::bigint)
          ORDER BY stream_seq, id LIMIT ${CHUNK}`,
         [stream, after.seq, after.id],
       );
