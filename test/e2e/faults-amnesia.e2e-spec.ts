@@ -66,7 +66,16 @@ it('re-drives what a broker that forgot its acknowledged tail lost, on ACCOUNTS 
   expect(lost.CUSTOMERS.length).toBeGreaterThan(0);
   await copy.restore();
   const back = Date.now();
-  await waitFor('JetStream to answer again', () => system.jsm.streams.info('ACCOUNTS').then(() => true, () => false), 30_000, 50);
+  await waitFor(
+    'JetStream to answer again',
+    () =>
+      system.jsm.streams.info('ACCOUNTS').then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    50,
+  );
   const answering = Date.now() - back;
 
   let detectedAt = 0;

@@ -42,7 +42,19 @@ export class StoreCopy {
       const nc = await connect({ servers: probe.url });
       try {
         const jsm = await jetstreamManager(nc);
-        await waitFor('the copy\'s JetStream to answer', () => jsm.streams.list().next().then(() => true, () => false), 30_000, 50);
+        await waitFor(
+          "the copy's JetStream to answer",
+          () =>
+            jsm.streams
+              .list()
+              .next()
+              .then(
+                () => true,
+                () => false,
+              ),
+          30_000,
+          50,
+        );
         return await read(jsm);
       } finally {
         await nc.close();
