@@ -38,6 +38,8 @@ export const CUSTOMER_FACTS_CONCURRENCY = 2;
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
   duplicateWindowMs?: number;
+  /** How often the outbox is compared with the stream (OUTBOX_AUDIT_SECONDS otherwise). */
+  auditMs?: number;
   relay?: OutboxRelayOptions;
   consumer?: {
     enabled?: boolean;
@@ -87,6 +89,7 @@ export class AccountsModule {
       relay: tuning.relay,
       // The account service consumes events: it has an inbox and dead letters to keep bounded.
       retention: { outboxMs: retention.outboxMs, inboxMs: retention.inboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },
+      audit: { stream: streams.accounts.name, everyMs: tuning.auditMs ?? retention.auditMs },
     };
     return {
       module: AccountsModule,

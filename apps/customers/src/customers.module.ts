@@ -28,6 +28,8 @@ import { CustomerParticipantHttpController } from './twopc-participant/customer-
 
 export interface CustomersTuning {
   duplicateWindowMs?: number;
+  /** How often the outbox is compared with the stream (OUTBOX_AUDIT_SECONDS otherwise). */
+  auditMs?: number;
   relay?: OutboxRelayOptions;
   poolSize?: number;
   replicas?: number;
@@ -58,6 +60,7 @@ export class CustomersModule {
       replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
       retention: { outboxMs: retention.outboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },
+      audit: { stream: streams.customers.name, everyMs: tuning.auditMs ?? retention.auditMs },
     };
     return {
       module: CustomersModule,

@@ -104,6 +104,33 @@ export class DeadLetterStore {
     );
   }
 
+  /**
+   * Records a message that ran out of deliveries, once: unless an open letter for the same
+   * message exists (its consumer wrote one and died before terminating it), and once
+   * whichever instances race (unique index dead_letter_exhausted_once). True when written.
+   */
+  async recordExhausted(l: DeadLetter): Promise<boolean> {
+    const rows: { id: string }[] = await this.db.manager().query(
+      `INSERT INTO dead_letter (stream, consumer, subject, stream_seq, payload, headers, reason, deliveries, event_id, event_type)
+       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10
+        WHERE NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream = $1 AND consumer = $2 AND stream_seq = $4 AND retried_at IS NULL)
+       ON CONFLICT (stream, consumer, stream_seq) WHERE reason = 'max deliveries' DO NOTHING RETURNING id`,
+      [
+        l.stream,
+        l.consumer,
+        l.subject,
+        l.streamSeq,
+        Buffer.from(l.payload),
+        JSON.stringify(l.headers),
+        l.reason.slice(0, 2000),
+        l.deliveries,
+        l.eventId ?? null,
+        l.eventType ?? null,
+      ],
+    );
+    return rows.length > 0;
+  }
+
   list(options: { includeRetried?: boolean; limit?: number } = {}): Promise<DeadLetterRow[]> {
     return listDeadLetters(this.db.manager(), options);
   }

@@ -61,6 +61,10 @@ export const OUTBOX_CLAIM = {
          WHERE published_at IS NULL AND id <> ALL($2::bigint[]) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
 };
 
+/** Marks rows published with where the stream stored each: $1 ids, $2 streams, $3 sequences. */
+const MARK_PUBLISHED = `UPDATE outbox SET published_at = now(), stream = u.stream, stream_seq = u.seq
+   FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, stream, seq) WHERE outbox.id = u.id`;
+
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often to look for rows even when nobody woke the relay (other instances, crashes). */
@@ -158,8 +162,12 @@ export class OutboxRelay {
         rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id, stream: this.nats.streamOf(r.subject) })),
         10_000,
       );
-      const done = rows.filter((_, i) => !(results[i] instanceof Error));
-      if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
+      const done = rows.flatMap((row, i) => {
+        const ack = results[i];
+        return ack instanceof Error ? [] : [{ row, ack }];
+      });
+      // The PubAck's stream and sequence: what the audit later checks the stream against.
+      if (done.length) await m.query(MARK_PUBLISHED, [done.map((d) => d.row.id), done.map((d) => d.ack.stream), done.map((d) => d.ack.seq)]);
       this.deferCollisions(rows, results);
       const failed = results.find((r): r is Error => r instanceof Error && !isDuplicateIdCollision(r));
       if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${failed.message}`);

@@ -34,6 +34,14 @@ export interface Limits {
     deadLetterMs: number;
     /** RETENTION_SWEEP_SECONDS: how often the sweeper looks for expired rows (default 60). */
     sweepMs: number;
+    /** OUTBOX_AUDIT_SECONDS: how often a service compares its outbox with its stream, to re-drive what the broker lost (default 60). */
+    auditMs: number;
+  };
+  consumer: {
+    /** CONSUMER_MAX_DELIVER: deliveries of a message before it is a dead letter (default 10). */
+    maxDeliver: number;
+    /** CONSUMER_ACK_WAIT_SECONDS: how long a delivered message may stay unacknowledged (default 30; the backoff is 1, 2, 4, 10 of these). */
+    ackWaitMs: number;
   };
 }
 
@@ -53,6 +61,9 @@ const limitsEnv = z.object({
   INBOX_RETENTION_DAYS: serviceFields.INBOX_RETENTION_DAYS,
   DEAD_LETTER_RETENTION_DAYS: serviceFields.DEAD_LETTER_RETENTION_DAYS,
   RETENTION_SWEEP_SECONDS: serviceFields.RETENTION_SWEEP_SECONDS,
+  OUTBOX_AUDIT_SECONDS: serviceFields.OUTBOX_AUDIT_SECONDS,
+  CONSUMER_MAX_DELIVER: serviceFields.CONSUMER_MAX_DELIVER,
+  CONSUMER_ACK_WAIT_SECONDS: serviceFields.CONSUMER_ACK_WAIT_SECONDS,
 });
 
 /** The limits of a parsed service environment, in milliseconds. */
@@ -75,6 +86,11 @@ export function limitsOf(e: z.output<typeof limitsEnv>): Limits {
       inboxMs: e.INBOX_RETENTION_DAYS * 24 * HOUR,
       deadLetterMs: e.DEAD_LETTER_RETENTION_DAYS * 24 * HOUR,
       sweepMs: e.RETENTION_SWEEP_SECONDS * 1000,
+      auditMs: e.OUTBOX_AUDIT_SECONDS * 1000,
+    },
+    consumer: {
+      maxDeliver: e.CONSUMER_MAX_DELIVER,
+      ackWaitMs: e.CONSUMER_ACK_WAIT_SECONDS * 1000,
     },
   };
 }

@@ -162,10 +162,10 @@ export function parseCount(variable: string, value: string): number {
 
 /** A whole number from 1 to max (a limit: 0 would mean "nothing is ever allowed"). */
 export const wholeNumber =
-  (max = 1e9) =>
+  (max = 1e9, min = 1) =>
   (variable: string, value: string): number => {
-    if (/^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max) return Number(value);
-    throw new ConfigError(variable, `"${value}" is not a whole number from 1 to ${max}`);
+    if (/^[0-9]+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value);
+    throw new ConfigError(variable, `"${value}" is not a whole number from ${min} to ${max}`);
   };
 
 export function parseBoolean(variable: string, value: string): boolean {

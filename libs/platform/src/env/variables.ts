@@ -119,6 +119,24 @@ export const serviceFields = {
     p.wholeNumber(3650),
   ),
   DEAD_LETTER_RETENTION_DAYS: variable({ default: '90', description: 'dead letters are kept this long, retried or not' }, p.wholeNumber(3650)),
+  OUTBOX_AUDIT_SECONDS: variable(
+    {
+      default: '60',
+      description: 'how often (and at start) a service compares its outbox with its stream and publishes again what a broker lost',
+    },
+    p.wholeNumber(86_400),
+  ),
+  CONSUMER_MAX_DELIVER: variable(
+    { default: '10', description: 'deliveries of one message to a consumer; then it is a dead letter (`max deliveries`); 2 is the least that allows a retry' },
+    p.wholeNumber(1000, 2),
+  ),
+  CONSUMER_ACK_WAIT_SECONDS: variable(
+    {
+      default: '30',
+      description: "how long a consumer's delivery may stay unacknowledged before it is delivered again; the backoff is 1, 2, 4 and 10 of these",
+    },
+    p.wholeNumber(3600),
+  ),
   RETENTION_SWEEP_SECONDS: variable({ default: '60', description: 'how often the retention sweep looks for expired rows' }, p.wholeNumber(86_400)),
 };
 
