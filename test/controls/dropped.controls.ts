@@ -56,5 +56,19 @@ const controls: Control[] = [
     patches: [{ file: 'libs/messaging/src/outbox.ts', find: 'done.map((d) => d.ack.seq)', replace: 'done.map(() => null)' }],
     tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
   },
+  {
+    name: 'audit-reads-stream-before-outbox',
+    breaks: 'the audit reads the outbox range after the stream info, so a PubAck recorded in between looks like a lost tail',
+    patches: [
+      {
+        file: 'libs/messaging/src/outbox-audit.ts',
+        find: '    const created = String(info.created);\n',
+        replace:
+          '    const created = String(info.created);\n    Object.assign(range, (await this.db.manager().query(`SELECT min(stream_seq) AS lo, max(stream_seq) AS hi FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL`, [stream]))[0]);\n',
+      },
+    ],
+    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    testNamePattern: 'healthy broker',
+  },
 ];
 export default controls;

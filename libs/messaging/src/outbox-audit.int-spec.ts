@@ -99,3 +99,30 @@ it('a stream that forgot its tail and handed its sequences out again: every lost
   for (const r of kept) expect(stored.filter((id) => id === r.event_id)).toHaveLength(1);
   expect(redriven.reduce((a, b) => a + b, 0)).toBe(1 + lost.length);
 });
+
+it('a whole stream audits clean even when a PubAck is recorded while the audit reads the stream (no false loss on a healthy broker)', async () => {
+  await publish(2);
+  const jsm = client.jsm;
+  let raced = 0;
+  // The stream's info is taken, then, before the audit reads the outbox, the relay publishes
+  // and records one more event: the order in which a live relay and the audit interleave.
+  const racing = new Proxy(jsm, {
+    get(target, prop, receiver) {
+      if (prop !== 'streams') return Reflect.get(target, prop, receiver);
+      return new Proxy(target.streams, {
+        get(streams, p, r) {
+          if (p !== 'info') return Reflect.get(streams, p, r);
+          return async (name: string) => {
+            const info = await streams.info(name);
+            if (raced++ === 0) await publish(1);
+            return info;
+          };
+        },
+      });
+    },
+  });
+  const racingAudit = new OutboxAudit(db, () => racing, { stream: 'ACCOUNTS' });
+  const result = await racingAudit.audit();
+  expect(raced).toBeGreaterThan(0);
+  expect(result).toEqual({ evidence: [], redriven: 0 });
+});

@@ -109,6 +109,15 @@ export class OutboxAudit {
   async audit(): Promise<AuditResult> {
     await this.followRepair();
     const { stream } = this.options;
+    // The outbox first, the stream second: every sequence recorded by then was stored
+    // before the stream's info is read, so a healthy stream is never below it. Read the
+    // other way round, a PubAck recorded in between looked like a lost tail.
+    const [range]: { lo: string | null; hi: string | null }[] = await this.db
+      .manager()
+      .query(`SELECT min(stream_seq) AS lo, max(stream_seq) AS hi FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL`, [
+        stream,
+      ]);
+    if (range.hi === null) return { evidence: [], redriven: 0 };
     let info;
     try {
       info = await this.jsm().streams.info(stream);
@@ -120,12 +129,6 @@ export class OutboxAudit {
     const created = String(info.created);
     const { first_seq: first, last_seq: last } = info.state;
     const deleted = info.state.num_deleted ?? 0;
-    const [range]: { lo: string | null; hi: string | null }[] = await this.db
-      .manager()
-      .query(`SELECT min(stream_seq) AS lo, max(stream_seq) AS hi FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL`, [
-        stream,
-      ]);
-    if (range.hi === null) return { evidence: [], redriven: 0 };
     const [lo, hi] = [Number(range.lo), Number(range.hi)];
     const evidence: string[] = [];
     if (this.mark && this.mark.created !== created) evidence.push(`the stream was created again (${this.mark.created} -> ${created})`);
