@@ -76,6 +76,8 @@ function headersOf(msg: JsMsg): Record<string, string[]> {
  * never dropped: either it applied, or it sits here with its reason.
  */
 export class DeadLetterStore {
+  private hasInbox?: Promise<boolean>;
+
   constructor(private readonly db: Database) {}
 
   async record(letters: DeadLetter[]): Promise<void> {
@@ -110,6 +112,7 @@ export class DeadLetterStore {
    * whichever instances race (unique index dead_letter_exhausted_once). True when written.
    */
   async recordExhausted(l: DeadLetter): Promise<boolean> {
+    if (l.eventId !== undefined && (await this.applied(l.eventId))) return false;
     const rows: { id: string }[] = await this.db.manager().query(
       `INSERT INTO dead_letter (stream, consumer, subject, stream_seq, payload, headers, reason, deliveries, event_id, event_type)
        SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10
@@ -128,6 +131,24 @@ export class DeadLetterStore {
         l.eventType ?? null,
       ],
     );
+    return rows.length > 0;
+  }
+
+  /**
+   * The server gives up on a message when its last delivery's ack_wait runs out, even when
+   * that delivery's work committed (a batch held through an outage, an ack that came late):
+   * an event the inbox holds was applied, and is no dead letter. Point of order: the inbox
+   * row, written in the same transaction as the event's effect. A letter written just
+   * before that transaction commits stays as a false alarm whose retry the inbox absorbs,
+   * never as a lost event. A database without an inbox (the customer service's partner
+   * announcements, decided idempotently by the customer table) records every exhausted message.
+   */
+  private async applied(eventId: string): Promise<boolean> {
+    const m = this.db.manager();
+    // A table is not named in a query that must also run where it does not exist: asked first, once.
+    this.hasInbox ??= m.query(`SELECT to_regclass('inbox') IS NOT NULL AS has`).then((r: { has: boolean }[]) => r[0].has);
+    if (!(await this.hasInbox)) return false;
+    const rows: unknown[] = await m.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId]);
     return rows.length > 0;
   }
 

@@ -3,6 +3,7 @@ import { connect, headers, NatsConnection, nanos } from '@nats-io/transport-node
 import { Database } from '@calm/platform';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
+import { DEAD_LETTER_EXHAUSTED_ONCE, DEAD_LETTER_V1 } from '../../../migrations/shared/messaging-tables';
 import { DeadLetterStore } from './dead-letter';
 import { exhaustedLetter, MaxDeliveriesListener } from './max-deliveries.listener';
 import { NatsClient } from './nats-client';
@@ -79,4 +80,38 @@ it('two instances recording the same exhausted message at the same moment write 
   );
   expect(rows).toEqual([]);
   expect(written.map(([a, b]) => Number(a) + Number(b))).toEqual(Array(40).fill(1));
+});
+
+it('an exhausted message whose event was applied (its id in the inbox) is no dead letter: the server gave up on a delivery whose work was done', async () => {
+  const store = new DeadLetterStore(instances[0].db);
+  await queryDatabase(dbInfo.url, `INSERT INTO inbox (event_id, event_type) VALUES ('applied-late', 'test.event')`);
+  const stored = { subject: 'exh.e.late', data: Buffer.from(JSON.stringify({ id: 'applied-late', type: 'test.event' })), header: undefined };
+  const applied = exhaustedLetter({ stream: 'LATE', consumer: 'late', seq: 1, deliveries: 3 }, stored as never);
+  const notApplied = exhaustedLetter({ stream: 'LATE', consumer: 'late', seq: 2, deliveries: 3 }, {
+    ...stored,
+    data: Buffer.from(JSON.stringify({ id: 'never-applied', type: 'test.event' })),
+  } as never);
+  expect(await store.recordExhausted(applied)).toBe(false);
+  expect(await store.recordExhausted(notApplied)).toBe(true);
+  const rows = await queryDatabase<{ event_id: string }>(dbInfo.url, `SELECT event_id FROM dead_letter WHERE stream = 'LATE' ORDER BY stream_seq`);
+  expect(rows.map((r) => r.event_id)).toEqual(['never-applied']);
+});
+
+it('a database without an inbox (the customer service) records every exhausted message', async () => {
+  const other = await freshDatabase('exhausted_no_inbox', { create: true });
+  await queryDatabase(other.url, DEAD_LETTER_V1);
+  await queryDatabase(other.url, DEAD_LETTER_EXHAUSTED_ONCE);
+  const db = new Database({ name: 'no-inbox', url: other.url });
+  await db.ready;
+  try {
+    const letter = exhaustedLetter({ stream: 'P', consumer: 'p', seq: 1, deliveries: 3 }, {
+      subject: 'p.1',
+      data: Buffer.from(JSON.stringify({ id: 'announced', type: 'test.event' })),
+      header: undefined,
+    } as never);
+    expect(await new DeadLetterStore(db).recordExhausted(letter)).toBe(true);
+  } finally {
+    await db.close();
+    await other.drop();
+  }
 });
