@@ -104,6 +104,25 @@ describe('PubAckCollector', () => {
     expect(await second).toEqual([true]);
   });
 
+  it('answers as soon as the last PubAck arrives, not at the timeout', async () => {
+    const started = Date.now();
+    expect(await new PubAckCollector().publishAll(new FakeConnection().nc, messages('a', 'b', 'c'), 10_000)).toEqual([true, true, true]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('counts a repeated answer to one message once', async () => {
+    const c = new FakeConnection();
+    c.answer = () => 'silent';
+    let done = false;
+    const pending = new PubAckCollector().publishAll(c.nc, messages('a', 'b'), 10_000).then((r) => ((done = true), r));
+    c.reply(c.published[0].reply, { json: '{"stream":"S","seq":1}' });
+    c.reply(c.published[0].reply, { json: '{"stream":"S","seq":1}' });
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    c.reply(c.published[1].reply, { json: '{"stream":"S","seq":2}' });
+    expect(await pending).toEqual([true, true]);
+  });
+
   it('reports a message without an answer within the timeout, and ignores its late answer', async () => {
     const c = new FakeConnection();
     c.answer = (p) => (p.msgId === 'b' ? 'silent' : { json: '{"stream":"S","seq":1}' });
