@@ -25,8 +25,9 @@ const modules = [
     name: 'folds',
     files: ['libs/folds/src/accounts.ts', 'libs/folds/src/customers.ts'],
   },
+  { name: 'contracts: fields and instants', files: ['libs/contracts/src/fields.ts', 'libs/contracts/src/instant.ts'] },
   {
-    name: 'contracts',
+    name: 'contracts: events, decoding and documents',
     files: [
       'libs/contracts/src/asyncapi.ts',
       'libs/contracts/src/cloud-event.ts',
@@ -34,9 +35,7 @@ const modules = [
       'libs/contracts/src/decode.ts',
       'libs/contracts/src/events.ts',
       'libs/contracts/src/fast-decode.ts',
-      'libs/contracts/src/fields.ts',
       'libs/contracts/src/ids.ts',
-      'libs/contracts/src/instant.ts',
       'libs/contracts/src/iso-4217.ts',
       'libs/contracts/src/json-schemas.ts',
       'libs/contracts/src/requests.ts',
