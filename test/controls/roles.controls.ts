@@ -242,6 +242,12 @@ const controls: Control[] = [
     tests: ['libs/messaging/src/nats-client.int-spec.ts'],
     testNamePattern: 'reconciles',
   },
+  {
+    name: 'asyncapi-without-partner-channel',
+    breaks: "the AsyncAPI document leaves out the third parties' channel",
+    patches: [{ file: 'libs/contracts/src/asyncapi.ts', find: '  channels[partner] = {', replace: '  channels[`${partner}Unlisted`] = {' }],
+    tests: ['libs/contracts/src/asyncapi.spec.ts'],
+  },
 ];
 
 export default controls;

@@ -27,4 +27,16 @@ describe('AsyncAPI document', () => {
     expect(addresses).toContain('customers.resolve');
     expect(doc.operations.resolveCustomer).toMatchObject({ action: 'send', reply: expect.anything() });
   });
+
+  it("documents the third parties' one channel, partner.customer.announced on PARTNERS, with its schema", () => {
+    const doc = asyncApiDocument() as {
+      channels: Record<string, { address: string | null; description: string }>;
+      components: { schemas: Record<string, { properties: Record<string, { const?: string }> }> };
+    };
+    expect(doc.channels.PartnerCustomerAnnounced).toMatchObject({
+      address: 'partner.customer.announced.{customerId}',
+      description: expect.stringMatching(/^Stream PARTNERS/),
+    });
+    expect(doc.components.schemas.PartnerCustomerAnnounced.properties.type.const).toBe('partner.customer.announced');
+  });
 });
