@@ -92,5 +92,14 @@ const controls: Control[] = [
     tests: ['test/e2e/nats-auth.e2e-spec.ts'],
     testNamePattern: 'shuts down within 10 s',
   },
+  {
+    name: 'exhausted-letter-without-settle',
+    breaks: 'an exhausted message is recorded the moment the database answers, before the consumer commits the copy it still holds',
+    patches: [
+      { file: 'libs/messaging/src/max-deliveries.listener.ts', find: '          await sleep(this.settle.settleMs, this.stopped.signal);\n', replace: '' },
+    ],
+    tests: ['libs/messaging/src/max-deliveries.listener.int-spec.ts'],
+    testNamePattern: 'gives the consumer its ack wait',
+  },
 ];
 export default controls;

@@ -146,8 +146,12 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       warn: (message) => this.logger.warn(message),
       onDeadLettered: (n) => options.onOutcome?.('dead_lettered', 'unknown', n),
     });
-    this.exhausted = new MaxDeliveriesListener(options.nats, options.deadLetters, { stream: options.stream, durable: options.durable }, (n) =>
-      options.onOutcome?.('dead_lettered', 'unknown', n),
+    this.exhausted = new MaxDeliveriesListener(
+      options.nats,
+      options.deadLetters,
+      { stream: options.stream, durable: options.durable },
+      (n) => options.onOutcome?.('dead_lettered', 'unknown', n),
+      { checkHealth: options.checkHealth, settleMs: this.ackWaitMs },
     );
   }
 

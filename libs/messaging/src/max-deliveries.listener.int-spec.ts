@@ -115,3 +115,38 @@ it('a database without an inbox (the customer service) records every exhausted m
     await other.drop();
   }
 });
+
+it('gives the consumer its ack wait, once the database answers, to commit a copy it still holds: applied then, no dead letter', async () => {
+  const jsm = instances[0].client.jsm;
+  await jsm.streams.add({ name: 'SETTLE', subjects: ['settle.>'] });
+  await jsm.consumers.add('SETTLE', { durable_name: 'settle', ack_policy: AckPolicy.Explicit, max_deliver: 2, ack_wait: nanos(300) });
+  let heard = 0;
+  const listener = new MaxDeliveriesListener(instances[0].client, new DeadLetterStore(instances[0].db), { stream: 'SETTLE', durable: 'settle' }, undefined, {
+    // The advisory came while a copy of the message was held; the consumer commits that copy 500 ms later.
+    checkHealth: async () => {
+      if (heard++ === 0) setTimeout(() => void queryDatabase(dbInfo.url, `INSERT INTO inbox (event_id, event_type) VALUES ('held-copy', 'test.event')`), 500);
+    },
+    settleMs: 1500,
+  });
+  listener.listen();
+  try {
+    const h = headers();
+    h.set('Nats-Msg-Id', 'held-copy');
+    await jetstream(nc).publish('settle.e.1', JSON.stringify({ id: 'held-copy', type: 'test.event' }), { headers: h });
+    const consumer = await jetstream(nc).consumers.get('SETTLE', 'settle');
+    await waitFor(
+      'the server to give up on the message',
+      async () => {
+        const batch = await consumer.fetch({ max_messages: 1, expires: 1000 });
+        for await (const m of batch) void m; // taken, never acknowledged
+        return heard > 0;
+      },
+      20_000,
+      0,
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await queryDatabase(dbInfo.url, `SELECT * FROM dead_letter WHERE stream = 'SETTLE'`)).toEqual([]);
+  } finally {
+    await listener.close();
+  }
+});

@@ -73,12 +73,20 @@ export class MaxDeliveriesListener {
   private sub?: Subscription;
   private readonly recording = new Set<Promise<void>>();
   private stopping = false;
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly nats: NatsClient,
     private readonly deadLetters: DeadLetterStore,
     private readonly from: { stream: string; durable: string },
     private readonly onRecorded?: (count: number) => void,
+    /**
+     * How long the consumer gets, once its database answers, to commit a copy of the message
+     * it still holds (a batch held through an outage, copies queued behind it): the server
+     * counts their deliveries while they wait, and gives up on a message whose copy is then
+     * applied. The record checks the inbox after that (DeadLetterStore.recordExhausted).
+     */
+    private readonly settle: { checkHealth: () => Promise<void>; settleMs: number } = { checkHealth: async () => undefined, settleMs: 0 },
   ) {}
 
   /** Subscribes (once); the connection resubscribes by itself after a reconnect. */
@@ -101,14 +109,22 @@ export class MaxDeliveriesListener {
 
   async close(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     this.sub?.unsubscribe();
     await Promise.all(this.recording);
   }
 
   /** Retries while the database or NATS is away; stops only with the process (another instance hears the next one). */
   private async record(a: MaxDeliveriesAdvisory): Promise<void> {
+    let settled = this.settle.settleMs === 0;
     for (let attempt = 0; !this.stopping || attempt === 0; attempt++) {
       try {
+        if (!settled) {
+          await this.settle.checkHealth();
+          // Cut short by close(): the record is then made at once rather than not at all.
+          await sleep(this.settle.settleMs, this.stopped.signal);
+          settled = true;
+        }
         const stored = await this.nats.jsm.streams.getMessage(a.stream, { seq: a.stream_seq });
         const letter = exhaustedLetter({ stream: a.stream, consumer: a.consumer, seq: a.stream_seq, deliveries: a.deliveries }, stored);
         const recorded = await this.deadLetters.recordExhausted(letter);
