@@ -222,7 +222,7 @@ const controls: Control[] = [
     patches: [
       {
         file: 'libs/platform/src/health.controller.ts',
-        find: 'return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable` };',
+        find: "return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable${reason ? `: ${reason}` : ''}` };",
         replace: 'return { up: false, message: (err as Error).message };',
       },
     ],

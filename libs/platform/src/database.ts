@@ -6,8 +6,8 @@ import { backoffDelay, sleep } from './backoff';
 import { MigrationsPendingError, pendingMigrations, runMigrationsLocked } from './migration-lock';
 
 export class DatabaseUnavailableError extends Error {
-  constructor(cause?: unknown) {
-    super(`database unavailable${cause ? `: ${(cause as Error).message}` : ''}`);
+  constructor(readonly reason?: unknown) {
+    super(`database unavailable${reason ? `: ${(reason as Error).message}` : ''}`);
   }
 }
 

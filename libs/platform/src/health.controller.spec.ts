@@ -1,4 +1,6 @@
+import { DatabaseUnavailableError } from './database';
 import { probeOutcome } from './health.controller';
+import { MigrationsPendingError } from './migration-lock';
 
 describe('/health/ready probe outcomes', () => {
   it("names the part that is down without the driver's text (host, port, user)", async () => {
@@ -6,6 +8,13 @@ describe('/health/ready probe outcomes', () => {
       throw new Error('password authentication failed for user "svc_accounts" at db.internal.example:5432 (connect ECONNREFUSED 10.0.0.7:5432)');
     });
     expect(outcome).toEqual({ up: false, message: 'database is unavailable' });
+  });
+
+  it("shows a reason written for the operator (migrations pending), carried inside the database's error", async () => {
+    const outcome = await probeOutcome('database', async () => {
+      throw new DatabaseUnavailableError(new MigrationsPendingError(['AddThing1']));
+    });
+    expect(outcome).toEqual({ up: false, message: 'database is unavailable: 1 migration(s) pending and MIGRATIONS_RUN=false: run `npm run db:migrate`' });
   });
 
   it('says when a part did not answer in time, and up when it did', async () => {

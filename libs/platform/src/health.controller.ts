@@ -3,6 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessProbe, ReadinessProbes } from './readiness';
 import { redactUrlCredentials } from './redact';
+import { OperatorReason } from './migration-lock';
 
 const PROBE_TIMEOUT_MS = 3000;
 const logger = new Logger('Health');
@@ -19,8 +20,15 @@ export async function probeOutcome(name: string, probe: ReadinessProbe, timeoutM
   } catch (err) {
     const timedOut = err instanceof ProbeTimeout;
     logger.debug(`readiness: ${name} down: ${redactUrlCredentials((err as Error)?.message ?? String(err))}`);
-    return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable` };
+    const reason = operatorReason(err);
+    return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable${reason ? `: ${reason}` : ''}` };
   }
+}
+
+/** The text of an OperatorReason in an error or the reason it carries (DatabaseUnavailableError), else nothing. */
+function operatorReason(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && depth < 3; e = (e as { reason?: unknown }).reason, depth++) if (e instanceof OperatorReason) return e.message;
+  return undefined;
 }
 
 /** Liveness and readiness through @nestjs/terminus; both exempt from API_TOKENS. */

@@ -28,7 +28,10 @@ export async function runMigrationsLocked(url: string, dataSource: DataSource): 
 }
 
 /** MIGRATIONS_RUN=false: the service applies nothing, and is not ready while migrations are pending. */
-export class MigrationsPendingError extends Error {
+/** An error written for the operator, holding nothing secret: /health/ready may show its text. */
+export class OperatorReason extends Error {}
+
+export class MigrationsPendingError extends OperatorReason {
   constructor(pending: string[]) {
     super(`${pending.length} migration(s) pending and MIGRATIONS_RUN=false: run \`npm run db:migrate\``);
   }
