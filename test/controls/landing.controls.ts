@@ -40,8 +40,8 @@ const controls: Control[] = [
     patches: [
       {
         file: 'test/e2e/faults-cluster.e2e-spec.ts',
-        find: 'const window = { unpublishedRows: (await stillUnpublished(db.url, rowsBefore)).length, unackedMessages };',
-        replace: 'const window = { unpublishedRows: (await stillUnpublished(db.url, new Set())).length, unackedMessages: 0 * unackedMessages };',
+        find: '    window = { unpublishedRows: (await caughtAt(db.url, rowsBefore, killedAt)).length, unackedMessages };',
+        replace: '    window = { unpublishedRows: (await caughtAt(db.url, new Set(), killedAt)).length, unackedMessages: 0 * unackedMessages };',
       },
     ],
     tests: ['test/e2e/faults-cluster.e2e-spec.ts'],

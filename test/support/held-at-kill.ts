@@ -32,3 +32,13 @@ export async function notPublishedSince(databaseUrl: string, ids: readonly strin
   );
   return rows.map((r) => r.event_id);
 }
+
+/** Of the rows unpublished before a kill at `killedAt`, those it caught: still unpublished then (published at or after it, or not yet). */
+export async function caughtAt(databaseUrl: string, before: Set<string>, killedAt: Date): Promise<string[]> {
+  const rows = await queryDatabase<{ event_id: string }>(
+    databaseUrl,
+    'SELECT event_id FROM outbox WHERE event_id = ANY($1) AND (published_at IS NULL OR published_at >= $2)',
+    [[...before], killedAt],
+  );
+  return rows.map((r) => r.event_id);
+}
