@@ -20,6 +20,7 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@calm/(contracts|folds|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
+    '^@calm/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
   },
   testEnvironment: 'node',
   // The only skip: test files that need nats-server on a machine without it (one line says so).
