@@ -11,6 +11,7 @@ import { CustomerFactsFunction1763780015002 } from './1763780015002-customer-fac
 import { OpenAccountsFunction1763780016001 } from './1763780016001-open-accounts-function';
 import { OpenAccountsAlwaysLocks1763780017001 } from './1763780017001-open-accounts-always-locks';
 import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-index';
+import { OutboxTraceContext1763780017601 } from './1763780017601-outbox-trace-context';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -27,4 +28,5 @@ export const accountsMigrations = [
   OpenAccountsFunction1763780016001,
   OpenAccountsAlwaysLocks1763780017001,
   AccountKeysetIndex1763780017501,
+  OutboxTraceContext1763780017601,
 ];

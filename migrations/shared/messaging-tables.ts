@@ -43,3 +43,11 @@ export const DEAD_LETTER_V1 = `
   );
   CREATE INDEX dead_letter_open_idx ON dead_letter (id) WHERE retried_at IS NULL;
 `;
+
+/**
+ * The W3C trace context of the write that stored an outbox row (null when tracing was
+ * off), published with the event as NATS headers and CloudEvents extension attributes.
+ * Nullable columns without a default: adding them rewrites nothing.
+ */
+export const OUTBOX_TRACE_CONTEXT = `ALTER TABLE outbox ADD COLUMN traceparent text, ADD COLUMN tracestate text`;
+export const OUTBOX_TRACE_CONTEXT_DOWN = `ALTER TABLE outbox DROP COLUMN traceparent, DROP COLUMN tracestate`;

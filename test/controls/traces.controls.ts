@@ -14,5 +14,29 @@ const controls: Control[] = [
     tests: ['test/e2e/tracing-startup.e2e-spec.ts'],
     testNamePattern: 'loads no SDK module',
   },
+  {
+    name: 'relay-drops-trace-context',
+    breaks: 'the relay publishes an outbox row without its traceparent (no NATS header, no CloudEvents extension attribute)',
+    patches: [
+      {
+        file: 'libs/messaging/src/traced-publish.ts',
+        find: 'return { subject: r.subject, data: JSON.stringify({ ...r.payload, ...sent }), msgID: r.event_id, headers: sent as Record<string, string> };',
+        replace: 'return { subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id };',
+      },
+    ],
+    tests: ['test/e2e/traces.e2e-spec.ts'],
+  },
+  {
+    name: 'join-span-outside-fact-trace',
+    breaks: "the account's convergence span (and so its outcome event) is not in the trace of the fact that completed the join",
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/join-trace.ts',
+        find: '    fact.trace ? contextOf(fact.trace) : context.active(),',
+        replace: '    context.active(),',
+      },
+    ],
+    tests: ['test/e2e/traces.e2e-spec.ts'],
+  },
 ];
 export default controls;

@@ -13,3 +13,4 @@ export * from './infrastructure.module';
 export * from './retention';
 export * from './duplicate-ack';
 export * from './pull-requests';
+export * from './trace-context';

@@ -7,6 +7,8 @@ export interface OutgoingMessage {
   data: string;
   /** Nats-Msg-Id: JetStream drops a second copy within its duplicate window. */
   msgID: string;
+  /** More headers (the W3C trace context: traceparent, tracestate). */
+  headers?: Record<string, string>;
 }
 
 type Settle = (result: true | Error) => void;
@@ -99,6 +101,7 @@ export class PubAckCollector {
           });
           const h = headers();
           h.set('Nats-Msg-Id', m.msgID);
+          if (m.headers) for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
           nc.publish(m.subject, m.data, { reply, headers: h });
         });
       } catch (e) {

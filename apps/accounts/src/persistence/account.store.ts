@@ -5,7 +5,7 @@ import { Database } from '@calm/platform';
 import { Account } from '@calm/folds';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
-import { CustomerFact, createdFacts } from './customers-created.sql';
+import { CustomerFact, createdFacts, traceOf } from './customers-created.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 import { OpenMember, openMember, runOpenAccounts } from './open-accounts-batch.sql';
@@ -79,7 +79,7 @@ export class AccountStore {
 
   applyCustomersSealed(events: CustomerSealed[], now: Date): Promise<CustomerFactsOutcome> {
     return this.applyCustomerFacts(
-      events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt })),
+      events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt, trace: traceOf(e) })),
       now,
     );
   }

@@ -15,7 +15,8 @@ export function startNodeSdk(service: string, env: NodeJS.ProcessEnv): () => Pro
     serviceName: env.OTEL_SERVICE_NAME?.trim() || `calm-${service}`,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(health|metrics)\b/.test(req.url ?? '') }),
-      new PgInstrumentation(),
+      // Queries outside a request or a message (pollers, sweeps) make no traces of their own.
+      new PgInstrumentation({ requireParentSpan: true }),
       new PinoInstrumentation({ disableLogSending: true }),
     ],
   });

@@ -1,3 +1,4 @@
+import { markTracingStarted } from './tracing-state';
 import { tracingWanted } from './tracing-wanted';
 
 /**
@@ -9,5 +10,7 @@ import { tracingWanted } from './tracing-wanted';
 export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): (() => Promise<void>) | undefined {
   if (!tracingWanted(env)) return undefined;
   const { startNodeSdk } = require('./node-sdk') as typeof import('./node-sdk');
-  return startNodeSdk(service, env);
+  const shutdown = startNodeSdk(service, env);
+  markTracingStarted();
+  return shutdown;
 }
