@@ -12,6 +12,7 @@ import { OpenAccountsFunction1763780016001 } from './1763780016001-open-accounts
 import { OpenAccountsAlwaysLocks1763780017001 } from './1763780017001-open-accounts-always-locks';
 import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-index';
 import { OutboxTraceContext1763780017601 } from './1763780017601-outbox-trace-context';
+import { OpenAccountsTraceContext1763780017603 } from './1763780017603-open-accounts-trace-context';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -29,4 +30,5 @@ export const accountsMigrations = [
   OpenAccountsAlwaysLocks1763780017001,
   AccountKeysetIndex1763780017501,
   OutboxTraceContext1763780017601,
+  OpenAccountsTraceContext1763780017603,
 ];

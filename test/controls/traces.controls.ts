@@ -38,5 +38,18 @@ const controls: Control[] = [
     ],
     tests: ['test/e2e/traces.e2e-spec.ts'],
   },
+  {
+    name: 'open-accounts-drops-trace-context',
+    breaks: "the account path's outbox rows (account.opened and its outcome) are written without the POST's trace context",
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/open-accounts-batch.sql.ts',
+        find: "  ['text', (m) => m.trace?.traceparent ?? null],",
+        replace: "  ['text', () => null],",
+      },
+    ],
+    tests: ['test/e2e/traces.e2e-spec.ts'],
+    testNamePattern: 'customer first',
+  },
 ];
 export default controls;

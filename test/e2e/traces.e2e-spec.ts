@@ -106,4 +106,39 @@ describe('one account, traced from the customer POST to account.validated', () =
     // pino: the lines written inside the POST's spans carry its trace id.
     expect(customers.output()).toMatch(new RegExp(`"trace_id":"${trace}"`));
   });
+
+  it('customer first, then account: the account path completes the join in the POST /accounts trace', async () => {
+    const [accountId, customerId] = [randomUUID(), randomUUID()];
+    expect((await post(customers.url, '/customers', { customerId, name: 'Grace', email: 'grace@example.com' })).status).toBe(201);
+    const createdId = eventIds.customerCreated(customerId);
+    const send = await span('the customer.created publish', (s) => s.name === 'send customer.created' && s.attributes['messaging.message.id'] === createdId);
+    await span(
+      'the account service consumer span linked to it',
+      (s) => s.service === 'calm-accounts' && s.kind === 5 && s.links.some((l) => l.spanId === send.spanId),
+    );
+    const opened = await post(accounts.url, '/accounts', { accountId, customerId });
+    expect(opened.status).toBe(201);
+    expect(((await opened.json()) as { status: string }).status).toBe('valid');
+
+    const validatedId = eventIds.accountValidated(accountId);
+    const validated = await span(
+      'the account.validated publish',
+      (s) => s.name === 'send account.validated' && s.attributes['messaging.message.id'] === validatedId,
+    );
+    const postSpan = await span('the POST /accounts server span', (s) => s.service === 'calm-accounts' && s.kind === 2 && s.traceId === validated.traceId);
+    expect(postSpan).toMatchObject({ name: 'POST', parentSpanId: '', attributes: expect.objectContaining({ 'url.path': '/accounts' }) });
+    expect(validated).toMatchObject({ service: 'calm-accounts', kind: 4, parentSpanId: postSpan.spanId });
+    const rows = await queryDatabase<{ event_id: string; traceparent: string }>(
+      accountsDb.url,
+      `SELECT event_id, traceparent FROM outbox WHERE event_id = ANY($1) ORDER BY id`,
+      [[eventIds.accountOpened(accountId), validatedId]],
+    );
+    expect(rows).toEqual([
+      { event_id: eventIds.accountOpened(accountId), traceparent: traceparentOf(postSpan) },
+      { event_id: validatedId, traceparent: traceparentOf(postSpan) },
+    ]);
+    const converge = await span('the convergence span', (s) => s.name === 'converge account' && s.attributes['calm.account.id'] === accountId);
+    expect(converge).toMatchObject({ service: 'calm-accounts', traceId: postSpan.traceId, parentSpanId: postSpan.spanId });
+    expect(converge.attributes).toMatchObject({ 'calm.customer.id': customerId, 'calm.join.path': 'account-opened', 'calm.join.outcome': 'valid' });
+  });
 });
