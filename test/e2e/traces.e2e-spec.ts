@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { eventIds } from '@calm/contracts';
 import {
   answersOk,
@@ -105,6 +106,8 @@ describe('one account, traced from the customer POST to account.validated', () =
 
     // pino: the lines written inside the POST's spans carry its trace id.
     expect(customers.output()).toMatch(new RegExp(`"trace_id":"${trace}"`));
+    // For the picture in docs/operations.md (scripts/trace-waterfall.js): the spans as collected.
+    if (process.env.CALM_TRACE_DUMP) writeFileSync(process.env.CALM_TRACE_DUMP, JSON.stringify({ traceId: trace, spans: receiver.spans }));
   });
 
   it('customer first, then account: the account path completes the join in the POST /accounts trace', async () => {
