@@ -28,7 +28,7 @@ export async function rawPublishPerS(nc: NatsConnection, jsm: JetStreamManager, 
     const started = performance.now();
     for (let i = 0; i < n; i += window) {
       const results = await acks.publishAll(nc, messages.slice(i, i + window), 10_000);
-      const failed = results.find((r) => r !== true);
+      const failed = results.find((r) => r instanceof Error);
       if (failed) throw new Error(`raw publish: ${(failed as Error).message}`);
     }
     return n / ((performance.now() - started) / 1000);

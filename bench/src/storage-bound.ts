@@ -46,7 +46,12 @@ async function main(): Promise<void> {
       await accountStore.applyCustomersCreated(events, new Date());
     }
     // Steady state: every outbox row published (kept for the retention window).
-    for (const db of [accounts, customers]) await db.manager().query(`UPDATE outbox SET published_at = now()`);
+    // With where the stream stored each (the audit's columns and index count in the bound).
+    for (const [db, stream] of [
+      [accounts, 'ACCOUNTS'],
+      [customers, 'CUSTOMERS'],
+    ] as const)
+      await db.manager().query(`UPDATE outbox SET published_at = now(), stream = $1, stream_seq = id`, [stream]);
 
     const measure = async (url: string, tables: string[]) =>
       withPg(url, async (c) => {

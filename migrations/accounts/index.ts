@@ -10,6 +10,8 @@ import { OpenAccountFunction1763780015001 } from './1763780015001-open-account-f
 import { CustomerFactsFunction1763780015002 } from './1763780015002-customer-facts-function';
 import { OpenAccountsFunction1763780016001 } from './1763780016001-open-accounts-function';
 import { OpenAccountsAlwaysLocks1763780017001 } from './1763780017001-open-accounts-always-locks';
+import { OutboxStoredAt1763780017301 } from './1763780017301-outbox-stored-at';
+import { DeadLetterExhaustedOnce1763780017302 } from './1763780017302-dead-letter-exhausted-once';
 import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-index';
 import { OutboxTraceContext1763780017601 } from './1763780017601-outbox-trace-context';
 import { OpenAccountsTraceContext1763780017603 } from './1763780017603-open-accounts-trace-context';
@@ -28,6 +30,8 @@ export const accountsMigrations = [
   CustomerFactsFunction1763780015002,
   OpenAccountsFunction1763780016001,
   OpenAccountsAlwaysLocks1763780017001,
+  OutboxStoredAt1763780017301,
+  DeadLetterExhaustedOnce1763780017302,
   AccountKeysetIndex1763780017501,
   OutboxTraceContext1763780017601,
   OpenAccountsTraceContext1763780017603,

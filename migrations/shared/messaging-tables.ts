@@ -45,6 +45,22 @@ export const DEAD_LETTER_V1 = `
 `;
 
 /**
+ * Where the broker stored each published event (its PubAck's stream and sequence), so a
+ * service can tell when the stream has lost an event it acknowledged (outbox-audit.ts).
+ */
+export const OUTBOX_V2_STORED_AT = `
+  ALTER TABLE outbox ADD COLUMN stream text, ADD COLUMN stream_seq bigint;
+  -- the audit's look-ups: the highest recorded sequence, two rows stored at one sequence
+  CREATE INDEX outbox_stream_seq_idx ON outbox (stream, stream_seq) WHERE stream_seq IS NOT NULL;
+`;
+
+/**
+ * A message that ran out of deliveries is recorded once, whichever instance heard the
+ * server's advisory first (max-deliveries.listener.ts inserts ON CONFLICT DO NOTHING).
+ */
+export const DEAD_LETTER_EXHAUSTED_ONCE = `CREATE UNIQUE INDEX dead_letter_exhausted_once ON dead_letter (stream, consumer, stream_seq) WHERE reason = 'max deliveries'`;
+
+/**
  * The W3C trace context of the write that stored an outbox row (null when tracing was
  * off), published with the event as NATS headers and CloudEvents extension attributes.
  * Nullable columns without a default: adding them rewrites nothing.

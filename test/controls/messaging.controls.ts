@@ -45,7 +45,7 @@ const controls: Control[] = [
   {
     name: 'hold-no-nak-on-stop',
     breaks: 'messages held when the consumer stops are not given back',
-    patches: [{ file: HOLD, find: '      msgs.forEach((m) => m.nak());\n', replace: '' }],
+    patches: [{ file: HOLD, find: '      if (options.giveBack) options.giveBack(msgs);\n      else msgs.forEach((m) => m.nak());\n', replace: '' }],
     tests: [HOLD_SPEC],
   },
   {
@@ -63,7 +63,7 @@ const controls: Control[] = [
   {
     name: 'close-no-give-back',
     breaks: "a consumer's close leaves what its last pull request brought unacknowledged, to wait out ack_wait",
-    patches: [{ file: 'libs/messaging/src/pull-requests.ts', find: '    atStop.forEach((m) => m.nak());\n', replace: '' }],
+    patches: [{ file: 'libs/messaging/src/pull-requests.ts', find: '    giveBack(atStop);\n', replace: '' }],
     tests: ['libs/messaging/src/jetstream.server.int-spec.ts'],
     testNamePattern: 'close\\(\\)',
   },

@@ -20,8 +20,8 @@ const controls: Control[] = [
     patches: [
       {
         file: 'libs/messaging/src/traced-publish.ts',
-        find: 'return { subject: r.subject, data: JSON.stringify({ ...r.payload, ...sent }), msgID: r.event_id, headers: sent as Record<string, string> };',
-        replace: 'return { subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id };',
+        find: 'return { subject: r.subject, data: JSON.stringify({ ...r.payload, ...sent }), msgID: r.event_id, stream, headers: sent as Record<string, string> };',
+        replace: 'return { subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id, stream };',
       },
     ],
     tests: ['test/e2e/traces.e2e-spec.ts'],

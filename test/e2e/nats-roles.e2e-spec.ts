@@ -1,54 +1,33 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, headers, NatsConnection } from '@nats-io/transport-node';
-import { consumers, customerCreated } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
-import { Database, loadConfig } from '@calm/platform';
-import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
-import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
-import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { consumers, partnerAnnouncementSubject, partnerCustomerAnnounced } from '@calm/contracts';
+import { Database } from '@calm/platform';
+import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
+import { RunningService } from '../../apps/accounts/src/accounts.app';
 import { run } from '../../apps/replay/src/main';
 import { http } from '../support/system';
+import { REPLAY_API_PREFIX, Role, RolesBroker, startRolesBroker, startServicesOnRoles } from '../support/nats-roles';
 
 /**
  * The shipped authorization (deploy/nats/auth.conf) on a private nats-server: each role's
- * forbidden publish is refused, and the whole system works with only what is allowed.
+ * forbidden publish is refused, and the whole system works with only what is allowed
+ * (the positive control of test/e2e/nats-attacks.e2e-spec.ts).
  */
-const PASSWORDS = { customers: 'test-customers', accounts: 'test-accounts', replay: 'test-replay', publisher: 'test-publisher' };
-type Role = keyof typeof PASSWORDS;
-
-let nats: TestNatsServer;
+let broker: RolesBroker;
 let accountsDb: TestDatabase;
 let customersDb: TestDatabase;
 const running: { app: RunningService['app'] }[] = [];
-const clients: NatsConnection[] = [];
 
-const natsUrl = (role: Role) => `nats://${role}:${PASSWORDS[role]}@127.0.0.1:${nats.port}`;
-async function as(role: Role): Promise<NatsConnection> {
-  const nc = await connect({ servers: `127.0.0.1:${nats.port}`, user: role, pass: PASSWORDS[role] });
-  clients.push(nc);
-  return nc;
-}
+const as = (role: Role) => broker.as(role);
+/** A role's JetStream manager, on the API prefix that role reaches JetStream through. */
+const jsmOf = async (role: Role) => jetstreamManager(await as(role), { checkAPI: false, ...(role === 'replay' ? { apiPrefix: REPLAY_API_PREFIX } : {}) });
 
 beforeAll(async () => {
-  // The shipped file, included from a private config (nats-server resolves includes next to it).
-  const dir = mkdtempSync(join(tmpdir(), 'calm-nats-auth-'));
-  copyFileSync(join(__dirname, '../../deploy/nats/auth.conf'), join(dir, 'auth.conf'));
-  writeFileSync(join(dir, 'server.conf'), 'include "auth.conf"\n');
-  const env = Object.fromEntries(Object.entries(PASSWORDS).map(([role, pass]) => [`${role.toUpperCase()}_NATS_PASSWORD`, pass]));
-  [nats, accountsDb, customersDb] = await Promise.all([
-    startNatsServer(['-c', join(dir, 'server.conf')], env),
-    freshDatabase('roles_acc'),
-    freshDatabase('roles_cus'),
-  ]);
+  [broker, accountsDb, customersDb] = await Promise.all([startRolesBroker(), freshDatabase('roles_acc'), freshDatabase('roles_cus')]);
 });
 afterAll(async () => {
-  for (const nc of clients) await nc.close().catch(() => undefined);
   for (const s of running) await s.app.close().catch(() => undefined);
-  await nats.stop();
+  await broker.stop();
   await Promise.all([accountsDb.drop(), customersDb.drop()]);
 });
 
@@ -57,24 +36,10 @@ describe('with only the permissions of deploy/nats/auth.conf', () => {
   let customers: string;
 
   it('the services start, create their streams and consumer, and reach ready', async () => {
-    const c = await startCustomersService(
-      { ...loadConfig('customers', { NATS_URL: natsUrl('customers'), CUSTOMERS_DATABASE_URL: customersDb.url }), httpPort: 0 },
-      { relay: { pollMs: 100 } },
-    );
-    running.push(c);
-    const a = await startAccountsService(
-      { ...loadConfig('accounts', { NATS_URL: natsUrl('accounts'), ACCOUNTS_DATABASE_URL: accountsDb.url }), httpPort: 0 },
-      { relay: { pollMs: 100 } },
-    );
-    running.push(a);
+    const { customers: c, accounts: a } = await startServicesOnRoles(broker, { accounts: accountsDb.url, customers: customersDb.url });
+    running.push(c, a);
     customers = c.url;
     accounts = a.url;
-    for (const app of [a.app, c.app]) await Promise.all([app.get(Database).ready, app.get(NatsClient).ready]);
-    await waitFor(
-      'both ready',
-      async () => (await http(accounts, 'GET', '/health/ready')).status === 200 && (await http(customers, 'GET', '/health/ready')).status === 200,
-      30_000,
-    );
   });
 
   it("an account is validated by the customer service's event and by a third party's", async () => {
@@ -87,17 +52,33 @@ describe('with only the permissions of deploy/nats/auth.conf', () => {
       30_000,
     );
 
+    // A partner announces a customer on PARTNERS; the owner creates it and publishes customer.created.
     const viaPartner = { accountId: randomUUID(), customerId: randomUUID() };
     expect((await http(accounts, 'POST', '/accounts', viaPartner)).status).toBe(201);
-    const event = customerCreated({ customerId: viaPartner.customerId, name: 'CRM', email: 'crm@example.com' }, new Date().toISOString(), '/crm');
-    const h = headers();
-    h.set('Nats-Msg-Id', event.id);
-    await jetstream(await as('publisher')).publish(`customer.created.${viaPartner.customerId}`, JSON.stringify(event), { headers: h });
+    const data = { customerId: viaPartner.customerId, name: 'CRM', email: 'crm@example.com' };
+    const publisher = jetstream(await as('publisher'));
+    const ack = await publisher.publish(partnerAnnouncementSubject(viaPartner.customerId), JSON.stringify(partnerCustomerAnnounced(data, '/crm')));
+    expect(ack.stream).toBe('PARTNERS');
     await waitFor('valid through the partner', async () => (await http(accounts, 'GET', `/accounts/${viaPartner.accountId}`)).body.status === 'valid', 30_000);
+    expect((await http(customers, 'GET', `/customers/${viaPartner.customerId}`)).body).toMatchObject(data);
+    // A repeat with the same data is a no-op, not a refusal.
+    await publisher.publish(partnerAnnouncementSubject(viaPartner.customerId), JSON.stringify(partnerCustomerAnnounced(data, '/crm')));
+    const cdb = running[0].app.get(Database);
+    await waitFor('the repeat consumed', async () => {
+      const jsm = await jsmOf('customers');
+      const ci = await jsm.consumers.info('PARTNERS', 'customers-partner-announced');
+      return ci.num_pending === 0 && ci.num_ack_pending === 0;
+    });
+    expect(await cdb.manager().query('SELECT reason FROM dead_letter')).toEqual([]);
   });
 
   it('the replay tool reads both streams with its own user: verify, inspect and tail', async () => {
-    const env = { NATS_URL: natsUrl('replay'), ACCOUNTS_DATABASE_URL: accountsDb.url, CUSTOMERS_DATABASE_URL: customersDb.url };
+    const env = {
+      NATS_URL: broker.url('replay'),
+      NATS_JS_API_PREFIX: REPLAY_API_PREFIX,
+      ACCOUNTS_DATABASE_URL: accountsDb.url,
+      CUSTOMERS_DATABASE_URL: customersDb.url,
+    };
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), isTTY: false, env };
     await waitFor('the relays to catch up', async () => (await run(['verify', 'accounts', '--quiet'], io)) === 0, 30_000);
@@ -113,11 +94,10 @@ describe('each role is refused what it may not do', () => {
     await expect(js.publish(subject, '{}', { timeout: 2000 })).rejects.toThrow(/permission/i);
   };
   const refusedApi = async (role: Role, call: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<unknown>) => {
-    const jsm = await jetstreamManager(await as(role), { checkAPI: false });
-    await expect(call(jsm)).rejects.toThrow(/permission/i);
+    await expect(call(await jsmOf(role))).rejects.toThrow(/permission/i);
   };
   const stored = async () => {
-    const jsm = await jetstreamManager(await as('replay'));
+    const jsm = await jsmOf('replay');
     return { customers: (await jsm.streams.info('CUSTOMERS')).state.messages, accounts: (await jsm.streams.info('ACCOUNTS')).state.messages };
   };
 
@@ -128,6 +108,7 @@ describe('each role is refused what it may not do', () => {
     ['accounts', `customer.sealed.x`],
     ['publisher', `account.opened.x`],
     ['publisher', `customer.sealed.x`],
+    ['publisher', `customer.created.x`],
     ['replay', `customer.created.x`],
     ['replay', `account.validated.x`],
   ])('%s may not publish %s, and the stream does not store it', async (role, subject) => {

@@ -37,7 +37,7 @@ describe('operability endpoints', () => {
     expect(Object.keys(ready.body.info).sort()).toEqual(['consumer', 'database', 'nats', 'sealed-consumer']);
     const customersReady = await http(customers, 'GET', '/health/ready');
     expect(customersReady.status).toBe(200);
-    expect(Object.keys(customersReady.body.info).sort()).toEqual(['database', 'nats']);
+    expect(Object.keys(customersReady.body.info).sort()).toEqual(['database', 'nats', 'partner-consumer']);
   });
 
   it('exposes the named series after traffic, each app in its own registry', async () => {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConsumerWiring, KnownEvent, fastDecodeEvent } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
-import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isDataError, isTransientDatabaseError } from '@calm/platform';
+import { Database, ReadinessProbes, ServiceConfig, createHttpApp, defaultLimits, isDataError, isTransientDatabaseError } from '@calm/platform';
 import { AccountsModule, AccountsTuning, CUSTOMER_FACTS_CONCURRENCY } from './accounts.module';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { RejectShellsWhenCustomerSealedConsumer } from './reject-shells-when-customer-sealed/reject-shells-when-customer-sealed.consumer';
@@ -18,8 +18,10 @@ export interface RunningService {
 /** Builds and starts the account service: HTTP, the customer.created and customer.sealed consumers, the relay, the shell sweep. */
 export async function startAccountsService(config: ServiceConfig, tuning: AccountsTuning = {}): Promise<RunningService> {
   const app = await createHttpApp(AccountsModule.forRoot(config, tuning), config.limits?.http);
-  const consumer = customerConsumer(app, tuning, ValidateAccountsWhenCustomerCreatedConsumer.wiring);
-  const sealedConsumer = customerConsumer(app, tuning, RejectShellsWhenCustomerSealedConsumer.wiring);
+  const limits = config.limits?.consumer ?? defaultLimits().consumer;
+  const deliveries = { ...tuning, consumer: { maxDeliver: limits.maxDeliver, ackWaitMs: limits.ackWaitMs, ...tuning.consumer } };
+  const consumer = customerConsumer(app, deliveries, ValidateAccountsWhenCustomerCreatedConsumer.wiring);
+  const sealedConsumer = customerConsumer(app, deliveries, RejectShellsWhenCustomerSealedConsumer.wiring);
   // An instance may serve HTTP only (several copies share one durable consumer otherwise).
   if (tuning.consumer?.enabled !== false) {
     for (const c of [consumer, sealedConsumer]) {

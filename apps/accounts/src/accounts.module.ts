@@ -38,6 +38,8 @@ export const CUSTOMER_FACTS_CONCURRENCY = 2;
 /** Knobs that are not part of the contract's configuration: tests and benchmarks set them. */
 export interface AccountsTuning {
   duplicateWindowMs?: number;
+  /** How often the outbox is compared with the stream (OUTBOX_AUDIT_SECONDS otherwise). */
+  auditMs?: number;
   relay?: OutboxRelayOptions;
   consumer?: {
     enabled?: boolean;
@@ -77,6 +79,7 @@ export class AccountsModule {
       entities: [],
       poolSize: tuning.poolSize,
       migrationsRun: config.migrationsRun,
+      database: (config.limits ?? defaultLimits()).database,
       natsServers: config.natsServers,
       // ACCOUNTS is where this service publishes; CUSTOMERS is created too so the
       // consumer can attach even before the customer service has ever run.
@@ -86,6 +89,7 @@ export class AccountsModule {
       relay: tuning.relay,
       // The account service consumes events: it has an inbox and dead letters to keep bounded.
       retention: { outboxMs: retention.outboxMs, inboxMs: retention.inboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },
+      audit: { stream: streams.accounts.name, everyMs: tuning.auditMs ?? retention.auditMs },
     };
     return {
       module: AccountsModule,
@@ -105,7 +109,10 @@ export class AccountsModule {
         ...observability,
         ...sweeps,
         { provide: CLOCK, useValue: systemClock },
-        { provide: OPEN_GROUP_COMMIT, useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...tuning.groupCommit } },
+        {
+          provide: OPEN_GROUP_COMMIT,
+          useValue: { ...DEFAULT_OPEN_GROUP_COMMIT, ...(config.limits ?? defaultLimits()).writeQueue, ...tuning.groupCommit },
+        },
         {
           provide: SHELL_SWEEP_OPTIONS,
           useValue: {

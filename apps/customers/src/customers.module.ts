@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { streams } from '@calm/contracts';
+import { partnersStream, streams } from '@calm/contracts';
 import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
 import {
   CLOCK,
@@ -14,6 +14,7 @@ import {
   systemClock,
 } from '@calm/platform';
 import { customersMigrations } from '../../../migrations/customers';
+import { AnnounceCustomerConsumer } from './announce-customer/announce-customer.consumer';
 import { CreateCustomerHandler } from './create-customer/create-customer.handler';
 import { CreateCustomerHttpController } from './create-customer/create-customer.http.controller';
 import { GetCustomerHttpController } from './get-customer/get-customer.http.controller';
@@ -27,12 +28,15 @@ import { CustomerParticipantHttpController } from './twopc-participant/customer-
 
 export interface CustomersTuning {
   duplicateWindowMs?: number;
+  /** How often the outbox is compared with the stream (OUTBOX_AUDIT_SECONDS otherwise). */
+  auditMs?: number;
   relay?: OutboxRelayOptions;
   poolSize?: number;
   replicas?: number;
 }
 
 const httpControllers = [CreateCustomerHttpController, GetCustomerHttpController, SealCustomerHttpController];
+const eventConsumers = [AnnounceCustomerConsumer];
 const handlers = [CreateCustomerHandler, SealCustomerHandler, CustomerStore];
 const natsResponders = [ResolveCustomerResponder];
 
@@ -48,13 +52,15 @@ export class CustomersModule {
       entities: [CustomerOrmEntity],
       poolSize: tuning.poolSize,
       migrationsRun: config.migrationsRun,
+      database: (config.limits ?? defaultLimits()).database,
       natsServers: config.natsServers,
-      streams: [streams.customers],
+      // PARTNERS: third parties' announcements, which this service alone consumes and decides.
+      streams: [streams.customers, partnersStream],
       duplicateWindowMs: tuning.duplicateWindowMs,
       replicas: tuning.replicas ?? config.streamReplicas,
       relay: tuning.relay,
-      // The customer service consumes no events: only its outbox needs a horizon.
-      retention: { outboxMs: retention.outboxMs, everyMs: retention.sweepMs },
+      retention: { outboxMs: retention.outboxMs, deadLetterMs: retention.deadLetterMs, everyMs: retention.sweepMs },
+      audit: { stream: streams.customers.name, everyMs: tuning.auditMs ?? retention.auditMs },
     };
     return {
       module: CustomersModule,
@@ -66,13 +72,13 @@ export class CustomersModule {
         }),
       ],
       // The two-phase commit participant API only when asked for (the coordination bench's twopc design).
-      controllers: [...httpControllers, ...(config.twopcParticipant ? [CustomerParticipantHttpController] : [])],
+      controllers: [...httpControllers, ...eventConsumers, ...(config.twopcParticipant ? [CustomerParticipantHttpController] : [])],
       providers: [
         ...handlers,
         ...(config.twopcParticipant ? [CustomerParticipant] : []),
         ...natsResponders,
         { provide: CLOCK, useValue: systemClock },
-        // The outbox gauges; the customer service consumes no events.
+        // The outbox gauges.
         { provide: 'CUSTOMERS_METRICS', useFactory: (metrics: ServiceMetrics, db: Database) => metrics.watchOutbox(db), inject: [ServiceMetrics, Database] },
       ],
     };

@@ -11,3 +11,4 @@ export * from './json-schemas';
 export * from './requests';
 export * from './resolve';
 export * from './consumers';
+export * from './partners';

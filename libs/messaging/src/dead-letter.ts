@@ -22,8 +22,16 @@ export interface DeadLetterRow extends Omit<DeadLetter, 'payload'> {
 }
 
 /**
- * The dead letter of a message a consumer gives up on: its bytes and headers as received,
- * the reason, and the event's id and type when it could be decoded.
+ * What a dead letter keeps of a message that is not even an event (undecodable): junk
+ * costs its first bytes, not up to 128 KiB for the retention's 90 days. The whole message
+ * stays in its stream at its sequence, which the reason names.
+ */
+export const UNDECODABLE_PAYLOAD_PREFIX_BYTES = 4096;
+
+/**
+ * The dead letter of a message a consumer gives up on: its bytes (a bounded prefix when it
+ * could not be decoded) and headers as received, the reason, and the event's id and type
+ * when it could be decoded.
  */
 export function deadLetterOf(
   msg: JsMsg,
@@ -31,14 +39,19 @@ export function deadLetterOf(
   event: { id: string; type: string } | undefined,
   from: { stream: string; consumer: string },
 ): DeadLetter {
+  const cut = event === undefined && msg.data.length > UNDECODABLE_PAYLOAD_PREFIX_BYTES;
   return {
     stream: from.stream,
     consumer: from.consumer,
     subject: storableText(msg.subject),
     streamSeq: msg.seq,
-    payload: msg.data,
+    payload: cut ? msg.data.subarray(0, UNDECODABLE_PAYLOAD_PREFIX_BYTES) : msg.data,
     headers: headersOf(msg),
-    reason: storableText(reason),
+    reason: storableText(
+      cut
+        ? `${reason} (payload kept: its first ${UNDECODABLE_PAYLOAD_PREFIX_BYTES} of ${msg.data.length} bytes; the whole message is ${from.stream} seq ${msg.seq})`
+        : reason,
+    ),
     deliveries: msg.info.deliveryCount,
     eventId: event && storableText(event.id),
     eventType: event && storableText(event.type),
@@ -63,6 +76,8 @@ function headersOf(msg: JsMsg): Record<string, string[]> {
  * never dropped: either it applied, or it sits here with its reason.
  */
 export class DeadLetterStore {
+  private hasInbox?: Promise<boolean>;
+
   constructor(private readonly db: Database) {}
 
   async record(letters: DeadLetter[]): Promise<void> {
@@ -89,6 +104,52 @@ export class DeadLetterStore {
        VALUES ${tuples.join(', ')}`,
       values,
     );
+  }
+
+  /**
+   * Records a message that ran out of deliveries, once: unless an open letter for the same
+   * message exists (its consumer wrote one and died before terminating it), and once
+   * whichever instances race (unique index dead_letter_exhausted_once). True when written.
+   */
+  async recordExhausted(l: DeadLetter): Promise<boolean> {
+    if (l.eventId !== undefined && (await this.applied(l.eventId))) return false;
+    const rows: { id: string }[] = await this.db.manager().query(
+      `INSERT INTO dead_letter (stream, consumer, subject, stream_seq, payload, headers, reason, deliveries, event_id, event_type)
+       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10
+        WHERE NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream = $1 AND consumer = $2 AND stream_seq = $4 AND retried_at IS NULL)
+       ON CONFLICT (stream, consumer, stream_seq) WHERE reason = 'max deliveries' DO NOTHING RETURNING id`,
+      [
+        l.stream,
+        l.consumer,
+        l.subject,
+        l.streamSeq,
+        Buffer.from(l.payload),
+        JSON.stringify(l.headers),
+        l.reason.slice(0, 2000),
+        l.deliveries,
+        l.eventId ?? null,
+        l.eventType ?? null,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The server gives up on a message when its last delivery's ack_wait runs out, even when
+   * that delivery's work committed (a batch held through an outage, an ack that came late):
+   * an event the inbox holds was applied, and is no dead letter. Point of order: the inbox
+   * row, written in the same transaction as the event's effect. A letter written just
+   * before that transaction commits stays as a false alarm whose retry the inbox absorbs,
+   * never as a lost event. A database without an inbox (the customer service's partner
+   * announcements, decided idempotently by the customer table) records every exhausted message.
+   */
+  private async applied(eventId: string): Promise<boolean> {
+    const m = this.db.manager();
+    // A table is not named in a query that must also run where it does not exist: asked first, once.
+    this.hasInbox ??= m.query(`SELECT to_regclass('inbox') IS NOT NULL AS has`).then((r: { has: boolean }[]) => r[0].has);
+    if (!(await this.hasInbox)) return false;
+    const rows: unknown[] = await m.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId]);
+    return rows.length > 0;
   }
 
   list(options: { includeRetried?: boolean; limit?: number } = {}): Promise<DeadLetterRow[]> {

@@ -16,6 +16,8 @@ export interface HoldOptions {
   /** How often held messages are kept alive: well inside any redelivery timer. */
   tickMs: number;
   warn: (message: string) => void;
+  /** Gives the messages back at stop (default: nak each). */
+  giveBack?: (msgs: HeldMessage[]) => void;
   /** Injected by tests. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -57,7 +59,8 @@ async function holdUntilHealthy(msgs: HeldMessage[], err: unknown, options: Hold
   options.warn(`holding ${msgs.length} message(s) until the database is back: ${(err as Error)?.message ?? err}`);
   for (let attempt = 0; ; attempt++) {
     if (options.isStopping()) {
-      msgs.forEach((m) => m.nak());
+      if (options.giveBack) options.giveBack(msgs);
+      else msgs.forEach((m) => m.nak());
       return null;
     }
     msgs.forEach((m) => m.working());

@@ -14,3 +14,4 @@ export * from './retention';
 export * from './duplicate-ack';
 export * from './pull-requests';
 export * from './trace-context';
+export * from './outbox-audit';

@@ -1,9 +1,11 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Gauge } from 'prom-client';
 import { MixedList } from 'typeorm';
 import { Database, ServiceMetrics, sleep } from '@calm/platform';
 import { DeadLetterStore } from './dead-letter';
 import { NatsClient, NatsClientOptions, StreamSpec } from './nats-client';
 import { OutboxRelay, OutboxRelayOptions } from './outbox';
+import { OutboxAudit, OutboxAuditOptions } from './outbox-audit';
 import { RetentionOptions, RetentionSweeper } from './retention';
 
 export interface InfrastructureOptions {
@@ -16,11 +18,15 @@ export interface InfrastructureOptions {
   migrationsRun?: boolean;
   natsServers: string[];
   streams: StreamSpec[];
+  /** Session timeouts of the service's pool (limits.config.ts `database`). */
+  database?: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   duplicateWindowMs?: number;
   replicas?: number;
   relay?: OutboxRelayOptions;
   /** Which messaging tables this service keeps to a horizon, and how long (limits.config.ts). */
   retention?: RetentionOptions;
+  /** The stream this service's outbox publishes to, compared with the outbox to re-drive what the broker lost. */
+  audit: Pick<OutboxAuditOptions, 'stream' | 'everyMs' | 'concurrency'>;
   /** Credentials and TLS for NATS, from configuration. */
   connectOptions?: NatsClientOptions['connectOptions'];
 }
@@ -38,12 +44,14 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly nats: NatsClient,
     private readonly relay: OutboxRelay,
     private readonly retention: RetentionSweeper,
+    private readonly audit: OutboxAudit,
     @Inject(INFRASTRUCTURE_OPTIONS) private readonly options: InfrastructureOptions,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
     this.retention.start();
+    this.audit.start(Promise.all([this.db.ready, this.nats.ready]));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -52,6 +60,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
     const flushed = await Promise.race([this.relay.flush().then(() => true), sleep(FLUSH_DEADLINE_MS).then(() => false)]);
     if (!flushed) this.logger.warn(`outbox flush gave up after ${FLUSH_DEADLINE_MS} ms; unpublished events stay in the outbox`);
     await this.retention.stop();
+    await this.audit.stop();
     await this.nats.close();
     await this.db.close();
     this.logger.log(`${this.options.name} stopped`);
@@ -77,6 +86,7 @@ export class InfrastructureModule {
               entities: options.entities,
               poolSize: options.poolSize,
               migrationsRun: options.migrationsRun,
+              ...options.database,
             }),
         },
         {
@@ -115,10 +125,26 @@ export class InfrastructureModule {
           },
           inject: [Database, { token: ServiceMetrics, optional: true }],
         },
+        {
+          provide: OutboxAudit,
+          useFactory: (db: Database, nats: NatsClient, relay: OutboxRelay, metrics?: ServiceMetrics) => {
+            const redriven = metrics?.counter('calm_outbox_redriven_total', 'Outbox rows published again because their stream had lost them');
+            const gap =
+              metrics &&
+              new Gauge({ name: 'calm_outbox_redrive_gap', help: 'Events the stream lost that are not stored again yet', registers: [metrics.registry] });
+            return new OutboxAudit(db, () => nats.jsm, {
+              onRedriven: (n) => redriven?.inc(n),
+              onGap: (n) => gap?.set(n),
+              wakeRelay: () => relay.wake(),
+              ...options.audit,
+            });
+          },
+          inject: [Database, NatsClient, OutboxRelay, { token: ServiceMetrics, optional: true }],
+        },
         { provide: DeadLetterStore, useFactory: (db: Database) => new DeadLetterStore(db), inject: [Database] },
         InfrastructureLifecycle,
       ],
-      exports: [Database, NatsClient, OutboxRelay, RetentionSweeper, DeadLetterStore],
+      exports: [Database, NatsClient, OutboxRelay, RetentionSweeper, OutboxAudit, DeadLetterStore],
     };
   }
 }

@@ -14,6 +14,8 @@ import { changedConsumerSettings, TunableConsumerSettings } from './consumer-set
 import { PermanentEventError } from './errors';
 import { isConsumerNotFound } from './jetstream-errors';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
+import { MaxDeliveriesListener } from './max-deliveries.listener';
+import { GiveBack } from './give-back';
 
 export interface DecodedEvent {
   id: string;
@@ -114,6 +116,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private readonly stopped = new Promise<void>((resolve) => (this.stop = resolve));
   private running?: Promise<void>;
   private attached = false;
+  /** Records the messages this consumer runs out of deliveries for, whatever spent them. */
+  private readonly exhausted: MaxDeliveriesListener;
+  /** Gives messages back at stop, dead-lettering those on their last delivery. */
+  private readonly returns: GiveBack;
 
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
@@ -123,7 +129,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.maxDeliver = options.maxDeliver ?? 10;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     // JetStream requires max_deliver > the number of backoff steps; backoff[0] acts as the first ack wait.
-    this.backoffMs = (options.backoffMs ?? [this.ackWaitMs, 60_000, 120_000, 300_000]).slice(0, Math.max(0, this.maxDeliver - 1));
+    // Default: 1, 2, 4, 10 ack waits (30 s, 1, 2, 5 min at the default ack wait), so a shorter ack wait shortens the whole schedule.
+    this.backoffMs = (options.backoffMs ?? [1, 2, 4, 10].map((k) => k * this.ackWaitMs)).slice(0, Math.max(0, this.maxDeliver - 1));
     this.hold = {
       isTransient: options.isTransient,
       checkHealth: options.checkHealth,
@@ -131,7 +138,18 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       // Held messages are kept alive with working() well inside any redelivery timer.
       tickMs: Math.max(50, Math.min(this.ackWaitMs, ...this.backoffMs) / 3),
       warn: (message) => this.logger.warn(message),
+      giveBack: (msgs) => this.returns.giveBack(msgs as JsMsg[]),
     };
+    this.returns = new GiveBack({
+      maxDeliver: this.maxDeliver,
+      deadLetters: options.deadLetters,
+      from: { stream: options.stream, consumer: options.durable },
+      warn: (message) => this.logger.warn(message),
+      onDeadLettered: (n) => options.onOutcome?.('dead_lettered', 'unknown', n),
+    });
+    this.exhausted = new MaxDeliveriesListener(options.nats, options.deadLetters, { stream: options.stream, durable: options.durable }, (n) =>
+      options.onOutcome?.('dead_lettered', 'unknown', n),
+    );
   }
 
   get durable(): string {
@@ -157,6 +175,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     this.stopping = true;
     this.stop();
     await this.running;
+    await this.returns.settled(2000);
+    await this.exhausted.close();
   }
 
   on(): void {
@@ -175,10 +195,19 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
         const dependencies = Promise.all([this.options.nats.ready, this.options.dependenciesReady()]).then(() => true);
         if (!(await Promise.race([dependencies, this.stopped.then(() => false)]))) break;
         await this.ensureConsumer();
+        // Before pulling: the server declares a message exhausted while someone pulls.
+        this.exhausted.listen();
         const consumer = await this.options.nats.js.consumers.get(this.options.stream, this.options.durable);
         this.attached = true;
         attempt = 0;
-        await this.pump(pullOneRequestAtATime(consumer, this.batchSize * 2, () => this.stopping));
+        await this.pump(
+          pullOneRequestAtATime(
+            consumer,
+            this.batchSize * 2,
+            () => this.stopping,
+            (msgs) => this.returns.giveBack(msgs),
+          ),
+        );
       } catch (err) {
         if (this.stopping) break;
         const delay = backoffDelay(attempt);
@@ -230,7 +259,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       batchSize: this.batchSize,
       concurrency: this.concurrency,
       apply: async (batch) => {
-        if (this.stopping) batch.forEach((m) => m.nak());
+        if (this.stopping) this.returns.giveBack(batch);
         else await inConsumerSpan(this.options.stream, this.options.durable, batch, () => this.processBatch(batch)).catch((err) => this.giveBack(batch, err));
       },
     });

@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import { connect, nanos, NatsConnection } from '@nats-io/transport-node';
 import { customerCreated } from '@calm/contracts';
 import { startNatsServer, TestNatsServer } from '@calm/testing';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
@@ -42,4 +42,22 @@ it('creates its streams with max_msg_size, and gives the bound to a stream made 
   // ... anything over the bound is refused.
   await expect(js.publish('new.big', new Uint8Array(MAX_EVENT_BYTES + 1))).rejects.toThrow(/maximum message size|message size exceeds/i);
   expect((await jsm.streams.info('NEW')).state.messages).toBe(1);
+});
+
+it('the owner reconciles its streams at start: a history of record loses limits that would delete events, a bounded stream gets its limits, missing subjects are added', async () => {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: 'HISTORY', subjects: ['history.a'], max_age: nanos(3_600_000), max_msgs: 10, max_msg_size: 1000 });
+  await jsm.streams.add({ name: 'BOUNDED', subjects: ['bounded.>'] });
+  const client = new NatsClient({
+    name: 'owner',
+    servers: [nats.url],
+    streams: [
+      { name: 'HISTORY', subjects: ['history.a', 'history.b'] },
+      { name: 'BOUNDED', subjects: ['bounded.>'], maxAgeMs: 7_200_000, maxBytes: 1 << 20 },
+    ],
+  });
+  await client.ready;
+  await client.close();
+  expect((await jsm.streams.info('HISTORY')).config).toMatchObject({ subjects: ['history.a', 'history.b'], max_age: 0, max_msgs: -1, max_msg_size: 1000 });
+  expect((await jsm.streams.info('BOUNDED')).config).toMatchObject({ max_age: nanos(7_200_000), max_bytes: 1 << 20 });
 });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { JetStreamClient, JetStreamManager, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamClient, JetStreamManager, StorageType, StreamConfig, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection, NodeConnectionOptions, connect, nanos } from '@nats-io/transport-node';
 import { backoffDelay, sleep } from '@calm/platform';
 import { isStreamNotFound } from './jetstream-errors';
@@ -7,6 +7,9 @@ import { isStreamNotFound } from './jetstream-errors';
 export interface StreamSpec {
   name: string;
   subjects: readonly string[];
+  /** Limits of a stream that is not a history of record (none: kept for ever, the history replay folds). */
+  maxAgeMs?: number;
+  maxBytes?: number;
 }
 
 /**
@@ -27,6 +30,39 @@ export interface NatsClientOptions {
   replicas?: number;
   /** Extra connection options: credentials, TLS (see libs/platform config). */
   connectOptions?: Partial<NodeConnectionOptions>;
+}
+
+/** NATS subject matching: `*` is one token, `>` the rest (one token or more). */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+  }
+  return p.length === s.length;
+}
+
+/**
+ * What an existing stream must change to match its spec, never destructively: missing
+ * subjects are added, a stream without max_msg_size gets the bound (an operator's own is
+ * left alone), a history of record (no limits in its spec: replay folds it whole) loses any
+ * age, size or count limit that would delete events, and a bounded stream gets its limits.
+ */
+export function streamChanges(spec: StreamSpec, config: StreamConfig): Partial<StreamConfig> {
+  const changes: Partial<StreamConfig> = {};
+  const missing = spec.subjects.filter((s) => !config.subjects?.includes(s));
+  if (missing.length) changes.subjects = [...(config.subjects ?? []), ...missing];
+  if (!(config.max_msg_size > 0)) changes.max_msg_size = MAX_EVENT_BYTES;
+  const maxAge = spec.maxAgeMs ? nanos(spec.maxAgeMs) : 0;
+  const maxBytes = spec.maxBytes ?? -1;
+  if (config.max_age !== maxAge) changes.max_age = maxAge;
+  if (config.max_bytes !== maxBytes) changes.max_bytes = maxBytes;
+  if (!spec.maxAgeMs && !spec.maxBytes) {
+    if (config.max_msgs !== -1) changes.max_msgs = -1;
+    if (config.max_msgs_per_subject !== -1 && config.max_msgs_per_subject !== 0) changes.max_msgs_per_subject = -1;
+  }
+  return changes;
 }
 
 /**
@@ -53,6 +89,11 @@ export class NatsClient {
   get nc(): NatsConnection {
     if (!this.connection) throw new Error('NATS is not connected yet');
     return this.connection;
+  }
+
+  /** The stream (of this process's streams) whose subjects hold `subject`; undefined when none does. */
+  streamOf(subject: string): string | undefined {
+    return this.options.streams.find((s) => s.subjects.some((pattern) => subjectMatches(pattern, subject)))?.name;
   }
 
   get isConnected(): boolean {
@@ -122,12 +163,17 @@ export class NatsClient {
     for (const spec of this.options.streams) {
       try {
         const info = await this.jsm.streams.info(spec.name);
-        // A stream made before the bound existed gets it; an operator's own bound is left alone.
+        const changes = streamChanges(spec, info.config);
         // Only the stream's owner may change it (deploy/nats/auth.conf): anyone else just says so.
-        if (!(info.config.max_msg_size > 0)) {
+        if (Object.keys(changes).length > 0) {
           await this.jsm.streams
-            .update(spec.name, { ...info.config, max_msg_size: MAX_EVENT_BYTES })
-            .catch((err: Error) => this.logger.warn(`stream ${spec.name} has no max_msg_size and this client may not set it (${err.message})`));
+            .update(spec.name, { ...info.config, ...changes })
+            .then(() => this.logger.warn(`stream ${spec.name} reconciled: ${JSON.stringify(changes)}`))
+            .catch((err: Error) =>
+              this.logger.warn(
+                `stream ${spec.name} differs (${JSON.stringify(changes)}) and this client could not change it (${err.message}; only the owner may)`,
+              ),
+            );
         }
         continue;
       } catch (err) {
@@ -141,6 +187,8 @@ export class NatsClient {
           num_replicas: this.options.replicas ?? 1,
           duplicate_window: nanos(this.options.duplicateWindowMs ?? 120_000),
           max_msg_size: MAX_EVENT_BYTES,
+          ...(spec.maxAgeMs ? { max_age: nanos(spec.maxAgeMs) } : {}),
+          ...(spec.maxBytes ? { max_bytes: spec.maxBytes } : {}),
         });
         this.logger.log(`created stream ${spec.name} (${spec.subjects.join(', ')})`);
       } catch (err) {

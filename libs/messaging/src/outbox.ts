@@ -4,7 +4,7 @@ import { CloudEvent } from '@calm/contracts';
 import { Database, backoffDelay, sleep } from '@calm/platform';
 import { Sql, sql } from './sql';
 import { NatsClient } from './nats-client';
-import { PubAckCollector } from './pub-ack-collector';
+import { PubAckCollector, PublishResult } from './pub-ack-collector';
 import { isDuplicateIdCollision } from './duplicate-ack';
 import { TraceCarrier, activeTraceCarrier } from './trace-context';
 import { tracedMessages } from './traced-publish';
@@ -89,6 +89,10 @@ export const OUTBOX_CLAIM = {
   select: `SELECT id, event_id, subject, payload, traceparent, tracestate FROM outbox
          WHERE published_at IS NULL AND id <> ALL($2::bigint[]) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
 };
+
+/** Marks rows published with where the stream stored each: $1 ids, $2 streams, $3 sequences. */
+const MARK_PUBLISHED = `UPDATE outbox SET published_at = now(), stream = u.stream, stream_seq = u.seq
+   FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS u(id, stream, seq) WHERE outbox.id = u.id`;
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -182,13 +186,17 @@ export class OutboxRelay {
         [...this.deferred.keys()],
       ]);
       if (rows.length === 0) return 0;
-      const traced = tracedMessages(rows);
+      const traced = tracedMessages(rows, (subject) => this.nats.streamOf(subject));
       const results = await this.acks.publishAll(this.nats.nc, traced.messages, 10_000);
       traced.end(results);
-      const done = rows.filter((_, i) => results[i] === true);
-      if (done.length) await m.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [done.map((r) => r.id)]);
+      const done = rows.flatMap((row, i) => {
+        const ack = results[i];
+        return ack instanceof Error ? [] : [{ row, ack }];
+      });
+      // The PubAck's stream and sequence: what the audit later checks the stream against.
+      if (done.length) await m.query(MARK_PUBLISHED, [done.map((d) => d.row.id), done.map((d) => d.ack.stream), done.map((d) => d.ack.seq)]);
       this.deferCollisions(rows, results);
-      const failed = results.find((r): r is Error => r !== true && !isDuplicateIdCollision(r));
+      const failed = results.find((r): r is Error => r instanceof Error && !isDuplicateIdCollision(r));
       if (failed) throw new Error(`published ${done.length}/${rows.length}; first failure: ${failed.message}`);
       return done.length;
     });
@@ -199,7 +207,7 @@ export class OutboxRelay {
    * and counted, and waits out the dedupe window (while the impostor is still in it, every
    * attempt would collide again) without slowing the rows behind it.
    */
-  private deferCollisions(rows: { id: string; event_id: string }[], results: (true | Error)[]): void {
+  private deferCollisions(rows: { id: string; event_id: string }[], results: PublishResult[]): void {
     const until = Date.now() + (this.options.duplicateWindowMs ?? 120_000);
     let count = 0;
     results.forEach((r, i) => {

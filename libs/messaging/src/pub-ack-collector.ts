@@ -1,5 +1,5 @@
 import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
-import { createInbox, headers, Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { createInbox, headers, Msg, NatsConnection, nuid, Subscription } from '@nats-io/transport-node';
 import { checkDuplicate } from './duplicate-ack';
 
 export interface OutgoingMessage {
@@ -7,11 +7,21 @@ export interface OutgoingMessage {
   data: string;
   /** Nats-Msg-Id: JetStream drops a second copy within its duplicate window. */
   msgID: string;
+  /** The stream that owns the subject: a PubAck from any other stream does not count. */
+  stream?: string;
   /** More headers (the W3C trace context: traceparent, tracestate). */
   headers?: Record<string, string>;
 }
 
-type Settle = (result: true | Error) => void;
+/** Where the stream stored a message: the relay keeps it on the outbox row. */
+export interface PubAck {
+  stream: string;
+  seq: number;
+  duplicate: boolean;
+}
+export type PublishResult = PubAck | Error;
+
+type Settle = (result: PublishResult) => void;
 interface Waiting {
   settle: Settle;
   sent: OutgoingMessage;
@@ -27,12 +37,16 @@ interface Waiting {
  * the timeout, an error answer, or "no responders" (no stream) is a failure, and the
  * relay leaves that row unmarked for the next attempt. A duplicate PubAck counts only
  * once the stored message proves to be ours (duplicate-ack.ts).
+ *
+ * A PubAck is trusted only as far as it can be: it must come from the stream that owns the
+ * subject (an answer from any other stream, or one sent by a role that guessed the reply
+ * subject, would mark a row published that no history holds), and the reply subjects carry
+ * a random token each (`<inbox>.<nuid>`), not a counter, so they cannot be guessed.
  */
 export class PubAckCollector {
   private conn?: NatsConnection;
   private sub?: Subscription;
   private prefix = '';
-  private next = 0;
   private readonly waiting = new Map<string, Waiting>();
   private jsm?: Promise<JetStreamManager>;
 
@@ -62,17 +76,25 @@ export class PubAckCollector {
       return settle(new Error(`unreadable PubAck: ${(e as Error).message}`));
     }
     if (ack.error) return settle(new Error(`JetStream refused the message: ${ack.error.code} ${ack.error.description}`));
-    if (!ack.duplicate) return settle(true);
-    if (!this.conn || ack.stream === undefined || ack.seq === undefined)
-      return settle(new Error(`duplicate PubAck for ${sent.msgID} without a stream sequence`));
+    if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number') return settle(new Error(`PubAck for ${sent.msgID} without a stream sequence`));
+    if (sent.stream !== undefined && ack.stream !== sent.stream)
+      return settle(new Error(`PubAck for ${sent.subject} names stream ${JSON.stringify(ack.stream)}, not ${sent.stream}; not counted as published`));
+    const stored: PubAck = { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true };
+    if (!stored.duplicate) return settle(stored);
+    if (!this.conn) return settle(new Error(`duplicate PubAck for ${sent.msgID} after the connection closed`));
     const nc = this.conn;
     this.jsm ??= jetstreamManager(nc, { checkAPI: false });
-    this.jsm.then((jsm) => checkDuplicate(jsm, { stream: ack.stream!, seq: ack.seq! }, sent)).then(settle, (e: Error) => settle(e));
+    this.jsm
+      .then((jsm) => checkDuplicate(jsm, stored, sent))
+      .then(
+        (r) => settle(r === true ? stored : r),
+        (e: Error) => settle(e),
+      );
   }
 
-  /** One result per message, in order: true when its PubAck arrived, else the reason. */
-  publishAll(nc: NatsConnection, messages: OutgoingMessage[], timeoutMs: number): Promise<(true | Error)[]> {
-    const results: (true | Error)[] = messages.map(() => new Error(`no PubAck within ${timeoutMs} ms`));
+  /** One result per message, in order: its PubAck (stream and sequence) when it counts, else the reason. */
+  publishAll(nc: NatsConnection, messages: OutgoingMessage[], timeoutMs: number): Promise<PublishResult[]> {
+    const results: PublishResult[] = messages.map(() => new Error(`no PubAck within ${timeoutMs} ms`));
     if (messages.length === 0) return Promise.resolve(results);
     return new Promise((resolve) => {
       const keys: string[] = [];
@@ -88,7 +110,7 @@ export class PubAckCollector {
       try {
         const prefix = this.replies(nc);
         messages.forEach((m, i) => {
-          const reply = `${prefix}.${this.next++}`;
+          const reply = `${prefix}.${nuid.next()}`;
           keys.push(reply);
           this.waiting.set(reply, {
             sent: m,

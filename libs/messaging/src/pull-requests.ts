@@ -20,7 +20,12 @@ export const PULL_EXPIRES_MS = 1000;
  * all up, and the server then stopped offering those messages: faults-broker's
  * "consumer stopped" test).
  */
-export async function* pullOneRequestAtATime(consumer: Consumer, maxMessages: number, isStopping: () => boolean): AsyncGenerator<JsMsg> {
+export async function* pullOneRequestAtATime(
+  consumer: Consumer,
+  maxMessages: number,
+  isStopping: () => boolean,
+  giveBack: (msgs: JsMsg[]) => void = (msgs) => msgs.forEach((m) => m.nak()),
+): AsyncGenerator<JsMsg> {
   const atStop: JsMsg[] = [];
   try {
     while (!isStopping()) {
@@ -31,6 +36,6 @@ export async function* pullOneRequestAtATime(consumer: Consumer, maxMessages: nu
       }
     }
   } finally {
-    atStop.forEach((m) => m.nak());
+    giveBack(atStop);
   }
 }

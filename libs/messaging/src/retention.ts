@@ -67,7 +67,8 @@ export class RetentionSweeper {
     const deleted: Record<string, number> = {};
     if (o.outboxMs !== undefined) {
       // Only rows the stream acknowledged (published_at is set after the PubAck), kept
-      // for `outbox republish`; an unpublished row is never older than anything here.
+      // as long as a broker's loss may go unnoticed: the outbox audit re-drives from them
+      // (outbox-audit.ts), and so does `outbox republish`. An unpublished row is never deleted.
       deleted.outbox = await this.chunked(
         `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at < now() - make_interval(secs => $1) LIMIT $2)`,
         o.outboxMs,

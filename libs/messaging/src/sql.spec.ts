@@ -16,13 +16,25 @@ describe('sql tag', () => {
   it('quotes dates, numbers, booleans and null; nests fragments as they are', () => {
     const inner = sql`now() - ${'1 hour'}::interval`;
     expect(sql`${new Date('2026-01-01T00:00:00.123Z')}, ${42}, ${-1.5}, ${10n}, ${true}, ${null}, ${inner}`.text).toBe(
-      `'2026-01-01T00:00:00.123Z', 42, -1.5, 10, true, NULL, now() - '1 hour'::interval`,
+      `'2026-01-01T00:00:00.123Z', 42, (-1.5), 10, true, NULL, now() - '1 hour'::interval`,
     );
   });
 
   it('refuses a value it cannot quote instead of pasting it', () => {
     const bad: unknown[] = [undefined, {}, [1], () => 1, NaN, Infinity, new Date('nope'), Symbol('s')];
     for (const value of bad) expect(() => sql`SELECT ${value as string}`).toThrow(TypeError);
+  });
+
+  it('parenthesises a negative number, so that a minus before it cannot start a comment', () => {
+    expect(sql`SELECT 1-${-1}`.text).toBe('SELECT 1-(-1)');
+    expect(sql`SELECT 1-${-1n}`.text).toBe('SELECT 1-(-1)');
+    expect(sql`SELECT 1-${-0.5}, ${2}`.text).toBe('SELECT 1-(-0.5), 2');
+  });
+
+  it('refuses a lone surrogate as a permanent error instead of letting the driver send U+FFFD', () => {
+    expect(() => sql`SELECT ${'a\uD800b'}`).toThrow(PermanentEventError);
+    expect(() => sql`SELECT ${'\uDC00'}`).toThrow(/lone surrogate/);
+    expect(sql`SELECT ${'\uD83D\uDE00'}`.text).toBe("SELECT '\uD83D\uDE00'");
   });
 
   it('refuses a NUL as a permanent error, like sqlLiteral', () => {

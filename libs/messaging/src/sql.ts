@@ -30,10 +30,11 @@ function literal(value: unknown): string {
   if (typeof value === 'string') return sqlLiteral(value);
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'bigint') return value.toString();
+  // A negative number is parenthesised: pasted after a minus, "-1" would start a comment (1--1).
+  if (typeof value === 'bigint') return value < 0n ? `(${value})` : value.toString();
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`sql: refusing the non-finite number ${value}`);
-    return String(value);
+    return value < 0 ? `(${value})` : String(value);
   }
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new TypeError('sql: refusing an invalid Date');

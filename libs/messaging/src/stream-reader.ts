@@ -1,5 +1,5 @@
 import { AckPolicy, ClusterInfo, ConsumerInfo, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { nanos, TimeoutError } from '@nats-io/transport-node';
+import { nanos, nuid, TimeoutError } from '@nats-io/transport-node';
 import { isStreamNotFound } from './jetstream-errors';
 
 export interface StreamRead {
@@ -141,6 +141,7 @@ async function addReadConsumer(jsm: JetStreamManager, stream: string, filterSubj
   for (let attempt = 1; ; attempt++) {
     try {
       return await jsm.consumers.add(stream, {
+        name: scratchConsumerName(),
         ...(filterSubject ? { filter_subject: filterSubject } : {}),
         ack_policy: AckPolicy.None,
         deliver_policy: DeliverPolicy.All,
@@ -152,6 +153,14 @@ async function addReadConsumer(jsm: JetStreamManager, stream: string, filterSubj
     }
   }
 }
+
+/**
+ * Scratch consumers are named, so that nats.js creates them with the name in the subject
+ * (CONSUMER.CREATE.<stream>.<name>), the only form deploy/nats/auth.conf grants; the
+ * `replay-` prefix is one no service's permissions name, and the random rest unguessable.
+ */
+export const SCRATCH_CONSUMER_PREFIX = 'replay-';
+const scratchConsumerName = () => `${SCRATCH_CONSUMER_PREFIX}${nuid.next()}`;
 
 /** Fires once when progress() has not been called for `ms`. */
 class StallWatch {

@@ -1,6 +1,6 @@
 import { Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { CloudEvent } from '@calm/contracts';
-import type { OutgoingMessage } from './pub-ack-collector';
+import type { OutgoingMessage, PublishResult } from './pub-ack-collector';
 import { TraceCarrier, carrierOf, contextOf, messagingTracer } from './trace-context';
 
 interface OutboxRow extends TraceCarrier {
@@ -18,10 +18,14 @@ interface OutboxRow extends TraceCarrier {
  * dead letters, replays). A row without one is published as before, with no span.
  * `end` closes the spans with the PubAck results.
  */
-export function tracedMessages(rows: readonly OutboxRow[]): { messages: OutgoingMessage[]; end: (results: (true | Error)[]) => void } {
+export function tracedMessages(
+  rows: readonly OutboxRow[],
+  streamOf: (subject: string) => string | undefined,
+): { messages: OutgoingMessage[]; end: (results: PublishResult[]) => void } {
   const spans: (Span | undefined)[] = [];
   const messages = rows.map((r, i): OutgoingMessage => {
-    if (!r.traceparent) return { subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id };
+    const stream = streamOf(r.subject);
+    if (!r.traceparent) return { subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id, stream };
     const span = messagingTracer().startSpan(
       `send ${r.payload.type}`,
       {
@@ -39,7 +43,7 @@ export function tracedMessages(rows: readonly OutboxRow[]): { messages: Outgoing
     spans[i] = span;
     // With tracing off in this process the stored context is passed on unchanged.
     const sent = carrierOf(trace.setSpan(context.active(), span)) ?? { traceparent: r.traceparent, ...(r.tracestate ? { tracestate: r.tracestate } : {}) };
-    return { subject: r.subject, data: JSON.stringify({ ...r.payload, ...sent }), msgID: r.event_id, headers: sent as Record<string, string> };
+    return { subject: r.subject, data: JSON.stringify({ ...r.payload, ...sent }), msgID: r.event_id, stream, headers: sent as Record<string, string> };
   });
   return {
     messages,
@@ -47,7 +51,7 @@ export function tracedMessages(rows: readonly OutboxRow[]): { messages: Outgoing
       spans.forEach((span, i) => {
         if (!span) return;
         const r = results[i];
-        if (r !== true) span.setStatus({ code: SpanStatusCode.ERROR, message: r.message });
+        if (r instanceof Error) span.setStatus({ code: SpanStatusCode.ERROR, message: r.message });
         span.end();
       }),
   };

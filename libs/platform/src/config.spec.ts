@@ -44,6 +44,9 @@ describe('loadConfig', () => {
 
   it('refuses API_TOKENS that holds no token, and unreadable NATS files', () => {
     expect(problemsOf({ API_TOKENS: ' , ' })).toEqual([expect.stringMatching(/^API_TOKENS: /)]);
+    // A one-character token is refused, and the message never shows a token.
+    expect(problemsOf({ API_TOKENS: 'long-enough-token-1,x' })).toEqual(['API_TOKENS: token 2 has 1 characters; each needs at least 16']);
+    expect(loadConfig('accounts', { API_TOKENS: 'exactly-16-chars' }).apiTokens).toEqual(['exactly-16-chars']);
     expect(problemsOf({ NATS_CREDS_FILE: '/nonexistent/user.creds' })).toEqual([expect.stringMatching(/^NATS_CREDS_FILE: cannot read file/)]);
     expect(problemsOf({ NATS_CA_FILE: '/nonexistent/ca.pem' })).toEqual([expect.stringMatching(/^NATS_CA_FILE: /)]);
   });
@@ -58,10 +61,11 @@ describe('loadConfig', () => {
     const c = loadConfig('accounts', { NATS_URL: 'nats://svc:s3cr%40t@n1:4222,nats://svc:s3cr%40t@n2:4222' });
     expect(c.natsServers).toEqual(['nats://n1:4222', 'nats://n2:4222']);
     expect(c.natsServers.join()).not.toContain('s3cr');
-    expect(natsConnectOptions(c.natsAuth)).toEqual({ user: 'svc', pass: 's3cr@t' });
+    // Each user replies on its own prefix, the only one deploy/nats/auth.conf lets it subscribe to.
+    expect(natsConnectOptions(c.natsAuth)).toEqual({ user: 'svc', pass: 's3cr@t', inboxPrefix: '_INBOX_svc' });
     const t = loadConfig('accounts', { NATS_URL: 'tls://T0KEN@n1:4222' });
     expect(t.natsServers).toEqual(['tls://n1:4222']);
-    expect(natsConnectOptions(t.natsAuth)).toEqual({ token: 'T0KEN' });
+    expect(natsConnectOptions(t.natsAuth)).toEqual({ token: 'T0KEN', inboxPrefix: '_INBOX' });
   });
 
   it('never quotes a credential in a configuration error, and turns a bad percent-escape into one named line', () => {
@@ -135,5 +139,30 @@ describe('loadConfig', () => {
     expect(loadConfig('customers', { TWOPC_PARTICIPANT: 'true' }).twopcParticipant).toBe(true);
     expect(loadConfig('accounts', { TWOPC_PARTICIPANT: '0' }).twopcParticipant).toBe(false);
     expect(() => loadConfig('accounts', { TWOPC_PARTICIPANT: 'maybe' })).toThrow(/^TWOPC_PARTICIPANT: "maybe" is not true or false$/);
+  });
+
+  it('reads NATS_INBOX_PREFIX and NATS_JS_API_PREFIX (defaults _INBOX_<user> and $JS.API), naming a bad one', () => {
+    expect(loadConfig('accounts', {}).natsAuth).toMatchObject({ inboxPrefix: '_INBOX', apiPrefix: '$JS.API' });
+    expect(loadConfig('accounts', { NATS_URL: 'nats://replay:pw@n1:4222', NATS_JS_API_PREFIX: 'JS.CALM.API' }).natsAuth).toMatchObject({
+      inboxPrefix: '_INBOX_replay',
+      apiPrefix: 'JS.CALM.API',
+    });
+    expect(loadConfig('accounts', { NATS_URL: 'nats://svc:pw@n1:4222', NATS_INBOX_PREFIX: 'replies.svc' }).natsAuth?.inboxPrefix).toBe('replies.svc');
+    expect(() => loadConfig('accounts', { NATS_INBOX_PREFIX: '_INBOX.>' })).toThrow(/^NATS_INBOX_PREFIX: /);
+    expect(() => loadConfig('accounts', { NATS_JS_API_PREFIX: 'JS API' })).toThrow(/^NATS_JS_API_PREFIX: /);
+  });
+
+  it.each(['/', '?', '#'])('never echoes a NATS password holding a raw %s in its configuration error', (c) => {
+    const error = (() => {
+      try {
+        loadConfig('accounts', { NATS_URL: `nats://svc:pa${c}ss-secret@n1:4222` });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    })();
+    expect(error).toMatch(/^NATS_URL: /);
+    expect(error).not.toContain('secret');
+    expect(error).not.toContain(`pa${c}`);
   });
 });

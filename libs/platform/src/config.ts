@@ -9,6 +9,7 @@ import { NatsAuthConfig, LogLevel } from './env/parsers';
 import { accountsEnv, customersEnv } from './env/schemas';
 import { natsFields, serviceFields, ACCOUNTS_DATABASE_URL, CUSTOMERS_DATABASE_URL, ACCOUNTS_HTTP_PORT, CUSTOMERS_HTTP_PORT } from './env/variables';
 import { parseEnv, variableDocs } from './env/variable';
+import { natsPrefixes } from './nats-prefixes';
 
 export * from './env/config-error';
 export * from './env/parsers';
@@ -64,7 +65,8 @@ type Env = Record<string, string | undefined>;
 export function natsConfigOf(env: z.output<z.ZodObject<typeof natsFields>>): { natsServers: string[]; natsAuth: NatsAuthConfig } {
   const tls =
     env.NATS_CA_FILE || env.NATS_TLS_CERT_FILE ? { caFile: env.NATS_CA_FILE, certFile: env.NATS_TLS_CERT_FILE, keyFile: env.NATS_TLS_KEY_FILE } : undefined;
-  return { natsServers: env.NATS_URL.servers, natsAuth: { ...env.NATS_URL.auth, credsFile: env.NATS_CREDS_FILE, tls } };
+  const prefixes = natsPrefixes(env.NATS_INBOX_PREFIX, env.NATS_JS_API_PREFIX, env.NATS_URL.auth.user);
+  return { natsServers: env.NATS_URL.servers, natsAuth: { ...env.NATS_URL.auth, credsFile: env.NATS_CREDS_FILE, tls, ...prefixes } };
 }
 
 /**

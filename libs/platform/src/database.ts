@@ -11,29 +11,38 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-/** Creates the database named in `url` when it is missing and the server allows it. */
+/**
+ * Creates the database named in `url` when it is missing and the server allows it. The
+ * database itself is tried first: a managed PostgreSQL often gives a service's role no
+ * CONNECT on the `postgres` database, and such a role must still start when its own
+ * database exists. Only a missing database (3D000) sends it to `postgres` to create one.
+ */
 export async function ensureDatabase(url: string, logger?: Logger): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const own = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await own.connect();
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '3D000') throw err;
+  } finally {
+    await own.end().catch(() => undefined);
+  }
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount) return;
-    try {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-      logger?.log(`created database ${name}`);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === '42P04') return; // created concurrently by another instance
-      if (code === '42501') {
-        logger?.warn(`database ${name} is missing and this user may not create it`);
-        return;
-      }
-      throw err;
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    logger?.log(`created database ${name}`);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === '42P04') return; // created concurrently by another instance
+    if (code === '42501') {
+      logger?.warn(`database ${name} is missing and this user may not create it`);
+      return;
     }
+    throw err;
   } finally {
     await client.end();
   }
@@ -48,6 +57,23 @@ export interface DatabaseOptions {
   name: string;
   /** MIGRATIONS_RUN: apply pending migrations (default), or only check that none is pending. */
   migrationsRun?: boolean;
+  /** statement_timeout of the service's connections (DB_STATEMENT_TIMEOUT_MS; migrations run without it). */
+  statementTimeoutMs?: number;
+  /** idle_in_transaction_session_timeout of the service's connections (DB_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
+  idleInTransactionTimeoutMs?: number;
+}
+
+/**
+ * Session settings of every pooled connection: no statement and no forgotten transaction
+ * holds a connection (and its locks) for ever, and text always travels as UTF-8, whatever
+ * the server's or the role's default encoding.
+ */
+export function sessionOptions(o: Pick<DatabaseOptions, 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'>): string {
+  return [
+    `-c statement_timeout=${o.statementTimeoutMs ?? 30_000}`,
+    `-c idle_in_transaction_session_timeout=${o.idleInTransactionTimeoutMs ?? 60_000}`,
+    '-c client_encoding=UTF8',
+  ].join(' ');
 }
 
 /**
@@ -69,17 +95,7 @@ export class Database {
 
   constructor(private readonly options: DatabaseOptions) {
     this.logger = new Logger(`Database(${options.name})`);
-    this.dataSource = new DataSource({
-      type: 'postgres',
-      url: options.url,
-      entities: options.entities ?? [],
-      migrations: options.migrations,
-      migrationsTableName: 'migrations',
-      migrationsRun: false,
-      synchronize: false,
-      logging: false,
-      extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
-    });
+    this.dataSource = this.newDataSource({ max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, options: sessionOptions(options) });
     this.ready = this.connectWithRetry();
     this.ready.catch(() => undefined);
   }
@@ -92,13 +108,11 @@ export class Database {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
         await ensureDatabase(this.options.url, this.logger);
+        if (this.options.migrationsRun !== false) await this.migrate();
         if (!this.dataSource.isInitialized) await this.dataSource.initialize();
         if (this.options.migrationsRun === false) {
           const pending = await pendingMigrations(this.dataSource);
           if (pending.length) throw new MigrationsPendingError(pending);
-        } else {
-          const applied = await runMigrationsLocked(this.options.url, this.dataSource);
-          if (applied.length) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
         }
         this.connected = true;
         this.lastError = undefined;
@@ -112,6 +126,36 @@ export class Database {
       }
     }
     throw new DatabaseUnavailableError(new Error('closed'));
+  }
+
+  private newDataSource(extra: Record<string, unknown>): DataSource {
+    return new DataSource({
+      type: 'postgres',
+      url: this.options.url,
+      entities: this.options.entities ?? [],
+      migrations: this.options.migrations,
+      migrationsTableName: 'migrations',
+      migrationsRun: false,
+      synchronize: false,
+      logging: false,
+      extra,
+    });
+  }
+
+  /**
+   * On a connection of its own, without the service's statement_timeout (a migration may
+   * take longer than any request), and under the migration lock (instances starting
+   * together take turns).
+   */
+  private async migrate(): Promise<void> {
+    const ds = this.newDataSource({ max: 1, connectionTimeoutMillis: 5000, options: '-c client_encoding=UTF8' });
+    await ds.initialize();
+    try {
+      const applied = await runMigrationsLocked(this.options.url, ds);
+      if (applied.length) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+    } finally {
+      await ds.destroy();
+    }
   }
 
   /** Throws DatabaseUnavailableError (mapped to 503) while not yet connected. */

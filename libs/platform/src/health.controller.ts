@@ -1,9 +1,27 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ReadinessProbes } from './readiness';
+import { ReadinessProbe, ReadinessProbes } from './readiness';
+import { redactUrlCredentials } from './redact';
 
 const PROBE_TIMEOUT_MS = 3000;
+const logger = new Logger('Health');
+
+/**
+ * One probe's outcome as /health/ready shows it. The endpoint is open to anyone (no API
+ * token), so a failure shows only which part is down and whether it answered, never the
+ * driver's text (host names, ports, user names); the detail goes to the log.
+ */
+export async function probeOutcome(name: string, probe: ReadinessProbe, timeoutMs = PROBE_TIMEOUT_MS): Promise<{ up: true } | { up: false; message: string }> {
+  try {
+    await withTimeout(probe(), timeoutMs);
+    return { up: true };
+  } catch (err) {
+    const timedOut = err instanceof ProbeTimeout;
+    logger.debug(`readiness: ${name} down: ${redactUrlCredentials((err as Error)?.message ?? String(err))}`);
+    return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable` };
+  }
+}
 
 /** Liveness and readiness through @nestjs/terminus; both exempt from API_TOKENS. */
 @ApiTags('operations')
@@ -29,12 +47,8 @@ export class HealthController {
   async ready(): Promise<HealthCheckResult> {
     const checks = this.probes.entries().map(([name, probe]) => async () => {
       const session = this.indicators.check(name);
-      try {
-        await withTimeout(probe(), PROBE_TIMEOUT_MS);
-        return session.up();
-      } catch (err) {
-        return session.down({ message: (err as Error)?.message ?? String(err) });
-      }
+      const outcome = await probeOutcome(name, probe);
+      return outcome.up ? session.up() : session.down({ message: outcome.message });
     });
     try {
       return await this.health.check(checks);
@@ -47,8 +61,10 @@ export class HealthController {
   }
 }
 
+class ProbeTimeout extends Error {}
+
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ProbeTimeout(`no answer in ${ms} ms`)), ms)));
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -48,6 +48,8 @@ export async function createHttpApp(module: IEntryNestModule, limits: Limits['ht
     http: { connectionsCheckingInterval: Math.min(Math.max(Math.floor(limits.requestTimeoutMs / 4), 100), 5000) },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
+  // A bounded number of sockets: Node closes any connection beyond it as it is accepted.
+  app.getHttpServer().maxConnections = limits.maxConnections;
   const config = optional<ServiceConfig>(app, PLATFORM_CONFIG);
   if (config) {
     app.useLogger(app.get(PinoLogger));

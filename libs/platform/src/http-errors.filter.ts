@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isTransientDatabaseError } from './database';
+import { ServiceOverloadedError } from './overloaded';
 
 /**
  * Every HTTP error leaves as `{ statusCode, message, ... }`. Bad input is a 4xx
@@ -13,6 +14,7 @@ export class HttpErrorsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.describe(exception);
+    if (exception instanceof ServiceOverloadedError) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(status).send(body);
   }
 

@@ -25,3 +25,4 @@ export * from './node-flags';
 export * from './prepared-branches';
 export * from './gid-param';
 export * from './prepared-branches.routes';
+export * from './overloaded';

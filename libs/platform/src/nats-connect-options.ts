@@ -11,6 +11,7 @@ export function natsConnectOptions(auth: NatsAuthConfig | undefined): Partial<No
   const options: Partial<NodeConnectionOptions> = {};
   if (auth.user !== undefined) Object.assign(options, { user: auth.user, pass: auth.pass });
   if (auth.token !== undefined) options.token = auth.token;
+  if (auth.inboxPrefix) options.inboxPrefix = auth.inboxPrefix;
   if (auth.credsFile) options.authenticator = credsAuthenticator(readFileSync(auth.credsFile));
   if (auth.tls) {
     options.tls = {};

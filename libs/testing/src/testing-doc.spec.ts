@@ -25,6 +25,11 @@ describe('docs/testing.md', () => {
     expect(rows.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('names every control of the registry in some row (a control no claim relies on is a claim the doc hides)', () => {
+    const named = new Set(rows.flatMap((r) => controlNames(r[2] ?? '')));
+    expect([...registered].filter((n) => !named.has(n))).toEqual([]);
+  });
+
   it('reads control names from a cell, not file paths or options', () => {
     expect(controlNames('`inbox-claim-do-update`, `hold-no-working`: prose; `libs/a-b.ts`, `--force`, `x`')).toEqual([
       'inbox-claim-do-update',

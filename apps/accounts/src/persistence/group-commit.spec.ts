@@ -1,3 +1,4 @@
+import { ServiceOverloadedError } from '@calm/platform';
 import { GroupCommit } from './group-commit';
 
 /** A runBatch double: records each batch, answers when released (its "COMMIT"). */
@@ -117,4 +118,31 @@ it('answers every member with the error when runBatch throws before it returns a
   );
   const settledSoon = Promise.race([Promise.all(answers), new Promise((r) => setTimeout(() => r('still pending after 1 s'), 1000))]);
   expect(await settledSoon).toEqual(['rejected with the error', 'rejected with the error', 'rejected with the error']);
+});
+
+describe('bounds', () => {
+  it('refuses a caller at once when maxQueued callers already wait (503 with Retry-After), the others unaffected', async () => {
+    const r = recorder();
+    // 'a' leaves at once (a full batch), 'b' waits: the queue is full.
+    const gc = new GroupCommit(r.runBatch, { maxBatch: 1, maxInFlight: 1, maxQueued: 1, maxWaitMs: 5000 });
+    const waiting = ['a', 'b'].map((x) => gc.submit(x));
+    const refused = gc.submit('c');
+    await expect(refused).rejects.toBeInstanceOf(ServiceOverloadedError);
+    await expect(refused).rejects.toMatchObject({ status: 503, retryAfterSeconds: 5 });
+    await r.commitAll();
+    expect(await Promise.all(waiting)).toEqual(['done:a', 'done:b']);
+    expect(r.batches).toEqual([['a'], ['b']]);
+  });
+
+  it('refuses a caller still queued after maxWaitMs, and never runs its write', async () => {
+    const r = recorder();
+    const gc = new GroupCommit(r.runBatch, { maxBatch: 1, maxInFlight: 1, maxWaitMs: 50 });
+    const running = gc.submit('a');
+    await new Promise((res) => setImmediate(res));
+    const late = gc.submit('b');
+    await expect(late).rejects.toThrow(/no room for this write within 50 ms/);
+    await r.commitAll();
+    expect(await running).toBe('done:a');
+    expect(r.batches).toEqual([['a']]);
+  });
 });

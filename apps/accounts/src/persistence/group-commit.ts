@@ -1,3 +1,5 @@
+import { ServiceOverloadedError } from '@calm/platform';
+
 /**
  * Group commit: concurrent callers' writes coalesced into one transaction, so N
  * requests pay one commit (one WAL flush) instead of N.
@@ -14,16 +16,29 @@
  * - One member's failure does not fail the others: when a batch fails, every member is
  *   run again alone, in its own transaction, and gets its own result or error. A batch
  *   either commits entirely or not at all, so a member is never applied twice.
+ * - Bounded: at most `maxQueued` callers wait (one more is refused at once), and a caller
+ *   still queued after `maxWaitMs` is refused (ServiceOverloadedError: 503 with
+ *   Retry-After). Both are refused before their write started, so nothing of theirs is
+ *   applied and a retry is safe. A caller whose batch is running is bounded by the pool's
+ *   statement_timeout instead (a transaction cannot be abandoned half way).
  */
 export interface GroupCommitOptions {
   /** Most members per transaction; 1 turns grouping off. */
   maxBatch: number;
   /** Batches in flight at once. */
   maxInFlight: number;
+  /** Callers that may wait for a batch (default 1024). */
+  maxQueued?: number;
+  /** How long a caller may wait for its batch to start (default 10 s). */
+  maxWaitMs?: number;
 }
+
+export const DEFAULT_MAX_QUEUED = 1024;
+export const DEFAULT_MAX_WAIT_MS = 10_000;
 
 interface Waiter<I, O> {
   item: I;
+  deadline: number;
   resolve: (o: O) => void;
   reject: (e: unknown) => void;
 }
@@ -32,6 +47,7 @@ export class GroupCommit<I, O> {
   private readonly queue: Waiter<I, O>[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private expiry?: NodeJS.Timeout;
 
   /** `runBatch` runs its members in ONE transaction and answers one result per member, in order, after it committed. */
   constructor(
@@ -43,11 +59,40 @@ export class GroupCommit<I, O> {
   }
 
   submit(item: I): Promise<O> {
+    const maxQueued = this.options.maxQueued ?? DEFAULT_MAX_QUEUED;
+    if (this.queue.length >= maxQueued)
+      return Promise.reject(new ServiceOverloadedError(`too many writes waiting (${maxQueued}); retry later`, this.retryAfterSeconds()));
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, resolve, reject, deadline: Date.now() + this.maxWaitMs() });
+      this.watchDeadlines();
       if (this.queue.length >= this.options.maxBatch) this.drain();
       else this.schedule();
     });
+  }
+
+  private maxWaitMs(): number {
+    return this.options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  }
+
+  private retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil(this.maxWaitMs() / 1000));
+  }
+
+  /** One timer for the whole queue: the oldest waiter's deadline comes first (the queue is in arrival order). */
+  private watchDeadlines(): void {
+    if (this.expiry || this.queue.length === 0) return;
+    this.expiry = setTimeout(
+      () => {
+        this.expiry = undefined;
+        const now = Date.now();
+        while (this.queue.length > 0 && this.queue[0].deadline <= now) {
+          this.queue.shift()!.reject(new ServiceOverloadedError(`no room for this write within ${this.maxWaitMs()} ms; retry later`, this.retryAfterSeconds()));
+        }
+        this.watchDeadlines();
+      },
+      Math.max(0, this.queue[0].deadline - Date.now()),
+    );
+    this.expiry.unref();
   }
 
   private schedule(): void {

@@ -75,7 +75,8 @@ export class ReplayContext {
         // The server list holds no credentials (the NATS_URL schema moved them out); the driver's message is redacted all the same.
         throw new CliError(`cannot reach NATS at ${this.config.natsServers.join(',')}: ${redactUrlCredentials((err as Error).message)}`);
       }
-      return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
+      const apiPrefix = this.config.natsAuth.apiPrefix;
+      return { nc, js: jetstream(nc, { apiPrefix }), jsm: await jetstreamManager(nc, { apiPrefix }) };
     })();
     return this.nats;
   }

@@ -13,13 +13,27 @@ export interface NatsAuthConfig {
   /** A NATS .creds file (JWT + NKey seed), read at start. */
   credsFile?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** Reply subjects of this connection (NATS_INBOX_PREFIX; default _INBOX_<user>, see nats-prefixes.ts). */
+  inboxPrefix?: string;
+  /** JetStream API prefix (NATS_JS_API_PREFIX, default $JS.API; the replay account's is JS.CALM.API). */
+  apiPrefix?: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** A configuration message may quote a URL, never its credentials. */
-const shown = (url: string): string => redactUrlCredentials(url.includes('://') ? url : `nats://${url}`);
+/**
+ * A URL as a configuration error may quote it, never its credentials. A raw "/", "?" or
+ * "#" in a password ends the authority for a URL parser, so the userinfo is not
+ * recognised as such: anything up to the last "@" is redacted whole (a host never holds an "@").
+ */
+const shown = (url: string): string => {
+  const withScheme = url.includes('://') ? url : `nats://${url}`;
+  const at = withScheme.lastIndexOf('@');
+  if (at < 0) return withScheme;
+  const start = withScheme.indexOf('://') + 3;
+  return `${withScheme.slice(0, start)}[redacted]${withScheme.slice(at)}`;
+};
 
 /** The URL's user and password, percent-decoded; a bad escape (%zz) is a configuration error, not a URIError. */
 function decodedCredentials(variable: string, url: URL): { user: string; pass: string } {
@@ -80,6 +94,9 @@ export function parsePort(variable: string, value: string): number {
   return port;
 }
 
+/** The shortest API token accepted (16 characters: 96 bits as base64, 64 as hex). */
+export const MIN_API_TOKEN_LENGTH = 16;
+
 export function parseTokens(value: string | undefined): string[] | null {
   if (value === undefined || value.trim() === '') return null;
   const tokens = value
@@ -87,6 +104,9 @@ export function parseTokens(value: string | undefined): string[] | null {
     .map((t) => t.trim())
     .filter(Boolean);
   if (tokens.length === 0) throw new ConfigError('API_TOKENS', 'is set but holds no token');
+  // A short token is guessed, not stolen. The message gives its position, never the token.
+  const short = tokens.findIndex((t) => t.length < MIN_API_TOKEN_LENGTH);
+  if (short >= 0) throw new ConfigError('API_TOKENS', `token ${short + 1} has ${tokens[short].length} characters; each needs at least ${MIN_API_TOKEN_LENGTH}`);
   return tokens;
 }
 
@@ -142,10 +162,10 @@ export function parseCount(variable: string, value: string): number {
 
 /** A whole number from 1 to max (a limit: 0 would mean "nothing is ever allowed"). */
 export const wholeNumber =
-  (max = 1e9) =>
+  (max = 1e9, min = 1) =>
   (variable: string, value: string): number => {
-    if (/^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max) return Number(value);
-    throw new ConfigError(variable, `"${value}" is not a whole number from 1 to ${max}`);
+    if (/^[0-9]+$/.test(value) && Number(value) >= min && Number(value) <= max) return Number(value);
+    throw new ConfigError(variable, `"${value}" is not a whole number from ${min} to ${max}`);
   };
 
 export function parseBoolean(variable: string, value: string): boolean {
@@ -153,4 +173,11 @@ export function parseBoolean(variable: string, value: string): boolean {
   if (['true', '1', 'yes'].includes(v)) return true;
   if (['false', '0', 'no'].includes(v)) return false;
   throw new ConfigError(variable, `"${value}" is not true or false`);
+}
+
+/** A NATS subject prefix: dot-separated tokens without wildcards or whitespace. */
+export function parseSubjectPrefix(variable: string, value: string): string {
+  if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(value))
+    throw new ConfigError(variable, `"${value}" is not a subject prefix (tokens of letters, digits, _ - $)`);
+  return value;
 }

@@ -23,6 +23,17 @@ export const natsFields = {
   NATS_CA_FILE: file("CA bundle that verifies the server's TLS certificate (with `tls://` URLs)"),
   NATS_TLS_CERT_FILE: file('client certificate for mutual TLS (with `NATS_TLS_KEY_FILE`)'),
   NATS_TLS_KEY_FILE: file('key of the client certificate (with `NATS_TLS_CERT_FILE`)'),
+  NATS_INBOX_PREFIX: optionalVariable(
+    {
+      shownDefault: '`_INBOX_<user>` (the user in `NATS_URL`), else `_INBOX`',
+      description: 'reply subjects of the connection; each NATS role may subscribe only to its own (deploy/nats/auth.conf)',
+    },
+    p.parseSubjectPrefix,
+  ),
+  NATS_JS_API_PREFIX: variable(
+    { default: '$JS.API', description: "JetStream API prefix; the replay role reaches the streams through its account's import, `JS.CALM.API`" },
+    p.parseSubjectPrefix,
+  ),
 };
 
 const databaseUrl = (service: string, path: string) =>
@@ -96,6 +107,26 @@ export const serviceFields = {
   HTTP_REQUEST_TIMEOUT_MS: variable({ default: '30000', description: 'a request (headers and body) must arrive whole within this' }, p.wholeNumber()),
   HTTP_CONNECTION_TIMEOUT_MS: variable({ default: '60000', description: 'an idle socket is closed after this' }, p.wholeNumber()),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: variable({ default: '5000', description: 'a kept-alive connection waits this long for its next request' }, p.wholeNumber()),
+  HTTP_MAX_CONNECTIONS: variable(
+    { default: '1024', description: 'HTTP sockets open at once; the server closes any beyond it at accept' },
+    p.wholeNumber(1_000_000),
+  ),
+  WRITE_QUEUE_MAX: variable(
+    { default: '1024', description: 'POST /accounts callers waiting for a group commit; beyond it the service answers 503 with `Retry-After`' },
+    p.wholeNumber(1_000_000),
+  ),
+  WRITE_QUEUE_WAIT_MS: variable(
+    { default: '10000', description: 'a POST /accounts waits at most this long for its group commit, then answers 503 with `Retry-After`' },
+    p.wholeNumber(600_000),
+  ),
+  DB_STATEMENT_TIMEOUT_MS: variable(
+    { default: '30000', description: '`statement_timeout` of every pooled PostgreSQL session (migrations run without it)' },
+    p.wholeNumber(86_400_000),
+  ),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: variable(
+    { default: '60000', description: '`idle_in_transaction_session_timeout` of every pooled PostgreSQL session' },
+    p.wholeNumber(86_400_000),
+  ),
   METRICS_REFRESH_SECONDS: variable(
     { default: '15', description: 'gauges of stored state are read from PostgreSQL and JetStream at most once per this' },
     p.wholeNumber(86_400),
@@ -109,6 +140,24 @@ export const serviceFields = {
     p.wholeNumber(3650),
   ),
   DEAD_LETTER_RETENTION_DAYS: variable({ default: '90', description: 'dead letters are kept this long, retried or not' }, p.wholeNumber(3650)),
+  OUTBOX_AUDIT_SECONDS: variable(
+    {
+      default: '60',
+      description: 'how often (and at start) a service compares its outbox with its stream and publishes again what a broker lost',
+    },
+    p.wholeNumber(86_400),
+  ),
+  CONSUMER_MAX_DELIVER: variable(
+    { default: '10', description: 'deliveries of one message to a consumer; then it is a dead letter (`max deliveries`); 2 is the least that allows a retry' },
+    p.wholeNumber(1000, 2),
+  ),
+  CONSUMER_ACK_WAIT_SECONDS: variable(
+    {
+      default: '30',
+      description: "how long a consumer's delivery may stay unacknowledged before it is delivered again; the backoff is 1, 2, 4 and 10 of these",
+    },
+    p.wholeNumber(3600),
+  ),
   RETENTION_SWEEP_SECONDS: variable({ default: '60', description: 'how often the retention sweep looks for expired rows' }, p.wholeNumber(86_400)),
   ...tracingFields,
 };

@@ -1,0 +1,15 @@
+import { probeOutcome } from './health.controller';
+
+describe('/health/ready probe outcomes', () => {
+  it("names the part that is down without the driver's text (host, port, user)", async () => {
+    const outcome = await probeOutcome('database', async () => {
+      throw new Error('password authentication failed for user "svc_accounts" at db.internal.example:5432 (connect ECONNREFUSED 10.0.0.7:5432)');
+    });
+    expect(outcome).toEqual({ up: false, message: 'database is unavailable' });
+  });
+
+  it('says when a part did not answer in time, and up when it did', async () => {
+    expect(await probeOutcome('nats', () => new Promise(() => undefined), 20)).toEqual({ up: false, message: 'no answer in 20 ms' });
+    expect(await probeOutcome('nats', async () => undefined)).toEqual({ up: true });
+  });
+});

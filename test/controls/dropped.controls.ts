@@ -1,0 +1,83 @@
+import type { Control } from './control';
+
+/** Nothing dropped silently: exhausted deliveries become dead letters; what the broker forgot is re-driven. */
+const controls: Control[] = [
+  {
+    name: 'outbox-redrive-disabled',
+    breaks: 'the outbox audit finds lost events but never puts them back for publishing',
+    patches: [
+      {
+        file: 'libs/messaging/src/outbox-audit.ts',
+        find: '    const redriven = await this.redrive(since, last);',
+        replace: '    const redriven = since < 0 ? await this.redrive(since, last) : 0;',
+      },
+    ],
+    tests: ['test/e2e/faults-amnesia.e2e-spec.ts', 'libs/messaging/src/outbox-audit.int-spec.ts'],
+  },
+  {
+    name: 'max-deliveries-listener-removed',
+    breaks: 'nobody listens for the max-deliveries advisory: a message exhausted by crashes is neither applied nor dead-lettered',
+    patches: [{ file: 'libs/messaging/src/jetstream.server.ts', find: '        this.exhausted.listen();', replace: '        void 0;' }],
+    tests: ['test/e2e/faults-crash-loop.e2e-spec.ts'],
+  },
+  {
+    name: 'exhausted-letter-not-unique',
+    breaks: 'two instances hearing the same max-deliveries advisory may both write a dead letter',
+    patches: [
+      {
+        file: 'migrations/shared/messaging-tables.ts',
+        find: 'CREATE UNIQUE INDEX dead_letter_exhausted_once',
+        replace: 'CREATE INDEX dead_letter_exhausted_once',
+      },
+      {
+        file: 'libs/messaging/src/dead-letter.ts',
+        find: "       ON CONFLICT (stream, consumer, stream_seq) WHERE reason = 'max deliveries' DO NOTHING RETURNING id",
+        replace: '       RETURNING id',
+      },
+    ],
+    tests: ['libs/messaging/src/max-deliveries.listener.int-spec.ts'],
+    testNamePattern: 'same moment',
+  },
+  {
+    name: 'nak-on-last-delivery',
+    breaks: "a message given back on its last delivery is nak'd, spending it for nothing",
+    patches: [
+      {
+        file: 'libs/messaging/src/give-back.ts',
+        find: '    msgs.filter((m) => m.info.deliveryCount < maxDeliver).forEach((m) => m.nak());',
+        replace: '    msgs.forEach((m) => m.nak());',
+      },
+    ],
+    tests: ['libs/messaging/src/give-back.spec.ts'],
+  },
+  {
+    name: 'relay-forgets-stored-at',
+    breaks: 'the relay marks rows published without the stream and sequence of their PubAck',
+    patches: [{ file: 'libs/messaging/src/outbox.ts', find: 'done.map((d) => d.ack.seq)', replace: 'done.map(() => null)' }],
+    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+  },
+  {
+    name: 'audit-reads-stream-before-outbox',
+    breaks: 'the audit reads the outbox range after the stream info, so a PubAck recorded in between looks like a lost tail',
+    patches: [
+      {
+        file: 'libs/messaging/src/outbox-audit.ts',
+        find: '    const created = String(info.created);\n',
+        replace:
+          '    const created = String(info.created);\n    Object.assign(range, (await this.db.manager().query(`SELECT min(stream_seq) AS lo, max(stream_seq) AS hi FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL`, [stream]))[0]);\n',
+      },
+    ],
+    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    testNamePattern: 'healthy broker',
+  },
+  {
+    name: 'exhausted-letter-for-applied-event',
+    breaks: 'a message the server gave up on after its work committed (its id in the inbox) is dead-lettered anyway',
+    patches: [
+      { file: 'libs/messaging/src/dead-letter.ts', find: '    if (l.eventId !== undefined && (await this.applied(l.eventId))) return false;\n', replace: '' },
+    ],
+    tests: ['libs/messaging/src/max-deliveries.listener.int-spec.ts'],
+    testNamePattern: 'was applied',
+  },
+];
+export default controls;
