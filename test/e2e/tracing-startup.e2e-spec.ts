@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { tracingWanted } from '@calm/platform/tracing';
 
 const root = join(__dirname, '..', '..');
+/** Built code (the controls runner builds a scratch copy for a test that names dist/apps/). */
+const tracingEntry = join(root, 'dist/apps/accounts/src/tracing.js');
+const platformEntry = join(root, 'dist/libs/platform/src/index.js');
 
 /**
  * Loads a built service's tracing entry (the first module its main.ts imports) in a fresh
@@ -11,8 +14,8 @@ const root = join(__dirname, '..', '..');
  */
 function sdkModulesLoaded(env: Record<string, string>): string[] {
   const script = `
-    const flush = require('./dist/apps/accounts/src/tracing.js').flushTraces;
-    require('./dist/libs/platform/src/index.js');
+    const flush = require(${JSON.stringify(tracingEntry)}).flushTraces;
+    require(${JSON.stringify(platformEntry)});
     const loaded = Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-|instrumentation)/.test(k));
     console.log(JSON.stringify(loaded.map((k) => k.replace(/^.*node_modules[\\\\/]/, ''))));
     if (flush) flush().then(() => process.exit(0));`;
