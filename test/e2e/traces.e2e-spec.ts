@@ -144,4 +144,35 @@ describe('one account, traced from the customer POST to account.validated', () =
     expect(converge).toMatchObject({ service: 'calm-accounts', traceId: postSpan.traceId, parentSpanId: postSpan.spanId });
     expect(converge.attributes).toMatchObject({ 'calm.customer.id': customerId, 'calm.join.path': 'account-opened', 'calm.join.outcome': 'valid' });
   });
+
+  it('across a restart: a customer.created that waited in the stream while the account service was down still continues its trace', async () => {
+    const [accountId, customerId] = [randomUUID(), randomUUID()];
+    expect((await post(accounts.url, '/accounts', { accountId, customerId })).status).toBe(201);
+    expect(await accounts.terminate()).toEqual({ code: 0, signal: null });
+    expect((await post(customers.url, '/customers', { customerId, name: 'Lin', email: 'lin@example.com' })).status).toBe(201);
+    const send = await span(
+      'the customer.created publish',
+      (s) => s.name === 'send customer.created' && s.attributes['messaging.message.id'] === eventIds.customerCreated(customerId),
+    );
+    // The fact is in the stream, not applied: the account service was down when it was published.
+    expect(await queryDatabase(accountsDb.url, `SELECT status FROM account WHERE account_id = $1`, [accountId])).toEqual([{ status: 'pending' }]);
+    await accounts.restart();
+
+    const consumer = await span(
+      'the restarted consumer span linked to it',
+      (s) => s.service === 'calm-accounts' && s.kind === 5 && s.links.some((l) => l.spanId === send.spanId),
+    );
+    const converge = await span('the convergence span', (s) => s.name === 'converge account' && s.attributes['calm.account.id'] === accountId);
+    expect(converge).toMatchObject({
+      traceId: send.traceId,
+      parentSpanId: send.spanId,
+      attributes: expect.objectContaining({ 'calm.join.path': 'customer-created' }),
+    });
+    expect(converge.links.map((l) => l.spanId)).toContain(consumer.spanId);
+    const validated = await span(
+      'the account.validated publish',
+      (s) => s.name === 'send account.validated' && s.attributes['messaging.message.id'] === eventIds.accountValidated(accountId),
+    );
+    expect(validated).toMatchObject({ traceId: send.traceId, parentSpanId: converge.spanId });
+  });
 });
