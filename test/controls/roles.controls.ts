@@ -242,6 +242,19 @@ const controls: Control[] = [
     tests: ['libs/messaging/src/nats-client.int-spec.ts'],
     testNamePattern: 'reconciles',
   },
+  {
+    name: 'asyncapi-without-partner-channel',
+    breaks: "the AsyncAPI document leaves out the third parties' channel",
+    patches: [{ file: 'libs/contracts/src/asyncapi.ts', find: '  channels[partner] = {', replace: '  channels[`${partner}Unlisted`] = {' }],
+    tests: ['libs/contracts/src/asyncapi.spec.ts'],
+  },
+  {
+    name: 'http-max-connections-ignored',
+    breaks: 'HTTP_MAX_CONNECTIONS is parsed but the server accepts any number of sockets',
+    patches: [{ file: 'libs/platform/src/http-app.ts', find: '  app.getHttpServer().maxConnections = limits.maxConnections;\n', replace: '' }],
+    tests: ['libs/platform/src/http-timeouts.int-spec.ts'],
+    testNamePattern: 'HTTP_MAX_CONNECTIONS',
+  },
 ];
 
 export default controls;

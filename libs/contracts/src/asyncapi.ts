@@ -1,6 +1,7 @@
 import { EventType, eventSchemas, streams } from './events';
 import { JsonSchema, eventJsonSchemas, toJsonSchema } from './json-schemas';
 import { RESOLVE_QUEUE, RESOLVE_SUBJECT, resolveReply, resolveRequest } from './resolve';
+import { partnerAnnouncementsSchema, partnersStream } from './partners';
 
 /**
  * The AsyncAPI 3.0 document of the events and of customers.resolve, built from the zod
@@ -78,6 +79,31 @@ export function asyncApiDocument(): Record<string, unknown> {
     title: 'customers.resolve reply inbox',
     description: "The requester's reply subject (an inbox chosen per request).",
     messages: { ResolveReply: { $ref: '#/components/messages/ResolveReply' } },
+  };
+  // A third party's announcement: a request to the owner, not a fact (partners.ts).
+  const partner = 'PartnerCustomerAnnounced';
+  components[partner] = withoutDialect(toJsonSchema(partnerAnnouncementsSchema));
+  messages[partner] = {
+    name: 'partner.customer.announced',
+    title: 'partner.customer.announced',
+    summary: 'CloudEvents 1.0, structured mode (type "partner.customer.announced").',
+    contentType: 'application/cloudevents+json',
+    headers: natsMsgIdHeaders,
+    payload: { $ref: `#/components/schemas/${partner}` },
+  };
+  channels[partner] = {
+    address: 'partner.customer.announced.{customerId}',
+    title: 'partner.customer.announced',
+    description: `Stream ${partnersStream.name} (subjects ${partnersStream.subjects.join(', ')}; kept 7 days, 1 GiB at most): the only subject a third party may publish. The customer service alone consumes it and decides, as for POST /customers: it creates the customer (publishing customer.created), treats a repeat as a no-op, and dead-letters an id that is sealed or created with other data.`,
+    parameters: { customerId: { description: 'The customerId (UUID) of data.customerId.' } },
+    messages: { [partner]: { $ref: `#/components/messages/${partner}` } },
+    bindings: { nats: { bindingVersion: '0.1.0' } },
+  };
+  operations.announceCustomer = {
+    action: 'send',
+    title: 'A third party announces a customer to its owner',
+    channel: { $ref: `#/channels/${partner}` },
+    messages: [{ $ref: `#/channels/${partner}/messages/${partner}` }],
   };
   operations.resolveCustomer = {
     action: 'send',

@@ -129,7 +129,7 @@ describe('canonicalTime', () => {
     const roundTrips = (s: string) => instant.safeParse(s).data === s;
     fc.assert(
       fc.property(pattern, (s) => expect(canonicalTime(s)).toBe(roundTrips(s))),
-      { numRuns: 20_000 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 20_000) },
     );
     for (const s of instantEdgeCases) {
       expect(canonicalTime(s)).toBe(roundTrips(s));

@@ -60,6 +60,13 @@ describe('text: no NUL, no lone surrogate, lengths in code points', () => {
   ])('refuses %s', (_l, s) => {
     expect(name.safeParse(s).error?.issues[0].message).toBe('must not contain NUL or a lone surrogate');
   });
+  it('takes surrogate pairs at the edges of both ranges and refuses each half alone', () => {
+    for (const pair of ['\ud800\udc00', '\ud800\udfff', '\udbff\udc00', '\udbff\udfff', 'a\ud83d\ude00b']) expect(isStorableText(pair)).toBe(true);
+    for (const lone of ['\ud800\udbff', '\ud800\ue000', '\ud800a', 'a\udbff', '\udc00', '\udfff', 'a\udc00b']) expect(isStorableText(lone)).toBe(false);
+  });
+  it('names the one length a fixed-length text takes', () => {
+    expect(text(3, 3).safeParse('ab').error?.issues[0].message).toBe('must be 3 characters long');
+  });
   it('agrees with the spread operator and a well-formedness check on any UTF-16 string', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ maxLength: 30 })), (s) => {

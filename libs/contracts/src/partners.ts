@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CloudEvent, DecodeResult, decodeEnvelope, describeIssues } from './cloud-event';
+import { z } from 'zod';
+import { CloudEvent, DecodeResult, cloudEventEnvelope, decodeEnvelope, describeIssues } from './cloud-event';
 import { subjectNames } from './decode';
 import { CustomerCreatedData, customerCreatedData } from './events';
 
@@ -28,6 +29,9 @@ export const partnerAnnouncementsConsumer = {
   filterSubject: 'partner.customer.announced.>',
   durable: 'customers-partner-announced',
 } as const;
+
+/** What PARTNERS accepts, for the AsyncAPI document: the envelope with its type fixed and the customer's data. */
+export const partnerAnnouncementsSchema = cloudEventEnvelope.extend({ type: z.literal('partner.customer.announced'), data: customerCreatedData });
 
 export const partnerAnnouncementSubject = (customerId: string): string => `partner.customer.announced.${customerId}`;
 

@@ -191,4 +191,37 @@ describe('evolve', () => {
     expect(fold([a, b]).accountsByCustomer.get(customerId)).toBeUndefined();
     expect(fold([b, a]).accountsByCustomer).toEqual(fold([a, b]).accountsByCustomer);
   });
+
+  it('resolves two openings at the same instant for different customers the same way in both orders', () => {
+    const a = opened(accountId, '2026-01-01T10:00:00.000Z');
+    const b: AccountFact = { type: 'account.opened', data: { accountId, customerId: otherAccountId, currency: 'EUR', openedAt: '2026-01-01T10:00:00.000Z' } };
+    expect(fold([a, b]).accounts.get(accountId)?.customerId).toBe(otherAccountId < customerId ? otherAccountId : customerId);
+    expect(fold([b, a]).accounts).toEqual(fold([a, b]).accounts);
+  });
+
+  it("an account moved to another customer by an earlier opening leaves the first customer's index, and that customer's other accounts stay in it", () => {
+    const moved: AccountFact = {
+      type: 'account.opened',
+      data: { accountId, customerId: otherAccountId, currency: 'EUR', openedAt: '2026-01-01T09:00:00.000Z' },
+    };
+    const state = fold([opened(accountId), opened(otherAccountId), moved, created()]);
+    expect(state.accounts.get(accountId)).toMatchObject({ customerId: otherAccountId, status: 'pending' });
+    expect(state.accounts.get(otherAccountId)).toMatchObject({ customerId, status: 'valid' });
+    expect(state.accountsByCustomer.get(customerId)).toEqual([otherAccountId]);
+  });
+});
+
+describe('fold', () => {
+  it('applies every fact, into a fresh state or the one given', () => {
+    expect(fold([opened(), created()]).accounts.get(accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-01-01T10:00:00.000Z' });
+    const state = fold([opened()]);
+    expect(fold([created()], state)).toBe(state);
+    expect(state.accounts.get(accountId)?.status).toBe('valid');
+  });
+
+  it('refuses a fact it does not know', () => {
+    expect(() => evolve(initialState(), { type: 'account.closed', data: {} } as unknown as AccountFact)).toThrow(
+      'unknown fact {"type":"account.closed","data":{}}',
+    );
+  });
 });

@@ -73,6 +73,30 @@ describe('holdAndRetry', () => {
     expect(state.warnings).toHaveLength(1);
   });
 
+  it('warns once with the count and the reason, and backs off from 200 ms towards the tick', async () => {
+    const { state, options } = world({ tickMs: 60_000 });
+    state.downFor = 4;
+    const run = attempts(new TransientError('database down'));
+    await holdAndRetry([new FakeMessage(), new FakeMessage(), new FakeMessage()], run.fn, options);
+    expect(state.warnings).toEqual(['holding 3 message(s) until the database is back: database down']);
+    // backoffDelay(attempt, 200, 5000): half of 200 * 2^attempt plus up to as much again.
+    state.sleeps.forEach((ms, attempt) => {
+      expect(ms).toBeGreaterThanOrEqual(Math.min(5000, 200 * 2 ** attempt) / 2);
+      expect(ms).toBeLessThanOrEqual(Math.min(5000, 200 * 2 ** attempt));
+    });
+    expect(state.sleeps).toHaveLength(5);
+  });
+
+  it('names a thrown value that is not an Error as it is', async () => {
+    const { state, options } = world({ isTransient: () => true });
+    let thrown = 0;
+    await holdAndRetry([new FakeMessage()], async () => (thrown++ === 0 ? Promise.reject('ECONNREFUSED') : 'ok'), options);
+    expect(state.warnings).toEqual(['holding 1 message(s) until the database is back: ECONNREFUSED']);
+    thrown = 0;
+    await holdAndRetry([new FakeMessage()], async () => (thrown++ === 0 ? Promise.reject(null) : 'ok'), options);
+    expect(state.warnings[1]).toBe('holding 1 message(s) until the database is back: null');
+  });
+
   it('never gives up on a long outage: it is the world, not the message', async () => {
     const { state, options } = world();
     const outages = HEALTHY_RETRY_LIMIT * 3;

@@ -101,7 +101,7 @@ it('a database without an inbox (the customer service) records every exhausted m
   const other = await freshDatabase('exhausted_no_inbox', { create: true });
   await queryDatabase(other.url, DEAD_LETTER_V1);
   await queryDatabase(other.url, DEAD_LETTER_EXHAUSTED_ONCE);
-  const db = new Database({ name: 'no-inbox', url: other.url });
+  const db = new Database({ name: 'no-inbox', url: other.url, migrations: [] });
   await db.ready;
   try {
     const letter = exhaustedLetter({ stream: 'P', consumer: 'p', seq: 1, deliveries: 3 }, {

@@ -88,7 +88,9 @@ export class OutboxAudit {
   }
 
   private async loop(ready: Promise<unknown>): Promise<void> {
-    await ready.catch(() => undefined);
+    // A service stopped before it ever reached its database and NATS must not wait for them.
+    const stopped = new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await Promise.race([ready.catch(() => undefined), stopped]);
     const every = this.options.everyMs ?? 60_000;
     for (let failures = 0; !this.abort.signal.aborted;) {
       try {

@@ -16,6 +16,7 @@ describe('sqlLiteral', () => {
 
   it('refuses a NUL as a permanent error (PostgreSQL text cannot hold it)', () => {
     expect(() => sqlLiteral('a\u0000b')).toThrow(PermanentEventError);
+    expect(() => sqlLiteral('a\u0000b')).toThrow('a text value holds a NUL character (\\u0000), which PostgreSQL cannot store');
     expect(() => sqlArray(['ok', 'a\u0000b'], 'text')).toThrow(PermanentEventError);
   });
 

@@ -37,6 +37,19 @@ describe('sql tag', () => {
     expect(sql`SELECT ${'\uD83D\uDE00'}`.text).toBe("SELECT '\uD83D\uDE00'");
   });
 
+  it('says what it refused: the number, the invalid Date, undefined or the type', () => {
+    expect(() => sql`SELECT ${NaN}`).toThrow('sql: refusing the non-finite number NaN');
+    expect(() => sql`SELECT ${-Infinity}`).toThrow('sql: refusing the non-finite number -Infinity');
+    expect(() => sql`SELECT ${new Date('nope')}`).toThrow('sql: refusing an invalid Date');
+    expect(() => sql`SELECT ${undefined as unknown as string}`).toThrow('sql: refusing to interpolate undefined (only quotable values and sql fragments)');
+    expect(() => sql`SELECT ${{} as string}`).toThrow('sql: refusing to interpolate object (only quotable values and sql fragments)');
+    expect(() => sql.array(['a'], 'text; x')).toThrow('sql.array: refusing the type name "text; x"');
+  });
+
+  it('writes booleans as the SQL keywords', () => {
+    expect(sql`${false} ${true}`.text).toBe('false true');
+  });
+
   it('refuses a NUL as a permanent error, like sqlLiteral', () => {
     expect(() => sql`SELECT ${'a\u0000b'}`).toThrow(PermanentEventError);
     expect(() => sql.array(['a\u0000'], 'text')).toThrow(PermanentEventError);
@@ -70,6 +83,12 @@ describe('queryNamed', () => {
   it('accepts the single result pg answers for one statement', async () => {
     const r = await queryNamed({ query: async () => ({ rows: [7] }) }, { only: sql`SELECT 7` });
     expect(r.only.rows).toEqual([7]);
+  });
+
+  it('refuses to send no statement at all', async () => {
+    let sent = 0;
+    await expect(queryNamed({ query: async () => void sent++ }, {})).rejects.toThrow('queryNamed: no statements');
+    expect(sent).toBe(0);
   });
 
   it('fails loudly when the count of results does not match', async () => {

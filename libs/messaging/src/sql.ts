@@ -40,6 +40,7 @@ function literal(value: unknown): string {
     if (Number.isNaN(value.getTime())) throw new TypeError('sql: refusing an invalid Date');
     return sqlLiteral(value.toISOString());
   }
+  // Stryker disable next-line ConditionalExpression: typeof undefined is 'undefined' too; the branch only says so explicitly
   throw new TypeError(`sql: refusing to interpolate ${value === undefined ? 'undefined' : typeof value} (only quotable values and sql fragments)`);
 }
 

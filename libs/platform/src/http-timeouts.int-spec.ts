@@ -66,3 +66,38 @@ it('names a bad timeout variable', () => {
     'METRICS_REFRESH_SECONDS',
   ]);
 });
+
+it('closes a socket beyond HTTP_MAX_CONNECTIONS at once, and serves the ones within it', async () => {
+  const { limits } = readLimits({ HTTP_MAX_CONNECTIONS: '2', HTTP_CONNECTION_TIMEOUT_MS: '5000' });
+  const small = await createHttpApp(PingModule, limits.http);
+  small.useLogger(false);
+  await small.listen({ port: 0, host: '127.0.0.1' });
+  const smallPort = Number(new URL(await small.getUrl()).port);
+  const open = (): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const s = new Socket();
+      s.on('error', reject);
+      s.connect(smallPort, '127.0.0.1', () => resolve(s));
+    });
+  const answerOf = (s: Socket): Promise<string> =>
+    new Promise((resolve) => {
+      let received = '';
+      s.on('data', (d) => {
+        received += d.toString();
+        if (received.includes('pong')) resolve(received);
+      });
+      s.on('close', () => resolve(received));
+      s.write('GET /ping HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+  const held = [await open(), await open()];
+  try {
+    // Let the server count the two before the third arrives.
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await open();
+    expect(await answerOf(third)).toBe('');
+    for (const s of held) expect(await answerOf(s)).toMatch(/^HTTP\/1.1 200[\s\S]*pong$/);
+  } finally {
+    held.forEach((s) => s.destroy());
+    await small.close();
+  }
+});

@@ -5,6 +5,7 @@ export * from './service-process';
 export * from './test-database';
 export * from './wait';
 export * from './hostile.arbitraries';
+export * from './spelling.arbitraries';
 export * from './convergence';
 export * from './fault-load';
 export * from './kill-window';

@@ -9,6 +9,7 @@
  */
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { customerCreated, customerSealed } from '@calm/contracts';
+import { spellInstant, withCase } from '@calm/testing';
 import { RunningService } from '../../../apps/accounts/src/accounts.app';
 import { AccountsTuning } from '../../../apps/accounts/src/accounts.module';
 import { http, TestSystem } from '../../support/system';
@@ -114,31 +115,37 @@ export async function deliver(
   return record;
 }
 
+/**
+ * Ids, currencies and times go out in the raw spellings the plan drew (each letter's case,
+ * the time's offset and sub-millisecond digits); the comparison reads the live state by
+ * the canonical values, so a boundary that kept a spelling shows up as a mismatch.
+ */
 async function deliverOne(system: TestSystem, instances: AccountInstances, delivery: Delivery, ids: TrialIds, record: DeliveryRecord): Promise<void> {
   if (delivery.kind === 'post') {
     const { account, customer, currency } = delivery.opening;
+    const spelled = delivery.spelling;
     const target = instances.pick(delivery.instance);
-    const answer = await http(target.url, 'POST', '/accounts', { accountId: ids.of(account), customerId: ids.of(customer), currency });
+    const body = {
+      accountId: withCase(ids.of(account), spelled.accountCase),
+      customerId: withCase(ids.of(customer), spelled.customerCase),
+      currency: withCase(currency, spelled.currencyCase),
+    };
+    const answer = await http(target.url, 'POST', '/accounts', body);
     record.posts.push({ account, instance: target.index, status: answer.status, body: answer.body });
     return;
   }
-  const { event, customer, offsetMs, fact } = delivery.creation;
-  const customerId = ids.of(customer);
-  const time = new Date(record.t0 + offsetMs).toISOString();
-  const withMsgId = delivery.mode === 'first-with-msgid' || delivery.mode === 'duplicate';
-  if (fact === 'sealed') {
-    // The owner's seal, the same event (id and time) for every copy.
-    const sealEvent = { ...customerSealed({ customerId, sealedAt: time }), id: ids.of(event) };
-    const h = natsHeaders();
-    if (withMsgId) h.set('Nats-Msg-Id', sealEvent.id);
-    await system.js.publish(`customer.sealed.${customerId}`, JSON.stringify(sealEvent), { headers: h });
-  } else {
-    // The same event (id and time) for every copy; a third-party source, as the contract allows.
-    const cloudEvent = {
-      ...customerCreated({ customerId, name: `Customer ${customer}`, email: `${customer}@example.com` }, time, '/reorder'),
-      id: ids.of(event),
-    };
-    await system.publishCustomerCreated(customerId, { event: cloudEvent, withMsgId });
-  }
+  const { event, customer, offsetMs, fact, spelling } = delivery.creation;
+  const customerId = withCase(ids.of(customer), spelling.customerCase);
+  const subject = `customer.${fact}.${withCase(ids.of(customer), spelling.subjectCase)}`;
+  const time = spellInstant(new Date(record.t0 + offsetMs).toISOString(), spelling.time);
+  const h = natsHeaders();
+  if (delivery.mode === 'first-with-msgid' || delivery.mode === 'duplicate') h.set('Nats-Msg-Id', ids.of(event));
+  // The same event (id, spelling and time) for every copy. A seal is the owner's; a
+  // creation comes from a third-party source, as the contract allows.
+  const cloudEvent =
+    fact === 'sealed'
+      ? { ...customerSealed({ customerId, sealedAt: time }), id: ids.of(event) }
+      : { ...customerCreated({ customerId, name: `Customer ${customer}`, email: `${customer}@example.com` }, time, '/reorder'), id: ids.of(event) };
+  await system.js.publish(subject, JSON.stringify(cloudEvent), { headers: h });
   record.publishedEvents.add(event);
 }

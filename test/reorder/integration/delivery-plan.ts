@@ -9,11 +9,26 @@
  * Labels (a1, c2, e3) stay small and readable; trial-scoped UUIDs are derived from them.
  */
 import fc from 'fast-check';
+import { InstantSpellingChoice, caseBits, instantSpellingChoice } from '@calm/testing';
 
 export interface PlannedOpening {
   account: string; // a1..a10
   customer: string; // c1..c5
   currency: string;
+}
+
+/**
+ * How one delivery spells what it sends (docs/input-contract.md: the services must read
+ * every accepted spelling as the canonical value): each character's case of the ids and
+ * of the currency, and the event time's offset, `T`/`t` and sub-millisecond digits.
+ */
+export interface Spelling {
+  accountCase: boolean[];
+  customerCase: boolean[];
+  currencyCase: boolean[];
+  /** The NATS subject's key, spelled apart from the event's own fields. */
+  subjectCase: boolean[];
+  time: InstantSpellingChoice;
 }
 
 /** A customer fact: its creation (any publisher) or the owner's seal of its id. */
@@ -23,6 +38,8 @@ export interface PlannedCreation {
   customer: string;
   /** Offset of the event's `time` from the trial's start, in ms: before and after the POSTs. */
   offsetMs: number;
+  /** One spelling per event: its copies carry the same bytes. */
+  spelling: Spelling;
 }
 
 /**
@@ -33,7 +50,7 @@ export interface PlannedCreation {
 export type PublishMode = 'first-with-msgid' | 'first-without-msgid' | 'duplicate' | 'redelivery';
 
 export type Delivery =
-  | { kind: 'post'; opening: PlannedOpening; instance: 0 | 1; delayMs: number }
+  | { kind: 'post'; opening: PlannedOpening; instance: 0 | 1; delayMs: number; spelling: Spelling }
   | { kind: 'publish'; creation: PlannedCreation; mode: PublishMode; delayMs: number };
 
 export interface DeliveryPlan {
@@ -52,6 +69,22 @@ const customer = fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c5');
 const copies = fc.integer({ min: 1, max: 3 });
 const key = fc.nat({ max: 1000 });
 const delayMs = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 25 }));
+/** The spelling the services write themselves: lower-case ids, upper-case currency, millisecond UTC. */
+export const canonicalSpelling: Spelling = {
+  accountCase: [false],
+  customerCase: [false],
+  currencyCase: [true],
+  subjectCase: [false],
+  time: { zone: { minutes: 0, text: 'Z' }, t: 'T', subMs: '', dropZeroFraction: false },
+};
+
+const spelling: fc.Arbitrary<Spelling> = fc.record({
+  accountCase: caseBits(36),
+  customerCase: caseBits(36),
+  currencyCase: caseBits(3),
+  subjectCase: caseBits(36),
+  time: instantSpellingChoice,
+});
 
 const openingsArb = fc.uniqueArray(
   fc.record({
@@ -62,12 +95,12 @@ const openingsArb = fc.uniqueArray(
   }),
   { minLength: 6, maxLength: 10, selector: (o) => o.account },
 );
-const creationsArb = fc.array(fc.record({ customer, offsetMs: fc.integer({ min: -1500, max: 2500 }), copies }), { minLength: 3, maxLength: 8 });
+const creationsArb = fc.array(fc.record({ customer, offsetMs: fc.integer({ min: -1500, max: 2500 }), copies, spelling }), { minLength: 3, maxLength: 8 });
 /** The owner's seals: kept only for customers the history never creates, one per customer (the owner decides each id once). */
-const sealsArb = fc.array(fc.record({ customer, offsetMs: fc.integer({ min: -1500, max: 2500 }), copies }), { maxLength: 2 });
+const sealsArb = fc.array(fc.record({ customer, offsetMs: fc.integer({ min: -1500, max: 2500 }), copies, spelling }), { maxLength: 2 });
 
 /** How one copy of a fact is delivered; `key` places it in the arrival order. */
-const copyArb = fc.record({ key, delayMs, instance: fc.constantFrom<0 | 1>(0, 1), withMsgId: fc.boolean(), redeliver: fc.boolean() });
+const copyArb = fc.record({ key, delayMs, instance: fc.constantFrom<0 | 1>(0, 1), withMsgId: fc.boolean(), redeliver: fc.boolean(), spelling });
 type CopyChoice = typeof copyArb extends fc.Arbitrary<infer T> ? T : never;
 
 export const deliveryPlans: fc.Arbitrary<DeliveryPlan> = fc
@@ -77,7 +110,13 @@ export const deliveryPlans: fc.Arbitrary<DeliveryPlan> = fc
     const created = new Set(createdRecords.map((c) => c.customer));
     const sealed = sealRecords.filter((r, i) => !created.has(r.customer) && sealRecords.findIndex((o) => o.customer === r.customer) === i);
     const creationRecords = [...createdRecords.map((r) => ({ ...r, fact: 'created' as const })), ...sealed.map((r) => ({ ...r, fact: 'sealed' as const }))];
-    const creations = creationRecords.map(({ customer: c, offsetMs, fact }, i) => ({ event: `e${i + 1}`, fact, customer: c, offsetMs }));
+    const creations = creationRecords.map(({ customer: c, offsetMs, fact, spelling: spelled }, i) => ({
+      event: `e${i + 1}`,
+      fact,
+      customer: c,
+      offsetMs,
+      spelling: spelled,
+    }));
     const facts: Array<PlannedOpening | PlannedCreation> = [
       ...openingRecords.flatMap((o, i) => Array<PlannedOpening>(o.copies).fill(openings[i])),
       ...creationRecords.flatMap((c, i) => Array<PlannedCreation>(c.copies).fill(creations[i])),
@@ -98,7 +137,7 @@ function arrivalOrder(facts: Array<PlannedOpening | PlannedCreation>, choices: C
   const order = facts.map((fact, seq) => ({ fact, choice: choices[seq], seq })).sort((x, y) => x.choice.key - y.choice.key || x.seq - y.seq);
   const published = new Set<string>();
   return order.map(({ fact, choice }): Delivery => {
-    if ('account' in fact) return { kind: 'post', opening: fact, instance: choice.instance, delayMs: choice.delayMs };
+    if ('account' in fact) return { kind: 'post', opening: fact, instance: choice.instance, delayMs: choice.delayMs, spelling: choice.spelling };
     const first = !published.has(fact.event);
     published.add(fact.event);
     const mode: PublishMode = first ? (choice.withMsgId ? 'first-with-msgid' : 'first-without-msgid') : choice.redeliver ? 'redelivery' : 'duplicate';

@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import { TestSystem } from '../../support/system';
 import { reorderRun } from '../seed';
 import { AccountInstances } from './delivery-harness';
-import { DeliveryPlan, deliveryPlans, samplePlans, showPlan } from './delivery-plan';
+import { DeliveryPlan, Spelling, deliveryPlans, samplePlans, showPlan } from './delivery-plan';
 import { TrialEnv, TrialResult, runTrial } from './run-trial';
 import { Sometimes, addSometimes, countSometimes, noneYet } from './sometimes';
 import { TrialIds } from './trial-ids';
@@ -58,6 +58,17 @@ describe('reorder / integration: real services, PostgreSQL and NATS', () => {
     for (const p of sample) {
       for (const c of p.creations.filter((x) => x.fact === 'sealed')) expect(p.creations.filter((x) => x.customer === c.customer)).toEqual([c]);
     }
+  });
+
+  it('plans send raw spellings: case mixed within each id, currencies in any case, times in other offsets and with sub-millisecond digits', () => {
+    const deliveries = samplePlans(seed, 200).flatMap((p) => p.deliveries);
+    const spellings = deliveries.map((d) => (d.kind === 'post' ? d.spelling : d.creation.spelling));
+    const share = (ok: (s: Spelling) => boolean) => spellings.filter(ok).length / spellings.length;
+    const mixed = (bits: boolean[]) => bits.includes(true) && bits.includes(false);
+    expect(share((s) => mixed(s.accountCase) && mixed(s.customerCase) && mixed(s.subjectCase))).toBeGreaterThan(0.9);
+    expect(share((s) => s.currencyCase.includes(false))).toBeGreaterThan(0.8);
+    expect(share((s) => s.time.zone.minutes !== 0)).toBeGreaterThan(0.3);
+    expect(share((s) => s.time.subMs !== '')).toBeGreaterThan(0.5);
   });
 
   let weakerChecks = 0;

@@ -1,11 +1,11 @@
 /** The counters see each kind, and see nothing in a plan delivered in order, once, across no restart. */
-import { DeliveryPlan } from './delivery-plan';
+import { DeliveryPlan, canonicalSpelling as spelling } from './delivery-plan';
 import { countSometimes } from './sometimes';
 
 const opening = { account: 'a1', customer: 'c1', currency: 'EUR' };
-const creation = { event: 'e1', fact: 'created' as const, customer: 'c1', offsetMs: 0 };
-const later = { event: 'e2', fact: 'created' as const, customer: 'c1', offsetMs: 500 };
-const post = { kind: 'post' as const, opening, instance: 0 as const, delayMs: 0 };
+const creation = { event: 'e1', fact: 'created' as const, customer: 'c1', offsetMs: 0, spelling };
+const later = { event: 'e2', fact: 'created' as const, customer: 'c1', offsetMs: 500, spelling };
+const post = { kind: 'post' as const, opening, instance: 0 as const, delayMs: 0, spelling };
 const publish = (c: typeof creation, mode: 'first-with-msgid' | 'duplicate' = 'first-with-msgid') => ({
   kind: 'publish' as const,
   creation: c,

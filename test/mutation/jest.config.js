@@ -1,0 +1,17 @@
+// The Jest configuration Stryker runs: the unit specs of the mutated libraries only (no
+// PostgreSQL, no NATS, no global setup), so each mutant costs a few pure test files.
+const root = require('node:path').join(__dirname, '../..');
+const { projects } = require(`${root}/jest.config.js`);
+
+const unit = projects.find((p) => p.displayName === 'unit');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...unit,
+  rootDir: root,
+  testMatch: ['<rootDir>/libs/{folds,contracts,messaging}/src/**/*.spec.ts'],
+  // The AsyncAPI parser takes seconds to load into every run that touches contracts; that
+  // spec validates the committed document, which asyncapi.spec.ts compares with the output.
+  testPathIgnorePatterns: [...unit.testPathIgnorePatterns, '/asyncapi-validation\\.spec\\.ts$'],
+  setupFiles: [`${__dirname}/fast-check.setup.js`],
+};
