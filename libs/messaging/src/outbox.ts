@@ -23,43 +23,38 @@ export interface OutgoingEvent {
  * the same derived id is a no-op (invariant: one event id, one outbox row).
  */
 export function enqueueEventsSql(events: OutgoingEvent[]): Sql {
+  const columns = [
+    sql.array(
+      events.map((e) => e.event.id),
+      'text',
+    ),
+    sql.array(
+      events.map((e) => e.subject),
+      'text',
+    ),
+    sql.array(
+      events.map((e) => JSON.stringify(e.event)),
+      'jsonb',
+    ),
+  ];
+  // The trace context columns only when there is one (never with tracing off).
   const active = activeTraceCarrier();
-  if (active || events.some((e) => e.trace)) return tracedEventsSql(events, active);
-  return sql`INSERT INTO outbox (event_id, subject, payload)
-     SELECT * FROM unnest(${sql.array(
-       events.map((e) => e.event.id),
-       'text',
-     )}, ${sql.array(
-       events.map((e) => e.subject),
-       'text',
-     )}, ${sql.array(
-       events.map((e) => JSON.stringify(e.event)),
-       'jsonb',
-     )})
-     ON CONFLICT (event_id) DO NOTHING`;
-}
-
-/** The write with each event's trace context in the outbox's traceparent and tracestate columns. */
-function tracedEventsSql(events: OutgoingEvent[], active: TraceCarrier | undefined): Sql {
+  if (!active && !events.some((e) => e.trace)) {
+    return sql`INSERT INTO outbox (event_id, subject, payload) SELECT * FROM unnest(${sql.join(columns)}) ON CONFLICT (event_id) DO NOTHING`;
+  }
   const traces = events.map((e) => e.trace ?? active);
+  const traceColumns = [
+    sql.array(
+      traces.map((t) => t?.traceparent ?? null),
+      'text',
+    ),
+    sql.array(
+      traces.map((t) => t?.tracestate ?? null),
+      'text',
+    ),
+  ];
   return sql`INSERT INTO outbox (event_id, subject, payload, traceparent, tracestate)
-     SELECT * FROM unnest(${sql.array(
-       events.map((e) => e.event.id),
-       'text',
-     )}, ${sql.array(
-       events.map((e) => e.subject),
-       'text',
-     )}, ${sql.array(
-       events.map((e) => JSON.stringify(e.event)),
-       'jsonb',
-     )}, ${sql.array(
-       traces.map((t) => t?.traceparent ?? null),
-       'text',
-     )}, ${sql.array(
-       traces.map((t) => t?.tracestate ?? null),
-       'text',
-     )})
-     ON CONFLICT (event_id) DO NOTHING`;
+     SELECT * FROM unnest(${sql.join([...columns, ...traceColumns])}) ON CONFLICT (event_id) DO NOTHING`;
 }
 
 /** The same write through a TypeORM transaction (the customer service's path). */
