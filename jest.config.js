@@ -24,6 +24,7 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@calm/(contracts|folds|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
+    '^@calm/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
   },
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', ...skippedForMissingBinaries],

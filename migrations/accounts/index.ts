@@ -13,6 +13,8 @@ import { OpenAccountsAlwaysLocks1763780017001 } from './1763780017001-open-accou
 import { OutboxStoredAt1763780017301 } from './1763780017301-outbox-stored-at';
 import { DeadLetterExhaustedOnce1763780017302 } from './1763780017302-dead-letter-exhausted-once';
 import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-index';
+import { OutboxTraceContext1763780017601 } from './1763780017601-outbox-trace-context';
+import { OpenAccountsTraceContext1763780017603 } from './1763780017603-open-accounts-trace-context';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -31,4 +33,6 @@ export const accountsMigrations = [
   OutboxStoredAt1763780017301,
   DeadLetterExhaustedOnce1763780017302,
   AccountKeysetIndex1763780017501,
+  OutboxTraceContext1763780017601,
+  OpenAccountsTraceContext1763780017603,
 ];

@@ -4,6 +4,7 @@ import { SealCustomerId1763780013001 } from './1763780013001-seal-customer-id';
 import { PartnerDeadLetters1763780017201 } from './1763780017201-partner-dead-letters';
 import { OutboxStoredAt1763780017301 } from './1763780017301-outbox-stored-at';
 import { DeadLetterExhaustedOnce1763780017302 } from './1763780017302-dead-letter-exhausted-once';
+import { OutboxTraceContext1763780017602 } from './1763780017602-outbox-trace-context';
 
 /** The customer service's migrations, oldest first. */
 export const customersMigrations = [
@@ -13,4 +14,5 @@ export const customersMigrations = [
   PartnerDeadLetters1763780017201,
   OutboxStoredAt1763780017301,
   DeadLetterExhaustedOnce1763780017302,
+  OutboxTraceContext1763780017602,
 ];

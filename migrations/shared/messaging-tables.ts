@@ -59,3 +59,11 @@ export const OUTBOX_V2_STORED_AT = `
  * server's advisory first (max-deliveries.listener.ts inserts ON CONFLICT DO NOTHING).
  */
 export const DEAD_LETTER_EXHAUSTED_ONCE = `CREATE UNIQUE INDEX dead_letter_exhausted_once ON dead_letter (stream, consumer, stream_seq) WHERE reason = 'max deliveries'`;
+
+/**
+ * The W3C trace context of the write that stored an outbox row (null when tracing was
+ * off), published with the event as NATS headers and CloudEvents extension attributes.
+ * Nullable columns without a default: adding them rewrites nothing.
+ */
+export const OUTBOX_TRACE_CONTEXT = `ALTER TABLE outbox ADD COLUMN traceparent text, ADD COLUMN tracestate text`;
+export const OUTBOX_TRACE_CONTEXT_DOWN = `ALTER TABLE outbox DROP COLUMN traceparent, DROP COLUMN tracestate`;

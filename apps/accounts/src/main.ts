@@ -1,9 +1,14 @@
+import { flushTraces } from './tracing';
 import 'reflect-metadata';
 import { loadConfig, runMain } from '@calm/platform';
 import { startAccountsService } from './accounts.app';
 
-runMain('accounts', async () => {
-  const config = loadConfig('accounts');
-  const { app } = await startAccountsService(config);
-  return app;
-});
+runMain(
+  'accounts',
+  async () => {
+    const config = loadConfig('accounts');
+    const { app } = await startAccountsService(config);
+    return app;
+  },
+  flushTraces,
+);

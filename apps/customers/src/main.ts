@@ -1,9 +1,14 @@
+import { flushTraces } from './tracing';
 import 'reflect-metadata';
 import { loadConfig, runMain } from '@calm/platform';
 import { startCustomersService } from './customers.app';
 
-runMain('customers', async () => {
-  const config = loadConfig('customers');
-  const { app } = await startCustomersService(config);
-  return app;
-});
+runMain(
+  'customers',
+  async () => {
+    const config = loadConfig('customers');
+    const { app } = await startCustomersService(config);
+    return app;
+  },
+  flushTraces,
+);

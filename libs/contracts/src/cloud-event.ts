@@ -14,8 +14,14 @@ export interface CloudEvent<TType extends string = string, TData = unknown> {
   subject?: string;
   time?: string;
   datacontenttype?: string;
+  /** CloudEvents distributed-tracing extension: the W3C trace context of the write that published it. */
+  traceparent?: string;
+  tracestate?: string;
   data: TData;
 }
+
+/** A W3C traceparent: version, trace id, parent span id, flags (lower-case hex). */
+export const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const cloudEventEnvelope = z.object({
   specversion: z.literal('1.0'),
@@ -25,6 +31,9 @@ export const cloudEventEnvelope = z.object({
   subject: optionalText(500),
   time: instant.optional(),
   datacontenttype: optionalText(200),
+  // The distributed-tracing extension attributes: kept, so a consumer can continue the trace.
+  traceparent: z.string().regex(TRACEPARENT).optional().meta({ description: 'CloudEvents distributed-tracing extension: W3C traceparent' }),
+  tracestate: optionalText(512).meta({ description: 'CloudEvents distributed-tracing extension: W3C tracestate' }),
   data: z.unknown(),
 });
 

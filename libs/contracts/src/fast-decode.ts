@@ -1,4 +1,4 @@
-import { DecodeResult } from './cloud-event';
+import { DecodeResult, TRACEPARENT } from './cloud-event';
 import { decodeEvent } from './decode';
 import { KnownEvent, eventSchemas, isEventType } from './events';
 
@@ -89,6 +89,8 @@ export function fastDecodeEvent(bytes: Uint8Array, natsSubject: string): DecodeR
     !requiredString(raw.type, 200) ||
     !optionalString(raw.subject, 500) ||
     !optionalString(raw.datacontenttype, 200) ||
+    !(raw.traceparent === undefined || (typeof raw.traceparent === 'string' && TRACEPARENT.test(raw.traceparent))) ||
+    !optionalString(raw.tracestate, 512) ||
     !canonicalTime(raw.time)
   ) {
     return decodeEvent(bytes, natsSubject);
@@ -104,7 +106,7 @@ export function fastDecodeEvent(bytes: Uint8Array, natsSubject: string): DecodeR
     return decodeEvent(bytes, natsSubject);
   }
   const event: Record<string, unknown> = { specversion: '1.0', id: raw.id, source: raw.source, type };
-  for (const k of ['subject', 'time', 'datacontenttype'] as const) if (raw[k] !== undefined) event[k] = raw[k];
+  for (const k of ['subject', 'time', 'datacontenttype', 'traceparent', 'tracestate'] as const) if (raw[k] !== undefined) event[k] = raw[k];
   event.data = data;
   return { ok: true, value: event as unknown as KnownEvent };
 }

@@ -8,6 +8,7 @@ import { backoffDelay, sleep } from '@calm/platform';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
 import { DeadLetter, DeadLetterStore, deadLetterOf, storableText } from './dead-letter';
 import { pumpBatches } from './batch-pump';
+import { inConsumerSpan } from './consumer-span';
 import { pullOneRequestAtATime } from './pull-requests';
 import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
 import { PermanentEventError } from './errors';
@@ -263,7 +264,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       concurrency: this.concurrency,
       apply: async (batch) => {
         if (this.stopping) this.returns.giveBack(batch);
-        else await this.processBatch(batch).catch((err) => this.giveBack(batch, err));
+        else await inConsumerSpan(this.options.stream, this.options.durable, batch, () => this.processBatch(batch)).catch((err) => this.giveBack(batch, err));
       },
     });
   }

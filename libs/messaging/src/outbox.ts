@@ -6,10 +6,14 @@ import { Sql, sql } from './sql';
 import { NatsClient } from './nats-client';
 import { PubAckCollector, PublishResult } from './pub-ack-collector';
 import { isDuplicateIdCollision } from './duplicate-ack';
+import { TraceCarrier, activeTraceCarrier } from './trace-context';
+import { tracedMessages } from './traced-publish';
 
 export interface OutgoingEvent {
   subject: string;
   event: CloudEvent;
+  /** The trace this event continues; by default the active span's (none with tracing off). */
+  trace?: TraceCarrier;
 }
 
 /**
@@ -19,18 +23,38 @@ export interface OutgoingEvent {
  * the same derived id is a no-op (invariant: one event id, one outbox row).
  */
 export function enqueueEventsSql(events: OutgoingEvent[]): Sql {
-  return sql`INSERT INTO outbox (event_id, subject, payload)
-     SELECT * FROM unnest(${sql.array(
-       events.map((e) => e.event.id),
-       'text',
-     )}, ${sql.array(
-       events.map((e) => e.subject),
-       'text',
-     )}, ${sql.array(
-       events.map((e) => JSON.stringify(e.event)),
-       'jsonb',
-     )})
-     ON CONFLICT (event_id) DO NOTHING`;
+  const columns = [
+    sql.array(
+      events.map((e) => e.event.id),
+      'text',
+    ),
+    sql.array(
+      events.map((e) => e.subject),
+      'text',
+    ),
+    sql.array(
+      events.map((e) => JSON.stringify(e.event)),
+      'jsonb',
+    ),
+  ];
+  // The trace context columns only when there is one (never with tracing off).
+  const active = activeTraceCarrier();
+  if (!active && !events.some((e) => e.trace)) {
+    return sql`INSERT INTO outbox (event_id, subject, payload) SELECT * FROM unnest(${sql.join(columns)}) ON CONFLICT (event_id) DO NOTHING`;
+  }
+  const traces = events.map((e) => e.trace ?? active);
+  const traceColumns = [
+    sql.array(
+      traces.map((t) => t?.traceparent ?? null),
+      'text',
+    ),
+    sql.array(
+      traces.map((t) => t?.tracestate ?? null),
+      'text',
+    ),
+  ];
+  return sql`INSERT INTO outbox (event_id, subject, payload, traceparent, tracestate)
+     SELECT * FROM unnest(${sql.join([...columns, ...traceColumns])}) ON CONFLICT (event_id) DO NOTHING`;
 }
 
 /** The same write through a TypeORM transaction (the customer service's path). */
@@ -57,7 +81,7 @@ export const OUTBOX_RELAY_BATCH = 500;
 export const OUTBOX_CLAIM = {
   planner: 'SET LOCAL enable_bitmapscan = off',
   /** $1: how many; $2: ids to leave out this time (bigint[], the relay's deferred rows). */
-  select: `SELECT id, event_id, subject, payload FROM outbox
+  select: `SELECT id, event_id, subject, payload, traceparent, tracestate FROM outbox
          WHERE published_at IS NULL AND id <> ALL($2::bigint[]) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
 };
 
@@ -152,16 +176,14 @@ export class OutboxRelay {
     for (const [id, until] of this.deferred) if (until <= now) this.deferred.delete(id);
     return this.db.transaction(async (m) => {
       await m.query(OUTBOX_CLAIM.planner);
-      const rows: { id: string; event_id: string; subject: string; payload: unknown }[] = await m.query(OUTBOX_CLAIM.select, [
+      const rows: ({ id: string; event_id: string; subject: string; payload: CloudEvent } & TraceCarrier)[] = await m.query(OUTBOX_CLAIM.select, [
         this.batchSize,
         [...this.deferred.keys()],
       ]);
       if (rows.length === 0) return 0;
-      const results = await this.acks.publishAll(
-        this.nats.nc,
-        rows.map((r) => ({ subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id, stream: this.nats.streamOf(r.subject) })),
-        10_000,
-      );
+      const traced = tracedMessages(rows, (subject) => this.nats.streamOf(subject));
+      const results = await this.acks.publishAll(this.nats.nc, traced.messages, 10_000);
+      traced.end(results);
       const done = rows.flatMap((row, i) => {
         const ack = results[i];
         return ack instanceof Error ? [] : [{ row, ack }];

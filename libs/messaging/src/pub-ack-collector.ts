@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   msgID: string;
   /** The stream that owns the subject: a PubAck from any other stream does not count. */
   stream?: string;
+  /** More headers (the W3C trace context: traceparent, tracestate). */
+  headers?: Record<string, string>;
 }
 
 /** Where the stream stored a message: the relay keeps it on the outbox row. */
@@ -124,6 +126,7 @@ export class PubAckCollector {
           });
           const h = headers();
           h.set('Nats-Msg-Id', m.msgID);
+          if (m.headers) for (const [k, v] of Object.entries(m.headers)) h.set(k, v);
           nc.publish(m.subject, m.data, { reply, headers: h });
         });
       } catch (e) {

@@ -108,9 +108,10 @@ const SHUTDOWN_DEADLINE_MS = 9_500;
  * SIGTERM and SIGINT close the app (HTTP stops taking requests, the consumer finishes
  * or gives back its messages, the outbox is flushed, connections close) and exit 0.
  * This replaces Nest's enableShutdownHooks, which re-raises the signal after the hooks
- * and so ends the process "killed by SIGTERM" rather than with status 0.
+ * and so ends the process "killed by SIGTERM" rather than with status 0. `flushTraces`
+ * (start-tracing.ts) exports the last spans after the app has closed.
  */
-export function runMain(name: string, start: () => Promise<INestApplication | void>): void {
+export function runMain(name: string, start: () => Promise<INestApplication | void>, flushTraces?: () => Promise<void>): void {
   const logger = new Logger(name);
   let app: INestApplication | void;
   let stopping = false;
@@ -123,6 +124,8 @@ export function runMain(name: string, start: () => Promise<INestApplication | vo
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
     Promise.resolve(app?.close())
+      // The spans of the last requests and messages, exported before the process ends.
+      .then(() => flushTraces?.().catch((err) => logger.warn(`traces not flushed: ${(err as Error).message}`)))
       .then(() => process.exit(0))
       .catch((err) => {
         logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);

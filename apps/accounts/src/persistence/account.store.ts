@@ -5,8 +5,9 @@ import { Database } from '@calm/platform';
 import { Account } from '@calm/folds';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
-import { CustomerFact, createdFacts } from './customers-created.sql';
+import { CustomerFact, createdFacts, traceOf } from './customers-created.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
+import { convergenceSpan } from './join-trace';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 import { OpenMember, openMember, runOpenAccounts } from './open-accounts-batch.sql';
 import { listAccounts } from './list-accounts.sql';
@@ -51,8 +52,18 @@ export class AccountStore {
   async open(cmd: OpenAccountCommand, now: Date): Promise<OpenOutcome> {
     // Built here, per request: its events' envelopes (ids, subjects, JSON). The group's
     // one statement locks every member's customer, then opens each (open-accounts-batch.sql.ts).
-    const row = await this.opens.submit(openMember(cmd, now));
-    if (row?.created) return { kind: 'created', account: fromRow(row) };
+    const member = openMember(cmd, now);
+    const row = await this.opens.submit(member);
+    if (row?.created) {
+      // The account path completed the join: its outcome event carries this POST's context.
+      if (row.status !== 'pending')
+        convergenceSpan(
+          { ...cmd, status: row.status, firstFactAt: row.opened_at },
+          { type: 'account.opened', time: member.openedAt, trace: member.trace },
+          now,
+        );
+      return { kind: 'created', account: fromRow(row) };
+    }
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
     // after the statement's snapshot (a concurrent first POST): read it again.
     const existing = row ? fromRow(row) : await this.get(cmd.accountId);
@@ -79,7 +90,7 @@ export class AccountStore {
 
   applyCustomersSealed(events: CustomerSealed[], now: Date): Promise<CustomerFactsOutcome> {
     return this.applyCustomerFacts(
-      events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt })),
+      events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.data.sealedAt, trace: traceOf(e) })),
       now,
     );
   }

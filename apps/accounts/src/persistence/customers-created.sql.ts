@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { CustomerCreated } from '@calm/contracts';
-import { Sql, claimEventsSql, queryNamed, sql } from '@calm/messaging';
-import { joinEventRowsSql, lockCustomersSql } from './account-join.sql';
+import { Sql, TraceCarrier, claimEventsSql, queryNamed, sql } from '@calm/messaging';
+import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
+import { convergenceSpan } from './join-trace';
 
 /** What the customer paths need of a customer.created or customer.sealed: its id (inbox), its customer and its time. */
 export interface CustomerFact {
@@ -9,6 +10,8 @@ export interface CustomerFact {
   type: 'customer.created' | 'customer.sealed';
   customerId: string;
   time: string;
+  /** The trace context the event carried (CloudEvents distributed-tracing extension). */
+  trace?: TraceCarrier;
 }
 
 /** An account whose row the customer path changed: its new outcome, and the status it had (`was`). */
@@ -26,7 +29,11 @@ export interface JoinedRow {
 export type ValidatedRow = JoinedRow;
 
 export const createdFacts = (events: CustomerCreated[]): CustomerFact[] =>
-  events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.time }));
+  events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.time, trace: traceOf(e) }));
+
+/** The distributed-tracing extension of an event, when it has one. */
+export const traceOf = (e: { traceparent?: string; tracestate?: string }): TraceCarrier | undefined =>
+  e.traceparent ? { traceparent: e.traceparent, tracestate: e.tracestate } : undefined;
 
 /**
  * The customer paths of the join (customer.created and customer.sealed) for a batch, in
@@ -79,11 +86,36 @@ export const customersCreatedStatements = (events: CustomerCreated[]) => custome
 export const decidedRows = (rows: JoinedRow[]): JoinedRow[] => rows.filter((r) => r.status !== r.was);
 
 /** The events of the accounts whose outcome a batch decided, read from their rows (one per account and outcome). */
-export function outcomeEventsSql(joined: JoinedRow[], now: Date): Sql | undefined {
-  const decided = decidedRows(joined).map((v) => ({ accountId: v.account_id, customerId: v.customer_id }));
-  return decided.length
-    ? sql`INSERT INTO outbox (event_id, subject, payload) ${joinEventRowsSql(sql`account`, decided, now.toISOString())} ON CONFLICT (event_id) DO NOTHING`
-    : undefined;
+export function outcomeEventsSql(joined: JoinedRow[], now: Date, facts: CustomerFact[] = []): Sql | undefined {
+  const rows = decidedRows(joined);
+  const decided = rows.map((v) => ({ accountId: v.account_id, customerId: v.customer_id }));
+  if (!decided.length) return undefined;
+  const events = joinEventRowsSql(sql`account`, decided, now.toISOString());
+  const traces = outcomeTraces(rows, facts, now);
+  if (!traces.length) return sql`INSERT INTO outbox (event_id, subject, payload) ${events} ON CONFLICT (event_id) DO NOTHING`;
+  return sql`INSERT INTO outbox (event_id, subject, payload, traceparent, tracestate)
+    SELECT j.event_id, j.subject, j.payload, t.traceparent, t.tracestate FROM (${events}) j(event_id, subject, payload)
+    LEFT JOIN (VALUES ${sql.join(traces)}) t(subject, traceparent, tracestate) USING (subject)
+    ON CONFLICT (event_id) DO NOTHING`;
+}
+
+/**
+ * (subject, traceparent, tracestate) of each decided account's outcome events: the context
+ * of its convergence span (join-trace.ts), in the trace of the fact of its customer that
+ * this batch applied. None with tracing off.
+ */
+function outcomeTraces(rows: JoinedRow[], facts: CustomerFact[], now: Date): Sql[] {
+  const factOf = new Map(facts.map((f) => [f.customerId, f]));
+  return rows.flatMap((r) => {
+    const fact = factOf.get(r.customer_id);
+    if (!fact) return [];
+    const firstFactAt = new Date(Math.min(r.opened_at.getTime(), Date.parse(fact.time)));
+    const carrier = convergenceSpan({ accountId: r.account_id, customerId: r.customer_id, status: r.status, firstFactAt }, fact, now);
+    if (!carrier?.traceparent) return [];
+    return outcomeEnvelopes({ accountId: r.account_id, customerId: r.customer_id }, now.toISOString()).map(
+      (e) => sql`(${e.subject}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null})`,
+    );
+  });
 }
 
 /**
@@ -101,7 +133,7 @@ export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: D
   try {
     const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch) });
     const joined = join.rows as JoinedRow[];
-    const events = outcomeEventsSql(joined, now);
+    const events = outcomeEventsSql(joined, now, batch);
     await (events ? queryNamed(client, { events, commit: sql`COMMIT` }) : queryNamed(client, { commit: sql`COMMIT` }));
     return { fresh: claim.rowCount ?? 0, joined };
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { accountOpened, subjectOf } from '@calm/contracts';
-import { Sql, sql } from '@calm/messaging';
+import { Sql, TraceCarrier, activeTraceCarrier, sql } from '@calm/messaging';
 import { outcomeEnvelopes } from './account-join.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 
@@ -17,6 +17,8 @@ export interface OpenMember {
   opened: { id: string; subject: string; payload: string };
   validated: { id: string; subject: string; payload: string };
   rejected: { id: string; subject: string; payload: string };
+  /** The POST's trace context, stored with its outbox rows (none with tracing off). */
+  trace?: TraceCarrier;
 }
 
 /** A member of a group commit for this command at this instant (its three envelopes: derived ids, subjects, JSON). */
@@ -33,11 +35,12 @@ export function openMember(cmd: OpenAccountCommand, now: Date): OpenMember {
     opened: { id: event.id, subject: subjectOf('account.opened', cmd.accountId), payload: JSON.stringify(event) },
     validated: { id: validated.eventId, subject: validated.subject, payload: validated.payload },
     rejected: { id: rejected.eventId, subject: rejected.subject, payload: rejected.payload },
+    trace: activeTraceCarrier(),
   };
 }
 
 /** The arrays open_accounts takes, in its parameters' order: their SQL type and each member's value. */
-const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string][] = [
+const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string | null][] = [
   ['uuid', (m) => m.accountId],
   ['uuid', (m) => m.customerId],
   ['text', (m) => m.currency],
@@ -51,18 +54,20 @@ const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string][] = [
   ['text', (m) => m.rejected.id],
   ['text', (m) => m.rejected.subject],
   ['jsonb', (m) => m.rejected.payload],
+  ['text', (m) => m.trace?.traceparent ?? null],
+  ['text', (m) => m.trace?.tracestate ?? null],
 ];
 
 /**
  * The statement of a group commit: ONE call of the database function open_accounts
- * (migrations/accounts/1763780017001-open-accounts-always-locks.ts), prepared once per
+ * (migrations/accounts/1763780017603-open-accounts-trace-context.ts), prepared once per
  * connection (named), its members' values as array parameters. Without an explicit
  * BEGIN, PostgreSQL runs it as one implicit transaction: one commit for the group. The
  * function takes the write-skew guard for every member's customer first, in key order,
  * then opens each member with open_account, in account id order; see its comment.
  */
 export const OPEN_ACCOUNTS = {
-  name: 'open-accounts-v2',
+  name: 'open-accounts-v3',
   text: `SELECT * FROM open_accounts(${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
 };
 

@@ -64,6 +64,27 @@ export const SHELL_GRACE_SECONDS = variable(
   p.parseCount,
 );
 
+/**
+ * OpenTelemetry (both services): the standard variables, of which the code reads only those
+ * that decide whether tracing starts and the service's name; the SDK reads the rest itself
+ * (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES, ...).
+ */
+export const tracingFields = {
+  OTEL_TRACES_EXPORTER: optionalVariable(
+    { description: 'OpenTelemetry trace exporter(s), e.g. `otlp` or `console`; tracing is on when this (other than `none`) or an OTLP endpoint is set' },
+    text,
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalVariable({ description: 'OTLP collector base URL (e.g. `http://localhost:4318`): turns tracing on' }, text),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalVariable(
+    { description: 'OTLP URL for traces alone (e.g. `http://localhost:4318/v1/traces`): turns tracing on' },
+    text,
+  ),
+  OTEL_SERVICE_NAME: optionalVariable(
+    { shownDefault: '`calm-accounts` / `calm-customers`', description: "the service's name on its spans (with tracing on)" },
+    text,
+  ),
+};
+
 /** Both services: HTTP, logs, streams, migrations, limits and retention. */
 export const serviceFields = {
   HTTP_HOST: variable({ default: '0.0.0.0', description: 'address the HTTP server binds' }, text),
@@ -138,6 +159,7 @@ export const serviceFields = {
     p.wholeNumber(3600),
   ),
   RETENTION_SWEEP_SECONDS: variable({ default: '60', description: 'how often the retention sweep looks for expired rows' }, p.wholeNumber(86_400)),
+  ...tracingFields,
 };
 
 /** The account service alone: stale shells. */

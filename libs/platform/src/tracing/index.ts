@@ -1,0 +1,3 @@
+export * from './start-tracing';
+export * from './tracing-wanted';
+export * from './tracing-state';
