@@ -75,6 +75,20 @@ function headersOf(msg: JsMsg): Record<string, string[]> {
  * acknowledged (terminated) after its dead letter row has committed, so a message is
  * never dropped: either it applied, or it sits here with its reason.
  */
+/** A letter's values in the column order of both INSERTs below (the reason bounded to 2,000 characters). */
+const letterValues = (l: DeadLetter): unknown[] => [
+  l.stream,
+  l.consumer,
+  l.subject,
+  l.streamSeq,
+  Buffer.from(l.payload),
+  JSON.stringify(l.headers),
+  l.reason.slice(0, 2000),
+  l.deliveries,
+  l.eventId ?? null,
+  l.eventType ?? null,
+];
+
 export class DeadLetterStore {
   private hasInbox?: Promise<boolean>;
 
@@ -84,18 +98,7 @@ export class DeadLetterStore {
     if (letters.length === 0) return;
     const values: unknown[] = [];
     const tuples = letters.map((l, i) => {
-      values.push(
-        l.stream,
-        l.consumer,
-        l.subject,
-        l.streamSeq,
-        Buffer.from(l.payload),
-        JSON.stringify(l.headers),
-        l.reason.slice(0, 2000),
-        l.deliveries,
-        l.eventId ?? null,
-        l.eventType ?? null,
-      );
+      values.push(...letterValues(l));
       const b = i * 10;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::jsonb, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10})`;
     });
@@ -118,18 +121,7 @@ export class DeadLetterStore {
        SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10
         WHERE NOT EXISTS (SELECT 1 FROM dead_letter WHERE stream = $1 AND consumer = $2 AND stream_seq = $4 AND retried_at IS NULL)
        ON CONFLICT (stream, consumer, stream_seq) WHERE reason = 'max deliveries' DO NOTHING RETURNING id`,
-      [
-        l.stream,
-        l.consumer,
-        l.subject,
-        l.streamSeq,
-        Buffer.from(l.payload),
-        JSON.stringify(l.headers),
-        l.reason.slice(0, 2000),
-        l.deliveries,
-        l.eventId ?? null,
-        l.eventType ?? null,
-      ],
+      letterValues(l),
     );
     return rows.length > 0;
   }
