@@ -57,8 +57,8 @@ const controls: Control[] = [
     patches: [
       {
         file: 'libs/messaging/src/consumer-span.ts',
-        find: "'messaging.destination.name': m.subject, [DELIVERY_COUNT]: m.info.deliveryCount },",
-        replace: "'messaging.destination.name': m.subject },",
+        find: '[DELIVERY_COUNT]: m.info.deliveryCount,',
+        replace: '',
       },
     ],
     tests: ['test/e2e/traces.e2e-spec.ts'],
@@ -101,6 +101,19 @@ const controls: Control[] = [
     ],
     tests: ['test/e2e/traces.e2e-spec.ts'],
     testNamePattern: 'customer first',
+  },
+  {
+    name: 'republish-drops-trace-context',
+    breaks: '`replay outbox republish` publishes a row without its stored trace context in the NATS headers',
+    patches: [
+      {
+        file: 'apps/replay/src/commands/outbox-republish.command.ts',
+        find: 'for (const [k, v] of Object.entries(m.headers ?? {})) h.set(k, v);',
+        replace: '',
+      },
+    ],
+    tests: ['apps/replay/src/replay-cli.int-spec.ts'],
+    testNamePattern: 'outbox republish',
   },
 ];
 export default controls;
