@@ -15,6 +15,7 @@ import { DeadLetterExhaustedOnce1763780017302 } from './1763780017302-dead-lette
 import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-index';
 import { OutboxTraceContext1763780017601 } from './1763780017601-outbox-trace-context';
 import { OpenAccountsTraceContext1763780017603 } from './1763780017603-open-accounts-trace-context';
+import { FactTraceContext1763780017701 } from './1763780017701-fact-trace-context';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -35,4 +36,5 @@ export const accountsMigrations = [
   AccountKeysetIndex1763780017501,
   OutboxTraceContext1763780017601,
   OpenAccountsTraceContext1763780017603,
+  FactTraceContext1763780017701,
 ];

@@ -51,5 +51,69 @@ const controls: Control[] = [
     tests: ['test/e2e/traces.e2e-spec.ts'],
     testNamePattern: 'customer first',
   },
+  {
+    name: 'consumer-span-without-delivery-count',
+    breaks: "the consumer span's link to a message does not say which delivery it is (a redelivery looks like a first delivery)",
+    patches: [
+      {
+        file: 'libs/messaging/src/consumer-span.ts',
+        find: '[DELIVERY_COUNT]: m.info.deliveryCount,',
+        replace: '',
+      },
+    ],
+    tests: ['test/e2e/traces.e2e-spec.ts'],
+    testNamePattern: 'across a re',
+  },
+  {
+    name: 'join-span-without-other-fact',
+    breaks: "the convergence span links only to the span that applied the completing fact, not to the other fact's context",
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/join-trace.ts',
+        find: '[applying, spanContextOf(other)]',
+        replace: '[applying]',
+      },
+    ],
+    tests: ['test/e2e/traces.e2e-spec.ts'],
+  },
+  {
+    name: 'replica-keeps-no-trace',
+    breaks: "the customer replica rows do not keep their fact's trace context, so an account path that completes the join cannot link to it",
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/customers-created.sql.ts',
+        find: '...(traced ? replicaTracesSql(batch) : {}),',
+        replace: '',
+      },
+    ],
+    tests: ['test/e2e/traces.e2e-spec.ts'],
+    testNamePattern: 'customer first',
+  },
+  {
+    name: 'account-convergence-from-opening',
+    breaks: "the account path's convergence span starts at the account's opening even when the customer's fact came first",
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/account.store.ts',
+        find: 'customer?.time.getTime() ?? Infinity',
+        replace: 'Infinity',
+      },
+    ],
+    tests: ['test/e2e/traces.e2e-spec.ts'],
+    testNamePattern: 'customer first',
+  },
+  {
+    name: 'republish-drops-trace-context',
+    breaks: '`replay outbox republish` publishes a row without its stored trace context in the NATS headers',
+    patches: [
+      {
+        file: 'apps/replay/src/commands/outbox-republish.command.ts',
+        find: 'for (const [k, v] of Object.entries(m.headers ?? {})) h.set(k, v);',
+        replace: '',
+      },
+    ],
+    tests: ['apps/replay/src/replay-cli.int-spec.ts'],
+    testNamePattern: 'outbox republish',
+  },
 ];
 export default controls;

@@ -33,7 +33,8 @@ beforeAll(async () => {
     freshDatabase('traces_acc'),
     freshDatabase('traces_cus'),
   ]);
-  const env = { NATS_URL: nats.url, LOG_LEVEL: 'debug', ...tracingEnv(receiver) };
+  // A short ack wait: the redelivery test's second delivery comes after one second.
+  const env = { NATS_URL: nats.url, LOG_LEVEL: 'debug', CONSUMER_ACK_WAIT_SECONDS: '1', ...tracingEnv(receiver) };
   [accounts, customers] = await Promise.all([
     startServiceProcess({
       entry: 'dist/apps/accounts/src/main.js',
@@ -58,6 +59,11 @@ const post = (url: string, path: string, body: unknown) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const span = (what: string, match: (s: ReceivedSpan) => boolean) => waitFor(what, async () => receiver.spans.find(match), 20_000);
 const traceparentOf = (s: ReceivedSpan) => `00-${s.traceId}-${s.spanId}-01`;
+/** The span id a stored traceparent names. */
+const spanIdOf = (traceparent: string) => traceparent.split('-')[2];
+const openingTrace = async (accountId: string) =>
+  (await queryDatabase<{ traceparent: string }>(accountsDb.url, `SELECT traceparent FROM outbox WHERE event_id = $1`, [eventIds.accountOpened(accountId)]))[0]
+    .traceparent;
 
 describe('one account, traced from the customer POST to account.validated', () => {
   it('account first, then customer: the customer path completes the join in the POST /customers trace', async () => {
@@ -93,7 +99,12 @@ describe('one account, traced from the customer POST to account.validated', () =
     expect(converge).toMatchObject({ service: 'calm-accounts', traceId: trace, parentSpanId: send.spanId });
     expect(converge.attributes).toMatchObject({ 'calm.customer.id': customerId, 'calm.join.path': 'customer-created', 'calm.join.outcome': 'valid' });
     expect(converge.links.map((l) => l.spanId)).toContain(consumer.spanId);
+    // Linked to the other fact: the POST /accounts that opened the account, in its own trace.
+    expect(converge.links.map((l) => l.spanId)).toContain(spanIdOf(await openingTrace(accountId)));
     expect(converge.endMs - converge.startMs).toBe(converge.attributes['calm.convergence_ms']);
+    // From the first fact, the account's opening.
+    const [{ opened_at }] = await queryDatabase<{ opened_at: Date }>(accountsDb.url, `SELECT opened_at FROM account WHERE account_id = $1`, [accountId]);
+    expect(converge.startMs).toBe(opened_at.getTime());
 
     const validatedId = eventIds.accountValidated(accountId);
     const validated = await span(
@@ -143,6 +154,13 @@ describe('one account, traced from the customer POST to account.validated', () =
     const converge = await span('the convergence span', (s) => s.name === 'converge account' && s.attributes['calm.account.id'] === accountId);
     expect(converge).toMatchObject({ service: 'calm-accounts', traceId: postSpan.traceId, parentSpanId: postSpan.spanId });
     expect(converge.attributes).toMatchObject({ 'calm.customer.id': customerId, 'calm.join.path': 'account-opened', 'calm.join.outcome': 'valid' });
+    // Linked to the other fact (the customer.created as published), and measured from it, the first fact.
+    expect(converge.links.map((l) => l.spanId)).toContain(send.spanId);
+    const [{ created_at }] = await queryDatabase<{ created_at: Date }>(accountsDb.url, `SELECT created_at FROM known_customer WHERE customer_id = $1`, [
+      customerId,
+    ]);
+    expect(converge.startMs).toBe(created_at.getTime());
+    expect(converge.endMs - converge.startMs).toBe(converge.attributes['calm.convergence_ms']);
   });
 
   it('across a restart: a customer.created that waited in the stream while the account service was down still continues its trace', async () => {
@@ -169,6 +187,46 @@ describe('one account, traced from the customer POST to account.validated', () =
       attributes: expect.objectContaining({ 'calm.join.path': 'customer-created' }),
     });
     expect(converge.links.map((l) => l.spanId)).toContain(consumer.spanId);
+    const validated = await span(
+      'the account.validated publish',
+      (s) => s.name === 'send account.validated' && s.attributes['messaging.message.id'] === eventIds.accountValidated(accountId),
+    );
+    expect(validated).toMatchObject({ traceId: send.traceId, parentSpanId: converge.spanId });
+    expect(converge.links.map((l) => l.spanId)).toContain(spanIdOf(await openingTrace(accountId)));
+    expect(consumer.links.find((l) => l.spanId === send.spanId)?.attributes).toMatchObject({ 'messaging.nats.message.delivery_count': 1 });
+  });
+
+  it('across a redelivery: a customer.created whose first delivery failed is applied on the second, in its trace, and its span says so', async () => {
+    const [accountId, customerId] = [randomUUID(), randomUUID()];
+    expect((await post(accounts.url, '/accounts', { accountId, customerId })).status).toBe(201);
+    // The database refuses this customer's replica row once (an error that is neither an
+    // outage nor bad data: the transport leaves the message for the server to redeliver).
+    await queryDatabase(
+      accountsDb.url,
+      `CREATE FUNCTION refuse_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+       CREATE TRIGGER refuse_once BEFORE INSERT ON known_customer FOR EACH ROW WHEN (NEW.customer_id = '${customerId}') EXECUTE FUNCTION refuse_once()`,
+    );
+    expect((await post(customers.url, '/customers', { customerId, name: 'Kay', email: 'kay@example.com' })).status).toBe(201);
+    const send = await span(
+      'the customer.created publish',
+      (s) => s.name === 'send customer.created' && s.attributes['messaging.message.id'] === eventIds.customerCreated(customerId),
+    );
+    const deliveredAs = (n: number) => (s: ReceivedSpan) =>
+      s.service === 'calm-accounts' &&
+      s.kind === 5 &&
+      s.links.some((l) => l.spanId === send.spanId && l.attributes['messaging.nats.message.delivery_count'] === n);
+    await span('the first delivery, refused', deliveredAs(1));
+    await queryDatabase(accountsDb.url, `DROP TRIGGER refuse_once ON known_customer; DROP FUNCTION refuse_once()`);
+
+    const converge = await span('the convergence span', (s) => s.name === 'converge account' && s.attributes['calm.account.id'] === accountId);
+    expect(converge).toMatchObject({ traceId: send.traceId, parentSpanId: send.spanId });
+    expect(converge.links.map((l) => l.spanId)).toContain(spanIdOf(await openingTrace(accountId)));
+    // The consumer span that applied it is a later delivery of the same message (2, or more when
+    // the trigger was dropped after the second came), linked to the same publish.
+    const applying = receiver.spans.find((s) => s.kind === 5 && converge.links.some((l) => l.spanId === s.spanId));
+    const delivery = applying?.links.find((l) => l.spanId === send.spanId)?.attributes['messaging.nats.message.delivery_count'];
+    expect(delivery).toBeGreaterThan(1);
+    expect(applying?.attributes['messaging.nats.message.delivery_count']).toBe(delivery);
     const validated = await span(
       'the account.validated publish',
       (s) => s.name === 'send account.validated' && s.attributes['messaging.message.id'] === eventIds.accountValidated(accountId),

@@ -5,7 +5,7 @@
  * catch every one against PostgreSQL, as they catch the model mutants in memory.
  */
 import { ACCOUNT_JOIN_V2 } from '../../migrations/accounts/1763780013002-account-join-rejected';
-import { OPEN_ACCOUNT_V2 } from '../../migrations/accounts/1763780017603-open-accounts-trace-context';
+import { OPEN_ACCOUNT_V3 } from '../../migrations/accounts/1763780017701-fact-trace-context';
 import { CUSTOMER_FACTS_V1 } from '../../migrations/accounts/1763780015002-customer-facts-function';
 import type { SqlMutation } from './sql-join';
 
@@ -20,8 +20,8 @@ const replacedJoin = (from: string, to: string): string => {
  * overload nobody calls, and the mutant would change nothing.
  */
 const replacedOpen = (from: string, to: string): string => {
-  if (!OPEN_ACCOUNT_V2.includes(from)) throw new Error(`"${from}" not in OPEN_ACCOUNT_V2`);
-  return OPEN_ACCOUNT_V2.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').split(from).join(to);
+  if (!OPEN_ACCOUNT_V3.includes(from)) throw new Error(`"${from}" not in OPEN_ACCOUNT_V3`);
+  return OPEN_ACCOUNT_V3.split(from).join(to);
 };
 
 /** The customer paths' function (apply_customer_facts) with one edit: their join statement is a call of it. */

@@ -242,9 +242,19 @@ describe('replay CLI against services driven over REST and JetStream', () => {
   it('outbox republish puts a time range of published rows back on the stream, Nats-Msg-Id or not', async () => {
     const before = (await system.jsm.streams.info('ACCOUNTS')).state.messages;
     const [{ n }] = await queryDatabase<{ n: number }>(system.accountsDb.url, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL');
+    // A row written inside a traced request keeps its context: the copy carries it as the first publish did.
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const [traced] = await queryDatabase<{ subject: string }>(
+      system.accountsDb.url,
+      `UPDATE outbox SET traceparent = $1, tracestate = 'calm=1' WHERE id = (SELECT min(id) FROM outbox WHERE published_at IS NOT NULL) RETURNING subject`,
+      [traceparent],
+    );
     const r = await cli('outbox', 'republish', 'accounts', '--from', '2000-01-01T00:00:00Z', '--quiet');
     expect(r).toMatchObject({ code: 0, out: String(n) });
     expect((await system.jsm.streams.info('ACCOUNTS')).state.messages).toBe(before + n);
+    const copy = await system.jsm.streams.getMessage('ACCOUNTS', { last_by_subj: traced.subject });
+    expect([copy?.header?.get('traceparent'), copy?.header?.get('tracestate')]).toEqual([traceparent, 'calm=1']);
+    expect(copy?.json()).toMatchObject({ traceparent, tracestate: 'calm=1' });
     expect((await cli('verify', 'accounts')).code).toBe(0);
   });
 

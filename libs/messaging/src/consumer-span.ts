@@ -3,6 +3,9 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { tracingStarted } from '@calm/platform/tracing';
 import { messagingTracer, spanContextOf } from './trace-context';
 
+/** Which delivery of a message this is (1 the first, more a redelivery): NATS's own count, in the system's attribute namespace. */
+const DELIVERY_COUNT = 'messaging.nats.message.delivery_count';
+
 /**
  * Runs a batch's handling inside one consumer span ("process <stream>", messaging semantic
  * conventions) with a link to the context each message carries in its `traceparent` header:
@@ -15,7 +18,14 @@ export async function inConsumerSpan<T>(stream: string, consumer: string, msgs: 
   for (const m of msgs) {
     const linked = spanContextOf({ traceparent: m.headers?.get('traceparent') || undefined, tracestate: m.headers?.get('tracestate') || undefined });
     if (linked)
-      links.push({ context: linked, attributes: { 'messaging.message.id': m.headers?.get('Nats-Msg-Id') ?? '', 'messaging.destination.name': m.subject } });
+      links.push({
+        context: linked,
+        attributes: {
+          'messaging.message.id': m.headers?.get('Nats-Msg-Id') ?? '',
+          'messaging.destination.name': m.subject,
+          [DELIVERY_COUNT]: m.info.deliveryCount,
+        },
+      });
   }
   const span = messagingTracer().startSpan(`process ${stream}`, {
     kind: SpanKind.CONSUMER,
@@ -26,7 +36,7 @@ export async function inConsumerSpan<T>(stream: string, consumer: string, msgs: 
       'messaging.destination.name': stream,
       'messaging.consumer.group.name': consumer,
       'messaging.batch.message_count': msgs.length,
-      ...(msgs.length === 1 ? { 'messaging.message.id': msgs[0].headers?.get('Nats-Msg-Id') ?? '' } : {}),
+      ...(msgs.length === 1 ? { 'messaging.message.id': msgs[0].headers?.get('Nats-Msg-Id') ?? '', [DELIVERY_COUNT]: msgs[0].info.deliveryCount } : {}),
     },
   });
   try {

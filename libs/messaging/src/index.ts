@@ -14,4 +14,5 @@ export * from './retention';
 export * from './duplicate-ack';
 export * from './pull-requests';
 export * from './trace-context';
+export { tracedMessages } from './traced-publish';
 export * from './outbox-audit';

@@ -7,7 +7,9 @@ import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
 import { CustomerFact, createdFacts, traceOf } from './customers-created.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
+import { tracingStarted } from '@calm/platform/tracing';
 import { convergenceSpan } from './join-trace';
+import { customerFactOf } from './fact-traces.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 import { OpenMember, openMember, runOpenAccounts } from './open-accounts-batch.sql';
 import { listAccounts } from './list-accounts.sql';
@@ -55,13 +57,7 @@ export class AccountStore {
     const member = openMember(cmd, now);
     const row = await this.opens.submit(member);
     if (row?.created) {
-      // The account path completed the join: its outcome event carries this POST's context.
-      if (row.status !== 'pending')
-        convergenceSpan(
-          { ...cmd, status: row.status, firstFactAt: row.opened_at },
-          { type: 'account.opened', time: member.openedAt, trace: member.trace },
-          now,
-        );
+      if (row.status !== 'pending' && tracingStarted()) await this.traceConvergence(row, member, now);
       return { kind: 'created', account: fromRow(row) };
     }
     // The id exists: a repeat (200) or a conflicting one (409). Null when it committed
@@ -70,6 +66,23 @@ export class AccountStore {
     if (!existing) throw new Error(`account ${cmd.accountId} conflicted on insert but cannot be read`);
     const same = existing.customerId === cmd.customerId && existing.currency === cmd.currency;
     return { kind: same ? 'unchanged' : 'conflict', account: existing };
+  }
+
+  /**
+   * The account path completed the join: its outcome event carries this POST's context;
+   * the convergence span starts at the first fact (the customer's, when it came first) and
+   * links to the customer's fact (fact-traces.sql.ts).
+   */
+  private async traceConvergence(row: OpenRow, member: OpenMember, now: Date): Promise<void> {
+    // The account is committed: a failed read costs the span its link and true start, never the POST its answer.
+    const customer = await customerFactOf(this.pool(), member.customerId, row.status === 'valid' ? 'valid' : 'rejected').catch(() => undefined);
+    const firstFactAt = new Date(Math.min(row.opened_at.getTime(), customer?.time.getTime() ?? Infinity));
+    convergenceSpan(
+      { ...member, status: row.status, firstFactAt },
+      { type: 'account.opened', time: member.openedAt, trace: member.trace },
+      now,
+      customer?.trace,
+    );
   }
 
   /**

@@ -2,7 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import { CustomerCreated } from '@calm/contracts';
 import { Sql, TraceCarrier, claimEventsSql, queryNamed, sql } from '@calm/messaging';
 import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
+import { tracingStarted } from '@calm/platform/tracing';
 import { convergenceSpan } from './join-trace';
+import { openingTraces, replicaTracesSql } from './fact-traces.sql';
 
 /** What the customer paths need of a customer.created or customer.sealed: its id (inbox), its customer and its time. */
 export interface CustomerFact {
@@ -86,12 +88,12 @@ export const customersCreatedStatements = (events: CustomerCreated[]) => custome
 export const decidedRows = (rows: JoinedRow[]): JoinedRow[] => rows.filter((r) => r.status !== r.was);
 
 /** The events of the accounts whose outcome a batch decided, read from their rows (one per account and outcome). */
-export function outcomeEventsSql(joined: JoinedRow[], now: Date, facts: CustomerFact[] = []): Sql | undefined {
+export function outcomeEventsSql(joined: JoinedRow[], now: Date, facts: CustomerFact[] = [], openings = new Map<string, TraceCarrier>()): Sql | undefined {
   const rows = decidedRows(joined);
   const decided = rows.map((v) => ({ accountId: v.account_id, customerId: v.customer_id }));
   if (!decided.length) return undefined;
   const events = joinEventRowsSql(sql`account`, decided, now.toISOString());
-  const traces = outcomeTraces(rows, facts, now);
+  const traces = outcomeTraces(rows, facts, now, openings);
   if (!traces.length) return sql`INSERT INTO outbox (event_id, subject, payload) ${events} ON CONFLICT (event_id) DO NOTHING`;
   return sql`INSERT INTO outbox (event_id, subject, payload, traceparent, tracestate)
     SELECT j.event_id, j.subject, j.payload, t.traceparent, t.tracestate FROM (${events}) j(event_id, subject, payload)
@@ -102,15 +104,21 @@ export function outcomeEventsSql(joined: JoinedRow[], now: Date, facts: Customer
 /**
  * (subject, traceparent, tracestate) of each decided account's outcome events: the context
  * of its convergence span (join-trace.ts), in the trace of the fact of its customer that
- * this batch applied. None with tracing off.
+ * this batch applied, linked to the POST that opened the account (`openings`, the other
+ * fact). None with tracing off.
  */
-function outcomeTraces(rows: JoinedRow[], facts: CustomerFact[], now: Date): Sql[] {
+function outcomeTraces(rows: JoinedRow[], facts: CustomerFact[], now: Date, openings: Map<string, TraceCarrier>): Sql[] {
   const factOf = new Map(facts.map((f) => [f.customerId, f]));
   return rows.flatMap((r) => {
     const fact = factOf.get(r.customer_id);
     if (!fact) return [];
     const firstFactAt = new Date(Math.min(r.opened_at.getTime(), Date.parse(fact.time)));
-    const carrier = convergenceSpan({ accountId: r.account_id, customerId: r.customer_id, status: r.status, firstFactAt }, fact, now);
+    const carrier = convergenceSpan(
+      { accountId: r.account_id, customerId: r.customer_id, status: r.status, firstFactAt },
+      fact,
+      now,
+      openings.get(r.account_id),
+    );
     if (!carrier?.traceparent) return [];
     return outcomeEnvelopes({ accountId: r.account_id, customerId: r.customer_id }, now.toISOString()).map(
       (e) => sql`(${e.subject}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null})`,
@@ -133,8 +141,16 @@ export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: D
   try {
     const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch) });
     const joined = join.rows as JoinedRow[];
-    const events = outcomeEventsSql(joined, now, batch);
-    await (events ? queryNamed(client, { events, commit: sql`COMMIT` }) : queryNamed(client, { commit: sql`COMMIT` }));
+    // With tracing on: the other fact's context for each decided account, and the facts' own kept in their replicas.
+    const traced = tracingStarted();
+    const openings = traced
+      ? await openingTraces(
+          client,
+          decidedRows(joined).map((r) => r.account_id),
+        )
+      : undefined;
+    const events = outcomeEventsSql(joined, now, batch, openings);
+    await queryNamed<string>(client, { ...(traced ? replicaTracesSql(batch) : {}), ...(events ? { events } : {}), commit: sql`COMMIT` });
     return { fresh: claim.rowCount ?? 0, joined };
   } catch (err) {
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));

@@ -1,6 +1,6 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { tracingStarted } from '@calm/platform/tracing';
-import { TraceCarrier, carrierOf, contextOf } from '@calm/messaging';
+import { TraceCarrier, carrierOf, contextOf, spanContextOf } from '@calm/messaging';
 
 /** What a join span needs of the fact that completed an account's join. */
 export interface CompletingFact {
@@ -15,7 +15,8 @@ const JOIN_PATH = { 'account.opened': 'account-opened', 'customer.created': 'cus
 /**
  * The span of one account's convergence, "converge account": from the first of its two
  * facts (`firstFactAt`) to the outcome (`now`), in the trace of the fact that completed the
- * join (its parent), linked to the span that applied it (the consumer's batch, or the POST).
+ * join (its parent), linked to the span that applied it (the consumer's batch, or the POST)
+ * and to the other fact's context (`other`: the account's opening, or its customer's fact).
  * Its context is what the outcome event (account.validated / account.rejected) carries, so
  * the event's consumers continue this trace, and "why was this account pending so long" is
  * the duration of one span. Undefined with tracing off.
@@ -24,6 +25,7 @@ export function convergenceSpan(
   account: { accountId: string; customerId: string; status: string; firstFactAt: Date },
   fact: CompletingFact,
   now: Date,
+  other?: TraceCarrier,
 ): TraceCarrier | undefined {
   if (!tracingStarted()) return undefined;
   const applying = trace.getActiveSpan()?.spanContext();
@@ -33,7 +35,7 @@ export function convergenceSpan(
     {
       kind: SpanKind.INTERNAL,
       startTime: start,
-      links: applying ? [{ context: applying }] : [],
+      links: [applying, spanContextOf(other)].filter((c) => c !== undefined).map((c) => ({ context: c })),
       attributes: {
         'calm.account.id': account.accountId,
         'calm.customer.id': account.customerId,

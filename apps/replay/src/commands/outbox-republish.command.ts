@@ -1,3 +1,5 @@
+import { headers } from '@nats-io/transport-node';
+import { tracedMessages } from '@calm/messaging';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext, Service } from '../cli/replay-context';
 
@@ -32,12 +34,23 @@ export async function outboxRepublishCommand(ctx: ReplayContext, service: Servic
       // Keyset pages: memory stays flat whatever the range. ORDER BY outbox.id, the
       // bigint: plain "id" would name the text alias and page in text order.
       const { rows } = await db.query(
-        `SELECT id::text AS id, subject, payload::text AS payload FROM outbox
+        `SELECT id::text AS id, event_id, subject, payload, traceparent, tracestate FROM outbox
          WHERE published_at >= $1 AND published_at < $2 AND outbox.id > $3::bigint ORDER BY outbox.id LIMIT $4`,
         [from, to, after, WINDOW],
       );
       if (rows.length === 0) break;
-      await Promise.all(rows.map((r) => js.publish(r.subject, r.payload, { timeout: 10_000 })));
+      // Each copy carries the row's stored trace context, as the relay's publish did (headers and CloudEvents attribute).
+      const traced = tracedMessages(rows, () => undefined);
+      const results = await Promise.all(
+        traced.messages.map((m) => {
+          const h = headers();
+          for (const [k, v] of Object.entries(m.headers ?? {})) h.set(k, v);
+          return js.publish(m.subject, m.data, { timeout: 10_000, headers: h }).catch((err: Error) => err);
+        }),
+      );
+      traced.end(results);
+      const failed = results.find((r) => r instanceof Error);
+      if (failed) throw failed;
       published += rows.length;
       after = rows[rows.length - 1].id;
       reporter.progress(published);
