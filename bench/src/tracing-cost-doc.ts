@@ -39,7 +39,7 @@ export function tracingSection(t: TracingCost): string {
     return `| ${label} | ${pick(off).map(ms).join(', ')} (median ${ms(a)}) | ${pick(on).map(ms).join(', ')} (median ${ms(b)}) | ${(b / a).toFixed(2)} |`;
   };
   return [
-    `\`node dist/bench/src/tracing-cost.main.js\`${c.commit ? ` at commit \`${c.commit}\`` : ''}, ${c.started_at.slice(0, 16).replace('T', ' ')} UTC: ` +
+    `\`node dist/bench/src/tracing-cost.main.js --rounds ${c.rounds} --ops ${c.operations_per_round}\`${c.commit ? ` at commit \`${c.commit}\`` : ''}, ${c.started_at.slice(0, 16).replace('T', ' ')} UTC: ` +
       `${c.cores} cores (${c.cpu}), node ${c.node}, load average ${c.loadavg_before.join(' ')} before and ${c.loadavg_after.join(' ')} after. ` +
       `${c.rounds} rounds per variant after a warm-up round each, alternating; ${c.operations_per_round} operations per round, ${c.in_flight} in flight. ` +
       `Tracing on: ${c.exporter}. The account service's own CPU (user + system) per operation, every round:`,
