@@ -3,7 +3,8 @@
 // (CALM_TRACE_DUMP=<file> npx jest test/e2e/traces.e2e-spec.ts writes { traceId, spans: [{ service,
 // traceId, spanId, parentSpanId, name, startMs, endMs, attributes, links }] }):
 // usage `node scripts/trace-waterfall.js <file> [traceId]`. Spans of other
-// traces that link into this one (a consumer's batch span) are shown too, marked "link".
+// traces that link into this one (a consumer's batch span), or that its spans link to
+// (the other fact of the join), are shown too, marked "link".
 const { readFileSync } = require('node:fs');
 
 const [file, chosen] = process.argv.slice(2);
@@ -14,7 +15,9 @@ if (!file) {
 const dump = JSON.parse(readFileSync(file, 'utf8'));
 const traceId = chosen ?? dump.traceId;
 const all = dump.spans;
-const spans = all.filter((s) => s.traceId === traceId || s.links.some((l) => l.traceId === traceId));
+// The spans this trace's spans link to (the other fact of a join: the POST that opened the account).
+const linkedTo = new Set(all.filter((s) => s.traceId === traceId).flatMap((s) => s.links.map((l) => l.spanId)));
+const spans = all.filter((s) => s.traceId === traceId || s.links.some((l) => l.traceId === traceId) || linkedTo.has(s.spanId));
 if (spans.length === 0) {
   process.stderr.write(`no span of trace ${traceId} in ${file}\n`);
   process.exit(1);

@@ -9,9 +9,10 @@ describe('docs/performance.md', () => {
   const committedResults = sources.results;
   const experiments = sources.experiments!;
 
-  it('shows exactly the figures of the committed results files (latest.json, ab/, outbox-claim.json, heap-summary.json; run npm run bench:docs)', () => {
+  it('shows exactly the figures of the committed results files (latest.json, ab/, outbox-claim.json, heap-summary.json, tracing-cost.json; run npm run bench:docs)', () => {
     expect(sources.claim).toBeDefined();
     expect(sources.heap).toBeDefined();
+    expect(sources.tracing).toBeDefined();
     expect(withResults(committedDoc, sources)).toBe(committedDoc);
   });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { abIndex } from './ab-index';
 import { Figures, goalRows } from './report';
+import { TRACING_BEGIN, TRACING_END, TracingCost, tracingSection } from './tracing-cost-doc';
 
 /**
  * docs/performance.md's results sections are GENERATED from bench/results/*.json, and
@@ -247,6 +248,7 @@ export interface Sources {
   claim?: ClaimProbe;
   heap?: HeapSummary;
   openGroup?: OpenGroupProbe;
+  tracing?: TracingCost;
 }
 
 /** The document with its generated sections replaced; throws when the markers of a given source are missing. */
@@ -255,6 +257,7 @@ export function withResults(doc: string, src: Sources): string {
   if (src.claim) out = replaceBlock(out, CLAIM_BEGIN, CLAIM_END, claimSection(src.claim));
   if (src.heap) out = replaceBlock(out, HEAP_BEGIN, HEAP_END, heapSection(src.heap));
   if (src.openGroup) out = replaceBlock(out, GROUP_BEGIN, GROUP_END, openGroupSection(src.openGroup));
+  if (src.tracing) out = replaceBlock(out, TRACING_BEGIN, TRACING_END, tracingSection(src.tracing));
   return out;
 }
 
@@ -268,6 +271,7 @@ export function loadSources(paths = defaultPaths()): Sources {
     claim: readJson<ClaimProbe>(paths.claim),
     heap: readJson<HeapSummary>(paths.heap),
     openGroup: readJson<OpenGroupProbe>(paths.openGroup),
+    tracing: readJson<TracingCost>(paths.tracing),
   };
 }
 
@@ -278,6 +282,7 @@ export const defaultPaths = () => ({
   claim: join(repoRoot, 'bench', 'results', 'outbox-claim.json'),
   heap: join(repoRoot, 'bench', 'results', 'heap-summary.json'),
   openGroup: join(repoRoot, 'bench', 'results', 'open-group.json'),
+  tracing: join(repoRoot, 'bench', 'results', 'tracing-cost.json'),
   doc: join(repoRoot, 'docs', 'performance.md'),
   abReadme: join(repoRoot, 'bench', 'results', 'ab', 'README.md'),
 });

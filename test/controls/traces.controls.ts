@@ -115,5 +115,25 @@ const controls: Control[] = [
     tests: ['apps/replay/src/replay-cli.int-spec.ts'],
     testNamePattern: 'outbox republish',
   },
+  {
+    name: 'redrive-without-span',
+    breaks: "the outbox audit re-drives lost rows without a span linked to the rows' stored trace contexts",
+    patches: [{ file: 'libs/messaging/src/outbox-audit.ts', find: '        redriveSpan(stream, missing);\n', replace: '' }],
+    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    testNamePattern: 'trace it was written in',
+  },
+  {
+    name: 'redrive-forgets-trace-context',
+    breaks: 'a row the outbox audit puts back loses its stored trace context, so the relay publishes it outside its trace',
+    patches: [
+      {
+        file: 'libs/messaging/src/outbox-audit.ts',
+        find: 'SET published_at = NULL, stream = NULL, stream_seq = NULL WHERE',
+        replace: 'SET published_at = NULL, stream = NULL, stream_seq = NULL, traceparent = NULL WHERE',
+      },
+    ],
+    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    testNamePattern: 'trace it was written in',
+  },
 ];
 export default controls;

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { markTracingStarted } from '@calm/platform/tracing';
 import { Database } from '@calm/platform';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
@@ -125,4 +129,27 @@ it('a whole stream audits clean even when a PubAck is recorded while the audit r
   const result = await racingAudit.audit();
   expect(raced).toBeGreaterThan(0);
   expect(result).toEqual({ evidence: [], redriven: 0 });
+});
+
+it('a re-driven row is published again in the trace it was written in, and the re-drive is a span linked to it', async () => {
+  // Tracing on in this process from here (the last test): an in-memory exporter.
+  const exporter = new InMemorySpanExporter();
+  trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }));
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  markTracingStarted();
+  const [id] = await publish(1);
+  const [traceId, spanId] = ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'];
+  const [row] = await queryDatabase<{ stream_seq: string }>(dbInfo.url, `UPDATE outbox SET traceparent = $1 WHERE event_id = $2 RETURNING stream_seq`, [
+    `00-${traceId}-${spanId}-01`,
+    id,
+  ]);
+  await client.jsm.streams.deleteMessage('ACCOUNTS', Number(row.stream_seq));
+  expect((await audit.audit()).redriven).toBe(1);
+  const redrive = exporter.getFinishedSpans().find((s) => s.name === 'redrive ACCOUNTS');
+  expect(redrive?.links.map((l) => [l.context.traceId, l.context.spanId, l.attributes?.['messaging.message.id']])).toEqual([[traceId, spanId, id]]);
+  await new Promise((r) => setTimeout(r, 400));
+  while ((await relay.publishBatch()) > 0);
+  const copy = await client.jsm.streams.getMessage('ACCOUNTS', { last_by_subj: `account.opened.${id}` });
+  expect(copy?.header?.get('traceparent').split('-')[1]).toBe(traceId);
+  expect(copy?.json<{ traceparent: string }>().traceparent.split('-')[1]).toBe(traceId);
 });

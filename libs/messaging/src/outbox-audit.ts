@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { JetStreamManager } from '@nats-io/jetstream';
 import { Database, backoffDelay, sleep } from '@calm/platform';
 import { isStreamNotFound } from './jetstream-errors';
+import { RedrivenRow, redriveSpan } from './redrive-span';
 
 export interface OutboxAuditOptions {
   /** The stream this service's outbox publishes to (its relay's PubAcks name it). */
@@ -25,9 +26,8 @@ export interface AuditResult {
   redriven: number;
 }
 
-interface Recorded {
+interface Recorded extends RedrivenRow {
   id: string;
-  event_id: string;
   stream_seq: string;
 }
 
@@ -171,7 +171,7 @@ export class OutboxAudit {
     let total = 0;
     for (let after = { seq: since, id: '0' }; ;) {
       const rows: Recorded[] = await this.db.manager().query(
-        `SELECT id, event_id, stream_seq FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL AND (stream_seq, id) > ($2, $3::bigint)
+        `SELECT id, event_id, stream_seq, traceparent, tracestate FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL AND (stream_seq, id) > ($2, $3::bigint)
          ORDER BY stream_seq, id LIMIT ${CHUNK}`,
         [stream, after.seq, after.id],
       );
@@ -185,6 +185,7 @@ export class OutboxAudit {
             missing.map((r) => r.id),
             stream,
           ]);
+        redriveSpan(stream, missing);
         this.repairing.push(...missing.map((r) => r.id));
         total += missing.length;
         this.logger.warn(`re-driving ${missing.length} event(s) ${stream} lost, e.g. ${missing[0].event_id} (was seq ${missing[0].stream_seq})`);
