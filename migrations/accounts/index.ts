@@ -15,6 +15,7 @@ import { DeadLetterExhaustedOnce1763780017302 } from './1763780017302-dead-lette
 import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-index';
 import { OutboxTraceContext1763780017601 } from './1763780017601-outbox-trace-context';
 import { OpenAccountsTraceContext1763780017603 } from './1763780017603-open-accounts-trace-context';
+import { OutcomeEventBuiltOnce1763780031001 } from './1763780031001-outcome-event-built-once';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -35,4 +36,5 @@ export const accountsMigrations = [
   AccountKeysetIndex1763780017501,
   OutboxTraceContext1763780017601,
   OpenAccountsTraceContext1763780017603,
+  OutcomeEventBuiltOnce1763780031001,
 ];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accountOpened, customerCreated, eventIds } from '@calm/contracts';
+import { accountOpened, accountRejected, accountValidated, customerCreated, eventIds } from '@calm/contracts';
 import { PermanentEventError } from '@calm/messaging';
 import { Client } from 'pg';
 import { Database, isTransientDatabaseError } from '@calm/platform';
@@ -50,7 +50,7 @@ describe('AccountStore.open (one round trip)', () => {
   it.each([
     ['before', '2026-03-01T09:00:00.000456Z', '2026-03-01T10:00:00.123Z'],
     ['after', '2026-03-01T11:30:00.987654Z', '2026-03-01T11:30:00.987Z'],
-  ])('is valid at once when the customer is known (created %s the opening), with its account.validated event', async (_, createdAt, expected) => {
+  ])("is valid at once when the customer is known (created %s the opening), with the contract's account.validated event", async (_, createdAt, expected) => {
     const customerId = randomUUID();
     await queryDatabase(dbInfo.url, `INSERT INTO known_customer (customer_id, created_at) VALUES ($1, $2)`, [customerId, createdAt]);
     const cmd = { accountId: randomUUID(), customerId, currency: 'USD' };
@@ -58,15 +58,37 @@ describe('AccountStore.open (one round trip)', () => {
     const outcome = await store.open(cmd, now);
     expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'valid', openedAt: now.toISOString(), validatedAt: expected, rejectedAt: null } });
     const [, validated] = await outbox(cmd.accountId);
-    expect(validated.event_id).toBe(eventIds.accountValidated(cmd.accountId));
-    expect(validated.subject).toBe(`account.validated.${cmd.accountId}`);
-    expect(validated.payload).toMatchObject({
-      id: validated.event_id,
-      type: 'account.validated',
-      time: now.toISOString(),
-      data: { accountId: cmd.accountId, customerId, validatedAt: expected },
+    // open_account builds this event in SQL: it must be the contract's, field for field.
+    expect(validated).toEqual({
+      event_id: eventIds.accountValidated(cmd.accountId),
+      subject: `account.validated.${cmd.accountId}`,
+      payload: accountValidated({ accountId: cmd.accountId, customerId, validatedAt: expected }, now.toISOString()),
     });
     expect(await store.get(cmd.accountId)).toEqual(outcome.account);
+  });
+
+  it.each([
+    ['before', '2026-03-01T09:00:00.000456Z', '2026-03-01T10:00:00.123Z'],
+    ['after', '2026-03-01T11:30:00.987654Z', '2026-03-01T11:30:00.987Z'],
+  ])("is rejected at once when the customer id is sealed (%s the opening), with the contract's account.rejected event", async (_, sealedAt, expected) => {
+    const customerId = randomUUID();
+    await queryDatabase(dbInfo.url, `INSERT INTO sealed_customer (customer_id, sealed_at) VALUES ($1, $2)`, [customerId, sealedAt]);
+    const cmd = { accountId: randomUUID(), customerId, currency: 'EUR' };
+    const now = new Date('2026-03-01T10:00:00.123Z');
+    const outcome = await store.open(cmd, now);
+    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'rejected', openedAt: now.toISOString(), validatedAt: null, rejectedAt: expected } });
+    expect(await outbox(cmd.accountId)).toEqual([
+      {
+        event_id: eventIds.accountOpened(cmd.accountId),
+        subject: `account.opened.${cmd.accountId}`,
+        payload: accountOpened({ ...cmd, openedAt: now.toISOString() }),
+      },
+      {
+        event_id: eventIds.accountRejected(cmd.accountId),
+        subject: `account.rejected.${cmd.accountId}`,
+        payload: accountRejected({ accountId: cmd.accountId, customerId, rejectedAt: expected }, now.toISOString()),
+      },
+    ]);
   });
 
   it('reaches the same account and event whichever fact comes second', async () => {
