@@ -104,6 +104,8 @@ interface Results extends Figures {
     postgres_cpu_ms_per_open?: number[];
     /** CPU per POST at the latency rounds' fixed offered rate (absent from runs before it was measured). */
     cpu_ms_per_open_at_rate?: { service: number[]; postgres: number[]; nats_server: number[] };
+    /** Dead tuples of the account database before each latency round (absent from runs before it was measured). */
+    dead_tuples_at_rate?: number[];
     service_cpu_ms_per_event: number[];
     per_round: Record<string, number[]>;
     convergence: Record<string, number | null>;
@@ -140,7 +142,9 @@ export function resultsSection(r: Results): string {
     `| \`pg_txn_per_s\` | ${range(pr.pg_txn_per_s)} /s | |`,
     `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s) | ${range(pr.rest_open_p99_ms, 1)} ms | ${
       c.cpu_ms_per_open_at_rate?.service.length
-        ? `${range(c.cpu_ms_per_open_at_rate.service, 3)} ms per POST, ${range(c.cpu_ms_per_open_at_rate.postgres, 3)} ms in its PostgreSQL backends, ${range(c.cpu_ms_per_open_at_rate.nats_server, 3)} ms in nats-server`
+        ? `round by round: ${per(c.cpu_ms_per_open_at_rate.service, 3)} ms per POST, ${per(c.cpu_ms_per_open_at_rate.postgres, 3)} ms in its PostgreSQL backends, ${per(c.cpu_ms_per_open_at_rate.nats_server, 3)} ms in nats-server${
+            c.dead_tuples_at_rate?.length ? `; dead tuples before each round ${c.dead_tuples_at_rate.map(n0).join(', ')}` : ''
+          }`
         : ''
     } |`,
     `| \`events_per_s\` | ${range(pr.events_per_s)} /s | ${range(c.service_cpu_ms_per_event, 3)} ms per event |`,

@@ -14,7 +14,7 @@ import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
 import { replayRebuild } from './replay.bench';
 import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
-import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
+import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, trendPctPerRound, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';
 import { versionLine } from '../../libs/platform/src/version';
@@ -115,6 +115,10 @@ async function main(opts: Options): Promise<void> {
     // CPU per POST at the latency rounds' fixed offered rate: the same load for every
     // variant of an A/B (--fixed-rate), where the saturated rounds' CPU moves with the rate.
     const atRateCpu = { service: [] as number[], postgres: [] as number[], nats: [] as number[] };
+    // Dead tuples of the account database at the start of each latency round: beside the
+    // CPU trend, whether the cost per POST follows the data left behind (no autovacuum
+    // runs in a round this short).
+    const atRateDeadTuples: number[] = [];
     let halfRate = 0;
     if (phases.has('rest')) {
       // JIT warm-up: without it the first round runs at about half the speed of the later ones.
@@ -134,6 +138,8 @@ async function main(opts: Options): Promise<void> {
       }
       halfRate = opts.fixedRate ?? median(rest) / 2;
       for (let r = 0; r < rounds; r++) {
+        const activity = await databaseActivity(accountsDb.url);
+        atRateDeadTuples.push(activity.deadTuples);
         const before = { service: accounts.cpuMs(), postgres: await backendCpuMs(pgServerUrl(), accountsDb.name), nats: processCpuMs(nats.process.pid!) };
         const half = await atRate(accounts.url, opts.connections, durationS, halfRate);
         atRateCpu.service.push((accounts.cpuMs() - before.service) / half.ok);
@@ -142,7 +148,7 @@ async function main(opts: Options): Promise<void> {
         p99.push(half.p99Ms);
         log(
           `round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s; CPU per POST: service ${atRateCpu.service[r].toFixed(3)} ms, ` +
-            `its PostgreSQL backends ${atRateCpu.postgres[r].toFixed(3)} ms, nats-server ${atRateCpu.nats[r].toFixed(3)} ms)`,
+            `its PostgreSQL backends ${atRateCpu.postgres[r].toFixed(3)} ms, nats-server ${atRateCpu.nats[r].toFixed(3)} ms); before it ${JSON.stringify(activity)}`,
         );
       }
     }
@@ -200,6 +206,9 @@ async function main(opts: Options): Promise<void> {
       replay_per_s: replay.eventsPerS,
       convergence_p99_ms: pct(conv.samples, 99),
       rss_mb_max: rss.maxMb(),
+      // The latency rounds offer one rate while the tables grow: their CPU per POST in
+      // order is where a cost that grows with the data shows.
+      rest_cpu_trend_pct_per_round: trendPctPerRound(atRateCpu.service.map((s, i) => s + atRateCpu.postgres[i] + atRateCpu.nats[i])),
     };
     const after = snapshot();
     const r1 = (xs: number[]) => xs.map((x) => round1(x));
@@ -232,6 +241,7 @@ async function main(opts: Options): Promise<void> {
         service_cpu_ms_per_open: r3(cpuPerOpen),
         postgres_cpu_ms_per_open: r3(pgCpuPerOpen),
         cpu_ms_per_open_at_rate: { service: r3(atRateCpu.service), postgres: r3(atRateCpu.postgres), nats_server: r3(atRateCpu.nats) },
+        dead_tuples_at_rate: atRateDeadTuples,
         service_cpu_ms_per_event: r3(cpuPerEvent),
         per_round: {
           rest_open_per_s: r1(rest),
