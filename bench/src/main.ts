@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, tabl
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';
 import { versionLine } from '../../libs/platform/src/version';
+import { gitCommit } from './git-commit';
 
 interface Options {
   quick?: boolean;
@@ -52,16 +52,6 @@ const program = new Command()
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
 
 const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
-
-/** The commit the bench ran at (with "+dirty" for uncommitted changes); null outside a git checkout. */
-function gitCommit(): string | null {
-  try {
-    const run = (args: string[]) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return run(['rev-parse', '--short', 'HEAD']) + (run(['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '');
-  } catch {
-    return null;
-  }
-}
 
 async function main(opts: Options): Promise<void> {
   if (opts.coordination) {
