@@ -2,20 +2,21 @@ import { cpuProfileSection, summarizeCpu } from './cpu-summary';
 import { rebuild1mSection } from './replay-1m';
 
 describe('summarizeCpu', () => {
-  it('shares the samples out by package and by function (self time)', () => {
+  it('shares the busy samples out by package and by function (self time), idle left out', () => {
     const s = summarizeCpu({
       nodes: [
         { id: 1, callFrame: { functionName: '(root)', url: '' } },
         { id: 2, callFrame: { functionName: 'handle', url: 'file:///app/node_modules/fastify/lib/route.js' } },
         { id: 3, callFrame: { functionName: 'openMember', url: 'file:///app/dist/apps/accounts/src/persistence/x.js' } },
+        { id: 4, callFrame: { functionName: '(idle)', url: '' } },
       ],
-      samples: [2, 2, 2, 3],
+      samples: [2, 4, 2, 4, 2, 3],
       startTime: 0,
       endTime: 2_000_000,
     });
     expect(s).toEqual({
       seconds: 2,
-      samples: 4,
+      busy_samples: 4,
       by_package: [
         ['fastify', 75],
         ['app:apps/accounts/src', 25],

@@ -22,15 +22,19 @@ export interface CpuSummary {
   commit: string | null;
   command: string;
   seconds: number;
-  samples: number;
+  /** Samples in which the service was not idle. */
+  busy_samples: number;
   by_package: [string, number][];
   by_function: [string, number][];
 }
 
 /** Percent of the samples per package and per function (self time), the 12 largest of each. */
-export function summarizeCpu(p: CpuProfile): Pick<CpuSummary, 'seconds' | 'samples' | 'by_package' | 'by_function'> {
+export function summarizeCpu(p: CpuProfile): Pick<CpuSummary, 'seconds' | 'busy_samples' | 'by_package' | 'by_function'> {
   const hits = new Map<number, number>();
-  for (const id of p.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  // An idle sample is the event loop waiting, not work: shares are of the busy samples.
+  const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  const busy = p.samples.filter((id) => !idle.has(id));
+  for (const id of busy) hits.set(id, (hits.get(id) ?? 0) + 1);
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
@@ -41,20 +45,20 @@ export function summarizeCpu(p: CpuProfile): Pick<CpuSummary, 'seconds' | 'sampl
     add(byPackage, pkg, h);
     add(byFunction, `${n.callFrame.functionName || '(anonymous)'} (${pkg})`, h);
   }
-  const total = p.samples.length;
+  const total = busy.length;
   const top = (m: Map<string, number>): [string, number][] =>
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 12)
       .map(([k, v]) => [k, Math.round((1000 * v) / total) / 10]);
-  return { seconds: Math.round((p.endTime - p.startTime) / 1e5) / 10, samples: total, by_package: top(byPackage), by_function: top(byFunction) };
+  return { seconds: Math.round((p.endTime - p.startTime) / 1e5) / 10, busy_samples: total, by_package: top(byPackage), by_function: top(byFunction) };
 }
 
 export function cpuProfileSection(doc: Record<string, CpuSummary>): string {
   const list = (xs: [string, number][]) => xs.map(([k, v]) => `${k} ${v} %`).join('; ');
   return Object.entries(doc)
     .flatMap(([label, s]) => [
-      `**${label}**${s.commit ? ` (commit \`${s.commit}\`)` : ''}: \`${s.command}\`, ${s.seconds} s, ${s.samples.toLocaleString('en-US')} samples; share of the service's samples (self time):`,
+      `**${label}**${s.commit ? ` (commit \`${s.commit}\`)` : ''}: \`${s.command}\`, ${s.seconds} s, ${s.busy_samples.toLocaleString('en-US')} busy samples; share of the busy samples (self time; idle left out):`,
       '',
       `- by package: ${list(s.by_package)};`,
       `- by function: ${list(s.by_function)}.`,

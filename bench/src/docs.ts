@@ -110,6 +110,8 @@ interface Results extends Figures {
     postgres_cpu_ms_per_open?: number[];
     /** CPU per POST at the latency rounds' fixed offered rate (absent from runs before it was measured). */
     cpu_ms_per_open_at_rate?: { service: number[]; postgres: number[]; nats_server: number[] };
+    /** CPU per raw transaction, its client and its PostgreSQL backend, in the saturated rounds (absent from runs before it was measured). */
+    pg_txn_cpu_ms?: { client: number[]; postgres: number[] };
     /** Dead tuples of the account database before each latency round (absent from runs before it was measured). */
     dead_tuples_at_rate?: number[];
     service_cpu_ms_per_event: number[];
@@ -145,7 +147,11 @@ export function resultsSection(r: Results): string {
     '| figure | every round | service CPU per operation |',
     '| --- | --- | --- |',
     `| \`rest_open_per_s\` | ${range(pr.rest_open_per_s)} /s | ${range(c.service_cpu_ms_per_open, 2)} ms per POST${c.postgres_cpu_ms_per_open?.length ? `, and ${range(c.postgres_cpu_ms_per_open, 2)} ms in its PostgreSQL backends` : ''} |`,
-    `| \`pg_txn_per_s\` | ${range(pr.pg_txn_per_s)} /s | |`,
+    `| \`pg_txn_per_s\` | ${range(pr.pg_txn_per_s)} /s | ${
+      c.pg_txn_cpu_ms?.client.length
+        ? `${range(c.pg_txn_cpu_ms.client, 2)} ms per transaction in its client, ${range(c.pg_txn_cpu_ms.postgres, 2)} ms in its PostgreSQL backends`
+        : ''
+    } |`,
     `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s) | ${range(pr.rest_open_p99_ms, 1)} ms | ${
       c.cpu_ms_per_open_at_rate?.service.length
         ? `round by round: ${per(c.cpu_ms_per_open_at_rate.service, 3)} ms per POST, ${per(c.cpu_ms_per_open_at_rate.postgres, 3)} ms in its PostgreSQL backends, ${per(c.cpu_ms_per_open_at_rate.nats_server, 3)} ms in nats-server${

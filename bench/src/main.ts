@@ -9,7 +9,7 @@ import { coordinationBench } from './coordination/coordination.bench';
 import { activityBetween, databaseActivity, eventsRound } from './events.bench';
 import { benchDatabase, machine, pgServerUrl, snapshot, startNats } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
-import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
+import { prepareRawTables, rawPgTxn } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
 import { replayRebuild } from './replay.bench';
 import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
@@ -101,6 +101,8 @@ async function main(opts: Options): Promise<void> {
     const restErrors: number[] = [];
     const cpuPerOpen: number[] = [];
     const pgCpuPerOpen: number[] = [];
+    // What the raw transaction costs, by process: the floor a POST's CPU is compared with.
+    const pgTxnCpu = { client: [] as number[], postgres: [] as number[] };
     const p99: number[] = [];
     // CPU per POST at the latency rounds' fixed offered rate: the same load for every
     // variant of an A/B (--fixed-rate), where the saturated rounds' CPU moves with the rate.
@@ -121,9 +123,13 @@ async function main(opts: Options): Promise<void> {
         pgCpuPerOpen.push(backendCpuSpentMs(pgBefore, await backendCpuMs(pgServerUrl(), accountsDb.name)) / sat.ok);
         rest.push(sat.okPerS);
         restErrors.push(sat.non2xx + sat.errors);
-        pg.push(await rawPgTxnPerS(rawDb.url, opts.connections, durationS));
+        const raw = await rawPgTxn(rawDb.url, opts.connections, durationS);
+        pg.push(raw.perS);
+        pgTxnCpu.client.push(raw.clientCpuMs);
+        pgTxnCpu.postgres.push(raw.postgresCpuMs);
         log(
-          `round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each, its PostgreSQL backends ${pgCpuPerOpen[r].toFixed(2)} ms), pg_txn ${Math.round(pg[r])}/s`,
+          `round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each, its PostgreSQL backends ${pgCpuPerOpen[r].toFixed(2)} ms), ` +
+            `pg_txn ${Math.round(pg[r])}/s (client CPU ${raw.clientCpuMs.toFixed(2)} ms each, its PostgreSQL backends ${raw.postgresCpuMs.toFixed(2)} ms)`,
         );
       }
       halfRate = opts.fixedRate ?? median(rest) / 2;
@@ -230,6 +236,7 @@ async function main(opts: Options): Promise<void> {
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
         postgres_cpu_ms_per_open: r3(pgCpuPerOpen),
+        pg_txn_cpu_ms: { client: r3(pgTxnCpu.client), postgres: r3(pgTxnCpu.postgres) },
         cpu_ms_per_open_at_rate: { service: r3(atRateCpu.service), postgres: r3(atRateCpu.postgres), nats_server: r3(atRateCpu.nats) },
         dead_tuples_at_rate: atRateDeadTuples,
         service_cpu_ms_per_event: r3(cpuPerEvent),

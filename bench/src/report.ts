@@ -101,7 +101,7 @@ export function goalRows(f: Figures): Row[] {
       figure: 'rest_cpu_trend_pct_per_round',
       value: f.rest_cpu_trend_pct_per_round ?? null,
       unit: '%',
-      goal: `flat: <= ${CPU_TREND_GOAL_PCT} % per round`,
+      goal: `grows <= ${CPU_TREND_GOAL_PCT} % per round`,
       met: atMost(f.rest_cpu_trend_pct_per_round ?? null, CPU_TREND_GOAL_PCT),
     },
     {
