@@ -7,7 +7,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { convergence } from './convergence.bench';
 import { coordinationBench } from './coordination/coordination.bench';
 import { activityBetween, databaseActivity, eventsRound } from './events.bench';
-import { benchDatabase, machine, pgServerUrl, snapshot, startNats } from './infra';
+import { benchDatabase, machine, pgServerUrl, snapshot, startNats, withPg } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
 import { prepareRawTables, rawPgTxn } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
@@ -32,6 +32,7 @@ interface Options {
   only?: string;
   coordination?: boolean;
   fixedRate?: number;
+  vacuumBetweenRounds?: boolean;
 }
 
 const program = new Command()
@@ -49,6 +50,7 @@ const program = new Command()
   .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
   .option('--coordination', 'CALM against coordination (calm, sync, twopc) instead: writes bench/results/coordination.json')
   .option('--fixed-rate <n>', 'offered rate of the latency rounds instead of half the saturation rate (A/B at equal load)', Number)
+  .option('--vacuum-between-rounds', 'VACUUM the account database before each latency round (diagnosis: does the CPU trend follow the dead tuples?)')
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
 
 const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
@@ -134,6 +136,7 @@ async function main(opts: Options): Promise<void> {
       }
       halfRate = opts.fixedRate ?? median(rest) / 2;
       for (let r = 0; r < rounds; r++) {
+        if (opts.vacuumBetweenRounds) await withPg(accountsDb.url, (c) => c.query('VACUUM'));
         const activity = await databaseActivity(accountsDb.url);
         atRateDeadTuples.push(activity.deadTuples);
         const before = { service: accounts.cpuMs(), postgres: await backendCpuMs(pgServerUrl(), accountsDb.name), nats: processCpuMs(nats.process.pid!) };
@@ -232,6 +235,7 @@ async function main(opts: Options): Promise<void> {
         events_backlog: backlog,
         convergence_accounts: conv.samples.length,
         tuning: opts.tuning ? JSON.parse(opts.tuning) : null,
+        vacuum_between_rounds: !!opts.vacuumBetweenRounds,
         half_rate_per_s: round1(halfRate) || null,
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
