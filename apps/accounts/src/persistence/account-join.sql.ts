@@ -31,7 +31,7 @@ const isoMs = (column: Sql): Sql => sql`to_jsonb(to_char(${column} AT TIME ZONE 
  * (derived from the account id): one account.validated, one account.rejected. The
  * account path's open_account builds its one outcome event in SQL instead (migrations/
  * accounts/1763780031001-outcome-event-built-once.ts); account.store.int-spec.ts holds
- * both paths' events equal to the contract's builders.
+ * its events equal to the contract's builders, and both paths to the same event.
  */
 const OUTCOMES = [
   {
