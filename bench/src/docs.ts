@@ -204,17 +204,21 @@ export interface Experiment {
 const per = (xs: number[] | undefined, digits: number) => (xs && xs.length ? xs.map((x) => x.toFixed(digits)).join(', ') : 'n/a');
 
 /** CPU per POST at the fixed offered rate, where the run measured it: the same load for every variant. */
-const atRateCell = (c: Results['context']): string => {
+const atRateCell = (r: Results): string => {
+  const c = r.context;
   const a = c.cpu_ms_per_open_at_rate;
   if (!a?.service.length) return '';
-  return `; at ${n0(c.half_rate_per_s)}/s: service ${per(a.service, 3)}, PostgreSQL ${per(a.postgres, 3)}, nats-server ${per(a.nats_server, 3)} ms/POST`;
+  const trend =
+    r.rest_cpu_trend_pct_per_round === undefined || r.rest_cpu_trend_pct_per_round === null ? '' : ` (trend ${r.rest_cpu_trend_pct_per_round} % per round)`;
+  const dead = c.dead_tuples_at_rate?.length ? `; dead tuples before each ${c.dead_tuples_at_rate.map(n0).join(', ')}` : '';
+  return `; at ${n0(c.half_rate_per_s)}/s: service ${per(a.service, 3)}, PostgreSQL ${per(a.postgres, 3)}, nats-server ${per(a.nats_server, 3)} ms/POST${trend}${dead}`;
 };
 
 /** A run as the figures an A/B compares: the ratio to its raw limit in the same run, and the service's CPU per operation. */
 function runCell(r: Results, metric: Experiment['metric']): string {
   const c = r.context;
   if (metric === 'rest')
-    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}${atRateCell(c)}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
+    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}${atRateCell(r)}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
   return `${n0(r.events_per_s)}/s vs limit ${n0(r.events_limit_per_s)}/s = **${r.ratios.events_over_events_limit ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]}`;
 }
 
