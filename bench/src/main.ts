@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,16 +7,17 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { convergence } from './convergence.bench';
 import { coordinationBench } from './coordination/coordination.bench';
 import { activityBetween, databaseActivity, eventsRound } from './events.bench';
-import { benchDatabase, machine, pgServerUrl, snapshot, startNats } from './infra';
+import { benchDatabase, machine, pgServerUrl, snapshot, startNats, withPg } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
-import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
+import { prepareRawTables, rawPgTxn } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
 import { replayRebuild } from './replay.bench';
 import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
-import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
+import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, trendPctPerRound, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';
 import { versionLine } from '../../libs/platform/src/version';
+import { gitCommit } from './git-commit';
 
 interface Options {
   quick?: boolean;
@@ -32,6 +32,7 @@ interface Options {
   only?: string;
   coordination?: boolean;
   fixedRate?: number;
+  vacuumBetweenRounds?: boolean;
 }
 
 const program = new Command()
@@ -49,19 +50,10 @@ const program = new Command()
   .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
   .option('--coordination', 'CALM against coordination (calm, sync, twopc) instead: writes bench/results/coordination.json')
   .option('--fixed-rate <n>', 'offered rate of the latency rounds instead of half the saturation rate (A/B at equal load)', Number)
+  .option('--vacuum-between-rounds', 'VACUUM the account database before each latency round (diagnosis: does the CPU trend follow the dead tuples?)')
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
 
 const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
-
-/** The commit the bench ran at (with "+dirty" for uncommitted changes); null outside a git checkout. */
-function gitCommit(): string | null {
-  try {
-    const run = (args: string[]) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return run(['rev-parse', '--short', 'HEAD']) + (run(['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '');
-  } catch {
-    return null;
-  }
-}
 
 async function main(opts: Options): Promise<void> {
   if (opts.coordination) {
@@ -111,10 +103,16 @@ async function main(opts: Options): Promise<void> {
     const restErrors: number[] = [];
     const cpuPerOpen: number[] = [];
     const pgCpuPerOpen: number[] = [];
+    // What the raw transaction costs, by process: the floor a POST's CPU is compared with.
+    const pgTxnCpu = { client: [] as number[], postgres: [] as number[] };
     const p99: number[] = [];
     // CPU per POST at the latency rounds' fixed offered rate: the same load for every
     // variant of an A/B (--fixed-rate), where the saturated rounds' CPU moves with the rate.
     const atRateCpu = { service: [] as number[], postgres: [] as number[], nats: [] as number[] };
+    // Dead tuples of the account database at the start of each latency round: beside the
+    // CPU trend, whether the cost per POST follows the data left behind (no autovacuum
+    // runs in a round this short).
+    const atRateDeadTuples: number[] = [];
     let halfRate = 0;
     if (phases.has('rest')) {
       // JIT warm-up: without it the first round runs at about half the speed of the later ones.
@@ -127,13 +125,20 @@ async function main(opts: Options): Promise<void> {
         pgCpuPerOpen.push(backendCpuSpentMs(pgBefore, await backendCpuMs(pgServerUrl(), accountsDb.name)) / sat.ok);
         rest.push(sat.okPerS);
         restErrors.push(sat.non2xx + sat.errors);
-        pg.push(await rawPgTxnPerS(rawDb.url, opts.connections, durationS));
+        const raw = await rawPgTxn(rawDb.url, opts.connections, durationS);
+        pg.push(raw.perS);
+        pgTxnCpu.client.push(raw.clientCpuMs);
+        pgTxnCpu.postgres.push(raw.postgresCpuMs);
         log(
-          `round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each, its PostgreSQL backends ${pgCpuPerOpen[r].toFixed(2)} ms), pg_txn ${Math.round(pg[r])}/s`,
+          `round ${r + 1}: rest_open ${Math.round(sat.okPerS)}/s (service CPU ${cpuPerOpen[r].toFixed(2)} ms each, its PostgreSQL backends ${pgCpuPerOpen[r].toFixed(2)} ms), ` +
+            `pg_txn ${Math.round(pg[r])}/s (client CPU ${raw.clientCpuMs.toFixed(2)} ms each, its PostgreSQL backends ${raw.postgresCpuMs.toFixed(2)} ms)`,
         );
       }
       halfRate = opts.fixedRate ?? median(rest) / 2;
       for (let r = 0; r < rounds; r++) {
+        if (opts.vacuumBetweenRounds) await withPg(accountsDb.url, (c) => c.query('VACUUM'));
+        const activity = await databaseActivity(accountsDb.url);
+        atRateDeadTuples.push(activity.deadTuples);
         const before = { service: accounts.cpuMs(), postgres: await backendCpuMs(pgServerUrl(), accountsDb.name), nats: processCpuMs(nats.process.pid!) };
         const half = await atRate(accounts.url, opts.connections, durationS, halfRate);
         atRateCpu.service.push((accounts.cpuMs() - before.service) / half.ok);
@@ -142,7 +147,7 @@ async function main(opts: Options): Promise<void> {
         p99.push(half.p99Ms);
         log(
           `round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s; CPU per POST: service ${atRateCpu.service[r].toFixed(3)} ms, ` +
-            `its PostgreSQL backends ${atRateCpu.postgres[r].toFixed(3)} ms, nats-server ${atRateCpu.nats[r].toFixed(3)} ms)`,
+            `its PostgreSQL backends ${atRateCpu.postgres[r].toFixed(3)} ms, nats-server ${atRateCpu.nats[r].toFixed(3)} ms); before it ${JSON.stringify(activity)}`,
         );
       }
     }
@@ -200,6 +205,9 @@ async function main(opts: Options): Promise<void> {
       replay_per_s: replay.eventsPerS,
       convergence_p99_ms: pct(conv.samples, 99),
       rss_mb_max: rss.maxMb(),
+      // The latency rounds offer one rate while the tables grow: their CPU per POST in
+      // order is where a cost that grows with the data shows.
+      rest_cpu_trend_pct_per_round: trendPctPerRound(atRateCpu.service.map((s, i) => s + atRateCpu.postgres[i] + atRateCpu.nats[i])),
     };
     const after = snapshot();
     const r1 = (xs: number[]) => xs.map((x) => round1(x));
@@ -227,11 +235,14 @@ async function main(opts: Options): Promise<void> {
         events_backlog: backlog,
         convergence_accounts: conv.samples.length,
         tuning: opts.tuning ? JSON.parse(opts.tuning) : null,
+        vacuum_between_rounds: !!opts.vacuumBetweenRounds,
         half_rate_per_s: round1(halfRate) || null,
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
         postgres_cpu_ms_per_open: r3(pgCpuPerOpen),
+        pg_txn_cpu_ms: { client: r3(pgTxnCpu.client), postgres: r3(pgTxnCpu.postgres) },
         cpu_ms_per_open_at_rate: { service: r3(atRateCpu.service), postgres: r3(atRateCpu.postgres), nats_server: r3(atRateCpu.nats) },
+        dead_tuples_at_rate: atRateDeadTuples,
         service_cpu_ms_per_event: r3(cpuPerEvent),
         per_round: {
           rest_open_per_s: r1(rest),

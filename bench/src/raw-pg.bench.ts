@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { processCpuMs } from './service-process';
 import { accountOpened } from '@calm/contracts';
 import { accountsMigrations } from '../../migrations/accounts';
 
@@ -19,7 +20,18 @@ export async function prepareRawTables(url: string): Promise<void> {
   }
 }
 
-export async function rawPgTxnPerS(url: string, clients: number, durationS: number): Promise<number> {
+/**
+ * The raw transaction's rate, and what one transaction costs in CPU: its client (this
+ * process, which does nothing else meanwhile) and its PostgreSQL backend. The floor a
+ * POST is compared with: the same writes with no HTTP, no framework and no relay.
+ */
+export interface RawTxn {
+  perS: number;
+  clientCpuMs: number;
+  postgresCpuMs: number;
+}
+
+export async function rawPgTxn(url: string, clients: number, durationS: number): Promise<RawTxn> {
   const conns = await Promise.all(
     Array.from({ length: clients }, async () => {
       const c = new Client({ connectionString: url });
@@ -27,9 +39,13 @@ export async function rawPgTxnPerS(url: string, clients: number, durationS: numb
       return c;
     }),
   );
+  const pids = await Promise.all(conns.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid));
+  const backendMs = () => pids.reduce((a, p) => a + processCpuMs(p), 0);
   const deadline = Date.now() + durationS * 1000;
   let done = 0;
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
+  const pg0 = backendMs();
   try {
     await Promise.all(
       conns.map(async (c) => {
@@ -54,7 +70,12 @@ export async function rawPgTxnPerS(url: string, clients: number, durationS: numb
         }
       }),
     );
-    return done / ((Date.now() - started) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      perS: done / ((Date.now() - started) / 1000),
+      clientCpuMs: (cpu.user + cpu.system) / 1000 / done,
+      postgresCpuMs: (backendMs() - pg0) / done,
+    };
   } finally {
     await Promise.all(conns.map((c) => c.end()));
   }

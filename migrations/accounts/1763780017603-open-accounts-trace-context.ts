@@ -3,9 +3,9 @@ import { OPEN_ACCOUNT_V1 } from './1763780015001-open-account-function';
 import { OPEN_ACCOUNTS_V2 } from './1763780017001-open-accounts-always-locks';
 
 /** `text` with `find` replaced once; a `find` that does not occur exactly once is an error, never a silent no-op. */
-function once(text: string, find: string, replace: string): string {
+export function once(text: string, find: string, replace: string): string {
   const parts = text.split(find);
-  if (parts.length !== 2) throw new Error(`open-accounts-trace-context: expected one ${JSON.stringify(find)}, found ${parts.length - 1}`);
+  if (parts.length !== 2) throw new Error(`function migration: expected one ${JSON.stringify(find)}, found ${parts.length - 1}`);
   return parts.join(replace);
 }
 

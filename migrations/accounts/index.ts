@@ -16,6 +16,7 @@ import { AccountKeysetIndex1763780017501 } from './1763780017501-account-keyset-
 import { OutboxTraceContext1763780017601 } from './1763780017601-outbox-trace-context';
 import { OpenAccountsTraceContext1763780017603 } from './1763780017603-open-accounts-trace-context';
 import { FactTraceContext1763780017701 } from './1763780017701-fact-trace-context';
+import { OutcomeEventBuiltOnce1763780031001 } from './1763780031001-outcome-event-built-once';
 
 /** The account service's migrations, oldest first. */
 export const accountsMigrations = [
@@ -37,4 +38,5 @@ export const accountsMigrations = [
   OutboxTraceContext1763780017601,
   OpenAccountsTraceContext1763780017603,
   FactTraceContext1763780017701,
+  OutcomeEventBuiltOnce1763780031001,
 ];

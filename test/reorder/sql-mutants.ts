@@ -5,7 +5,7 @@
  * catch every one against PostgreSQL, as they catch the model mutants in memory.
  */
 import { ACCOUNT_JOIN_V2 } from '../../migrations/accounts/1763780013002-account-join-rejected';
-import { OPEN_ACCOUNT_V3 } from '../../migrations/accounts/1763780017701-fact-trace-context';
+import { OPEN_ACCOUNT_V4 } from '../../migrations/accounts/1763780031001-outcome-event-built-once';
 import { CUSTOMER_FACTS_V1 } from '../../migrations/accounts/1763780015002-customer-facts-function';
 import type { SqlMutation } from './sql-join';
 
@@ -15,13 +15,13 @@ const replacedJoin = (from: string, to: string): string => {
 };
 
 /**
- * The account path's function as it stands now (open_account with its trace arguments:
+ * The account path's function as it stands now (open_account with its latest arguments:
  * the one open_accounts calls) with one edit. An edit of an older version would create an
  * overload nobody calls, and the mutant would change nothing.
  */
 const replacedOpen = (from: string, to: string): string => {
-  if (!OPEN_ACCOUNT_V3.includes(from)) throw new Error(`"${from}" not in OPEN_ACCOUNT_V3`);
-  return OPEN_ACCOUNT_V3.split(from).join(to);
+  if (!OPEN_ACCOUNT_V4.includes(from)) throw new Error(`"${from}" not in OPEN_ACCOUNT_V4`);
+  return OPEN_ACCOUNT_V4.split(from).join(to);
 };
 
 /** The customer paths' function (apply_customer_facts) with one edit: their join statement is a call of it. */

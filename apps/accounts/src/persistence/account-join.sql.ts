@@ -24,11 +24,14 @@ export function lockCustomersSql(customerIds: readonly string[]): Sql {
 const isoMs = (column: Sql): Sql => sql`to_jsonb(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 
 /**
- * What an outcome of the join publishes: the status that triggers it, the event, and the
- * column whose time goes into the event's data. ONE place builds these events for every
- * path: the envelope (derived id, subject, time) in JavaScript, the time from the row in
- * SQL, so the event carries exactly the value stored. Exactly one id per account and
- * outcome (derived from the account id): one account.validated, one account.rejected.
+ * What an outcome of the join publishes on the customer path: the status that triggers
+ * it, the event, and the column whose time goes into the event's data. The envelope
+ * (derived id, subject, time) is built in JavaScript, the time read from the row in SQL,
+ * so the event carries exactly the value stored. Exactly one id per account and outcome
+ * (derived from the account id): one account.validated, one account.rejected. The
+ * account path's open_account builds its one outcome event in SQL instead (migrations/
+ * accounts/1763780031001-outcome-event-built-once.ts); account.store.int-spec.ts holds
+ * its events equal to the contract's builders, and both paths to the same event.
  */
 const OUTCOMES = [
   {
@@ -57,11 +60,7 @@ export interface OutcomeEnvelope {
   payload: string;
 }
 
-/**
- * The envelopes of an account's two possible outcome events, account.validated then
- * account.rejected (the order open_account takes them in: migrations/accounts/
- * 1763780015001-open-account-function.ts, which fills the time in SQL as below).
- */
+/** The envelopes of an account's two possible outcome events, account.validated then account.rejected. */
 export function outcomeEnvelopes(a: { accountId: string; customerId: string }, time: string): OutcomeEnvelope[] {
   return OUTCOMES.map((o) => {
     const event = o.build(a, time);

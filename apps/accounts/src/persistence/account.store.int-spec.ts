@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accountOpened, customerCreated, eventIds } from '@calm/contracts';
+import { accountOpened, accountRejected, accountValidated, customerCreated, eventIds } from '@calm/contracts';
 import { PermanentEventError } from '@calm/messaging';
 import { Client } from 'pg';
 import { Database, isTransientDatabaseError } from '@calm/platform';
@@ -47,27 +47,55 @@ describe('AccountStore.open (one round trip)', () => {
     ]);
   });
 
-  it.each([
+  /** The two outcomes a POST can reach at once: the customer's fact already known, and the event of that outcome. */
+  const outcomes = [
+    {
+      status: 'valid',
+      fact: 'known_customer (customer_id, created_at)',
+      times: (at: string) => ({ validatedAt: at, rejectedAt: null }),
+      event: (accountId: string, customerId: string, at: string, now: string) => ({
+        event_id: eventIds.accountValidated(accountId),
+        subject: `account.validated.${accountId}`,
+        payload: accountValidated({ accountId, customerId, validatedAt: at }, now),
+      }),
+    },
+    {
+      status: 'rejected',
+      fact: 'sealed_customer (customer_id, sealed_at)',
+      times: (at: string) => ({ validatedAt: null, rejectedAt: at }),
+      event: (accountId: string, customerId: string, at: string, now: string) => ({
+        event_id: eventIds.accountRejected(accountId),
+        subject: `account.rejected.${accountId}`,
+        payload: accountRejected({ accountId, customerId, rejectedAt: at }, now),
+      }),
+    },
+  ] as const;
+  const factTimes = [
     ['before', '2026-03-01T09:00:00.000456Z', '2026-03-01T10:00:00.123Z'],
     ['after', '2026-03-01T11:30:00.987654Z', '2026-03-01T11:30:00.987Z'],
-  ])('is valid at once when the customer is known (created %s the opening), with its account.validated event', async (_, createdAt, expected) => {
-    const customerId = randomUUID();
-    await queryDatabase(dbInfo.url, `INSERT INTO known_customer (customer_id, created_at) VALUES ($1, $2)`, [customerId, createdAt]);
-    const cmd = { accountId: randomUUID(), customerId, currency: 'USD' };
-    const now = new Date('2026-03-01T10:00:00.123Z');
-    const outcome = await store.open(cmd, now);
-    expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'valid', openedAt: now.toISOString(), validatedAt: expected, rejectedAt: null } });
-    const [, validated] = await outbox(cmd.accountId);
-    expect(validated.event_id).toBe(eventIds.accountValidated(cmd.accountId));
-    expect(validated.subject).toBe(`account.validated.${cmd.accountId}`);
-    expect(validated.payload).toMatchObject({
-      id: validated.event_id,
-      type: 'account.validated',
-      time: now.toISOString(),
-      data: { accountId: cmd.accountId, customerId, validatedAt: expected },
-    });
-    expect(await store.get(cmd.accountId)).toEqual(outcome.account);
-  });
+  ] as const;
+
+  it.each(outcomes.flatMap((o) => factTimes.map(([when, factAt, expected]) => [o.status, when, o, factAt, expected] as const)))(
+    "is %s at once when its customer's fact is known (from %s the opening), with the contract's outcome event",
+    async (status, _, o, factAt, expected) => {
+      const customerId = randomUUID();
+      await queryDatabase(dbInfo.url, `INSERT INTO ${o.fact} VALUES ($1, $2)`, [customerId, factAt]);
+      const cmd = { accountId: randomUUID(), customerId, currency: 'USD' };
+      const now = new Date('2026-03-01T10:00:00.123Z');
+      const outcome = await store.open(cmd, now);
+      expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status, openedAt: now.toISOString(), ...o.times(expected) } });
+      // open_account builds the outcome's event in SQL: it must be the contract's, field for field.
+      expect(await outbox(cmd.accountId)).toEqual([
+        {
+          event_id: eventIds.accountOpened(cmd.accountId),
+          subject: `account.opened.${cmd.accountId}`,
+          payload: accountOpened({ ...cmd, openedAt: now.toISOString() }),
+        },
+        o.event(cmd.accountId, customerId, expected, now.toISOString()),
+      ]);
+      expect(await store.get(cmd.accountId)).toEqual(outcome.account);
+    },
+  );
 
   it('reaches the same account and event whichever fact comes second', async () => {
     const now = new Date('2026-03-02T08:00:00.000Z');

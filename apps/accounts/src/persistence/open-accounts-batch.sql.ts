@@ -1,13 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
-import { accountOpened, subjectOf } from '@calm/contracts';
+import { accountOpened, eventIds, subjectOf } from '@calm/contracts';
 import { Sql, TraceCarrier, activeTraceCarrier, sql } from '@calm/messaging';
-import { outcomeEnvelopes } from './account-join.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 
 /**
- * One POST's share of a group commit: its command and the envelopes of the events it
- * may write (account.opened, and the event of each outcome, whose time open_account
- * fills in from the row), built once per request in JavaScript.
+ * One POST's share of a group commit: its command, its account.opened event, and the ids
+ * of the two events its outcome may publish. open_account builds the outcome's event
+ * itself, from the row it inserts (migrations/accounts/1763780031001-outcome-event-built-once.ts),
+ * so only the event that is written is ever built.
  */
 export interface OpenMember {
   accountId: string;
@@ -15,26 +15,24 @@ export interface OpenMember {
   currency: string;
   openedAt: string;
   opened: { id: string; subject: string; payload: string };
-  validated: { id: string; subject: string; payload: string };
-  rejected: { id: string; subject: string; payload: string };
+  validatedId: string;
+  rejectedId: string;
   /** The POST's trace context, stored with its outbox rows (none with tracing off). */
   trace?: TraceCarrier;
 }
 
-/** A member of a group commit for this command at this instant (its three envelopes: derived ids, subjects, JSON). */
+/** A member of a group commit for this command at this instant. */
 export function openMember(cmd: OpenAccountCommand, now: Date): OpenMember {
   // PostgreSQL's text cannot hold NUL: refused here, so it fails this request only, not its group.
   for (const [field, value] of Object.entries(cmd)) if (value.includes('\u0000')) throw new Error(`open account: ${field} contains NUL`);
   const openedAt = now.toISOString();
   const event = accountOpened({ ...cmd, openedAt });
-  const [validated, rejected] = outcomeEnvelopes(cmd, openedAt);
-  if (validated.status !== 'valid' || rejected.status !== 'rejected') throw new Error('outcomeEnvelopes: expected account.validated, then account.rejected');
   return {
     ...cmd,
     openedAt,
     opened: { id: event.id, subject: subjectOf('account.opened', cmd.accountId), payload: JSON.stringify(event) },
-    validated: { id: validated.eventId, subject: validated.subject, payload: validated.payload },
-    rejected: { id: rejected.eventId, subject: rejected.subject, payload: rejected.payload },
+    validatedId: eventIds.accountValidated(cmd.accountId),
+    rejectedId: eventIds.accountRejected(cmd.accountId),
     trace: activeTraceCarrier(),
   };
 }
@@ -48,26 +46,22 @@ const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string | null][]
   ['text', (m) => m.opened.id],
   ['text', (m) => m.opened.subject],
   ['jsonb', (m) => m.opened.payload],
-  ['text', (m) => m.validated.id],
-  ['text', (m) => m.validated.subject],
-  ['jsonb', (m) => m.validated.payload],
-  ['text', (m) => m.rejected.id],
-  ['text', (m) => m.rejected.subject],
-  ['jsonb', (m) => m.rejected.payload],
+  ['text', (m) => m.validatedId],
+  ['text', (m) => m.rejectedId],
   ['text', (m) => m.trace?.traceparent ?? null],
   ['text', (m) => m.trace?.tracestate ?? null],
 ];
 
 /**
  * The statement of a group commit: ONE call of the database function open_accounts
- * (migrations/accounts/1763780017603-open-accounts-trace-context.ts), prepared once per
+ * (migrations/accounts/1763780031001-outcome-event-built-once.ts), prepared once per
  * connection (named), its members' values as array parameters. Without an explicit
  * BEGIN, PostgreSQL runs it as one implicit transaction: one commit for the group. The
  * function takes the write-skew guard for every member's customer first, in key order,
  * then opens each member with open_account, in account id order; see its comment.
  */
 export const OPEN_ACCOUNTS = {
-  name: 'open-accounts-v3',
+  name: 'open-accounts-v4',
   text: `SELECT * FROM open_accounts(${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
 };
 

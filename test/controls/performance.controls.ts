@@ -1,0 +1,19 @@
+import type { Control } from './control';
+
+/** What the performance work moved: each change keeps the contract the code had before it. */
+const controls: Control[] = [
+  {
+    name: 'open-account-outcome-event-not-the-contracts',
+    breaks: "open_account builds its outcome event (account.validated / account.rejected) in SQL with a field the contract's builder does not give it",
+    patches: [
+      {
+        file: 'migrations/accounts/1763780031001-outcome-event-built-once.ts',
+        find: "'accountId', r.account_id, 'customerId', r.customer_id,",
+        replace: "'accountId', r.account_id, 'customerId', r.customer_id, 'currency', r.currency,",
+      },
+    ],
+    tests: ['apps/accounts/src/persistence/account.store.int-spec.ts'],
+    testNamePattern: 'contract',
+  },
+];
+export default controls;
