@@ -1,14 +1,11 @@
-/**
- * The keyset cursor of GET /accounts: the (opened_at, account_id) of the last account
- * of a page, the list's stable order. Opaque to clients (base64url of JSON) and exact to
- * the microsecond (PostgreSQL's precision), so no row is skipped or shown twice between
+import type { AccountCursor } from '../persistence/list-accounts.sql';
+
+/*
+ * The keyset cursor of GET /accounts (AccountCursor: the store's position in the list's
+ * stable order) on the wire: opaque to clients (base64url of JSON) and exact to the
+ * microsecond (PostgreSQL's precision), so no row is skipped or shown twice between
  * pages. Any string the API did not produce is refused, never guessed at.
  */
-export interface AccountCursor {
-  /** opened_at as UTC text with microseconds, e.g. 2025-01-31T09:30:00.123456Z. */
-  openedAt: string;
-  accountId: string;
-}
 
 const OPENED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

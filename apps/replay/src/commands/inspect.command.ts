@@ -5,7 +5,7 @@ import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
 import { CustomersState, evolveCustomers, isSealing } from '@calm/folds';
 import { readStream } from '@calm/messaging';
-import { ACCOUNT_COLUMNS, AccountRow, fromRow } from '../../../accounts/src/persistence/account.mapper';
+import { readAccount } from '../../../accounts/src';
 
 interface Seen {
   stream: string;
@@ -41,8 +41,8 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   const db = await ctx.database('accounts');
   const id = accountId.toLowerCase();
   const accountEvents = await eventsOn(ctx, streams.accounts.name, `account.*.${id}`);
-  const { rows: live } = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`, [id]);
-  const customerIds = new Set<string>(live.map((r) => r.customer_id));
+  const liveAccount = await readAccount(db, id);
+  const customerIds = new Set<string>(liveAccount ? [liveAccount.customerId] : []);
   for (const s of accountEvents) if (s.event?.type === 'account.opened') customerIds.add(s.event.data.customerId.toLowerCase());
   const customerEvents: Seen[] = [];
   for (const c of customerIds) customerEvents.push(...(await eventsOn(ctx, streams.customers.name, `customer.*.${c}`)));
@@ -59,7 +59,7 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
       facts.push({ type: 'customer.sealed', data: { customerId: s.event.data.customerId.toLowerCase(), sealedAt: s.event.data.sealedAt } });
   }
   const f = fold(facts, initialState()).accounts.get(id);
-  // Same key order as the service's fromRow (account.mapper.ts), so the two print (and compare) alike.
+  // Same key order as the service's readAccount (account.mapper.ts), so the two print (and compare) alike.
   const folded = f
     ? {
         accountId: f.accountId,
@@ -75,7 +75,6 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   const { rows: dead } = await db.query(`SELECT id, subject, reason, retried_at FROM dead_letter WHERE subject = ANY($1::text[]) ORDER BY id`, [
     [...customerIds].flatMap((c) => [`customer.created.${c}`, `customer.sealed.${c}`]),
   ]);
-  const liveAccount = live[0] ? fromRow(live[0]) : null;
   const equal = JSON.stringify(folded) === JSON.stringify(liveAccount);
   const { reporter } = ctx;
   reporter.line(`events (${accountEvents.length + customerEvents.length}):`);

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { CustomerCreated } from '@calm/contracts';
+import { CustomerCreated, ResolveDecision, eventIds } from '@calm/contracts';
 import { Sql, TraceCarrier, claimEventsSql, queryNamed, sql } from '@calm/messaging';
 import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
 import { convergenceSpan } from './join-trace';
@@ -30,6 +30,17 @@ export type ValidatedRow = JoinedRow;
 
 export const createdFacts = (events: CustomerCreated[]): CustomerFact[] =>
   events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.time, trace: traceOf(e) }));
+
+/**
+ * The owner's answer to customers.resolve as the very fact its stream carries: the same
+ * derived event id (so the inbox absorbs the stream's copy, whichever comes first), the
+ * same customer and time.
+ */
+export function ownerDecisionFact(d: ResolveDecision): CustomerFact {
+  return d.state === 'created'
+    ? { id: eventIds.customerCreated(d.customerId), type: 'customer.created', customerId: d.customerId, time: d.createdAt }
+    : { id: eventIds.customerSealed(d.customerId), type: 'customer.sealed', customerId: d.customerId, time: d.sealedAt };
+}
 
 /** The distributed-tracing extension of an event, when it has one. */
 export const traceOf = (e: { traceparent?: string; tracestate?: string }): TraceCarrier | undefined =>
