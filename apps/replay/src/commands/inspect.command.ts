@@ -1,5 +1,5 @@
 import { JsMsg } from '@nats-io/jetstream';
-import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
+import { KnownEvent, decodeEvent, isUuid, streams } from '@calm/contracts';
 import { AccountFact, fold, initialState } from '@calm/folds';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
@@ -15,8 +15,6 @@ interface Seen {
   event?: KnownEvent;
   error?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function eventsOn(ctx: ReplayContext, stream: string, filter: string): Promise<Seen[]> {
   const { js, jsm } = await ctx.natsConnection();
@@ -37,7 +35,7 @@ function describe(s: Seen): string {
 
 /** Every event about one account (and its customer), the state they fold to, and the live row. */
 export async function inspectAccountCommand(ctx: ReplayContext, accountId: string): Promise<number> {
-  if (!UUID.test(accountId)) throw new CliError(`"${accountId}" is not a UUID`);
+  if (!isUuid(accountId)) throw new CliError(`"${accountId}" is not a UUID`);
   const db = await ctx.database('accounts');
   const id = accountId.toLowerCase();
   const accountEvents = await eventsOn(ctx, streams.accounts.name, `account.*.${id}`);
@@ -102,7 +100,7 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
  * stream: trusted by where it is, never by its `source` field), the customer fold, and the live row.
  */
 export async function inspectCustomerCommand(ctx: ReplayContext, customerId: string): Promise<number> {
-  if (!UUID.test(customerId)) throw new CliError(`"${customerId}" is not a UUID`);
+  if (!isUuid(customerId)) throw new CliError(`"${customerId}" is not a UUID`);
   const id = customerId.toLowerCase();
   const events = await eventsOn(ctx, streams.customers.name, `customer.*.${id}`);
   const state: CustomersState = new Map();
