@@ -88,5 +88,11 @@ const controls: Control[] = [
     patches: [{ file: 'apps/customers/src/persistence/customer.store.ts', find: "    if (created.outcome === 'created') this.relay.wake();\n", replace: '' }],
     tests: ['apps/customers/src/persistence/customer.store.int-spec.ts'],
   },
+  {
+    name: 'fact-of-drops-seals',
+    breaks: 'factOf gives no fact for customer.sealed, so the replay and inspect fold no seal',
+    patches: [{ file: 'libs/folds/src/fact-of.ts', find: "    case 'customer.sealed':\n", replace: "    case 'customer.sealed':\n      return undefined;\n" }],
+    tests: ['libs/folds/src/fact-of.spec.ts', 'apps/replay/src/fold/fact-scanner.spec.ts'],
+  },
 ];
 export default controls;

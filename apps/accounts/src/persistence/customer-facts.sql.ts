@@ -4,7 +4,11 @@ import { Sql, TraceCarrier, claimEventsSql, queryNamed, sql } from '@calm/messag
 import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
 import { convergenceSpan } from './join-trace';
 
-/** What the customer paths need of a customer.created or customer.sealed: its id (inbox), its customer and its time. */
+/**
+ * What the customer paths need of a customer.created or customer.sealed: its id (inbox),
+ * its customer, its time and its trace. Not the fold's AccountFact (@calm/folds): the
+ * event id and the trace context belong to the delivery (inbox, tracing), not to the fact.
+ */
 export interface CustomerFact {
   id: string;
   type: 'customer.created' | 'customer.sealed';

@@ -1,6 +1,6 @@
 import { JsMsg } from '@nats-io/jetstream';
 import { KnownEvent, decodeEvent, isUuid, streams } from '@calm/contracts';
-import { AccountFact, fold, initialState } from '@calm/folds';
+import { factOf, fold, initialState } from '@calm/folds';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
 import { CustomersState, evolveCustomers, isSealing } from '@calm/folds';
@@ -44,18 +44,8 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   for (const s of accountEvents) if (s.event?.type === 'account.opened') customerIds.add(s.event.data.customerId.toLowerCase());
   const customerEvents: Seen[] = [];
   for (const c of customerIds) customerEvents.push(...(await eventsOn(ctx, streams.customers.name, `customer.*.${c}`)));
-  const facts: AccountFact[] = [];
-  for (const s of [...accountEvents, ...customerEvents]) {
-    if (s.event?.type === 'account.opened')
-      facts.push({
-        type: 'account.opened',
-        data: { ...s.event.data, accountId: s.event.data.accountId.toLowerCase(), customerId: s.event.data.customerId.toLowerCase() },
-      });
-    if (s.event?.type === 'customer.created')
-      facts.push({ type: 'customer.created', data: { customerId: s.event.data.customerId.toLowerCase(), createdAt: s.event.time } });
-    if (s.event?.type === 'customer.sealed')
-      facts.push({ type: 'customer.sealed', data: { customerId: s.event.data.customerId.toLowerCase(), sealedAt: s.event.data.sealedAt } });
-  }
+  // decodeEvent gives canonical (lower-case) ids, so the facts name the accounts as the table does.
+  const facts = [...accountEvents, ...customerEvents].flatMap((s) => (s.event ? (factOf(s.event) ?? []) : []));
   const f = fold(facts, initialState()).accounts.get(id);
   // Same key order as the service's readAccount (account.mapper.ts), so the two print (and compare) alike.
   const folded = f

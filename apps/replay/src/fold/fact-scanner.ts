@@ -1,15 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { FIELD_LENGTHS, canonicalCurrencyIn, canonicalTimeIn, canonicalUuidIn, subjectEndsIn } from '@calm/contracts';
+import type { AccountFact } from '@calm/folds';
 import type { AccountsHistory } from './accounts-history';
-
-/**
- * What the accounts fold takes from one event of its history: the opening of an account,
- * the creation time of a customer, or the seal time of a customer id.
- */
-export type AccountsFact =
-  | { type: 'account.opened'; accountId: string; customerId: string; currency: string; openedAt: string }
-  | { type: 'customer.created'; customerId: string; time: string }
-  | { type: 'customer.sealed'; customerId: string; sealedAt: string };
 
 /**
  * The fact of one message, read straight off its bytes without building the CloudEvent
@@ -24,7 +16,7 @@ export type AccountsFact =
  * reads too): lengths, the time a customer.created needs, the subjects against the key.
  * Anything else (other text, any failure, other event types) answers false: the
  * caller then decodes the message in full, which gives the value or the reason.
- * fact-scanner.spec.ts checks that every fact read here is the one decodeEvent gives.
+ * fact-scanner.spec.ts checks that every fact read here is factOf (@calm/folds) of what decodeEvent gives.
  *
  * `takeAccountsFact` hands the fact to the history as the bytes it found (no string per
  * uuid or time: a fifth of the reading time); `scanAccountsFact` gives it as strings.
@@ -43,18 +35,17 @@ export function takenEventId(bytes: Uint8Array): string {
   return text(bytes, ID);
 }
 
-export function scanAccountsFact(bytes: Uint8Array, natsSubject: string): AccountsFact | undefined {
+export function scanAccountsFact(bytes: Uint8Array, natsSubject: string): AccountFact | undefined {
   const type = scan(bytes, natsSubject);
+  if (type === null) return undefined;
+  const customerId = text(bytes, CUSTOMER_ID);
   if (type === OPENED)
     return {
       type: 'account.opened',
-      accountId: text(bytes, ACCOUNT_ID),
-      customerId: text(bytes, CUSTOMER_ID),
-      currency: text(bytes, CURRENCY),
-      openedAt: text(bytes, OPENED_AT),
+      data: { accountId: text(bytes, ACCOUNT_ID), customerId, currency: text(bytes, CURRENCY), openedAt: text(bytes, OPENED_AT) },
     };
-  if (type === CREATED) return { type: 'customer.created', customerId: text(bytes, CUSTOMER_ID), time: text(bytes, TIME) };
-  if (type === SEALED) return { type: 'customer.sealed', customerId: text(bytes, CUSTOMER_ID), sealedAt: text(bytes, SEALED_AT) };
+  if (type === CREATED) return { type: 'customer.created', data: { customerId, createdAt: text(bytes, TIME) } };
+  if (type === SEALED) return { type: 'customer.sealed', data: { customerId, sealedAt: text(bytes, SEALED_AT) } };
   return undefined;
 }
 
