@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { CustomerCreated, ResolveDecision, eventIds } from '@calm/contracts';
 import { Sql, TraceCarrier, claimEventsSql, queryNamed, sql } from '@calm/messaging';
-import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
+import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from '../join/account-join.sql';
 import { convergenceSpan } from './join-trace';
 
 /**
@@ -58,7 +58,7 @@ export const traceOf = (e: { traceparent?: string; tracestate?: string }): Trace
  * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/messaging inbox);
  * 2. `lock`: the write-skew guard of every customer of the batch (account-join.sql.ts);
  * 3. `join`: the database function apply_customer_facts
- *    (migrations/accounts/1763780015002-customer-facts-function.ts: planned once per
+ *    (join/customer-facts.function.ts: planned once per
  *    connection, with hash and merge joins off) records the facts in the replicas
  *    (known_customer for creations, sealed_customer for seals; earliest time wins: a
  *    monotone min, a row changes only when the time moves earlier) and sets each

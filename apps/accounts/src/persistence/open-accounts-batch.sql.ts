@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { accountOpened, subjectOf } from '@calm/contracts';
 import { Sql, TraceCarrier, activeTraceCarrier, sql } from '@calm/messaging';
-import { outcomeEnvelopes } from './account-join.sql';
+import { outcomeEnvelopes } from '../join/account-join.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 
 /**

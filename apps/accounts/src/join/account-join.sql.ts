@@ -3,7 +3,7 @@ import { Sql, sql } from '@calm/messaging';
 
 /**
  * The pieces both paths of the join share (the join itself is the database function
- * account_join, created by migrations/accounts/1763780013002-account-join-rejected.ts):
+ * account_join, account-join.function.ts):
  * the write-skew guard and the events an outcome publishes.
  */
 
@@ -60,7 +60,7 @@ export interface OutcomeEnvelope {
 /**
  * The envelopes of an account's two possible outcome events, account.validated then
  * account.rejected (the order open_account takes them in: migrations/accounts/
- * 1763780015001-open-account-function.ts, which fills the time in SQL as below).
+ * open-account.function.ts, which fills the time in SQL as below).
  */
 export function outcomeEnvelopes(a: { accountId: string; customerId: string }, time: string): OutcomeEnvelope[] {
   return OUTCOMES.map((o) => {
