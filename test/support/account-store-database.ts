@@ -1,7 +1,7 @@
 import { Database } from '@calm/platform';
 import { freshDatabase, TestDatabase } from '@calm/testing';
 import { accountsMigrations } from '../../migrations/accounts';
-import { AccountStore } from '../../apps/accounts/src/persistence/account.store';
+import { AccountStore } from '../../apps/accounts/src';
 import type { GroupCommitOptions } from '../../apps/accounts/src/persistence/group-commit';
 
 export interface AccountStoreDatabase {
