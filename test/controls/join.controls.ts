@@ -1,8 +1,8 @@
 import type { Control } from './control';
 
 const OPEN_ACCOUNTS = 'apps/accounts/src/join/open-accounts.function.ts';
-// open_accounts V2 (V3, the current one, is derived from its text): V1's lock line, which has no comment above it, is left alone.
-const LOCK = '(no deadlock).\n    PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c::text, 0)';
+// The lock of open_accounts V1, from whose text V2 and V3 (the current one) are derived.
+const LOCK = '      PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c::text, 0)';
 const INTERLEAVINGS = 'test/reorder/interleavings.spec.ts';
 const WRITE_SKEW = 'test/e2e/write-skew.e2e-spec.ts';
 
@@ -11,7 +11,7 @@ const controls: Control[] = [
   {
     name: 'open-accounts-no-lock',
     breaks: 'open_accounts (the statement of every POST) opens accounts without taking their customers\u2019 locks',
-    patches: [{ file: OPEN_ACCOUNTS, find: LOCK, replace: '(no deadlock).\n    PERFORM 1 FROM (SELECT DISTINCT hashtextextended(c::text, 0)' }],
+    patches: [{ file: OPEN_ACCOUNTS, find: LOCK, replace: '      PERFORM 1 FROM (SELECT DISTINCT hashtextextended(c::text, 0)' }],
     tests: [INTERLEAVINGS, WRITE_SKEW],
     testNamePattern: 'with the write-skew guard|simultaneous',
   },
@@ -35,7 +35,7 @@ const controls: Control[] = [
       {
         file: OPEN_ACCOUNTS,
         find: LOCK,
-        replace: '(no deadlock).\n    PERFORM pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended(c::text, 0)',
+        replace: '      PERFORM pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended(c::text, 0)',
       },
       {
         file: 'apps/accounts/src/join/account-join.sql.ts',

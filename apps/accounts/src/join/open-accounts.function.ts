@@ -72,33 +72,15 @@ export const OPEN_ACCOUNTS_V1 = `
  * is now a patch of this function (test/controls/join.controls.ts), so production code
  * carries no switch that removes its own guarantee.
  *
- * The body is migration 1763780016001's (see its comment for the lock key, the lock
- * order and why every member's open_account sees every customer path committed before
- * the locks were granted), with the lock unconditional.
+ * The body is V1's (see its comment for the lock key, the lock order and why every
+ * member's open_account sees every customer path committed before the locks were
+ * granted), derived from its text with the lock unconditional.
  */
-export const OPEN_ACCOUNTS_V2 = `
-  CREATE FUNCTION open_accounts(
-    p_account_ids uuid[], p_customer_ids uuid[], p_currencies text[], p_opened_at timestamptz[],
-    p_opened_ids text[], p_opened_subjects text[], p_opened jsonb[],
-    p_validated_ids text[], p_validated_subjects text[], p_validated jsonb[],
-    p_rejected_ids text[], p_rejected_subjects text[], p_rejected jsonb[])
-  RETURNS TABLE (member integer, created boolean, account_id uuid, customer_id uuid, currency character(3), status text,
-                 opened_at timestamptz, validated_at timestamptz, rejected_at timestamptz)
-  LANGUAGE plpgsql VOLATILE
-  AS $$
-  DECLARE
-    i integer;
-  BEGIN
-    -- The write-skew guard: every member's customer, in key order (no deadlock).
-    PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c::text, 0) AS k FROM unnest(p_customer_ids) c) s ORDER BY k;
-    FOR i IN SELECT u.n FROM unnest(p_account_ids) WITH ORDINALITY u(id, n) ORDER BY u.id, u.n LOOP
-      RETURN QUERY SELECT i, o.* FROM open_account(p_account_ids[i], p_customer_ids[i], p_currencies[i], p_opened_at[i],
-        p_opened_ids[i], p_opened_subjects[i], p_opened[i],
-        ARRAY[p_validated_ids[i], p_rejected_ids[i]], ARRAY[p_validated_subjects[i], p_rejected_subjects[i]], ARRAY[p_validated[i], p_rejected[i]]) o;
-    END LOOP;
-  END
-  $$;
-`;
+export const OPEN_ACCOUNTS_V2 = [
+  ['    p_lock boolean,\n', ''],
+  ['    IF p_lock THEN\n      PERFORM', "    -- The write-skew guard: every member's customer, in key order (no deadlock).\n    PERFORM"],
+  [' ORDER BY k;\n    END IF;\n', ' ORDER BY k;\n'],
+].reduce((text, [find, replace]) => derived(text, find, replace), OPEN_ACCOUNTS_V1);
 
 export const OPEN_ACCOUNTS_V3 = [
   [
