@@ -2,7 +2,17 @@
 // account service. The replay changes account state only through what is exported here
 // (the shell sweep, which applies the owner's decisions with the service's own join);
 // anything not listed is internal to the service and may change without notice.
-export { RunningService, startAccountsService } from './accounts.app';
+export type { RunningService } from './accounts.app';
+
+type StartAccountsService = typeof import('./accounts.app').startAccountsService;
+
+/**
+ * Builds and starts the account service (accounts.app.ts). Its module is required on
+ * call, not with this face: the replay CLI imports this face and has no use for NestJS
+ * core and Fastify, a second of its start-up.
+ */
+export const startAccountsService: StartAccountsService = (...args) =>
+  (require('./accounts.app') as typeof import('./accounts.app')).startAccountsService(...args);
 export type { AccountsTuning } from './accounts.module';
 export { readAccount } from './persistence/account.mapper';
 export { AccountStore } from './persistence/account.store';
