@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { JsonHttpClient } from './http-client';
 
-describe('JsonHttpClient (the convergence phase client)', () => {
+describe("JsonHttpClient (the bench's one HTTP client)", () => {
   let server: Server;
   let http: JsonHttpClient;
   const seen: { method?: string; url?: string; type?: string; body: string }[] = [];
@@ -47,6 +47,18 @@ describe('JsonHttpClient (the convergence phase client)', () => {
     await new Promise((r) => idle.close(r));
     const closed = new JsonHttpClient(`http://127.0.0.1:${port}`);
     await expect(closed.get('/')).rejects.toThrow(/ECONNREFUSED/);
+    closed.close();
+  });
+
+  it('call never rejects: the status and the text of an answer that is not JSON, status 0 when nothing answers', async () => {
+    expect(await http.call('GET', '/broken')).toEqual({ status: 502, body: '<html>bad gateway</html>' });
+    expect(await http.call('POST', '/x', { a: 1 })).toEqual({ status: 201, body: { echo: '{"a":1}' } });
+    const idle = createServer();
+    await new Promise<void>((r) => idle.listen(0, '127.0.0.1', r));
+    const port = (idle.address() as AddressInfo).port;
+    await new Promise((r) => idle.close(r));
+    const closed = new JsonHttpClient(`http://127.0.0.1:${port}`);
+    expect(await closed.call('GET', '/')).toEqual({ status: 0, body: null });
     closed.close();
   });
 });

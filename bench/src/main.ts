@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,6 @@ import { Command } from 'commander';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { convergence } from './convergence.bench';
-import { coordinationBench } from './coordination/coordination.bench';
 import { activityBetween, databaseActivity, eventsRound } from './events.bench';
 import { benchDatabase, machine, pgServerUrl, snapshot, startNats, withPg } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
@@ -48,7 +48,10 @@ const program = new Command()
   .option('--tuning <json>', 'run the account service with this in-process AccountsTuning (bench/src/tuned-service.main.ts)')
   .option('--cpu-prof <dir>', 'run the account service (with --coordination: every process of every design) under node --cpu-prof, profiles written to <dir>')
   .option('--only <phases>', 'comma-separated subset of rest,events,convergence,replay (for profiling; figures left out are null)')
-  .option('--coordination', 'CALM against coordination (calm, sync, twopc) instead: writes bench/results/coordination.json')
+  .option(
+    '--coordination',
+    'run the coordination study instead (bench/src/coordination/coordination.main.ts; its options: --quick, --rounds, --connections, --duration, --cpu-prof, --out)',
+  )
   .option('--fixed-rate <n>', 'offered rate of the latency rounds instead of half the saturation rate (A/B at equal load)', Number)
   .option('--vacuum-between-rounds', 'VACUUM the account database before each latency round (diagnosis: does the CPU trend follow the dead tuples?)')
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
@@ -57,14 +60,11 @@ const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench',
 
 async function main(opts: Options): Promise<void> {
   if (opts.coordination) {
-    return coordinationBench({
-      quick: !!opts.quick,
-      connections: opts.connections,
-      rounds: opts.rounds,
-      duration: opts.duration,
-      cpuProfDir: opts.cpuProf,
-      out: opts.out ?? resultsFile('coordination.json'),
-    });
+    // The coordination study is its own program (bench/src/coordination/coordination.main.ts): handed the other arguments.
+    const args = process.argv.slice(2).filter((a) => a !== '--coordination');
+    const { status } = spawnSync(process.execPath, [join(__dirname, 'coordination', 'coordination.main.js'), ...args], { stdio: 'inherit' });
+    if (status !== 0) throw new Error(`the coordination bench exited with ${status}`);
+    return;
   }
   opts.out ??= resultsFile('latest.json');
   const mode = opts.quick ? 'quick' : 'full';

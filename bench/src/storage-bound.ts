@@ -8,9 +8,8 @@ import { customerCreated } from '@calm/contracts';
 import { Database, defaultLimits } from '@calm/platform';
 import { accountsMigrations } from '../../migrations/accounts';
 import { customersMigrations } from '../../migrations/customers';
-import { AccountStore } from '../../apps/accounts/src/persistence/account.store';
-import { CustomerOrmEntity } from '../../apps/customers/src/persistence/customer.orm-entity';
-import { CustomerStore } from '../../apps/customers/src/persistence/customer.store';
+import { AccountStore } from '../../apps/accounts/src';
+import { CustomerOrmEntity, CustomerStore } from '../../apps/customers/src';
 import { benchDatabase, startNats, withPg } from './infra';
 
 /**
@@ -33,8 +32,10 @@ async function main(): Promise<void> {
   const customers = new Database({ name: 'storage-cus', url: cusDb.url, migrations: customersMigrations, entities: [CustomerOrmEntity] });
   try {
     await Promise.all([accounts.ready, customers.ready]);
-    const accountStore = new AccountStore(accounts);
-    const customerStore = new CustomerStore(customers);
+    // No relay here: this bench marks the outbox rows published itself (below).
+    const noRelay = { wake: () => undefined };
+    const accountStore = new AccountStore(accounts, noRelay);
+    const customerStore = new CustomerStore(customers, noRelay);
     const ids = Array.from({ length: N }, (_, i) => ({ accountId: randomUUID(), customerId: randomUUID(), i }));
     // Realistic text: names and emails of ordinary length.
     const person = (i: number) => ({ name: `Customer Number ${i}`, email: `customer.${i}@example.com` });

@@ -3,9 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { loadConfig, runMain } from '@calm/platform';
-import { startAccountsService } from '../../apps/accounts/src/accounts.app';
-import { AccountsTuning } from '../../apps/accounts/src/accounts.module';
-import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { AccountsTuning, startAccountsService } from '../../apps/accounts/src';
+import { startCustomersService } from '../../apps/customers/src';
 
 /**
  * The service's own main, plus in-process tuning from BENCH_TUNING (JSON), so the bench

@@ -1,75 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { OPEN_ACCOUNT_V1 } from '../../apps/accounts/src/join/open-account.function';
 
-/**
- * The "account opened" path of the join as a database function, so that PostgreSQL
- * plans it once per connection instead of on every POST.
- *
- * The statement it replaces was sent as text with its values inlined (the simple
- * protocol, which group commit needs: several statements, one round trip, one implicit
- * transaction). Parsing and planning that statement took about 0.4 to 0.55 ms of the
- * database's CPU per POST, against 0.15 to 0.2 ms to run it (EXPLAIN ANALYZE on a warm
- * connection; docs/performance.md). PL/pgSQL keeps the plan of its RETURN QUERY for the
- * session, so each POST's statement is now only `SELECT * FROM open_account(...)`.
- *
- * What it does is unchanged (it is the same SQL with parameters for literals):
- * - inserts the account already joined (account_join of the customer's earliest known
- *   creation and of its id's seal, NULL when unknown; a sealed customer's account is
- *   rejected at once);
- * - writes its account.opened and the event of its outcome to the outbox, in that order
- *   (so the relay publishes account.opened first). The caller builds the three events'
- *   envelopes (derived ids, subjects); the outcome's time is read from the inserted row,
- *   as the customer path does (joinEventRowsSql in account-join.sql.ts: the same fill);
- * - answers the row with created = true, or the existing row with created = false and
- *   writes nothing.
- *
- * VOLATILE, so its statement takes a fresh snapshot when it starts, which is after the
- * caller's lock statement (the write-skew guard, account-join.sql.ts) was granted:
- * under READ COMMITTED it sees every customer path that committed before, as the inline
- * statement did. The function takes no lock itself: a group commit locks all its
- * members' customers at once, in key order, before any member's call.
- */
-export const OPEN_ACCOUNT_V1 = `
-  CREATE FUNCTION open_account(
-    p_account_id uuid, p_customer_id uuid, p_currency text, p_opened_at timestamptz,
-    p_opened_id text, p_opened_subject text, p_opened jsonb,
-    p_outcome_ids text[], p_outcome_subjects text[], p_outcome_payloads jsonb[])
-  RETURNS TABLE (created boolean, account_id uuid, customer_id uuid, currency character(3), status text,
-                 opened_at timestamptz, validated_at timestamptz, rejected_at timestamptz)
-  LANGUAGE plpgsql VOLATILE
-  AS $$
-  #variable_conflict use_column
-  BEGIN
-    -- p_outcome_*: the account.validated and the account.rejected envelopes, in that order.
-    RETURN QUERY
-    WITH known AS (SELECT k.created_at FROM known_customer k WHERE k.customer_id = p_customer_id),
-    seal AS (SELECT s.sealed_at FROM sealed_customer s WHERE s.customer_id = p_customer_id),
-    ins AS (
-      INSERT INTO account AS a (account_id, customer_id, currency, status, opened_at, validated_at, rejected_at)
-      SELECT p_account_id, p_customer_id, p_currency, j.status, p_opened_at, j.validated_at, j.rejected_at
-      FROM (SELECT 1) o LEFT JOIN known k ON true LEFT JOIN seal s ON true
-      CROSS JOIN LATERAL account_join(p_opened_at, k.created_at, s.sealed_at) j
-      ON CONFLICT (account_id) DO NOTHING
-      RETURNING a.account_id, a.customer_id, a.currency, a.status, a.opened_at, a.validated_at, a.rejected_at
-    ),
-    events AS (
-      INSERT INTO outbox (event_id, subject, payload)
-      SELECT p_opened_id, p_opened_subject, p_opened FROM ins
-      UNION ALL
-      SELECT e.event_id, e.subject, CASE r.status
-          WHEN 'valid' THEN jsonb_set(e.payload, '{data,validatedAt}', to_jsonb(to_char(r.validated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-          WHEN 'rejected' THEN jsonb_set(e.payload, '{data,rejectedAt}', to_jsonb(to_char(r.rejected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) END
-      FROM unnest(ARRAY['valid', 'rejected'], p_outcome_ids, p_outcome_subjects, p_outcome_payloads) e(status, event_id, subject, payload)
-      JOIN ins r ON r.status = e.status
-      ON CONFLICT (event_id) DO NOTHING
-    )
-    SELECT true, i.account_id, i.customer_id, i.currency, i.status, i.opened_at, i.validated_at, i.rejected_at FROM ins i
-    UNION ALL
-    SELECT false, a.account_id, a.customer_id, a.currency, a.status, a.opened_at, a.validated_at, a.rejected_at FROM account a
-    WHERE a.account_id = p_account_id AND NOT EXISTS (SELECT 1 FROM ins);
-  END
-  $$;
-`;
-
+/** Creates open_account (apps/accounts/src/join/open-account.function.ts: its text and why). */
 export class OpenAccountFunction1763780015001 implements MigrationInterface {
   name = 'OpenAccountFunction1763780015001';
 

@@ -1,6 +1,7 @@
 import type { Control } from './control';
 
 const METRICS_SPEC = 'apps/accounts/src/metrics/accounts.metrics.int-spec.ts';
+const STORE_SPEC = 'apps/accounts/src/persistence/account.store.int-spec.ts';
 
 /** The accounts service: its fold, group commit and the metrics recorded where work is decided. */
 const controls: Control[] = [
@@ -60,6 +61,38 @@ const controls: Control[] = [
     ],
     tests: ['test/e2e/shells.e2e-spec.ts'],
     testNamePattern: 'becomes known by the sweep',
+  },
+  {
+    name: 'account-open-no-wake',
+    breaks: 'an account opened does not wake the relay (its events wait for the next poll)',
+    patches: [
+      {
+        file: 'apps/accounts/src/persistence/account.store.ts',
+        find: '    if (row?.created) {\n      this.relay.wake();\n',
+        replace: '    if (row?.created) {\n',
+      },
+    ],
+    tests: [STORE_SPEC],
+    testNamePattern: 'wakes the relay',
+  },
+  {
+    name: 'customer-facts-no-wake',
+    breaks: 'customer facts that changed accounts do not wake the relay',
+    patches: [{ file: 'apps/accounts/src/persistence/account.store.ts', find: '    if (fresh > 0) this.relay.wake();\n', replace: '' }],
+    tests: [STORE_SPEC],
+    testNamePattern: 'wakes the relay',
+  },
+  {
+    name: 'customer-created-no-wake',
+    breaks: 'a customer created does not wake the relay',
+    patches: [{ file: 'apps/customers/src/persistence/customer.store.ts', find: "    if (created.outcome === 'created') this.relay.wake();\n", replace: '' }],
+    tests: ['apps/customers/src/persistence/customer.store.int-spec.ts'],
+  },
+  {
+    name: 'fact-of-drops-seals',
+    breaks: 'factOf gives no fact for customer.sealed, so the replay and inspect fold no seal',
+    patches: [{ file: 'libs/folds/src/fact-of.ts', find: "    case 'customer.sealed':\n", replace: "    case 'customer.sealed':\n      return undefined;\n" }],
+    tests: ['libs/folds/src/fact-of.spec.ts', 'apps/replay/src/fold/fact-scanner.spec.ts'],
   },
 ];
 export default controls;

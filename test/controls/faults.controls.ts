@@ -31,7 +31,7 @@ const controls: Control[] = [
     breaks: 'the account path does not see a customer already known, so an account opened after its customer stays pending',
     patches: [
       {
-        file: 'migrations/accounts/1763780015001-open-account-function.ts',
+        file: 'apps/accounts/src/join/open-account.function.ts',
         find: 'WHERE k.customer_id = p_customer_id)',
         replace: 'WHERE k.customer_id = p_customer_id AND k.created_at IS NULL)',
       },

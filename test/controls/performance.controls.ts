@@ -7,7 +7,7 @@ const controls: Control[] = [
     breaks: "open_account builds its outcome event (account.validated / account.rejected) in SQL with a field the contract's builder does not give it",
     patches: [
       {
-        file: 'migrations/accounts/1763780031001-outcome-event-built-once.ts',
+        file: 'apps/accounts/src/join/open-account.function.ts',
         find: "'accountId', r.account_id, 'customerId', r.customer_id,",
         replace: "'accountId', r.account_id, 'customerId', r.customer_id, 'currency', r.currency,",
       },

@@ -45,5 +45,17 @@ const controls: Control[] = [
     ],
     tests: ['libs/contracts/src/fast-decode.spec.ts'],
   },
+  {
+    name: 'field-checks-uuid-any-case',
+    breaks: 'the shared canonical-uuid check also takes upper-case hex, which the fast decoders would then pass through unnormalised',
+    patches: [
+      {
+        file: 'libs/contracts/src/field-checks.ts',
+        find: '!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))',
+        replace: '!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))',
+      },
+    ],
+    tests: ['libs/contracts/src/field-checks.spec.ts', 'apps/replay/src/fold/fact-scanner.spec.ts'],
+  },
 ];
 export default controls;

@@ -81,7 +81,7 @@ const controls: Control[] = [
     breaks: "the customer replica rows do not keep their fact's trace context, so an account path that completes the join cannot link to it",
     patches: [
       {
-        file: 'apps/accounts/src/persistence/customers-created.sql.ts',
+        file: 'apps/accounts/src/persistence/customer-facts.sql.ts',
         find: '...(traced ? replicaTracesSql(batch) : {}),',
         replace: '',
       },

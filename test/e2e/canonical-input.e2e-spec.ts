@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated, fastDecodeEvent } from '@calm/contracts';
 import { queryDatabase, waitFor } from '@calm/testing';
-import { AccountStore } from '../../apps/accounts/src/persistence/account.store';
+import { AccountStore } from '../../apps/accounts/src';
 import { http, TestSystem } from '../support/system';
 import { overlapping, RacedPair, watchLockWaits } from '../support/write-skew-race';
 

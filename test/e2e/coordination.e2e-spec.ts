@@ -12,7 +12,7 @@ import {
   waitFor,
 } from '@calm/testing';
 import { startCoordinator } from '../../bench/src/coordination/coordinator-process';
-import { JsonClient } from '../../bench/src/coordination/http-json';
+import { JsonHttpClient } from '../../bench/src/http-client';
 import { Scenario, newScenario } from '../../bench/src/coordination/scenario';
 import { gidOf } from '../../bench/src/coordination/twopc/participant';
 
@@ -111,7 +111,7 @@ async function expectCompleted(s: Scenario): Promise<void> {
 }
 
 it('calm: the customer POST and the account POST, sent independently in both orders, both answer 201 and the account converges to valid', async () => {
-  const client = (url: string) => new JsonClient(url, 4);
+  const client = (url: string) => new JsonHttpClient(url, 4, 15_000);
   for (const accountFirst of [true, false]) {
     const s = newScenario();
     const account = () => client(accounts.url).call('POST', '/accounts', { accountId: s.accountId, customerId: s.customerId });
@@ -126,7 +126,7 @@ it('calm: the customer POST and the account POST, sent independently in both ord
 it('sync: the coordinator creates the customer through the customer service, then opens the account through the account service', async () => {
   const sync = await coordinator('sync', servicesEnv());
   const s = newScenario();
-  const res = await new JsonClient(sync.url, 1).call('POST', '/scenarios', s);
+  const res = await new JsonHttpClient(sync.url, 1, 15_000).call('POST', '/scenarios', s);
   expect(res.status).toBe(201);
   const [customer, account] = [await customerRow(s.customerId), await accountRow(s.accountId)];
   // Temporal order: the account was opened after the customer service had answered.
@@ -137,7 +137,7 @@ it('sync: the coordinator creates the customer through the customer service, the
 it('twopc: customer and account commit atomically, each prepared by its own service in its own database, leaving no prepared transaction', async () => {
   const twopc = await coordinator('twopc', twopcEnv());
   const s = newScenario();
-  const res = await new JsonClient(twopc.url, 1).call('POST', '/scenarios', s);
+  const res = await new JsonHttpClient(twopc.url, 1, 15_000).call('POST', '/scenarios', s);
   expect(res).toEqual({ status: 201, body: expect.objectContaining({ outcome: 'committed' }) });
   // Valid from its first committed state: the account branch carried the customer's creation.
   expect((await accountRow(s.accountId)).status).toBe('valid');
@@ -150,7 +150,7 @@ it.each(['sync', 'twopc'] as const)('%s: four accounts opened at once for the sa
   const c = await coordinator(kind, kind === 'sync' ? servicesEnv() : twopcEnv());
   const s = newScenario();
   const group = [s, ...Array.from({ length: 3 }, () => ({ ...s, accountId: newScenario().accountId }))];
-  const client = new JsonClient(c.url, 4);
+  const client = new JsonHttpClient(c.url, 4, 15_000);
   const answers = await Promise.all(group.map((g) => client.call('POST', '/scenarios', g)));
   expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
   for (const g of group) await expectCompleted(g);
@@ -170,7 +170,7 @@ it('a service serves no participant API unless TWOPC_PARTICIPANT asks for it', a
 async function crashBetweenPrepareAndCommit(crashAt: 'after-prepare' | 'after-decision'): Promise<Scenario> {
   const doomed = await coordinator('twopc', twopcEnv(crashAt));
   const s = newScenario();
-  const res = await new JsonClient(doomed.url, 1).call('POST', '/scenarios', s);
+  const res = await new JsonHttpClient(doomed.url, 1, 15_000).call('POST', '/scenarios', s);
   expect(res.status).toBe(0); // no answer: the process died
   expect(await doomed.exited()).toEqual({ code: null, signal: 'SIGKILL' });
   const gid = gidOf(s.accountId);
@@ -213,7 +213,7 @@ it.each([
     expect(await customerRow(s.customerId)).toBeUndefined();
     expect(await accountRow(s.accountId)).toBeUndefined();
     // Aborted, not blocked: the same scenario goes through afterwards.
-    expect((await new JsonClient(fresh.url, 1).call('POST', '/scenarios', s)).status).toBe(201);
+    expect((await new JsonHttpClient(fresh.url, 1, 15_000).call('POST', '/scenarios', s)).status).toBe(201);
   } else {
     expect(await customerRow(s.customerId)).toBeDefined();
     expect((await accountRow(s.accountId)).status).toBe('valid');
@@ -224,7 +224,7 @@ it.each([
 // Last: it crashes the cluster every other test uses.
 it('twopc: the coordinator and both participant services outlive their databases dying under load (branches in flight), and complete scenarios once they are back', async () => {
   const twopc = await coordinator('twopc', twopcEnv());
-  const client = new JsonClient(twopc.url, 8, 5000);
+  const client = new JsonHttpClient(twopc.url, 8, 5000);
   let stop = false;
   const answered: number[] = [];
   // Eight scenarios in flight all the time: at the crash, branches are being written, prepared and committed on both sides.

@@ -16,7 +16,7 @@ import {
   TestNatsCluster,
   waitFor,
 } from '@calm/testing';
-import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
+import { RunningService, startAccountsService } from '../../apps/accounts/src';
 import { caughtAt, databaseNow, unpublishedIds } from '../support/held-at-kill';
 import { http } from '../support/system';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startAccountsService } from '../../apps/accounts/src/accounts.app';
+import { startAccountsService } from '../../apps/accounts/src';
 import {
   awaitWorkInFlight,
   describeConvergence,

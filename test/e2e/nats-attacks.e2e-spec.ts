@@ -4,7 +4,7 @@ import { headers, Msg, NatsConnection } from '@nats-io/transport-node';
 import { consumers, customerCreated, partnerAnnouncementSubject, partnerCustomerAnnounced, streams } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
-import { RunningService } from '../../apps/accounts/src/accounts.app';
+import { RunningService } from '../../apps/accounts/src';
 import { http } from '../support/system';
 import { REPLAY_API_PREFIX, RolesBroker, startRolesBroker, startServicesOnRoles } from '../support/nats-roles';
 

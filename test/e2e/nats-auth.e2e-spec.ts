@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NatsClient } from '@calm/messaging';
 import { Database, loadConfig } from '@calm/platform';
 import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
-import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
+import { RunningService, startAccountsService } from '../../apps/accounts/src';
 import { http } from '../support/system';
 
 /** Credentials given in NATS_URL reach the broker: a server that demands them accepts the service. */

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { consumers, partnerAnnouncementSubject, partnerCustomerAnnounced } from '@calm/contracts';
 import { Database } from '@calm/platform';
 import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
-import { RunningService } from '../../apps/accounts/src/accounts.app';
+import { RunningService } from '../../apps/accounts/src';
 import { run } from '../../apps/replay/src/main';
 import { http } from '../support/system';
 import { REPLAY_API_PREFIX, Role, RolesBroker, startRolesBroker, startServicesOnRoles } from '../support/nats-roles';

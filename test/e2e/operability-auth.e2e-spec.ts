@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Database } from '@calm/platform';
 import { waitFor } from '@calm/testing';
-import { startAccountsService } from '../../apps/accounts/src/accounts.app';
-import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { startAccountsService } from '../../apps/accounts/src';
+import { startCustomersService } from '../../apps/customers/src';
 import { TestSystem } from '../support/system';
 
 /** API_TOKENS: bearer token on every endpoint but /health/* and /metrics, on both services. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { consumers, eventIds } from '@calm/contracts';
 import { metricValue, queryDatabase, waitFor } from '@calm/testing';
-import { RunningService } from '../../apps/accounts/src/accounts.app';
+import { RunningService } from '../../apps/accounts/src';
 import { ShellSweepScheduler } from '../../apps/accounts/src/resolve-shells/shell-sweep.scheduler';
 import { SweepReport } from '../../apps/accounts/src/resolve-shells/shell-sweep';
 import { http, TestSystem } from '../support/system';

@@ -13,7 +13,7 @@
 import { Client } from 'pg';
 import { customerCreated } from '@calm/contracts';
 import { Sql, queryNamed, sql } from '@calm/messaging';
-import { ValidatedRow, customersCreatedStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customers-created.sql';
+import { ValidatedRow, customersCreatedStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customer-facts.sql';
 import { openAccountsSql, openMember } from '../../apps/accounts/src/persistence/open-accounts-batch.sql';
 
 export type Side = 'A' | 'B';

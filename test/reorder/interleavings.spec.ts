@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ValidatedRow } from '../../apps/accounts/src/persistence/customers-created.sql';
+import { ValidatedRow } from '../../apps/accounts/src/persistence/customer-facts.sql';
 import { Scenario, Side, accountSteps, customerSteps, interleavings, runInterleaving } from './interleaving';
 import { SqlJoinStore } from './sql-join';
 

@@ -21,7 +21,7 @@ import { Sql, queryNamed, sql } from '@calm/messaging';
 import { Database } from '@calm/platform';
 import { TestDatabase, freshDatabase } from '@calm/testing';
 import type { Account, AccountFact } from '@calm/folds';
-import { ValidatedRow, customerFactsStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customers-created.sql';
+import { ValidatedRow, customerFactsStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customer-facts.sql';
 import { openAccountsSql, openMember } from '../../apps/accounts/src/persistence/open-accounts-batch.sql';
 import { accountsMigrations } from '../../migrations/accounts';
 import type { Join } from './properties';

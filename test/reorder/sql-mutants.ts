@@ -4,9 +4,9 @@
  * (sql-join.ts applies it and fails if the edit does not apply). The properties must
  * catch every one against PostgreSQL, as they catch the model mutants in memory.
  */
-import { ACCOUNT_JOIN_V2 } from '../../migrations/accounts/1763780013002-account-join-rejected';
-import { OPEN_ACCOUNT_V4 } from '../../migrations/accounts/1763780031001-outcome-event-built-once';
-import { CUSTOMER_FACTS_V1 } from '../../migrations/accounts/1763780015002-customer-facts-function';
+import { ACCOUNT_JOIN_V2 } from '../../apps/accounts/src/join/account-join.function';
+import { CUSTOMER_FACTS_V1 } from '../../apps/accounts/src/join/customer-facts.function';
+import { OPEN_ACCOUNT_V4 } from '../../apps/accounts/src/join/open-account.function';
 import type { SqlMutation } from './sql-join';
 
 const replacedJoin = (from: string, to: string): string => {

@@ -5,8 +5,8 @@ import { connect, NatsConnection } from '@nats-io/transport-node';
 import { NatsClient } from '@calm/messaging';
 import { Database, loadConfig } from '@calm/platform';
 import { startNatsServer, TestNatsServer, waitFor } from '@calm/testing';
-import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
-import { startCustomersService } from '../../apps/customers/src/customers.app';
+import { RunningService, startAccountsService } from '../../apps/accounts/src';
+import { startCustomersService } from '../../apps/customers/src';
 import { http } from './system';
 
 /** Test-only passwords for the shipped roles (deploy/nats/auth.conf reads them from the environment). */

@@ -5,10 +5,8 @@ import { CloudEvent, customerCreated, streams } from '@calm/contracts';
 import { NatsClient, streamMessages, StreamMessage } from '@calm/messaging';
 import { Database, ServiceConfig, defaultLimits } from '@calm/platform';
 import { ConvergenceProbe, freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
-import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
-import { AccountsTuning } from '../../apps/accounts/src/accounts.module';
-import { startCustomersService } from '../../apps/customers/src/customers.app';
-import { CustomersTuning } from '../../apps/customers/src/customers.module';
+import { AccountsTuning, RunningService, startAccountsService } from '../../apps/accounts/src';
+import { CustomersTuning, startCustomersService } from '../../apps/customers/src';
 
 /**
  * A whole system for one test file: a private nats-server (fresh streams), fresh

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, eventIds } from '@calm/contracts';
 import { queryDatabase, waitFor } from '@calm/testing';
-import { ACCOUNT_JOIN_V2 } from '../../../migrations/accounts/1763780013002-account-join-rejected';
+import { ACCOUNT_JOIN_V2 } from '../../../apps/accounts/src/join/account-join.function';
 import { replayCli } from '../../../test/support/replay-cli';
 import { http, TestSystem } from '../../../test/support/system';
 

@@ -2,7 +2,7 @@ import type { TestPostgresServer } from '@calm/testing';
 import { sleep } from '../infra';
 import type { DesignStack } from './design-stack';
 import { FinalState, checkFinalState } from './final-state';
-import { JsonClient, is2xx } from './http-json';
+import { JsonHttpClient, is2xx } from '../http-client';
 import { runScenarioLoad } from './run-scenario-load';
 import { newScenario } from './scenario';
 import type { ScenarioRecord } from './scenario-load';
@@ -91,7 +91,7 @@ function firstAfter(records: ScenarioRecord[], restartedAt: number): number | nu
 
 /** Probes a design with one full scenario at a time (calm: both POSTs) until one completes; ms since `since`. */
 async function untilCompleted(s: DesignStack, since: number): Promise<number | null> {
-  const clients = Object.fromEntries(Object.entries(s.urls).map(([k, url]) => [k, new JsonClient(url!, 2, 5000)]));
+  const clients = Object.fromEntries(Object.entries(s.urls).map(([k, url]) => [k, new JsonHttpClient(url!, 2, 5000)]));
   try {
     let last = '';
     while (Date.now() - since < 60_000) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { percentile } from '../report';
-import { JsonClient, is2xx } from './http-json';
+import { JsonHttpClient, is2xx } from '../http-client';
 import { Scenario, newScenario } from './scenario';
 
 /**
@@ -62,9 +62,9 @@ export interface ScenarioLoadResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Runner {
-  private readonly accounts?: JsonClient;
-  private readonly customers?: JsonClient;
-  private readonly coordinator?: JsonClient;
+  private readonly accounts?: JsonHttpClient;
+  private readonly customers?: JsonHttpClient;
+  private readonly coordinator?: JsonHttpClient;
   readonly latencies: number[] = [];
   readonly convergence: number[] = [];
   readonly records: ScenarioRecord[] = [];
@@ -74,9 +74,9 @@ class Runner {
 
   constructor(private readonly req: ScenarioLoadRequest) {
     const sockets = req.connections * 4;
-    if (req.urls.accounts) this.accounts = new JsonClient(req.urls.accounts, sockets);
-    if (req.urls.customers) this.customers = new JsonClient(req.urls.customers, sockets);
-    if (req.urls.coordinator) this.coordinator = new JsonClient(req.urls.coordinator, sockets);
+    if (req.urls.accounts) this.accounts = new JsonHttpClient(req.urls.accounts, sockets, 15_000);
+    if (req.urls.customers) this.customers = new JsonHttpClient(req.urls.customers, sockets, 15_000);
+    if (req.urls.coordinator) this.coordinator = new JsonHttpClient(req.urls.coordinator, sockets, 15_000);
   }
 
   /** One scenario (a new customer and its k accounts) from its scheduled start; completed when the design answered 2xx for all of it. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIELD_LENGTHS } from './field-checks';
 import { instant, optionalText, text } from './fields';
 
 /**
@@ -25,15 +26,15 @@ export const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/
 
 export const cloudEventEnvelope = z.object({
   specversion: z.literal('1.0'),
-  id: text(1, 200),
-  source: text(1, 500),
-  type: text(1, 200),
-  subject: optionalText(500),
+  id: text(...FIELD_LENGTHS.id),
+  source: text(...FIELD_LENGTHS.source),
+  type: text(...FIELD_LENGTHS.type),
+  subject: optionalText(FIELD_LENGTHS.subject[1]),
   time: instant.optional(),
-  datacontenttype: optionalText(200),
+  datacontenttype: optionalText(FIELD_LENGTHS.datacontenttype[1]),
   // The distributed-tracing extension attributes: kept, so a consumer can continue the trace.
   traceparent: z.string().regex(TRACEPARENT).optional().meta({ description: 'CloudEvents distributed-tracing extension: W3C traceparent' }),
-  tracestate: optionalText(512).meta({ description: 'CloudEvents distributed-tracing extension: W3C tracestate' }),
+  tracestate: optionalText(FIELD_LENGTHS.tracestate[1]).meta({ description: 'CloudEvents distributed-tracing extension: W3C tracestate' }),
   data: z.unknown(),
 });
 

@@ -1,5 +1,6 @@
 import { DecodeResult, decodeEnvelope, describeIssues } from './cloud-event';
 import { KnownEvent, eventSchemas, isEventType } from './events';
+import { subjectEndsIn } from './field-checks';
 
 /**
  * Full check of one message: envelope, known type, data schema, and agreement
@@ -31,8 +32,5 @@ export function decodeEvent(bytes: Uint8Array, natsSubject: string): DecodeResul
 
 /** True when the NATS subject ends in `<type>.<key>`, the key in any letter case (`key` is canonical). */
 export function subjectNames(natsSubject: string, type: string, key: string): boolean {
-  const expected = `${type}.${key}`;
-  if (natsSubject === expected || natsSubject.endsWith(`.${expected}`)) return true;
-  const lower = natsSubject.toLowerCase();
-  return lower === expected || lower.endsWith(`.${expected}`);
+  return subjectEndsIn(natsSubject, type, key) || subjectEndsIn(natsSubject.toLowerCase(), type, key);
 }

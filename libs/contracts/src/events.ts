@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { CloudEvent } from './cloud-event';
+import { FIELD_LENGTHS } from './field-checks';
 import { currencyCode, eventEmail, instant, text, uuid } from './fields';
 import { eventIds } from './ids';
 
 /** Event data: the canonical fields of fields.ts; unknown fields pass through (publishers may add some). */
-export const customerCreatedData = z.looseObject({ customerId: uuid, name: text(1, 200), email: eventEmail });
+export const customerCreatedData = z.looseObject({ customerId: uuid, name: text(...FIELD_LENGTHS.name), email: eventEmail });
 export const accountOpenedData = z.looseObject({ accountId: uuid, customerId: uuid, currency: currencyCode, openedAt: instant });
 export const accountValidatedData = z.looseObject({ accountId: uuid, customerId: uuid, validatedAt: instant });
 

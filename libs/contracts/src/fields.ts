@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ISO_4217_CODES } from './iso-4217';
 import { canonicalInstant } from './instant';
+import { FIELD_LENGTHS, UUID_ANY_CASE } from './field-checks';
 
 /**
  * The ONE definition of every field the system accepts, REST and events alike. Each
@@ -9,8 +10,6 @@ import { canonicalInstant } from './instant';
  * (property-tested equal) and the JSON Schemas of the AsyncAPI and OpenAPI documents
  * all derive from here. Messages are predicates; the callers prefix the field's path.
  */
-
-const UUID_ANY_CASE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Any letter case in, lower case out: the lock key, the idempotency check and SQL see one spelling. */
 export const uuid = z.string().regex(UUID_ANY_CASE, { error: 'must be a UUID' }).toLowerCase().meta({ format: 'uuid' });
@@ -75,12 +74,12 @@ export const text = (min: number, max: number) =>
 export const optionalText = (max: number) => text(0, max).optional();
 
 /** What the REST API takes as an address (zod's email pattern); stored as given. */
-export const email = text(3, 320)
+export const email = text(...FIELD_LENGTHS.email)
   .refine((s) => z.regexes.email.test(s), { error: 'must be an email address' })
   .meta({ format: 'email' });
 
 /** The email of an event: any storable text of 3..320 code points (events carry what REST accepted, and third parties' too). */
-export const eventEmail = text(3, 320);
+export const eventEmail = text(...FIELD_LENGTHS.email);
 
 /**
  * An RFC 3339 date-time in years 0001-9999 (after applying its offset), with a time zone;

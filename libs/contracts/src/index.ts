@@ -2,6 +2,7 @@ export * from './asyncapi';
 export * from './cloud-event';
 export * from './decode';
 export * from './events';
+export * from './field-checks';
 export * from './fields';
 export * from './ids';
 export * from './fast-decode';

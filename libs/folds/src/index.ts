@@ -2,3 +2,4 @@
 // The services, the replay and the reordering suite all import them from here.
 export * from './accounts';
 export * from './customers';
+export * from './fact-of';

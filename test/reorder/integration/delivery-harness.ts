@@ -10,8 +10,7 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { customerCreated, customerSealed } from '@calm/contracts';
 import { spellInstant, withCase } from '@calm/testing';
-import { RunningService } from '../../../apps/accounts/src/accounts.app';
-import { AccountsTuning } from '../../../apps/accounts/src/accounts.module';
+import { AccountsTuning, RunningService } from '../../../apps/accounts/src';
 import { http, TestSystem } from '../../support/system';
 import { Delivery, DeliveryPlan } from './delivery-plan';
 import { TrialIds } from './trial-ids';

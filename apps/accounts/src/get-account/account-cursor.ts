@@ -1,17 +1,14 @@
-/**
- * The keyset cursor of GET /accounts: the (opened_at, account_id) of the last account
- * of a page, the list's stable order. Opaque to clients (base64url of JSON) and exact to
- * the microsecond (PostgreSQL's precision), so no row is skipped or shown twice between
+import { isCanonicalUuid } from '@calm/contracts';
+import type { AccountCursor } from '../persistence/list-accounts.sql';
+
+/*
+ * The keyset cursor of GET /accounts (AccountCursor: the store's position in the list's
+ * stable order) on the wire: opaque to clients (base64url of JSON) and exact to the
+ * microsecond (PostgreSQL's precision), so no row is skipped or shown twice between
  * pages. Any string the API did not produce is refused, never guessed at.
  */
-export interface AccountCursor {
-  /** opened_at as UTC text with microseconds, e.g. 2025-01-31T09:30:00.123456Z. */
-  openedAt: string;
-  accountId: string;
-}
 
 const OPENED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeCursor(cursor: AccountCursor): string {
   return Buffer.from(JSON.stringify([cursor.openedAt, cursor.accountId]), 'utf8').toString('base64url');
@@ -29,7 +26,7 @@ export function decodeCursor(text: string): AccountCursor | null {
   if (!Array.isArray(value) || value.length !== 2) return null;
   const [openedAt, accountId] = value as unknown[];
   if (typeof openedAt !== 'string' || typeof accountId !== 'string') return null;
-  if (!OPENED_AT.test(openedAt) || !UUID.test(accountId)) return null;
+  if (!OPENED_AT.test(openedAt) || !isCanonicalUuid(accountId)) return null;
   // The pattern admits impossible dates (2024-02-30): PostgreSQL would refuse them with a 500.
   if (Number.isNaN(Date.parse(openedAt)) || new Date(Date.parse(openedAt)).toISOString().slice(0, 10) !== openedAt.slice(0, 10)) return null;
   return { openedAt, accountId };

@@ -1,22 +1,13 @@
 import { BadRequestException } from '@nestjs/common';
-import { AccountCursor, decodeCursor } from './account-cursor';
+import type { ListAccountsFilter } from '../persistence/list-accounts.sql';
+import { decodeCursor } from './account-cursor';
 import { ListAccountsQuery } from './list-accounts.query.dto';
 
 export const LIST_LIMIT_DEFAULT = 50;
 
-/** What GET /accounts asks the store for: optional filters, a bounded page, an optional position. */
-export interface ListAccountsFilter {
-  customerId?: string;
-  status?: 'pending' | 'valid' | 'rejected';
-  /** Only accounts opened more than this many seconds ago (stale shells: with status=pending). */
-  olderThanSeconds?: number;
-  after?: AccountCursor;
-  limit: number;
-}
-
 const bad = (message: string) => new BadRequestException({ statusCode: 400, message, error: 'Bad Request' });
 
-/** The rules that span fields (each field's own shape is checked by its schema, listAccountsQuery). */
+/** What GET /accounts asks the store for. The rules that span fields (each field's own shape is checked by its schema, listAccountsQuery). */
 export function listAccountsFilter(q: ListAccountsQuery): ListAccountsFilter {
   if (q.olderThanSeconds !== undefined && q.status !== 'pending') throw bad('olderThanSeconds needs status=pending (it selects stale shells)');
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);

@@ -1,6 +1,5 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { newId } from '@calm/contracts';
-import { OutboxRelay } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
 import { Account } from '@calm/folds';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
@@ -13,7 +12,6 @@ export const DEFAULT_CURRENCY = 'EUR';
 export class OpenAccountHandler {
   constructor(
     private readonly store: AccountStore,
-    private readonly relay: OutboxRelay,
     private readonly metrics: AccountsMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -30,7 +28,6 @@ export class OpenAccountHandler {
         account: outcome.account,
       });
     }
-    if (outcome.kind === 'created') this.relay.wake();
     return { created: outcome.kind === 'created', account: outcome.account };
   }
 }

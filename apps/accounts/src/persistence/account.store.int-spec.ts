@@ -2,29 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { accountOpened, accountRejected, accountValidated, customerCreated, eventIds } from '@calm/contracts';
 import { PermanentEventError } from '@calm/messaging';
 import { Client } from 'pg';
-import { Database, isTransientDatabaseError } from '@calm/platform';
-import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
-import { accountsMigrations } from '../../../../migrations/accounts';
-import { AccountStore } from './account.store';
+import { isTransientDatabaseError } from '@calm/platform';
+import { queryDatabase, waitFor } from '@calm/testing';
+import { accountStoreDatabase } from '../../../../test/support/account-store-database';
 
-let dbInfo: TestDatabase;
-let db: Database;
-let store: AccountStore;
-
-beforeAll(async () => {
-  dbInfo = await freshDatabase('account_store');
-  db = new Database({ name: 'account-store-test', url: dbInfo.url, migrations: accountsMigrations });
-  await db.ready;
-  store = new AccountStore(db);
-});
-afterAll(async () => {
-  await db.close();
-  await dbInfo.drop();
-});
+const fx = accountStoreDatabase('account_store');
 
 const outbox = (accountId: string) =>
   queryDatabase<{ event_id: string; subject: string; payload: Record<string, any> }>(
-    dbInfo.url,
+    fx.url,
     `SELECT event_id, subject, payload FROM outbox WHERE payload->'data'->>'accountId' = $1 ORDER BY id`,
     [accountId],
   );
@@ -35,7 +21,7 @@ describe('AccountStore.open (one round trip)', () => {
   it('opens a shell account with its account.opened event when the customer is unknown', async () => {
     const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' };
     const now = new Date('2026-03-01T10:00:00.123Z');
-    const outcome = await store.open(cmd, now);
+    const outcome = await fx.store.open(cmd, now);
     expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status: 'pending', openedAt: now.toISOString(), validatedAt: null, rejectedAt: null } });
     const rows = await outbox(cmd.accountId);
     expect(rows).toEqual([
@@ -79,10 +65,10 @@ describe('AccountStore.open (one round trip)', () => {
     "is %s at once when its customer's fact is known (from %s the opening), with the contract's outcome event",
     async (status, _, o, factAt, expected) => {
       const customerId = randomUUID();
-      await queryDatabase(dbInfo.url, `INSERT INTO ${o.fact} VALUES ($1, $2)`, [customerId, factAt]);
+      await queryDatabase(fx.url, `INSERT INTO ${o.fact} VALUES ($1, $2)`, [customerId, factAt]);
       const cmd = { accountId: randomUUID(), customerId, currency: 'USD' };
       const now = new Date('2026-03-01T10:00:00.123Z');
-      const outcome = await store.open(cmd, now);
+      const outcome = await fx.store.open(cmd, now);
       expect(outcome).toEqual({ kind: 'created', account: { ...cmd, status, openedAt: now.toISOString(), ...o.times(expected) } });
       // open_account builds the outcome's event in SQL: it must be the contract's, field for field.
       expect(await outbox(cmd.accountId)).toEqual([
@@ -93,7 +79,7 @@ describe('AccountStore.open (one round trip)', () => {
         },
         o.event(cmd.accountId, customerId, expected, now.toISOString()),
       ]);
-      expect(await store.get(cmd.accountId)).toEqual(outcome.account);
+      expect(await fx.store.get(cmd.accountId)).toEqual(outcome.account);
     },
   );
 
@@ -103,13 +89,13 @@ describe('AccountStore.open (one round trip)', () => {
     const [first, second] = [randomUUID(), randomUUID()];
     // account first, then the customer
     const a = { accountId: randomUUID(), customerId: first, currency: 'EUR' };
-    await store.open(a, now);
-    await store.applyCustomersCreated([created(first, time)], now);
+    await fx.store.open(a, now);
+    await fx.store.applyCustomersCreated([created(first, time)], now);
     // customer first, then the account
     const b = { accountId: randomUUID(), customerId: second, currency: 'EUR' };
-    await store.applyCustomersCreated([created(second, time)], now);
-    await store.open(b, now);
-    const [ga, gb] = [await store.get(a.accountId), await store.get(b.accountId)];
+    await fx.store.applyCustomersCreated([created(second, time)], now);
+    await fx.store.open(b, now);
+    const [ga, gb] = [await fx.store.get(a.accountId), await fx.store.get(b.accountId)];
     expect(ga).toMatchObject({ status: 'valid', validatedAt: time });
     expect(gb).toMatchObject({ status: 'valid', validatedAt: time });
     expect((await outbox(a.accountId))[1].payload.data).toEqual({ accountId: a.accountId, customerId: first, validatedAt: time });
@@ -118,28 +104,28 @@ describe('AccountStore.open (one round trip)', () => {
 
   it('answers a repeat with the current account and a conflicting repeat as a conflict, writing nothing', async () => {
     const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' };
-    const first = await store.open(cmd, new Date('2026-03-03T00:00:00.000Z'));
-    expect(await store.open(cmd, new Date('2026-03-03T00:00:05.000Z'))).toEqual({ kind: 'unchanged', account: first.account });
-    expect(await store.open({ ...cmd, currency: 'GBP' }, new Date())).toEqual({ kind: 'conflict', account: first.account });
-    expect(await store.open({ ...cmd, customerId: randomUUID() }, new Date())).toEqual({ kind: 'conflict', account: first.account });
+    const first = await fx.store.open(cmd, new Date('2026-03-03T00:00:00.000Z'));
+    expect(await fx.store.open(cmd, new Date('2026-03-03T00:00:05.000Z'))).toEqual({ kind: 'unchanged', account: first.account });
+    expect(await fx.store.open({ ...cmd, currency: 'GBP' }, new Date())).toEqual({ kind: 'conflict', account: first.account });
+    expect(await fx.store.open({ ...cmd, customerId: randomUUID() }, new Date())).toEqual({ kind: 'conflict', account: first.account });
     expect(await outbox(cmd.accountId)).toHaveLength(1);
   });
 
   it('stores quotes and backslashes literally (the one-message path quotes every value)', async () => {
     const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: `'\\;` };
-    const outcome = await store.open(cmd, new Date());
+    const outcome = await fx.store.open(cmd, new Date());
     expect(outcome.account.currency).toBe(`'\\;`);
-    expect((await store.get(cmd.accountId))?.currency).toBe(`'\\;`);
+    expect((await fx.store.get(cmd.accountId))?.currency).toBe(`'\\;`);
     expect((await outbox(cmd.accountId))[0].payload.data.currency).toBe(`'\\;`);
   });
 
   it("lists a customer's accounts in opening order", async () => {
     const customerId = randomUUID();
     const ids = [randomUUID(), randomUUID()];
-    await store.open({ accountId: ids[1], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:00.000Z'));
-    await store.open({ accountId: ids[0], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:01.000Z'));
-    expect((await store.list({ customerId, limit: 50 })).items.map((a) => a.accountId)).toEqual([ids[1], ids[0]]);
-    expect(await store.get(randomUUID())).toBeNull();
+    await fx.store.open({ accountId: ids[1], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:00.000Z'));
+    await fx.store.open({ accountId: ids[0], customerId, currency: 'EUR' }, new Date('2026-03-04T00:00:01.000Z'));
+    expect((await fx.store.list({ customerId, limit: 50 })).items.map((a) => a.accountId)).toEqual([ids[1], ids[0]]);
+    expect(await fx.store.get(randomUUID())).toBeNull();
   });
 });
 
@@ -150,14 +136,14 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
     const customerId = randomUUID();
     const account = { accountId: randomUUID(), customerId, currency: 'EUR' };
     const now = new Date('2026-04-01T00:00:00.000Z');
-    await store.open(account, now);
+    await fx.store.open(account, now);
     const late = withId(created(customerId, '2026-04-01T12:00:00.000Z'), randomUUID());
     const early = withId(created(customerId, '2026-04-01T06:00:00.000Z'), randomUUID());
     const batch = [late, early, late];
     // The outcome says what the batch did, for the caller's metrics: one copy refused, one account turned valid.
-    expect(await store.applyCustomersCreated(batch, now)).toEqual({ fresh: 2, duplicates: 1, validatedOpenedAt: [now] });
-    expect(await store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-01T06:00:00.000Z' });
-    expect(await store.applyCustomersCreated(batch, now)).toEqual({ fresh: 0, duplicates: 3, validatedOpenedAt: [] });
+    expect(await fx.store.applyCustomersCreated(batch, now)).toEqual({ fresh: 2, duplicates: 1, validatedOpenedAt: [now] });
+    expect(await fx.store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-01T06:00:00.000Z' });
+    expect(await fx.store.applyCustomersCreated(batch, now)).toEqual({ fresh: 0, duplicates: 3, validatedOpenedAt: [] });
     const rows = await outbox(account.accountId);
     expect(rows.map((r) => r.payload.type)).toEqual(['account.opened', 'account.validated']);
     expect(rows[1].payload.data.validatedAt).toBe('2026-04-01T06:00:00.000Z');
@@ -166,13 +152,11 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
   it("moves an account's validation earlier when an earlier creation arrives later, without a second account.validated", async () => {
     const customerId = randomUUID();
     const account = { accountId: randomUUID(), customerId, currency: 'EUR' };
-    await store.open(account, new Date('2026-04-02T00:00:00.000Z'));
-    await store.applyCustomersCreated([withId(created(customerId, '2026-04-02T09:00:00.000Z'), randomUUID())], new Date());
-    await store.applyCustomersCreated([withId(created(customerId, '2026-04-02T03:00:00.000Z'), randomUUID())], new Date());
-    expect(await store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-02T03:00:00.000Z' });
-    const [{ created_at }] = await queryDatabase<{ created_at: Date }>(dbInfo.url, 'SELECT created_at FROM known_customer WHERE customer_id = $1', [
-      customerId,
-    ]);
+    await fx.store.open(account, new Date('2026-04-02T00:00:00.000Z'));
+    await fx.store.applyCustomersCreated([withId(created(customerId, '2026-04-02T09:00:00.000Z'), randomUUID())], new Date());
+    await fx.store.applyCustomersCreated([withId(created(customerId, '2026-04-02T03:00:00.000Z'), randomUUID())], new Date());
+    expect(await fx.store.get(account.accountId)).toMatchObject({ status: 'valid', validatedAt: '2026-04-02T03:00:00.000Z' });
+    const [{ created_at }] = await queryDatabase<{ created_at: Date }>(fx.url, 'SELECT created_at FROM known_customer WHERE customer_id = $1', [customerId]);
     expect(created_at.toISOString()).toBe('2026-04-02T03:00:00.000Z');
     expect((await outbox(account.accountId)).filter((r) => r.payload.type === 'account.validated')).toHaveLength(1);
   });
@@ -180,19 +164,19 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
   it('refuses an event with a NUL in its text as permanent (PostgreSQL cannot store it), writing nothing', async () => {
     const customerId = randomUUID();
     const nul = withId(created(customerId, '2026-04-04T00:00:00.000Z'), 'evil\u0000id');
-    await expect(store.applyCustomersCreated([nul], new Date())).rejects.toBeInstanceOf(PermanentEventError);
-    expect(await queryDatabase(dbInfo.url, 'SELECT 1 FROM known_customer WHERE customer_id = $1', [customerId])).toHaveLength(0);
+    await expect(fx.store.applyCustomersCreated([nul], new Date())).rejects.toBeInstanceOf(PermanentEventError);
+    expect(await queryDatabase(fx.url, 'SELECT 1 FROM known_customer WHERE customer_id = $1', [customerId])).toHaveLength(0);
   });
 
   it('answers a transient error when its connection dies mid-batch, and the next batch applies', async () => {
     const customerId = randomUUID();
-    const holder = new Client({ connectionString: dbInfo.url });
+    const holder = new Client({ connectionString: fx.url });
     await holder.connect();
     try {
       // Hold the customer's lock so the batch waits on it, then kill the waiting backend.
       await holder.query('BEGIN');
       await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [customerId]);
-      const batch = store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date());
+      const batch = fx.store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date());
       batch.catch(() => undefined);
       await waitFor('the batch to wait on the lock', async () => {
         const rows = await holder.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'`);
@@ -204,7 +188,7 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
       );
       expect(isTransientDatabaseError(err)).toBe(true);
       await holder.query('ROLLBACK');
-      expect((await store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date())).fresh).toBe(1);
+      expect((await fx.store.applyCustomersCreated([withId(created(customerId, '2026-04-05T00:00:00.000Z'), randomUUID())], new Date())).fresh).toBe(1);
     } finally {
       await holder.end();
     }
@@ -213,10 +197,28 @@ describe('AccountStore.applyCustomersCreated (two round trips)', () => {
   it('rolls the whole batch back when a statement fails, leaving the connection usable', async () => {
     const customerId = randomUUID();
     const bad = { ...withId(created(customerId, 'not a time'), randomUUID()) };
-    await expect(store.applyCustomersCreated([bad], new Date())).rejects.toThrow(/time|timestamp/i);
-    const inbox = await queryDatabase(dbInfo.url, 'SELECT 1 FROM inbox WHERE event_id = $1', [bad.id]);
+    await expect(fx.store.applyCustomersCreated([bad], new Date())).rejects.toThrow(/time|timestamp/i);
+    const inbox = await queryDatabase(fx.url, 'SELECT 1 FROM inbox WHERE event_id = $1', [bad.id]);
     expect(inbox).toHaveLength(0);
     const good = withId(created(customerId, '2026-04-03T00:00:00.000Z'), randomUUID());
-    for (let i = 0; i < 12; i++) expect((await store.applyCustomersCreated([withId(good, randomUUID())], new Date())).fresh).toBe(1);
+    for (let i = 0; i < 12; i++) expect((await fx.store.applyCustomersCreated([withId(good, randomUUID())], new Date())).fresh).toBe(1);
+  });
+});
+
+describe('AccountStore wakes the relay after each commit that wrote outbox rows', () => {
+  it('once per account opened, once per batch of fresh customer facts, never for a repeat', async () => {
+    const cmd = { accountId: randomUUID(), customerId: randomUUID(), currency: 'EUR' };
+    const woken = async (write: () => Promise<unknown>) => {
+      const before = fx.wakes;
+      await write();
+      return fx.wakes - before;
+    };
+    expect(await woken(() => fx.store.open(cmd, new Date()))).toBe(1);
+    expect(await woken(() => fx.store.open(cmd, new Date()))).toBe(0);
+    const batch = [created(cmd.customerId, '2026-04-06T00:00:00.000Z')];
+    expect(await woken(() => fx.store.applyCustomersCreated(batch, new Date()))).toBe(1);
+    expect(await woken(() => fx.store.applyCustomersCreated(batch, new Date()))).toBe(0);
+    const owner = { customerId: randomUUID(), state: 'sealed' as const, sealedAt: '2026-04-06T00:00:00.000Z' };
+    expect(await woken(() => fx.store.applyOwnerDecision(owner, new Date()))).toBe(1);
   });
 });

@@ -1,26 +1,24 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CustomerCreated, CustomerSealed, ResolveDecision } from '@calm/contracts';
+import { OutboxRelay } from '@calm/messaging';
 import { Database } from '@calm/platform';
 import { Account } from '@calm/folds';
-import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
-import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';
-import { CustomerFact, createdFacts, traceOf } from './customers-created.sql';
+import { fromRow, readAccount } from './account.mapper';
+import { CustomerFact, createdFacts, decidedRows, ownerDecisionFact, runCustomerFacts, traceOf } from './customer-facts.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
 import { tracingStarted } from '@calm/platform/tracing';
 import { convergenceSpan } from './join-trace';
 import { customerFactOf } from './fact-traces.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 import { OpenMember, openMember, runOpenAccounts } from './open-accounts-batch.sql';
-import { listAccounts } from './list-accounts.sql';
-import { ListAccountsFilter } from '../get-account/list-accounts.filter';
-import { AccountCursor } from '../get-account/account-cursor';
+import { AccountCursor, ListAccountsFilter, listAccounts } from './list-accounts.sql';
 
 export type { OpenAccountCommand };
 
 export type OpenOutcome = { kind: 'created' | 'unchanged'; account: Account } | { kind: 'conflict'; account: Account };
 
-/** What a batch of customer facts did, after commit: the caller wakes the relay and records metrics. */
+/** What a batch of customer facts did, after commit (the store has woken the relay): the caller records metrics. */
 export interface CustomerFactsOutcome {
   /** Facts the inbox did not hold yet. */
   fresh: number;
@@ -34,12 +32,18 @@ export interface CustomerFactsOutcome {
 export const OPEN_GROUP_COMMIT = Symbol('OPEN_GROUP_COMMIT');
 export const DEFAULT_OPEN_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 16, maxInFlight: 4 };
 
+/**
+ * The service's writer of account state. Every method that commits outbox rows wakes the relay
+ * itself, after the commit, so no caller can forget to (the relay would still find the
+ * rows on its next poll, a second later).
+ */
 @Injectable()
 export class AccountStore {
   private readonly opens: GroupCommit<OpenMember, OpenRow | null>;
 
   constructor(
     private readonly db: Database,
+    @Inject(OutboxRelay) private readonly relay: Pick<OutboxRelay, 'wake'>,
     @Optional() @Inject(OPEN_GROUP_COMMIT) groupCommit?: GroupCommitOptions,
   ) {
     this.opens = new GroupCommit((members) => runOpenAccounts(this.pool(), members), groupCommit ?? DEFAULT_OPEN_GROUP_COMMIT);
@@ -57,6 +61,7 @@ export class AccountStore {
     const member = openMember(cmd, now);
     const row = await this.opens.submit(member);
     if (row?.created) {
+      this.relay.wake();
       if (row.status !== 'pending' && tracingStarted()) await this.traceConvergence(row, member, now);
       return { kind: 'created', account: fromRow(row) };
     }
@@ -87,12 +92,15 @@ export class AccountStore {
 
   /**
    * The customer paths of the join (customer.created, customer.sealed), for a batch of
-   * facts in one transaction of two round trips (customers-created.sql.ts): inbox,
+   * facts in one transaction of two round trips (customer-facts.sql.ts): inbox,
    * customer locks, replica upserts (earliest time wins) and the set-based join of their
    * accounts.
    */
   async applyCustomerFacts(facts: CustomerFact[], now: Date): Promise<CustomerFactsOutcome> {
-    const { fresh, decided } = await applyCustomerFacts(this.pool(), facts, now);
+    if (facts.length === 0) return { fresh: 0, duplicates: 0, validatedOpenedAt: [] };
+    const { fresh, joined } = await runCustomerFacts(this.pool(), facts, now);
+    if (fresh > 0) this.relay.wake();
+    const decided = decidedRows(joined);
     const validatedOpenedAt = decided.filter((v) => v.status === 'valid').map((v) => v.opened_at);
     return { fresh, duplicates: facts.length - fresh, validatedOpenedAt };
   }
@@ -108,18 +116,13 @@ export class AccountStore {
     );
   }
 
-  /** The owner's answer to customers.resolve, applied as the fact its stream carries (customer-facts.ts). */
+  /** The owner's answer to customers.resolve, applied as the fact its stream carries (customer-facts.sql.ts). */
   applyOwnerDecision(d: ResolveDecision, now: Date): Promise<CustomerFactsOutcome> {
     return this.applyCustomerFacts([ownerDecisionFact(d)], now);
   }
 
-  async get(accountId: string): Promise<Account | null> {
-    const { rows } = await this.pool().query<AccountRow>({
-      name: 'account-get',
-      text: `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`,
-      values: [accountId],
-    });
-    return rows[0] ? fromRow(rows[0]) : null;
+  get(accountId: string): Promise<Account | null> {
+    return readAccount(this.pool(), accountId);
   }
 
   /** One page of accounts (list-accounts.sql.ts): bounded, in a stable order. */

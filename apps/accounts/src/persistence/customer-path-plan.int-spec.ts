@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated } from '@calm/contracts';
-import { Database } from '@calm/platform';
-import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
-import { accountsMigrations } from '../../../../migrations/accounts';
-import { AccountStore } from './account.store';
+import { queryDatabase, waitFor } from '@calm/testing';
+import { accountStoreDatabase } from '../../../../test/support/account-store-database';
 
 /**
  * The customer path must not read the whole account table to resolve one customer,
@@ -14,47 +12,38 @@ import { AccountStore } from './account.store';
  * convergence regression. Measured through the table's own counters: sequential scans
  * and updated rows are flushed together, so once the update shows, the scans are final.
  */
-let dbInfo: TestDatabase;
-let db: Database;
-let store: AccountStore;
-
-beforeAll(async () => {
-  dbInfo = await freshDatabase('customer_path_plan');
-  db = new Database({ name: 'customer-path-plan', url: dbInfo.url, migrations: accountsMigrations });
-  await db.ready;
-  store = new AccountStore(db);
+const fx = accountStoreDatabase('customer_path_plan', {
   // The state after a bulk growth, kept that way: no statistics, and no autovacuum to gather them.
-  await queryDatabase(dbInfo.url, `ALTER TABLE account SET (autovacuum_enabled = false)`);
-  await queryDatabase(
-    dbInfo.url,
-    `INSERT INTO account (account_id, customer_id, currency, status, opened_at) SELECT gen_random_uuid(), gen_random_uuid(), 'EUR', 'pending', now() FROM generate_series(1, 30000)`,
-  );
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-  await dbInfo.drop();
+  prepare: async (url) => {
+    await queryDatabase(url, `ALTER TABLE account SET (autovacuum_enabled = false)`);
+    await queryDatabase(
+      url,
+      `INSERT INTO account (account_id, customer_id, currency, status, opened_at) SELECT gen_random_uuid(), gen_random_uuid(), 'EUR', 'pending', now() FROM generate_series(1, 30000)`,
+    );
+  },
+  timeoutMs: 60_000,
 });
 
 const counters = async () =>
   (
     await queryDatabase<{ seq_scan: string; n_tup_ins: string; n_tup_upd: string }>(
-      dbInfo.url,
+      fx.url,
       `SELECT pg_stat_clear_snapshot(), seq_scan, n_tup_ins, n_tup_upd FROM pg_stat_user_tables WHERE relname = 'account'`,
     )
   )[0];
 
 it("validates one customer's accounts by index on a table without statistics, never scanning every account", async () => {
   const [{ analyzed }] = await queryDatabase<{ analyzed: string | null }>(
-    dbInfo.url,
+    fx.url,
     `SELECT coalesce(last_analyze, last_autoanalyze)::text AS analyzed FROM pg_stat_user_tables WHERE relname = 'account'`,
   );
   expect(analyzed).toBeNull();
   const customerId = randomUUID();
-  await store.open({ accountId: randomUUID(), customerId, currency: 'EUR' }, new Date());
+  await fx.store.open({ accountId: randomUUID(), customerId, currency: 'EUR' }, new Date());
   await waitFor('the open to show in the counters', async () => Number((await counters()).n_tup_ins) === 30_001, 10_000);
   const before = await counters();
 
-  const outcome = await store.applyCustomersCreated(
+  const outcome = await fx.store.applyCustomersCreated(
     [customerCreated({ customerId, name: 'N', email: 'n@example.com' }, new Date().toISOString(), '/test')],
     new Date(),
   );

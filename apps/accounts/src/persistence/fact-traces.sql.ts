@@ -1,9 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 import { Sql, TraceCarrier, sql } from '@calm/messaging';
-import type { CustomerFact } from './customers-created.sql';
+import type { CustomerFact } from './customer-facts.sql';
 
 /**
- * The trace context each fact of the join keeps (migrations/accounts/1763780017701), so
+ * The trace context each fact of the join keeps (open_account V3: join/open-account.function.ts; migration 1763780017701), so
  * that the convergence span made by the fact that completes an account's join links to
  * the other fact's trace. Used only with tracing on: with it off nothing here runs.
  */

@@ -1,8 +1,23 @@
 import type { Pool } from 'pg';
 import { Account } from '@calm/folds';
-import { ListAccountsFilter } from '../get-account/list-accounts.filter';
-import { AccountCursor } from '../get-account/account-cursor';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
+
+/** A position in the list's stable order: the (opened_at, account_id) of the last account of a page. */
+export interface AccountCursor {
+  /** opened_at as UTC text with microseconds, e.g. 2025-01-31T09:30:00.123456Z. */
+  openedAt: string;
+  accountId: string;
+}
+
+/** What a page of accounts is asked for: optional filters, a bounded page, an optional position. */
+export interface ListAccountsFilter {
+  customerId?: string;
+  status?: 'pending' | 'valid' | 'rejected';
+  /** Only accounts opened more than this many seconds ago (stale shells: with status=pending). */
+  olderThanSeconds?: number;
+  after?: AccountCursor;
+  limit: number;
+}
 
 /**
  * One page of GET /accounts in the stable order (opened_at, account_id), by keyset: the

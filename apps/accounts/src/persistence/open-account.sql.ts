@@ -9,9 +9,9 @@ export interface OpenRow extends AccountRow {
  * One POST /accounts: the "account opened" path of the join. The service sends it as a
  * member of a group commit, one call of open_accounts (open-accounts-batch.sql.ts),
  * which takes the write-skew guard for all its members and then calls open_account
- * for each (migrations/accounts/1763780015001-open-account-function.ts and its later
- * versions: the account inserted already joined, its account.opened and the event of its
- * outcome written to the outbox, or the existing row answered with created = false).
+ * for each (join/open-account.function.ts: the account
+ * inserted already joined, its account.opened and the event of its outcome written to
+ * the outbox, or the existing row answered with created = false).
  */
 export interface OpenAccountCommand {
   accountId: string;

@@ -6,7 +6,7 @@ import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 /**
  * One POST's share of a group commit: its command, its account.opened event, and the ids
  * of the two events its outcome may publish. open_account builds the outcome's event
- * itself, from the row it inserts (migrations/accounts/1763780031001-outcome-event-built-once.ts),
+ * itself, from the row it inserts (join/open-account.function.ts, OPEN_ACCOUNT_V4),
  * so only the event that is written is ever built.
  */
 export interface OpenMember {
@@ -54,7 +54,7 @@ const COLUMNS: readonly [type: string, pick: (m: OpenMember) => string | null][]
 
 /**
  * The statement of a group commit: ONE call of the database function open_accounts
- * (migrations/accounts/1763780031001-outcome-event-built-once.ts), prepared once per
+ * (join/open-account.function.ts, OPEN_ACCOUNT_V4), prepared once per
  * connection (named), its members' values as array parameters. Without an explicit
  * BEGIN, PostgreSQL runs it as one implicit transaction: one commit for the group. The
  * function takes the write-skew guard for every member's customer first, in key order,

@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumers, CustomerSealed } from '@calm/contracts';
-import { OutboxRelay, PassThroughRpcFilter } from '@calm/messaging';
+import { PassThroughRpcFilter } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
@@ -19,7 +19,6 @@ export class RejectShellsWhenCustomerSealedConsumer {
 
   constructor(
     private readonly store: AccountStore,
-    private readonly relay: OutboxRelay,
     private readonly metrics: AccountsMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -28,6 +27,5 @@ export class RejectShellsWhenCustomerSealedConsumer {
   async onCustomersSealed(@Payload() events: CustomerSealed[]): Promise<void> {
     const outcome = await this.store.applyCustomersSealed(events, this.clock());
     this.metrics.customerEventsApplied('customer.sealed', outcome);
-    if (outcome.fresh > 0) this.relay.wake();
   }
 }

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { NatsClient, OutboxRelay } from '@calm/messaging';
+import { NatsClient } from '@calm/messaging';
 import { CLOCK, Clock, Database, sleep } from '@calm/platform';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
-import { driverPool } from '../persistence/driver-pool';
 import { ShellSweep, ShellSweepOptions, SweepReport } from './shell-sweep';
 import { ShellMetrics } from './shell.metrics';
 
@@ -30,7 +29,6 @@ export class ShellSweepScheduler implements OnApplicationBootstrap, BeforeApplic
     db: Database,
     nats: NatsClient,
     store: AccountStore,
-    private readonly relay: OutboxRelay,
     private readonly metrics: ShellMetrics,
     accountsMetrics: AccountsMetrics,
     @Inject(CLOCK) clock: Clock,
@@ -38,12 +36,11 @@ export class ShellSweepScheduler implements OnApplicationBootstrap, BeforeApplic
   ) {
     this.sweep = new ShellSweep(
       {
-        pool: () => driverPool(db),
+        pool: () => db.pool(),
         nats: () => nats.nc,
         apply: async (decision) => {
           const outcome = await store.applyOwnerDecision(decision, clock());
           accountsMetrics.converged(outcome.validatedOpenedAt);
-          if (outcome.fresh > 0) relay.wake();
         },
       },
       options,

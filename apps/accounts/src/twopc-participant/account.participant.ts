@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OutboxRelay, sql } from '@calm/messaging';
 import { BranchRefused, PLATFORM_CONFIG, PreparedBranches, ServiceConfig } from '@calm/platform';
 import { DEFAULT_CURRENCY } from '../open-account/open-account.handler';
-import { lockCustomersSql } from '../persistence/account-join.sql';
+import { lockCustomersSql } from '../join/account-join.sql';
 import { openAccountsSql, openMember } from '../persistence/open-accounts-batch.sql';
 
 export interface AccountBranch {

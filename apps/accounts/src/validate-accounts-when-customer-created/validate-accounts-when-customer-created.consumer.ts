@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumers, CustomerCreated } from '@calm/contracts';
-import { OutboxRelay, PassThroughRpcFilter } from '@calm/messaging';
+import { PassThroughRpcFilter } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
@@ -18,7 +18,6 @@ export class ValidateAccountsWhenCustomerCreatedConsumer {
 
   constructor(
     private readonly store: AccountStore,
-    private readonly relay: OutboxRelay,
     private readonly metrics: AccountsMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -27,6 +26,5 @@ export class ValidateAccountsWhenCustomerCreatedConsumer {
   async onCustomersCreated(@Payload() events: CustomerCreated[]): Promise<void> {
     const outcome = await this.store.applyCustomersCreated(events, this.clock());
     this.metrics.customerEventsApplied('customer.created', outcome);
-    if (outcome.fresh > 0) this.relay.wake();
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Inject, Logger, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Counter } from 'prom-client';
 import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer } from '@calm/contracts';
-import { OutboxRelay, PassThroughRpcFilter, PermanentEventError } from '@calm/messaging';
+import { PassThroughRpcFilter, PermanentEventError } from '@calm/messaging';
 import { CLOCK, Clock, ServiceMetrics } from '@calm/platform';
 import { CustomerStore } from '../persistence/customer.store';
 
@@ -24,7 +24,6 @@ export class AnnounceCustomerConsumer {
 
   constructor(
     private readonly store: CustomerStore,
-    private readonly relay: OutboxRelay,
     metrics: ServiceMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -35,7 +34,6 @@ export class AnnounceCustomerConsumer {
   async onAnnouncement(@Payload() event: PartnerCustomerAnnounced): Promise<void> {
     const { customerId, name, email } = event.data;
     const { outcome, decision } = await this.store.create({ customerId, name, email }, this.clock());
-    if (outcome === 'created') this.relay.wake();
     if (outcome === 'created' || outcome === 'unchanged') return;
     const reason =
       decision.state === 'sealed'

@@ -1,6 +1,5 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { newId } from '@calm/contracts';
-import { OutboxRelay } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
 import { Customer } from '../domain/customer';
 import { CustomerStore } from '../persistence/customer.store';
@@ -10,7 +9,6 @@ import { CreateCustomerRequest } from './create-customer.request.dto';
 export class CreateCustomerHandler {
   constructor(
     private readonly store: CustomerStore,
-    private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -31,7 +29,6 @@ export class CreateCustomerHandler {
         customer: decision.customer,
       });
     }
-    if (outcome === 'created') this.relay.wake();
     return { created: outcome === 'created', customer: decision.customer };
   }
 }

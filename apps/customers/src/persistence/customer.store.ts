@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { customerCreated, customerSealed, subjectOf } from '@calm/contracts';
-import { OutgoingEvent, enqueueEvents, requeueEvents } from '@calm/messaging';
+import { OutboxRelay, OutgoingEvent, enqueueEvents, requeueEvents } from '@calm/messaging';
 import { Database } from '@calm/platform';
 import { CreateOutcome, Customer } from '../domain/customer';
 import { Decision, SealOutcome, decideSeal } from '../domain/decision';
@@ -28,14 +28,19 @@ const read = async (m: EntityManager, customerId: string): Promise<Decision> => 
  * The owner's one point of order. Creating and sealing both INSERT the id's row under its
  * primary key: PostgreSQL lets exactly one of two concurrent inserts through (the other
  * waits for it, then finds the row), so created and sealed are decided once per id, in
- * one transaction with the event that announces the decision (outbox).
+ * one transaction with the event that announces the decision (outbox). Each method
+ * wakes the relay itself once that transaction has committed outbox rows, so no caller
+ * can forget to (the relay would still find them on its next poll, a second later).
  */
 @Injectable()
 export class CustomerStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @Inject(OutboxRelay) private readonly relay: Pick<OutboxRelay, 'wake'>,
+  ) {}
 
-  create(wanted: Omit<Customer, 'createdAt'>, now: Date): Promise<{ outcome: CreateOutcome; decision: Decision }> {
-    return this.db.transaction(async (m) => {
+  async create(wanted: Omit<Customer, 'createdAt'>, now: Date): Promise<{ outcome: CreateOutcome; decision: Decision }> {
+    const created = await this.db.transaction(async (m): Promise<{ outcome: CreateOutcome; decision: Decision }> => {
       const inserted: unknown[] = await m.query(
         `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id`,
@@ -49,23 +54,29 @@ export class CustomerStore {
       await enqueueEvents(m, [decisionEvent(decision)]);
       return { outcome: 'created', decision };
     });
+    if (created.outcome === 'created') this.relay.wake();
+    return created;
   }
 
   /** POST /customers/{id}/seal: seals an undecided id; an id already decided is left as it is. */
-  seal(customerId: string, now: Date): Promise<{ outcome: SealOutcome; decision: Decision }> {
-    return this.db.transaction((m) => this.sealIn(m, customerId, now));
+  async seal(customerId: string, now: Date): Promise<{ outcome: SealOutcome; decision: Decision }> {
+    const sealed = await this.db.transaction((m) => this.sealIn(m, customerId, now));
+    if (sealed.outcome === 'sealed') this.relay.wake();
+    return sealed;
   }
 
   /**
    * customers.resolve: the id's decision, sealing it if none was made. A decision made
    * before is announced again (same event id): whoever asks may have missed its event.
    */
-  resolve(customerId: string, now: Date): Promise<Decision> {
-    return this.db.transaction(async (m) => {
+  async resolve(customerId: string, now: Date): Promise<Decision> {
+    const decision = await this.db.transaction(async (m) => {
       const { outcome, decision } = await this.sealIn(m, customerId, now);
       if (outcome !== 'sealed') await requeueEvents(m, [decisionEvent(decision)]);
       return decision;
     });
+    this.relay.wake();
+    return decision;
   }
 
   private async sealIn(m: EntityManager, customerId: string, now: Date): Promise<{ outcome: SealOutcome; decision: Decision }> {

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { RESOLVE_QUEUE, RESOLVE_SUBJECT, ResolveReply, describeIssues, resolveRequest } from '@calm/contracts';
-import { NatsClient, OutboxRelay } from '@calm/messaging';
+import { NatsClient } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
 import { CustomerStore } from '../persistence/customer.store';
 
@@ -20,7 +20,6 @@ export class ResolveCustomerResponder implements OnApplicationBootstrap, BeforeA
   constructor(
     private readonly nats: NatsClient,
     private readonly store: CustomerStore,
-    private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -53,7 +52,6 @@ export class ResolveCustomerResponder implements OnApplicationBootstrap, BeforeA
     const request = resolveRequest.safeParse(body);
     if (!request.success) return { error: `bad request: ${describeIssues(request.error)}` };
     const decision = await this.store.resolve(request.data.customerId, this.clock());
-    this.relay.wake();
     return decision.state === 'created'
       ? { customerId: decision.customer.customerId, state: 'created', createdAt: decision.customer.createdAt }
       : { customerId: decision.seal.customerId, state: 'sealed', sealedAt: decision.seal.sealedAt };

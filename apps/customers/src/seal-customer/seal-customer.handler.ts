@@ -1,5 +1,4 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
-import { OutboxRelay } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/platform';
 import { Seal } from '../domain/customer';
 import { CustomerStore } from '../persistence/customer.store';
@@ -8,7 +7,6 @@ import { CustomerStore } from '../persistence/customer.store';
 export class SealCustomerHandler {
   constructor(
     private readonly store: CustomerStore,
-    private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -22,7 +20,6 @@ export class SealCustomerHandler {
         customer: decision.customer,
       });
     }
-    if (outcome === 'sealed') this.relay.wake();
     return { sealedNow: outcome === 'sealed', seal: decision.seal };
   }
 }

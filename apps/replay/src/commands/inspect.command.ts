@@ -1,11 +1,11 @@
 import { JsMsg } from '@nats-io/jetstream';
-import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
-import { AccountFact, fold, initialState } from '@calm/folds';
+import { KnownEvent, decodeEvent, isUuid, streams } from '@calm/contracts';
+import { factOf, fold, initialState } from '@calm/folds';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
 import { CustomersState, evolveCustomers, isSealing } from '@calm/folds';
 import { readStream } from '@calm/messaging';
-import { ACCOUNT_COLUMNS, AccountRow, fromRow } from '../../../accounts/src/persistence/account.mapper';
+import { readAccount } from '../../../accounts/src';
 
 interface Seen {
   stream: string;
@@ -15,8 +15,6 @@ interface Seen {
   event?: KnownEvent;
   error?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function eventsOn(ctx: ReplayContext, stream: string, filter: string): Promise<Seen[]> {
   const { js, jsm } = await ctx.natsConnection();
@@ -37,29 +35,19 @@ function describe(s: Seen): string {
 
 /** Every event about one account (and its customer), the state they fold to, and the live row. */
 export async function inspectAccountCommand(ctx: ReplayContext, accountId: string): Promise<number> {
-  if (!UUID.test(accountId)) throw new CliError(`"${accountId}" is not a UUID`);
+  if (!isUuid(accountId)) throw new CliError(`"${accountId}" is not a UUID`);
   const db = await ctx.database('accounts');
   const id = accountId.toLowerCase();
   const accountEvents = await eventsOn(ctx, streams.accounts.name, `account.*.${id}`);
-  const { rows: live } = await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM account WHERE account_id = $1`, [id]);
-  const customerIds = new Set<string>(live.map((r) => r.customer_id));
+  const liveAccount = await readAccount(db, id);
+  const customerIds = new Set<string>(liveAccount ? [liveAccount.customerId] : []);
   for (const s of accountEvents) if (s.event?.type === 'account.opened') customerIds.add(s.event.data.customerId.toLowerCase());
   const customerEvents: Seen[] = [];
   for (const c of customerIds) customerEvents.push(...(await eventsOn(ctx, streams.customers.name, `customer.*.${c}`)));
-  const facts: AccountFact[] = [];
-  for (const s of [...accountEvents, ...customerEvents]) {
-    if (s.event?.type === 'account.opened')
-      facts.push({
-        type: 'account.opened',
-        data: { ...s.event.data, accountId: s.event.data.accountId.toLowerCase(), customerId: s.event.data.customerId.toLowerCase() },
-      });
-    if (s.event?.type === 'customer.created')
-      facts.push({ type: 'customer.created', data: { customerId: s.event.data.customerId.toLowerCase(), createdAt: s.event.time } });
-    if (s.event?.type === 'customer.sealed')
-      facts.push({ type: 'customer.sealed', data: { customerId: s.event.data.customerId.toLowerCase(), sealedAt: s.event.data.sealedAt } });
-  }
+  // decodeEvent gives canonical (lower-case) ids, so the facts name the accounts as the table does.
+  const facts = [...accountEvents, ...customerEvents].flatMap((s) => (s.event ? (factOf(s.event) ?? []) : []));
   const f = fold(facts, initialState()).accounts.get(id);
-  // Same key order as the service's fromRow (account.mapper.ts), so the two print (and compare) alike.
+  // Same key order as the service's readAccount (account.mapper.ts), so the two print (and compare) alike.
   const folded = f
     ? {
         accountId: f.accountId,
@@ -75,7 +63,6 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
   const { rows: dead } = await db.query(`SELECT id, subject, reason, retried_at FROM dead_letter WHERE subject = ANY($1::text[]) ORDER BY id`, [
     [...customerIds].flatMap((c) => [`customer.created.${c}`, `customer.sealed.${c}`]),
   ]);
-  const liveAccount = live[0] ? fromRow(live[0]) : null;
   const equal = JSON.stringify(folded) === JSON.stringify(liveAccount);
   const { reporter } = ctx;
   reporter.line(`events (${accountEvents.length + customerEvents.length}):`);
@@ -103,7 +90,7 @@ export async function inspectAccountCommand(ctx: ReplayContext, accountId: strin
  * stream: trusted by where it is, never by its `source` field), the customer fold, and the live row.
  */
 export async function inspectCustomerCommand(ctx: ReplayContext, customerId: string): Promise<number> {
-  if (!UUID.test(customerId)) throw new CliError(`"${customerId}" is not a UUID`);
+  if (!isUuid(customerId)) throw new CliError(`"${customerId}" is not a UUID`);
   const id = customerId.toLowerCase();
   const events = await eventsOn(ctx, streams.customers.name, `customer.*.${id}`);
   const state: CustomersState = new Map();

@@ -1,6 +1,5 @@
 import { Pool } from 'pg';
-import { applyCustomerFacts, ownerDecisionFact } from '../../../accounts/src/persistence/customer-facts';
-import { ShellSweep, SweepReport } from '../../../accounts/src/resolve-shells/shell-sweep';
+import { SweepReport, standaloneShellSweep } from '../../../accounts/src';
 import { EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
 
@@ -58,11 +57,7 @@ async function sweepNow(ctx: ReplayContext, graceSeconds: number): Promise<Sweep
   const pool = new Pool({ connectionString: ctx.config.databaseUrls.accounts, max: 5, application_name: 'calm-replay' });
   try {
     const { nc } = await ctx.natsConnection();
-    const sweep = new ShellSweep(
-      { pool: () => pool, nats: () => nc, apply: async (d) => void (await applyCustomerFacts(pool, [ownerDecisionFact(d)], new Date())) },
-      { graceSeconds, concurrency: 2 },
-    );
-    return await sweep.sweepOnce();
+    return await standaloneShellSweep(pool, nc, { graceSeconds, concurrency: 2 }).sweepOnce();
   } finally {
     await pool.end();
   }

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { isCanonicalUuid } from '@calm/contracts';
 import { Service } from '../cli/replay-context';
 import { MissingEvent } from './retained-outbox';
 import { SCRATCH } from './scratch-tables';
@@ -22,8 +23,6 @@ const TARGETS: Record<Service, Record<string, Target>> = {
   },
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export interface DroppedRow {
   table: string;
   id: string;
@@ -43,7 +42,7 @@ export async function rowsDroppedByMissing(db: Client, service: Service, missing
     const dot = m.subject.lastIndexOf('.');
     const target = TARGETS[service][m.subject.slice(0, dot)];
     const id = m.subject.slice(dot + 1).toLowerCase();
-    if (!target || !UUID.test(id)) continue;
+    if (!target || !isCanonicalUuid(id)) continue;
     if (!byTarget.has(target)) byTarget.set(target, new Map());
     byTarget.get(target)!.set(id, m);
   }

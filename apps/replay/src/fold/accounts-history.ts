@@ -33,6 +33,13 @@ export class AccountsHistory {
     writeUuid(buf, at + 44, d.customerId);
   }
 
+  /** A fact of the accounts fold (factOf of a decoded event). */
+  add(fact: AccountFact): void {
+    if (fact.type === 'account.opened') this.addOpened(fact.data);
+    else if (fact.type === 'customer.created') this.addCreated(fact.data.customerId, fact.data.createdAt);
+    else this.addSealed(fact.data.customerId, fact.data.sealedAt);
+  }
+
   addCreated(customerId: string, time: string): void {
     this.addCustomerFact(CREATED, customerId, time);
   }

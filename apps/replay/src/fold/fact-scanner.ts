@@ -1,14 +1,7 @@
 import { isAscii } from 'node:buffer';
+import { FIELD_LENGTHS, canonicalCurrencyIn, canonicalTimeIn, canonicalUuidIn, subjectEndsIn } from '@calm/contracts';
+import type { AccountFact } from '@calm/folds';
 import type { AccountsHistory } from './accounts-history';
-
-/**
- * What the accounts fold takes from one event of its history: the opening of an account,
- * the creation time of a customer, or the seal time of a customer id.
- */
-export type AccountsFact =
-  | { type: 'account.opened'; accountId: string; customerId: string; currency: string; openedAt: string }
-  | { type: 'customer.created'; customerId: string; time: string }
-  | { type: 'customer.sealed'; customerId: string; sealedAt: string };
 
 /**
  * The fact of one message, read straight off its bytes without building the CloudEvent
@@ -18,11 +11,12 @@ export type AccountsFact =
  * whitespace, escapes or a duplicate or unknown key, `data` an object of exactly its
  * type's fields, every value already canonical (lower-case uuids, upper-case currency,
  * millisecond instants with Z), so each string is its value, its length its code points,
- * and each field's normalisation the identity. Then the checks decodeEvent makes:
- * lengths, the time a customer.created needs, the subjects against the key.
+ * and each field's normalisation the identity. Then the checks decodeEvent makes (the
+ * limits and canonical shapes of @calm/contracts field-checks.ts, which fastDecodeEvent
+ * reads too): lengths, the time a customer.created needs, the subjects against the key.
  * Anything else (other text, any failure, other event types) answers false: the
  * caller then decodes the message in full, which gives the value or the reason.
- * fact-scanner.spec.ts checks that every fact read here is the one decodeEvent gives.
+ * fact-scanner.spec.ts checks that every fact read here is factOf (@calm/folds) of what decodeEvent gives.
  *
  * `takeAccountsFact` hands the fact to the history as the bytes it found (no string per
  * uuid or time: a fifth of the reading time); `scanAccountsFact` gives it as strings.
@@ -41,18 +35,17 @@ export function takenEventId(bytes: Uint8Array): string {
   return text(bytes, ID);
 }
 
-export function scanAccountsFact(bytes: Uint8Array, natsSubject: string): AccountsFact | undefined {
+export function scanAccountsFact(bytes: Uint8Array, natsSubject: string): AccountFact | undefined {
   const type = scan(bytes, natsSubject);
+  if (type === null) return undefined;
+  const customerId = text(bytes, CUSTOMER_ID);
   if (type === OPENED)
     return {
       type: 'account.opened',
-      accountId: text(bytes, ACCOUNT_ID),
-      customerId: text(bytes, CUSTOMER_ID),
-      currency: text(bytes, CURRENCY),
-      openedAt: text(bytes, OPENED_AT),
+      data: { accountId: text(bytes, ACCOUNT_ID), customerId, currency: text(bytes, CURRENCY), openedAt: text(bytes, OPENED_AT) },
     };
-  if (type === CREATED) return { type: 'customer.created', customerId: text(bytes, CUSTOMER_ID), time: text(bytes, TIME) };
-  if (type === SEALED) return { type: 'customer.sealed', customerId: text(bytes, CUSTOMER_ID), sealedAt: text(bytes, SEALED_AT) };
+  if (type === CREATED) return { type: 'customer.created', data: { customerId, createdAt: text(bytes, TIME) } };
+  if (type === SEALED) return { type: 'customer.sealed', data: { customerId, sealedAt: text(bytes, SEALED_AT) } };
   return undefined;
 }
 
@@ -61,13 +54,14 @@ function scan(bytes: Uint8Array, natsSubject: string): Uint8Array | null {
   seen = 0;
   if (!isAscii(bytes) || scanObject(bytes, 0, ENVELOPE_KEYS) !== bytes.length) return null;
   if (!has(SPECVERSION) || !equals(bytes, SPECVERSION, SPEC_1_0) || !has(DATA)) return null;
-  if (!within(ID, 1, 200) || !within(SOURCE, 1, 500) || !within(SUBJECT, 0, 500) || !within(CONTENT_TYPE, 0, 200)) return null;
+  if (!within(ID, FIELD_LENGTHS.id) || !within(SOURCE, FIELD_LENGTHS.source) || !within(SUBJECT, FIELD_LENGTHS.subject)) return null;
+  if (!within(CONTENT_TYPE, FIELD_LENGTHS.datacontenttype)) return null;
   if (!plain(bytes, ID) || !plain(bytes, SOURCE) || !plain(bytes, CONTENT_TYPE)) return null;
   if (has(TIME) && !canonicalTimeAt(bytes, TIME)) return null;
   const type = factType(bytes);
   if (!type) return null;
   const key = type === OPENED ? ACCOUNT_ID : CUSTOMER_ID;
-  if (!subjectNames(natsSubject, type, bytes, key)) return null;
+  if (!subjectEndsIn(natsSubject, type, bytes, starts[key], ends[key])) return null;
   if (has(SUBJECT) && !equals(bytes, SUBJECT, key)) return null;
   return type;
 }
@@ -82,26 +76,13 @@ function factType(bytes: Uint8Array): Uint8Array | null {
   if (equals(bytes, TYPE, CREATED)) {
     // A creation needs its event's time (decodeEvent: "customer.created without time").
     if (data !== (bit(CUSTOMER_ID) | bit(NAME) | bit(EMAIL)) || !uuid(bytes, CUSTOMER_ID) || !has(TIME)) return null;
-    return within(NAME, 1, 200) && within(EMAIL, 3, 320) && plain(bytes, NAME) && plain(bytes, EMAIL) ? CREATED : null;
+    return within(NAME, FIELD_LENGTHS.name) && within(EMAIL, FIELD_LENGTHS.email) && plain(bytes, NAME) && plain(bytes, EMAIL) ? CREATED : null;
   }
   if (equals(bytes, TYPE, SEALED)) {
     if (data !== (bit(CUSTOMER_ID) | bit(SEALED_AT)) || !uuid(bytes, CUSTOMER_ID)) return null;
     return canonicalTimeAt(bytes, SEALED_AT) ? SEALED : null;
   }
   return null;
-}
-
-/** True when the NATS subject is `<type>.<key>` or ends in `.<type>.<key>`, the key exactly as in the data. */
-function subjectNames(natsSubject: string, type: Uint8Array, bytes: Uint8Array, key: number): boolean {
-  const keyLength = ends[key] - starts[key];
-  const length = type.length + 1 + keyLength;
-  const from = natsSubject.length - length;
-  if (from < 0 || (from > 0 && natsSubject.charCodeAt(from - 1) !== DOT)) return false;
-  for (let i = 0; i < type.length; i++) if (natsSubject.charCodeAt(from + i) !== type[i]) return false;
-  if (natsSubject.charCodeAt(from + type.length) !== DOT) return false;
-  const at = from + type.length + 1;
-  for (let i = 0; i < keyLength; i++) if (natsSubject.charCodeAt(at + i) !== bytes[starts[key] + i]) return false;
-  return true;
 }
 
 // Fields by number: where each value starts and ends in the bytes, and which were seen
@@ -152,7 +133,6 @@ const CREATED = ascii('customer.created');
 const SEALED = ascii('customer.sealed');
 
 const QUOTE = 0x22;
-const DOT = 0x2e;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const BACKSLASH = 0x5c;
@@ -235,7 +215,7 @@ function text(bytes: Uint8Array, field: number): string {
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
 /** An absent field counts as length 0 (callers ask `has` where presence matters). */
-function within(field: number, min: number, max: number): boolean {
+function within(field: number, [min, max]: readonly [number, number]): boolean {
   const n = has(field) ? ends[field] - starts[field] : 0;
   return n >= min && n <= max && (min === 0 || has(field));
 }
@@ -254,67 +234,10 @@ function equals(bytes: Uint8Array, field: number, other: Uint8Array | number): b
   return true;
 }
 
-/** Canonical (lower-case) uuids only: what fields.ts `uuid` gives back unchanged. */
-function uuid(bytes: Uint8Array, field: number): boolean {
-  const from = starts[field];
-  if (ends[field] - from !== 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const c = bytes[from + i];
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 0x2d) return false;
-    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
-}
-
-/** Three upper-case ASCII letters: what fields.ts `currencyCode` gives back unchanged. */
-function currency(bytes: Uint8Array): boolean {
-  const from = starts[CURRENCY];
-  if (ends[CURRENCY] - from !== 3) return false;
-  for (let i = 0; i < 3; i++) if (bytes[from + i] < 0x41 || bytes[from + i] > 0x5a) return false;
-  return true;
-}
-
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const DIGIT = (c: number) => c >= 0x30 && c <= 0x39;
-/** Positions of the separators of "YYYY-MM-DDTHH:MM:SS.mmmZ"; every other position is a digit. */
-const TIME_SHAPE = new Int32Array(24);
-for (const [i, c] of [
-  [4, 0x2d],
-  [7, 0x2d],
-  [10, 0x54],
-  [13, 0x3a],
-  [16, 0x3a],
-  [19, 0x2e],
-  [23, 0x5a],
-])
-  TIME_SHAPE[i] = c;
-
-/**
- * canonicalTime (fast-decode.ts) of a field's bytes, without making a string of them: the
- * 24-character shape, a real date in years 0001-9999, hours, minutes and seconds in range.
- * fact-scanner.spec.ts checks that the two agree.
- */
-export function canonicalTimeAt(bytes: Uint8Array, field: number): boolean {
-  const from = starts[field];
-  if (ends[field] - from !== 24) return false;
-  for (let i = 0; i < 24; i++) {
-    const sep = TIME_SHAPE[i];
-    if (sep === 0 ? !DIGIT(bytes[from + i]) : bytes[from + i] !== sep) return false;
-  }
-  const n = (i: number, width: number) => {
-    let v = 0;
-    for (let k = 0; k < width; k++) v = v * 10 + bytes[from + i + k] - 0x30;
-    return v;
-  };
-  const year = n(0, 4);
-  const month = n(5, 2);
-  const day = n(8, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS[month - 1])) return false;
-  return n(11, 2) <= 23 && n(14, 2) <= 59 && n(17, 2) <= 59;
-}
+// The canonical shapes of field-checks.ts, over a field's bytes (no string made of them).
+const uuid = (bytes: Uint8Array, field: number) => canonicalUuidIn(bytes, starts[field], ends[field]);
+const currency = (bytes: Uint8Array) => canonicalCurrencyIn(bytes, starts[CURRENCY], ends[CURRENCY]);
+export const canonicalTimeAt = (bytes: Uint8Array, field: number) => canonicalTimeIn(bytes, starts[field], ends[field]);
 
 /** For the spec: canonicalTimeAt of a whole string, as the one field of a message. */
 export function canonicalTimeOfText(s: string): boolean {

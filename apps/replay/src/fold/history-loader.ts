@@ -2,6 +2,7 @@ import { JsMsg } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
 import { fastDecodeEvent } from '@calm/contracts';
+import { factOf } from '@calm/folds';
 import { ReplayContext } from '../cli/replay-context';
 import { AccountsHistory } from './accounts-history';
 import { CustomersHistory } from './customers-history';
@@ -144,9 +145,8 @@ export async function loadAccountsHistory(ctx: ReplayContext, options: LoadOptio
   const stats = newStats();
   const { outcomes } = options;
   const apply: Apply = (e, where) => {
-    if (e.type === 'account.opened') history.addOpened(e.data);
-    else if (e.type === 'customer.created') history.addCreated(e.data.customerId, e.time);
-    else if (e.type === 'customer.sealed') history.addSealed(e.data.customerId, e.data.sealedAt);
+    const fact = factOf(e);
+    if (fact) history.add(fact);
     else if (outcomes && (e.type === 'account.validated' || e.type === 'account.rejected')) {
       const at = e.type === 'account.validated' ? e.data.validatedAt : e.data.rejectedAt;
       outcomes({ type: e.type, eventId: e.id, accountId: e.data.accountId, customerId: e.data.customerId, at, place: where() });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ServiceConfig, createHttpApp, readLimits, runMain } from '@calm/platform';
 import { coordinatorPool, required } from '../coordinator-env';
-import { JsonClient } from '../http-json';
+import { JsonHttpClient } from '../../http-client';
 import { DecisionLog } from '../twopc/decision-log';
 import { Participant } from '../twopc/participant';
 import { CrashPoint, TwoPhaseCommit } from '../twopc/two-phase-commit';
@@ -19,8 +19,8 @@ const SOCKETS = 64;
  * TWOPC_CRASH_AT (tests only: after-prepare | after-decision).
  */
 async function design(kind: string): Promise<OnboardingDesign> {
-  const customers = new JsonClient(required('CUSTOMERS_URL'), SOCKETS);
-  const accounts = new JsonClient(required('ACCOUNTS_URL'), SOCKETS);
+  const customers = new JsonHttpClient(required('CUSTOMERS_URL'), SOCKETS, 15_000);
+  const accounts = new JsonHttpClient(required('ACCOUNTS_URL'), SOCKETS, 15_000);
   if (kind === 'sync') return new SyncOnboarding(customers, accounts);
   if (kind !== 'twopc') throw new Error(`ONBOARDING_DESIGN must be sync or twopc, not ${JSON.stringify(kind)}`);
   const log = new DecisionLog(coordinatorPool(required('TWOPC_LOG_DATABASE_URL')));

@@ -1,4 +1,4 @@
-import { JsonClient, is2xx } from '../http-json';
+import { JsonHttpClient, is2xx } from '../../http-client';
 import type { Scenario } from '../scenario';
 import type { OnboardingAnswer, OnboardingDesign } from './onboarding-design';
 
@@ -9,8 +9,8 @@ import type { OnboardingAnswer, OnboardingDesign } from './onboarding-design';
  */
 export class SyncOnboarding implements OnboardingDesign {
   constructor(
-    private readonly customers: JsonClient,
-    private readonly accounts: JsonClient,
+    private readonly customers: JsonHttpClient,
+    private readonly accounts: JsonHttpClient,
   ) {}
 
   async open(s: Scenario): Promise<OnboardingAnswer> {

@@ -1,4 +1,4 @@
-import { JsonClient, JsonAnswer } from '../http-json';
+import { JsonHttpClient, JsonAnswer } from '../../http-client';
 
 /** The global transaction id of a scenario (the decision log's key): one per account, so a retried scenario cannot prepare twice. */
 export const gidOf = (accountId: string): string => `calm2pc_${accountId}`;
@@ -11,7 +11,7 @@ export const gidOf = (accountId: string): string => `calm2pc_${accountId}`;
 export class Participant {
   constructor(
     readonly name: 'customers' | 'accounts',
-    private readonly http: JsonClient,
+    private readonly http: JsonHttpClient,
   ) {}
 
   prepare(gid: string, body: unknown): Promise<JsonAnswer> {

@@ -1,4 +1,4 @@
-import { is2xx } from '../http-json';
+import { is2xx } from '../../http-client';
 import type { Scenario } from '../scenario';
 import type { OnboardingAnswer, OnboardingDesign } from '../onboarding/onboarding-design';
 import { DecisionLog } from './decision-log';

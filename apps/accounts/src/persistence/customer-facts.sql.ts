@@ -1,12 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
-import { CustomerCreated } from '@calm/contracts';
+import { CustomerCreated, ResolveDecision, eventIds } from '@calm/contracts';
 import { Sql, TraceCarrier, claimEventsSql, queryNamed, sql } from '@calm/messaging';
-import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
+import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from '../join/account-join.sql';
 import { tracingStarted } from '@calm/platform/tracing';
 import { convergenceSpan } from './join-trace';
 import { openingTraces, replicaTracesSql } from './fact-traces.sql';
 
-/** What the customer paths need of a customer.created or customer.sealed: its id (inbox), its customer and its time. */
+/**
+ * What the customer paths need of a customer.created or customer.sealed: its id (inbox),
+ * its customer, its time and its trace. Not the fold's AccountFact (@calm/folds): the
+ * event id and the trace context belong to the delivery (inbox, tracing), not to the fact.
+ */
 export interface CustomerFact {
   id: string;
   type: 'customer.created' | 'customer.sealed';
@@ -33,6 +37,17 @@ export type ValidatedRow = JoinedRow;
 export const createdFacts = (events: CustomerCreated[]): CustomerFact[] =>
   events.map((e) => ({ id: e.id, type: e.type, customerId: e.data.customerId, time: e.time, trace: traceOf(e) }));
 
+/**
+ * The owner's answer to customers.resolve as the very fact its stream carries: the same
+ * derived event id (so the inbox absorbs the stream's copy, whichever comes first), the
+ * same customer and time.
+ */
+export function ownerDecisionFact(d: ResolveDecision): CustomerFact {
+  return d.state === 'created'
+    ? { id: eventIds.customerCreated(d.customerId), type: 'customer.created', customerId: d.customerId, time: d.createdAt }
+    : { id: eventIds.customerSealed(d.customerId), type: 'customer.sealed', customerId: d.customerId, time: d.sealedAt };
+}
+
 /** The distributed-tracing extension of an event, when it has one. */
 export const traceOf = (e: { traceparent?: string; tracestate?: string }): TraceCarrier | undefined =>
   e.traceparent ? { traceparent: e.traceparent, tracestate: e.tracestate } : undefined;
@@ -45,7 +60,7 @@ export const traceOf = (e: { traceparent?: string; tracestate?: string }): Trace
  * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/messaging inbox);
  * 2. `lock`: the write-skew guard of every customer of the batch (account-join.sql.ts);
  * 3. `join`: the database function apply_customer_facts
- *    (migrations/accounts/1763780015002-customer-facts-function.ts: planned once per
+ *    (join/customer-facts.function.ts: planned once per
  *    connection, with hash and merge joins off) records the facts in the replicas
  *    (known_customer for creations, sealed_customer for seals; earliest time wins: a
  *    monotone min, a row changes only when the time moves earlier) and sets each

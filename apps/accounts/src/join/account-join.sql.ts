@@ -3,7 +3,7 @@ import { Sql, sql } from '@calm/messaging';
 
 /**
  * The pieces both paths of the join share (the join itself is the database function
- * account_join, created by migrations/accounts/1763780013002-account-join-rejected.ts):
+ * account_join, account-join.function.ts):
  * the write-skew guard and the events an outcome publishes.
  */
 
@@ -29,8 +29,8 @@ const isoMs = (column: Sql): Sql => sql`to_jsonb(to_char(${column} AT TIME ZONE 
  * (derived id, subject, time) is built in JavaScript, the time read from the row in SQL,
  * so the event carries exactly the value stored. Exactly one id per account and outcome
  * (derived from the account id): one account.validated, one account.rejected. The
- * account path's open_account builds its one outcome event in SQL instead (migrations/
- * accounts/1763780031001-outcome-event-built-once.ts); account.store.int-spec.ts holds
+ * account path's open_account builds its one outcome event in SQL instead
+ * (open-account.function.ts, OPEN_ACCOUNT_V4); account.store.int-spec.ts holds
  * its events equal to the contract's builders, and both paths to the same event.
  */
 const OUTCOMES = [
