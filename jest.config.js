@@ -23,7 +23,7 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@calm/(contracts|folds|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
+    '^@calm/(config|contracts|folds|jetstream|local-infra|messaging|nest-platform|outbox|pg|platform|testing|tracing)$': '<rootDir>/libs/$1/src',
     '^@calm/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
   },
   testEnvironment: 'node',

@@ -17,7 +17,7 @@ import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
 import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';
-import { versionLine } from '../../libs/platform/src/version';
+import { versionLine } from '@calm/config';
 
 interface Options {
   quick?: boolean;

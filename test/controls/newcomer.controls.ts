@@ -21,12 +21,12 @@ const controls: Control[] = [
     breaks: 'a default changes in the schema but not in docs/configuration.md',
     patches: [
       {
-        file: 'libs/platform/src/env/variables.ts',
+        file: 'libs/config/src/env/variables.ts',
         find: "default: '60', description: 'how often the account service",
         replace: "default: '61', description: 'how often the account service",
       },
     ],
-    tests: ['libs/platform/src/env/reference.spec.ts'],
+    tests: ['libs/config/src/env/reference.spec.ts'],
     testNamePattern: 'generates',
   },
   {
@@ -35,7 +35,7 @@ const controls: Control[] = [
     patches: [
       { file: 'apps/accounts/src/accounts.app.ts', find: "host: config.httpHost ?? '0.0.0.0'", replace: "host: process.env.BIND_ADDRESS ?? '0.0.0.0'" },
     ],
-    tests: ['libs/platform/src/env/reference.spec.ts'],
+    tests: ['libs/config/src/env/reference.spec.ts'],
     testNamePattern: 'every variable the code reads',
   },
   {

@@ -19,7 +19,7 @@ const controls: Control[] = [
     breaks: 'the user and password written into NATS_URL are not passed to the connection',
     patches: [
       {
-        file: 'libs/platform/src/nats-connect-options.ts',
+        file: 'libs/config/src/nats-connect-options.ts',
         find: 'if (auth.user !== undefined) Object.assign(options, { user: auth.user, pass: auth.pass });',
         replace: '',
       },

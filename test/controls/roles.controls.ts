@@ -192,8 +192,8 @@ const controls: Control[] = [
   {
     name: 'config-error-echoes-raw-password',
     breaks: 'a NATS URL whose password holds a raw / ? or # is quoted whole in the configuration error',
-    patches: [{ file: 'libs/platform/src/env/parsers.ts', find: '  if (at < 0) return withScheme;', replace: '  if (at >= 0) return withScheme;' }],
-    tests: ['libs/platform/src/config.spec.ts'],
+    patches: [{ file: 'libs/config/src/env/parsers.ts', find: '  if (at < 0) return withScheme;', replace: '  if (at >= 0) return withScheme;' }],
+    tests: ['libs/config/src/config.spec.ts'],
     testNamePattern: 'never echoes a NATS password',
   },
   {
@@ -231,8 +231,8 @@ const controls: Control[] = [
   {
     name: 'short-api-token-accepted',
     breaks: 'a one-character API token is accepted',
-    patches: [{ file: 'libs/platform/src/env/parsers.ts', find: 'export const MIN_API_TOKEN_LENGTH = 16;', replace: 'export const MIN_API_TOKEN_LENGTH = 1;' }],
-    tests: ['libs/platform/src/config.spec.ts'],
+    patches: [{ file: 'libs/config/src/env/parsers.ts', find: 'export const MIN_API_TOKEN_LENGTH = 16;', replace: 'export const MIN_API_TOKEN_LENGTH = 1;' }],
+    tests: ['libs/config/src/config.spec.ts'],
     testNamePattern: 'holds no token',
   },
   {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database, REPLAY_NODE_FLAGS } from '@calm/platform';
+import { Database } from '@calm/platform';
+import { REPLAY_NODE_FLAGS } from '@calm/config';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { accountsMigrations } from '../../migrations/accounts';
 import { seedHistory } from '../../apps/replay/src/tools/seed-history';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaults } from '@calm/platform';
+import { defaults } from '@calm/config';
 import {
   dockerAnswers,
   embeddedPostgresBinDir,

@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { sleep } from '@calm/platform';
+import { sleep } from '@calm/config';
 import { DeadLetterStore, deadLetterOf } from './dead-letter';
 import { MAX_DELIVERIES_REASON } from './max-deliveries.listener';
 

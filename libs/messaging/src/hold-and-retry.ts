@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { backoffDelay, sleep } from '@calm/platform';
+import { backoffDelay, sleep } from '@calm/config';
 
 /** Transient-looking failures tolerated while the database answers its health probe. */
 export const HEALTHY_RETRY_LIMIT = 5;

@@ -15,3 +15,4 @@ export * from './duplicate-ack';
 export * from './pull-requests';
 export * from './trace-context';
 export * from './outbox-audit';
+export * from './pub-ack-collector';

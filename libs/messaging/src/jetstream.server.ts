@@ -4,7 +4,7 @@ import { AckPolicy, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { DecodeResult } from '@calm/contracts';
-import { backoffDelay, sleep } from '@calm/platform';
+import { backoffDelay, sleep } from '@calm/config';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
 import { DeadLetter, DeadLetterStore, deadLetterOf, storableText } from './dead-letter';
 import { pumpBatches } from './batch-pump';

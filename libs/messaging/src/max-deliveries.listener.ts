@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { StoredMsg } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
-import { backoffDelay, sleep } from '@calm/platform';
+import { backoffDelay, sleep } from '@calm/config';
 import { DeadLetter, DeadLetterStore, storableText } from './dead-letter';
 import { NatsClient } from './nats-client';
 

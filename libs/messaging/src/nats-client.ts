@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { JetStreamClient, JetStreamManager, StorageType, StreamConfig, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection, NodeConnectionOptions, connect, nanos } from '@nats-io/transport-node';
-import { backoffDelay, sleep } from '@calm/platform';
+import { backoffDelay, sleep } from '@calm/config';
 import { isStreamNotFound } from './jetstream-errors';
 
 export interface StreamSpec {

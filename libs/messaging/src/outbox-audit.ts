@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { JetStreamManager } from '@nats-io/jetstream';
-import { Database, backoffDelay, sleep } from '@calm/platform';
+import { Database } from '@calm/platform';
+import { backoffDelay, sleep } from '@calm/config';
 import { isStreamNotFound } from './jetstream-errors';
 
 export interface OutboxAuditOptions {

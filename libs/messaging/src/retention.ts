@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Database, backoffDelay, sleep } from '@calm/platform';
+import { Database } from '@calm/platform';
+import { backoffDelay, sleep } from '@calm/config';
 
 export interface RetentionOptions {
   /** Published outbox rows older than this are deleted (unpublished rows never are). */

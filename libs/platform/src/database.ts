@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client, Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DataSource, EntityManager, MixedList } from 'typeorm';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay, sleep } from '@calm/config';
 import { MigrationsPendingError, pendingMigrations, runMigrationsLocked } from './migration-lock';
 
 export class DatabaseUnavailableError extends Error {

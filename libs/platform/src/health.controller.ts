@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@n
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessProbe, ReadinessProbes } from './readiness';
-import { redactUrlCredentials } from './redact';
+import { redactUrlCredentials } from '@calm/config';
 import { OperatorReason } from './migration-lock';
 
 const PROBE_TIMEOUT_MS = 3000;

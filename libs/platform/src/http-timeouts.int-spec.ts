@@ -2,7 +2,7 @@ import { Socket } from 'node:net';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from './http-app';
-import { readLimits } from './limits.config';
+import { readLimits } from '@calm/config';
 
 /** A slow or silent client cannot hold a connection for ever: each timeout closes it. */
 @Controller('ping')

@@ -1,6 +1,6 @@
 import type { Params } from 'nestjs-pino';
-import type { LogLevel } from './config';
-import { REDACTED_PATHS, redactUrlCredentials } from './redact';
+import type { LogLevel } from '@calm/config';
+import { REDACTED_PATHS, redactUrlCredentials } from '@calm/config';
 
 /** Probes and scrapes arrive every few seconds: no access line for them. */
 const isProbe = (req: { url?: string; originalUrl?: string }): boolean => /^\/(health|metrics)(\/|$|\?)/.test(req.originalUrl ?? req.url ?? '');

@@ -2,7 +2,7 @@ import { DynamicModule, FactoryProvider, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AsyncApiController } from './asyncapi.controller';
-import { ServiceConfig } from './config';
+import { ServiceConfig } from '@calm/config';
 import { HealthController } from './health.controller';
 import { defaultLogLevel, loggerParams } from './logging';
 import { MetricsController } from './metrics.controller';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { loggerParams } from './logging';
-import { redactUrlCredentials } from './redact';
+import { redactUrlCredentials } from '@calm/config';
 
 describe('redactUrlCredentials', () => {
   it('removes passwords and tokens written into URLs, keeping the rest', () => {

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Database } from './database';
 import { throttledRead } from './throttled-read';
-import { projectVersion } from './version';
+import { projectVersion } from '@calm/config';
 
 /**
  * One Prometheus registry per application (never prom-client's global one), so two

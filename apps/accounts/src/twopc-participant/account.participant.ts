@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OutboxRelay, sql } from '@calm/messaging';
-import { BranchRefused, PLATFORM_CONFIG, PreparedBranches, ServiceConfig } from '@calm/platform';
+import { BranchRefused, PLATFORM_CONFIG, PreparedBranches } from '@calm/platform';
+import { ServiceConfig } from '@calm/config';
 import { DEFAULT_CURRENCY } from '../open-account/open-account.handler';
 import { lockCustomersSql } from '../persistence/account-join.sql';
 import { openAccountsSql, openMember } from '../persistence/open-accounts-batch.sql';

@@ -3,7 +3,8 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { Counter } from 'prom-client';
 import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer } from '@calm/contracts';
 import { OutboxRelay, PassThroughRpcFilter, PermanentEventError } from '@calm/messaging';
-import { CLOCK, Clock, ServiceMetrics } from '@calm/platform';
+import { CLOCK, Clock } from '@calm/config';
+import { ServiceMetrics } from '@calm/platform';
 import { CustomerStore } from '../persistence/customer.store';
 
 /**

@@ -1,6 +1,6 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { OutboxRelay } from '@calm/messaging';
-import { CLOCK, Clock } from '@calm/platform';
+import { CLOCK, Clock } from '@calm/config';
 import { Seal } from '../domain/customer';
 import { CustomerStore } from '../persistence/customer.store';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OutboxRelay, sql } from '@calm/messaging';
-import { BranchRefused, PLATFORM_CONFIG, PreparedBranches, ServiceConfig } from '@calm/platform';
+import { BranchRefused, PLATFORM_CONFIG, PreparedBranches } from '@calm/platform';
+import { ServiceConfig } from '@calm/config';
 import { decideCreate } from '../domain/customer';
 import { decisionEvent } from '../persistence/customer.store';
 

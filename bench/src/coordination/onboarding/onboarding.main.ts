@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ServiceConfig, createHttpApp, readLimits, runMain } from '@calm/platform';
+import { ServiceConfig, readLimits } from '@calm/config';
+import { createHttpApp, runMain } from '@calm/platform';
 import { coordinatorPool, required } from '../coordinator-env';
 import { JsonClient } from '../http-json';
 import { DecisionLog } from '../twopc/decision-log';
