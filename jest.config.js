@@ -24,7 +24,6 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@calm/(config|contracts|folds|jetstream|local-infra|messaging|nest-platform|outbox|pg|platform|testing|tracing)$': '<rootDir>/libs/$1/src',
-    '^@calm/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
   },
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', ...skippedForMissingBinaries],

@@ -6,7 +6,7 @@ const controls: Control[] = [
     breaks: 'the OpenTelemetry SDK is loaded even when no exporter or endpoint is set',
     patches: [
       {
-        file: 'libs/platform/src/tracing/start-tracing.ts',
+        file: 'libs/tracing/src/start-tracing.ts',
         find: 'if (!tracingWanted(env)) return undefined;',
         replace: 'if (!tracingWanted(env)) env = { ...env, OTEL_TRACES_EXPORTER: "none" };',
       },

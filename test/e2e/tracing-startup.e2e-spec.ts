@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tracingWanted } from '@calm/platform/tracing';
+import { tracingWanted } from '@calm/tracing';
 
 const root = join(__dirname, '..', '..');
 /** Built code (the controls runner builds a scratch copy for a test that names dist/apps/). */

@@ -1,7 +1,6 @@
 import { Link, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { JsMsg } from '@nats-io/jetstream';
-import { tracingStarted } from '@calm/platform/tracing';
-import { messagingTracer, spanContextOf } from './trace-context';
+import { tracingStarted, messagingTracer, spanContextOf } from '@calm/tracing';
 
 /**
  * Runs a batch's handling inside one consumer span ("process <stream>", messaging semantic

@@ -13,6 +13,5 @@ export * from './infrastructure.module';
 export * from './retention';
 export * from './duplicate-ack';
 export * from './pull-requests';
-export * from './trace-context';
 export * from './outbox-audit';
 export * from './pub-ack-collector';

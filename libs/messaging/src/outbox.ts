@@ -7,7 +7,7 @@ import { Sql, sql } from './sql';
 import { NatsClient } from './nats-client';
 import { PubAckCollector, PublishResult } from './pub-ack-collector';
 import { isDuplicateIdCollision } from './duplicate-ack';
-import { TraceCarrier, activeTraceCarrier } from './trace-context';
+import { TraceCarrier, activeTraceCarrier } from '@calm/tracing';
 import { tracedMessages } from './traced-publish';
 
 export interface OutgoingEvent {

@@ -1,7 +1,7 @@
 import { Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { CloudEvent } from '@calm/contracts';
 import type { OutgoingMessage, PublishResult } from './pub-ack-collector';
-import { TraceCarrier, carrierOf, contextOf, messagingTracer } from './trace-context';
+import { TraceCarrier, carrierOf, contextOf, messagingTracer } from '@calm/tracing';
 
 interface OutboxRow extends TraceCarrier {
   event_id: string;
