@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { customerCreated } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { defaultLimits } from '@calm/config';
 import { accountsMigrations } from '../../migrations/accounts';
 import { customersMigrations } from '../../migrations/customers';

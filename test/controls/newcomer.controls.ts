@@ -47,17 +47,15 @@ const controls: Control[] = [
   {
     name: 'migrations-without-lock',
     breaks: 'instances starting together migrate at the same time (no advisory lock)',
-    patches: [{ file: 'libs/platform/src/migration-lock.ts', find: "await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);", replace: '' }],
-    tests: ['libs/platform/src/migration-lock.int-spec.ts'],
+    patches: [{ file: 'libs/pg/src/migration-lock.ts', find: "await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);", replace: '' }],
+    tests: ['libs/pg/src/migration-lock.int-spec.ts'],
     testNamePattern: 'take turns',
   },
   {
     name: 'migrations-run-ignored',
     breaks: 'MIGRATIONS_RUN=false still applies the migrations at start',
-    patches: [
-      { file: 'libs/platform/src/database.ts', find: 'if (this.options.migrationsRun === false) {', replace: 'if (this.options.migrationsRun === null) {' },
-    ],
-    tests: ['libs/platform/src/migration-lock.int-spec.ts'],
+    patches: [{ file: 'libs/pg/src/database.ts', find: 'if (this.options.migrationsRun === false) {', replace: 'if (this.options.migrationsRun === null) {' }],
+    tests: ['libs/pg/src/migration-lock.int-spec.ts'],
     testNamePattern: 'MIGRATIONS_RUN=false',
   },
   {

@@ -156,12 +156,12 @@ const controls: Control[] = [
     breaks: "the services' connections have no statement_timeout, idle_in_transaction_session_timeout or pinned client_encoding",
     patches: [
       {
-        file: 'libs/platform/src/database.ts',
+        file: 'libs/pg/src/database.ts',
         find: 'connectionTimeoutMillis: 5000, options: sessionOptions(options) });',
         replace: 'connectionTimeoutMillis: 5000 });',
       },
     ],
-    tests: ['libs/platform/src/database.int-spec.ts'],
+    tests: ['libs/pg/src/database.int-spec.ts'],
     testNamePattern: 'statement_timeout',
   },
   {
@@ -169,12 +169,12 @@ const controls: Control[] = [
     breaks: 'ensureDatabase connects to the postgres database even when its own exists',
     patches: [
       {
-        file: 'libs/platform/src/database.ts',
+        file: 'libs/pg/src/database.ts',
         find: '    await own.connect();\n    return;',
         replace: "    throw Object.assign(new Error('assumed missing'), { code: '3D000' });",
       },
     ],
-    tests: ['libs/platform/src/database.int-spec.ts'],
+    tests: ['libs/pg/src/database.int-spec.ts'],
     testNamePattern: 'without CONNECT',
   },
   {
@@ -199,8 +199,8 @@ const controls: Control[] = [
   {
     name: 'sql-negative-number-pasted',
     breaks: 'the sql tag pastes a negative number bare (1-${-1} becomes the comment 1--1)',
-    patches: [{ file: 'libs/messaging/src/sql.ts', find: 'return value < 0 ? `(${value})` : String(value);', replace: 'return String(value);' }],
-    tests: ['libs/messaging/src/sql.spec.ts'],
+    patches: [{ file: 'libs/pg/src/sql.ts', find: 'return value < 0 ? `(${value})` : String(value);', replace: 'return String(value);' }],
+    tests: ['libs/pg/src/sql.spec.ts'],
     testNamePattern: 'negative number',
   },
   {
@@ -208,12 +208,12 @@ const controls: Control[] = [
     breaks: 'a lone surrogate reaches the driver, which sends U+FFFD instead',
     patches: [
       {
-        file: 'libs/messaging/src/sql-literal.ts',
+        file: 'libs/pg/src/sql-literal.ts',
         find: 'if (!(value as unknown as WellFormed).isWellFormed()) throw',
         replace: 'if (value.length < 0) throw',
       },
     ],
-    tests: ['libs/messaging/src/sql.spec.ts'],
+    tests: ['libs/pg/src/sql.spec.ts'],
     testNamePattern: 'lone surrogate',
   },
   {

@@ -2,7 +2,7 @@ import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transp
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { consumers, customerCreated } from '@calm/contracts';
 import { NatsClient, streamMessages } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import {
   describeConvergence,
   describeKillWindows,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NatsClient } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { loadConfig } from '@calm/config';
 import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
 import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { REPLAY_NODE_FLAGS } from '@calm/config';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { accountsMigrations } from '../../migrations/accounts';

@@ -42,7 +42,7 @@ const modules = [
       'libs/contracts/src/resolve.ts',
     ],
   },
-  { name: 'messaging: sql tag and literal', files: ['libs/messaging/src/sql.ts', 'libs/messaging/src/sql-literal.ts'] },
+  { name: 'messaging: sql tag and literal', files: ['libs/pg/src/sql.ts', 'libs/pg/src/sql-literal.ts'] },
   { name: 'messaging: hold-and-retry', files: ['libs/messaging/src/hold-and-retry.ts'] },
   { name: 'messaging: batch pump', files: ['libs/messaging/src/batch-pump.ts'] },
   { name: 'messaging: pub-ack collector', files: ['libs/messaging/src/pub-ack-collector.ts'] },

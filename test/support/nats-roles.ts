@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { NatsClient } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { loadConfig } from '@calm/config';
 import { startNatsServer, TestNatsServer, waitFor } from '@calm/testing';
 import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager, Storage
 import { nanos } from '@nats-io/transport-node';
 import { CloudEvent, customerCreated, streams } from '@calm/contracts';
 import { NatsClient, streamMessages, StreamMessage } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { ServiceConfig, defaultLimits } from '@calm/config';
 import { ConvergenceProbe, freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';

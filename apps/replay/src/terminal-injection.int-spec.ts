@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { customerCreated } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { customersMigrations } from '../../../migrations/customers';

@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 
 export interface DeadLetter {
   stream: string;

@@ -1,9 +1,6 @@
 import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 
-/** An event that can never apply, however often it is retried: dead-letter it at once. */
-export class PermanentEventError extends Error {}
-
 /**
  * Nest's default RPC filter turns every unknown error into a generic object; the
  * JetStream transport needs the original error to choose between retry and dead letter.

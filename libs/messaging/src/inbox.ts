@@ -1,4 +1,4 @@
-import { Sql, sql } from './sql';
+import { Sql, sql } from '@calm/pg';
 
 /**
  * Claims event ids in the consumer's inbox inside the transaction that applies their

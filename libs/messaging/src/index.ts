@@ -6,8 +6,6 @@ export * from './jetstream.server';
 export * from './nats-client';
 export * from './outbox';
 export * from './outbox-requeue';
-export * from './sql-literal';
-export * from './sql';
 export * from './stream-reader';
 export * from './infrastructure.module';
 export * from './retention';

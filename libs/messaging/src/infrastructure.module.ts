@@ -1,7 +1,8 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MixedList } from 'typeorm';
-import { Database, ServiceMetrics } from '@calm/platform';
+import { Database } from '@calm/pg';
+import { ServiceMetrics } from '@calm/platform';
 import { sleep } from '@calm/config';
 import { DeadLetterStore } from './dead-letter';
 import { NatsClient, NatsClientOptions, StreamSpec } from './nats-client';

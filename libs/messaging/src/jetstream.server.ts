@@ -3,7 +3,7 @@ import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from 
 import { AckPolicy, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
-import { DecodeResult } from '@calm/contracts';
+import { DecodeResult, PermanentEventError } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/config';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
 import { DeadLetter, DeadLetterStore, deadLetterOf, storableText } from './dead-letter';
@@ -11,7 +11,6 @@ import { pumpBatches } from './batch-pump';
 import { inConsumerSpan } from './consumer-span';
 import { pullOneRequestAtATime } from './pull-requests';
 import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
-import { PermanentEventError } from './errors';
 import { isConsumerNotFound } from './jetstream-errors';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
 import { MaxDeliveriesListener } from './max-deliveries.listener';

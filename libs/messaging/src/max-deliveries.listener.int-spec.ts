@@ -1,6 +1,6 @@
 import { AckPolicy, jetstream } from '@nats-io/jetstream';
 import { connect, headers, NatsConnection, nanos } from '@nats-io/transport-node';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { DEAD_LETTER_EXHAUSTED_ONCE, DEAD_LETTER_V1 } from '../../../migrations/shared/messaging-tables';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { NatsClient } from './nats-client';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { JetStreamManager } from '@nats-io/jetstream';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { backoffDelay, sleep } from '@calm/config';
 import { isStreamNotFound } from './jetstream-errors';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, nanos } from '@nats-io/transport-node';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { NatsClient } from './nats-client';

@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CloudEvent } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database, Sql, sql } from '@calm/pg';
 import { backoffDelay, sleep } from '@calm/config';
-import { Sql, sql } from './sql';
 import { NatsClient } from './nats-client';
 import { PubAckCollector, PublishResult } from './pub-ack-collector';
 import { isDuplicateIdCollision } from './duplicate-ack';

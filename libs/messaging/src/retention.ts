@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { backoffDelay, sleep } from '@calm/config';
 
 export interface RetentionOptions {

@@ -1,6 +1,5 @@
-import { DatabaseUnavailableError } from './database';
+import { DatabaseUnavailableError, MigrationsPendingError } from '@calm/pg';
 import { probeOutcome } from './health.controller';
-import { MigrationsPendingError } from './migration-lock';
 
 describe('/health/ready probe outcomes', () => {
   it("names the part that is down without the driver's text (host, port, user)", async () => {

@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessProbe, ReadinessProbes } from './readiness';
 import { redactUrlCredentials } from '@calm/config';
-import { OperatorReason } from './migration-lock';
+import { OperatorReason } from '@calm/pg';
 
 const PROBE_TIMEOUT_MS = 3000;
 const logger = new Logger('Health');

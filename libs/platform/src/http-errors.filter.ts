@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { isTransientDatabaseError } from './database';
+import { isTransientDatabaseError } from '@calm/pg';
 import { ServiceOverloadedError } from './overloaded';
 
 /**

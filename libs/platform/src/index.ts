@@ -1,5 +1,3 @@
-export * from './database';
-export * from './migration-lock';
 export * from './http-app';
 export * from './http-errors.filter';
 export * from './validation';

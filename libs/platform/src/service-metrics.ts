@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Database } from './database';
+import { Database } from '@calm/pg';
 import { throttledRead } from './throttled-read';
 import { projectVersion } from '@calm/config';
 

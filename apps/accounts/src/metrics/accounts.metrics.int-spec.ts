@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated, customerSealed } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { defaultLimits } from '@calm/config';
 import { metricValue, queryDatabase } from '@calm/testing';
 import { TestSystem } from '../../../../test/support/system';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { consumers } from '@calm/contracts';
 import { NatsClient } from '@calm/messaging';
-import { Database, ServiceMetrics } from '@calm/platform';
+import { Database } from '@calm/pg';
+import { ServiceMetrics } from '@calm/platform';
 import type { CustomerFactsOutcome, OpenOutcome } from '../persistence/account.store';
 import { accountStats } from './account-stats.sql';
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { accountOpened, customerCreated, eventIds } from '@calm/contracts';
-import { PermanentEventError } from '@calm/messaging';
+import { accountOpened, customerCreated, eventIds, PermanentEventError } from '@calm/contracts';
 import { Client } from 'pg';
-import { Database, isTransientDatabaseError } from '@calm/platform';
+import { Database, isTransientDatabaseError } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../../migrations/accounts';
 import { AccountStore } from './account.store';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CustomerCreated, CustomerSealed, ResolveDecision } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { Account } from '@calm/folds';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from './account.mapper';
 import { applyCustomerFacts, ownerDecisionFact } from './customer-facts';

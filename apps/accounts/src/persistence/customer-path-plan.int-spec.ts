@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
 import { accountsMigrations } from '../../../../migrations/accounts';
 import { AccountStore } from './account.store';

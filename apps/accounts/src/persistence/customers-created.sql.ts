@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { CustomerCreated } from '@calm/contracts';
-import { Sql, claimEventsSql, queryNamed, sql } from '@calm/messaging';
+import { Sql, queryNamed, sql } from '@calm/pg';
+import { claimEventsSql } from '@calm/messaging';
 import { TraceCarrier } from '@calm/tracing';
 import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
 import { convergenceSpan } from './join-trace';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated } from '@calm/contracts';
 import { RetentionSweeper } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
 import { accountsMigrations } from '../../../../migrations/accounts';
 import { AccountStore } from './account.store';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { eventIds } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
 import { accountsMigrations } from '../../../../migrations/accounts';
 import { AccountStore, OpenOutcome } from './account.store';

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { accountOpened, subjectOf } from '@calm/contracts';
-import { Sql, sql } from '@calm/messaging';
+import { Sql, sql } from '@calm/pg';
 import { TraceCarrier, activeTraceCarrier } from '@calm/tracing';
 import { outcomeEnvelopes } from './account-join.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';

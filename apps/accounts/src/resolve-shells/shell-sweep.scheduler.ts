@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { NatsClient, OutboxRelay } from '@calm/messaging';
 import { CLOCK, Clock, sleep } from '@calm/config';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
 import { driverPool } from '../persistence/driver-pool';

@@ -1,8 +1,8 @@
 import { Controller, Inject, Logger, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Counter } from 'prom-client';
-import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer } from '@calm/contracts';
-import { OutboxRelay, PassThroughRpcFilter, PermanentEventError } from '@calm/messaging';
+import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer, PermanentEventError } from '@calm/contracts';
+import { OutboxRelay, PassThroughRpcFilter } from '@calm/messaging';
 import { CLOCK, Clock } from '@calm/config';
 import { ServiceMetrics } from '@calm/platform';
 import { CustomerStore } from '../persistence/customer.store';

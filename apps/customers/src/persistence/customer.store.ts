@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { customerCreated, customerSealed, subjectOf } from '@calm/contracts';
 import { OutgoingEvent, enqueueEvents, requeueEvents } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { CreateOutcome, Customer } from '../domain/customer';
 import { Decision, SealOutcome, decideSeal } from '../domain/decision';
 import { decideCreate } from '../domain/customer';

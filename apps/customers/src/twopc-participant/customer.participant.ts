@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { OutboxRelay, sql } from '@calm/messaging';
+import { OutboxRelay } from '@calm/messaging';
+import { sql } from '@calm/pg';
 import { BranchRefused, PLATFORM_CONFIG, PreparedBranches } from '@calm/platform';
 import { ServiceConfig } from '@calm/config';
 import { decideCreate } from '../domain/customer';

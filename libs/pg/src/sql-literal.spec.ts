@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { escapeLiteral } from 'pg';
-import { PermanentEventError } from './errors';
+import { PermanentEventError } from '@calm/contracts';
 import { sqlArray, sqlLiteral } from './sql-literal';
 
 describe('sqlLiteral', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { escapeLiteral } from 'pg';
-import { PermanentEventError } from './errors';
+import { PermanentEventError } from '@calm/contracts';
 import { Sql, queryNamed, sql } from './sql';
 
 describe('sql tag', () => {

@@ -1,4 +1,4 @@
-import { PermanentEventError } from './errors';
+import { PermanentEventError } from '@calm/contracts';
 
 /**
  * A quoted SQL literal for the one-round-trip (simple protocol) statements. PostgreSQL
