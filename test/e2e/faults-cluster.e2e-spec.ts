@@ -11,11 +11,10 @@ import {
   FAULT_DUPLICATE_WINDOW_MS,
   FaultLoad,
   freshDatabase,
-  startNatsCluster,
   TestDatabase,
-  TestNatsCluster,
   waitFor,
 } from '@calm/testing';
+import { startNatsCluster, TestNatsCluster } from '@calm/local-infra';
 import { RunningService, startAccountsService } from '../../apps/accounts/src/accounts.app';
 import { caughtAt, databaseNow, unpublishedIds } from '../support/held-at-kill';
 import { http } from '../support/system';

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { NatsClient } from '@calm/messaging';
 import { Database } from '@calm/pg';
 import { loadConfig } from '@calm/config';
-import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
+import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { startAccountsService, RunningService } from '../../apps/accounts/src/accounts.app';
 import { http } from '../support/system';
 

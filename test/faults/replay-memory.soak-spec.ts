@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '@calm/pg';
 import { REPLAY_NODE_FLAGS } from '@calm/config';
-import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../migrations/accounts';
 import { seedHistory } from '../../apps/replay/src/tools/seed-history';
 

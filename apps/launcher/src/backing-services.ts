@@ -11,7 +11,7 @@ import {
   startNatsContainer,
   startPostgresServer,
   waitForPort,
-} from '@calm/testing';
+} from '@calm/local-infra';
 import { localNatsPort, localPostgresPort } from './local-url';
 
 /** A server `npm start` started, stopped after both services have exited. */

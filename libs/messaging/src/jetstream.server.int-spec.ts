@@ -1,6 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { startNatsServer, TestNatsServer, waitFor } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
+import { waitFor } from '@calm/testing';
 import { DeadLetterStore } from './dead-letter';
 import { JetStreamServer, JetStreamServerOptions } from './jetstream.server';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';

@@ -1,7 +1,8 @@
 import { AckPolicy, jetstream } from '@nats-io/jetstream';
 import { connect, headers, NatsConnection, nanos } from '@nats-io/transport-node';
 import { Database } from '@calm/pg';
-import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
+import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { DEAD_LETTER_EXHAUSTED_ONCE, DEAD_LETTER_V1 } from '../../../migrations/shared/messaging-tables';
 import { DeadLetterStore } from './dead-letter';

@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nanos, NatsConnection } from '@nats-io/transport-node';
 import { customerCreated } from '@calm/contracts';
-import { startNatsServer, TestNatsServer } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
 
 /** The streams store events up to the REST body limit plus envelope, and refuse anything larger. */

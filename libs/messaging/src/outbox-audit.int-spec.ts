@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Database } from '@calm/pg';
-import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { NatsClient } from './nats-client';
 import { enqueueEvents, OutboxRelay } from './outbox';

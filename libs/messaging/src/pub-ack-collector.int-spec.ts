@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { startNatsServer, TestNatsServer } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { headers } from '@nats-io/transport-node';
 import { isDuplicateIdCollision } from './duplicate-ack';
 import { PubAckCollector } from './pub-ack-collector';

@@ -1,6 +1,7 @@
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { startNatsCluster, TestNatsCluster, waitFor } from '@calm/testing';
+import { startNatsCluster, TestNatsCluster } from '@calm/local-infra';
+import { waitFor } from '@calm/testing';
 import { readStream } from './stream-reader';
 
 /**

