@@ -13,7 +13,7 @@ import { rawPublishPerS } from './jetstream-publish.bench';
 import { prepareRawTables, rawPgTxnPerS } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
 import { replayRebuild } from './replay.bench';
-import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
+import { DEFAULT_CONSUMER_BATCH } from '@calm/jetstream';
 import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';

@@ -17,7 +17,7 @@ const controls: Control[] = [
   {
     name: 'max-deliveries-listener-removed',
     breaks: 'nobody listens for the max-deliveries advisory: a message exhausted by crashes is neither applied nor dead-lettered',
-    patches: [{ file: 'libs/messaging/src/jetstream.server.ts', find: '        this.exhausted.listen();', replace: '        void 0;' }],
+    patches: [{ file: 'libs/jetstream/src/transport/jetstream.server.ts', find: '        this.exhausted.listen();', replace: '        void 0;' }],
     tests: ['test/e2e/faults-crash-loop.e2e-spec.ts'],
   },
   {
@@ -30,12 +30,12 @@ const controls: Control[] = [
         replace: 'CREATE INDEX dead_letter_exhausted_once',
       },
       {
-        file: 'libs/messaging/src/dead-letter.ts',
+        file: 'libs/jetstream/src/dead-letter.ts',
         find: "       ON CONFLICT (stream, consumer, stream_seq) WHERE reason = 'max deliveries' DO NOTHING RETURNING id",
         replace: '       RETURNING id',
       },
     ],
-    tests: ['libs/messaging/src/max-deliveries.listener.int-spec.ts'],
+    tests: ['libs/jetstream/src/transport/max-deliveries.listener.int-spec.ts'],
     testNamePattern: 'same moment',
   },
   {
@@ -43,12 +43,12 @@ const controls: Control[] = [
     breaks: "a message given back on its last delivery is nak'd, spending it for nothing",
     patches: [
       {
-        file: 'libs/messaging/src/give-back.ts',
+        file: 'libs/jetstream/src/transport/give-back.ts',
         find: '    msgs.filter((m) => m.info.deliveryCount < maxDeliver).forEach((m) => m.nak());',
         replace: '    msgs.forEach((m) => m.nak());',
       },
     ],
-    tests: ['libs/messaging/src/give-back.spec.ts'],
+    tests: ['libs/jetstream/src/transport/give-back.spec.ts'],
   },
   {
     name: 'relay-forgets-stored-at',
@@ -74,9 +74,9 @@ const controls: Control[] = [
     name: 'exhausted-letter-for-applied-event',
     breaks: 'a message the server gave up on after its work committed (its id in the inbox) is dead-lettered anyway',
     patches: [
-      { file: 'libs/messaging/src/dead-letter.ts', find: '    if (l.eventId !== undefined && (await this.applied(l.eventId))) return false;\n', replace: '' },
+      { file: 'libs/jetstream/src/dead-letter.ts', find: '    if (l.eventId !== undefined && (await this.applied(l.eventId))) return false;\n', replace: '' },
     ],
-    tests: ['libs/messaging/src/max-deliveries.listener.int-spec.ts'],
+    tests: ['libs/jetstream/src/transport/max-deliveries.listener.int-spec.ts'],
     testNamePattern: 'was applied',
   },
   {
@@ -96,9 +96,13 @@ const controls: Control[] = [
     name: 'exhausted-letter-without-settle',
     breaks: 'an exhausted message is recorded the moment the database answers, before the consumer commits the copy it still holds',
     patches: [
-      { file: 'libs/messaging/src/max-deliveries.listener.ts', find: '          await sleep(this.settle.settleMs, this.stopped.signal);\n', replace: '' },
+      {
+        file: 'libs/jetstream/src/transport/max-deliveries.listener.ts',
+        find: '          await sleep(this.settle.settleMs, this.stopped.signal);\n',
+        replace: '',
+      },
     ],
-    tests: ['libs/messaging/src/max-deliveries.listener.int-spec.ts'],
+    tests: ['libs/jetstream/src/transport/max-deliveries.listener.int-spec.ts'],
     testNamePattern: 'gives the consumer its ack wait',
   },
 ];

@@ -182,12 +182,12 @@ const controls: Control[] = [
     breaks: 'the dead letter of an undecodable message keeps its whole payload',
     patches: [
       {
-        file: 'libs/messaging/src/dead-letter.ts',
+        file: 'libs/jetstream/src/dead-letter.ts',
         find: 'const cut = event === undefined && msg.data.length > UNDECODABLE_PAYLOAD_PREFIX_BYTES;',
         replace: 'const cut = false;',
       },
     ],
-    tests: ['libs/messaging/src/dead-letter.spec.ts'],
+    tests: ['libs/jetstream/src/dead-letter.spec.ts'],
   },
   {
     name: 'config-error-echoes-raw-password',
@@ -238,8 +238,8 @@ const controls: Control[] = [
   {
     name: 'stream-not-reconciled',
     breaks: "the owner leaves an existing stream's configuration as it finds it (limits that delete history, missing subjects)",
-    patches: [{ file: 'libs/messaging/src/nats-client.ts', find: 'const changes = streamChanges(spec, info.config);', replace: 'const changes = {};' }],
-    tests: ['libs/messaging/src/nats-client.int-spec.ts'],
+    patches: [{ file: 'libs/jetstream/src/nats-client.ts', find: 'const changes = streamChanges(spec, info.config);', replace: 'const changes = {};' }],
+    tests: ['libs/jetstream/src/nats-client.int-spec.ts'],
     testNamePattern: 'reconciles',
   },
   {

@@ -1,7 +1,7 @@
 import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { consumers, customerCreated } from '@calm/contracts';
-import { NatsClient, streamMessages } from '@calm/messaging';
+import { NatsClient, streamMessages } from '@calm/jetstream';
 import { Database } from '@calm/pg';
 import {
   describeConvergence,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { NatsClient } from '@calm/messaging';
+import { NatsClient } from '@calm/jetstream';
 import { Database } from '@calm/pg';
 import { loadConfig } from '@calm/config';
 import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';

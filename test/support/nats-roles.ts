@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, NatsConnection } from '@nats-io/transport-node';
-import { NatsClient } from '@calm/messaging';
+import { NatsClient } from '@calm/jetstream';
 import { Database } from '@calm/pg';
 import { loadConfig } from '@calm/config';
 import { startNatsServer, TestNatsServer } from '@calm/local-infra';

@@ -2,7 +2,7 @@ import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transp
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { CloudEvent, customerCreated, streams } from '@calm/contracts';
-import { NatsClient, streamMessages, StreamMessage } from '@calm/messaging';
+import { NatsClient, streamMessages, StreamMessage } from '@calm/jetstream';
 import { Database } from '@calm/pg';
 import { ServiceConfig, defaultLimits } from '@calm/config';
 import { ConvergenceProbe, freshDatabase, TestDatabase } from '@calm/testing';

@@ -1,7 +1,8 @@
 import type { DecodeResult, KnownEvent } from '@calm/contracts';
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
-import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
+import { InfrastructureModule, InfrastructureOptions, OutboxRelayOptions } from '@calm/messaging';
+import { NatsClient } from '@calm/jetstream';
 import { CLOCK, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/config';
 import { Database } from '@calm/pg';
 import { PlatformModule, ReadinessProbes, infrastructureProbes } from '@calm/platform';

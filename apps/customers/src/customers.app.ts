@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PartnerCustomerAnnounced, decodePartnerAnnouncement } from '@calm/contracts';
-import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
+import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/jetstream';
 import { Database, isDataError, isTransientDatabaseError } from '@calm/pg';
 import { ReadinessProbes, createHttpApp } from '@calm/platform';
 import { ServiceConfig } from '@calm/config';

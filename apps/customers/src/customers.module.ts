@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { partnersStream, streams } from '@calm/contracts';
-import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
+import { InfrastructureModule, InfrastructureOptions, OutboxRelayOptions } from '@calm/messaging';
+import { NatsClient } from '@calm/jetstream';
 import { CLOCK, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/config';
 import { Database } from '@calm/pg';
 import { PlatformModule, ReadinessProbes, infrastructureProbes, ServiceMetrics } from '@calm/platform';

@@ -3,7 +3,7 @@ import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
 import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../../migrations/accounts';
-import { NatsClient } from './nats-client';
+import { NatsClient } from '@calm/jetstream';
 import { enqueueEvents, OutboxRelay } from './outbox';
 import { OutboxAudit } from './outbox-audit';
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { JetStreamManager } from '@nats-io/jetstream';
 import { Database } from '@calm/pg';
 import { backoffDelay, sleep } from '@calm/config';
-import { isStreamNotFound } from './jetstream-errors';
+import { isStreamNotFound } from '@calm/jetstream';
 
 export interface OutboxAuditOptions {
   /** The stream this service's outbox publishes to (its relay's PubAcks name it). */

@@ -5,7 +5,7 @@ import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
 import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../../migrations/accounts';
-import { NatsClient } from './nats-client';
+import { NatsClient } from '@calm/jetstream';
 import { enqueueEvents, OutboxRelay } from './outbox';
 import { RetentionSweeper } from './retention';
 

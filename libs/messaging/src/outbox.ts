@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { CloudEvent } from '@calm/contracts';
 import { Database, Sql, sql } from '@calm/pg';
 import { backoffDelay, sleep } from '@calm/config';
-import { NatsClient } from './nats-client';
+import { NatsClient } from '@calm/jetstream';
 import { PubAckCollector, PublishResult } from './pub-ack-collector';
 import { isDuplicateIdCollision } from './duplicate-ack';
 import { TraceCarrier, activeTraceCarrier } from '@calm/tracing';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated, customerSealed } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
+import { NatsClient } from '@calm/jetstream';
 import { Database } from '@calm/pg';
 import { defaultLimits } from '@calm/config';
 import { metricValue, queryDatabase } from '@calm/testing';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { consumers } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
+import { NatsClient } from '@calm/jetstream';
 import { Database } from '@calm/pg';
 import { ServiceMetrics } from '@calm/platform';
 import type { CustomerFactsOutcome, OpenOutcome } from '../persistence/account.store';

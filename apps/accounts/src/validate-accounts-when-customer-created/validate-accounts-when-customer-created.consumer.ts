@@ -1,7 +1,8 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumers, CustomerCreated } from '@calm/contracts';
-import { OutboxRelay, PassThroughRpcFilter } from '@calm/messaging';
+import { OutboxRelay } from '@calm/messaging';
+import { PassThroughRpcFilter } from '@calm/jetstream';
 import { CLOCK, Clock } from '@calm/config';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';

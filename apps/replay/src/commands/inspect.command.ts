@@ -1,10 +1,9 @@
 import { JsMsg } from '@nats-io/jetstream';
 import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
-import { AccountFact, fold, initialState } from '@calm/folds';
+import { AccountFact, fold, initialState, CustomersState, evolveCustomers, isSealing } from '@calm/folds';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
-import { CustomersState, evolveCustomers, isSealing } from '@calm/folds';
-import { readStream } from '@calm/messaging';
+import { readStream } from '@calm/jetstream';
 import { ACCOUNT_COLUMNS, AccountRow, fromRow } from '../../../accounts/src/persistence/account.mapper';
 
 interface Seen {

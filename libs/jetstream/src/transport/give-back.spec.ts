@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { DeadLetter, DeadLetterStore } from './dead-letter';
+import type { DeadLetter, DeadLetterStore } from '../dead-letter';
 import { GiveBack } from './give-back';
 
 /** A delivered message that remembers what was done with it. */

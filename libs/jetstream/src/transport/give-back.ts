@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { sleep } from '@calm/config';
-import { DeadLetterStore, deadLetterOf } from './dead-letter';
+import { DeadLetterStore, deadLetterOf } from '../dead-letter';
 import { MAX_DELIVERIES_REASON } from './max-deliveries.listener';
 
 export interface GiveBackOptions {

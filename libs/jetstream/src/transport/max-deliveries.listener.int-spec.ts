@@ -3,11 +3,11 @@ import { connect, headers, NatsConnection, nanos } from '@nats-io/transport-node
 import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase, waitFor } from '@calm/testing';
 import { startNatsServer, TestNatsServer } from '@calm/local-infra';
-import { accountsMigrations } from '../../../migrations/accounts';
-import { DEAD_LETTER_EXHAUSTED_ONCE, DEAD_LETTER_V1 } from '../../../migrations/shared/messaging-tables';
-import { DeadLetterStore } from './dead-letter';
+import { accountsMigrations } from '../../../../migrations/accounts';
+import { DEAD_LETTER_EXHAUSTED_ONCE, DEAD_LETTER_V1 } from '../../../../migrations/shared/messaging-tables';
+import { DeadLetterStore } from '../dead-letter';
 import { exhaustedLetter, MaxDeliveriesListener } from './max-deliveries.listener';
-import { NatsClient } from './nats-client';
+import { NatsClient } from '../nats-client';
 
 const MESSAGES = 12;
 let nats: TestNatsServer;

@@ -6,13 +6,13 @@ import { lastValueFrom } from 'rxjs';
 import { DecodeResult, PermanentEventError } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/config';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
-import { DeadLetter, DeadLetterStore, deadLetterOf, storableText } from './dead-letter';
+import { DeadLetter, DeadLetterStore, deadLetterOf, storableText } from '../dead-letter';
 import { pumpBatches } from './batch-pump';
 import { inConsumerSpan } from './consumer-span';
 import { pullOneRequestAtATime } from './pull-requests';
 import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
-import { isConsumerNotFound } from './jetstream-errors';
-import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
+import { isConsumerNotFound } from '../jetstream-errors';
+import { MAX_EVENT_BYTES, NatsClient } from '../nats-client';
 import { MaxDeliveriesListener } from './max-deliveries.listener';
 import { GiveBack } from './give-back';
 

@@ -2,9 +2,9 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { waitFor } from '@calm/testing';
-import { DeadLetterStore } from './dead-letter';
+import { DeadLetterStore } from '../dead-letter';
 import { JetStreamServer, JetStreamServerOptions } from './jetstream.server';
-import { MAX_EVENT_BYTES, NatsClient } from './nats-client';
+import { MAX_EVENT_BYTES, NatsClient } from '../nats-client';
 
 /** A consumer on the test server whose events are JSON and whose dependencies are always up. */
 function testConsumer(options: Pick<JetStreamServerOptions, 'stream' | 'durable' | 'filterSubject'> & Partial<JetStreamServerOptions>): JetStreamServer {

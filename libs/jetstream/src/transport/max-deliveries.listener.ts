@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { StoredMsg } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
 import { backoffDelay, sleep } from '@calm/config';
-import { DeadLetter, DeadLetterStore, storableText } from './dead-letter';
-import { NatsClient } from './nats-client';
+import { DeadLetter, DeadLetterStore, storableText } from '../dead-letter';
+import { NatsClient } from '../nats-client';
 
 /** The reason every exhausted message is recorded with, whatever spent its deliveries. */
 export const MAX_DELIVERIES_REASON = 'max deliveries';

@@ -11,7 +11,7 @@ import { readStream } from './stream-reader';
  * what that replica holds. The reader stopped at the consumer's "nothing pending" and so
  * returned part of the stream: the cluster fault test then saw valid accounts "without
  * account.validated", and a replay in a cluster would fold part of its history.
- * Reproduce: npx jest libs/messaging/src/stream-reader-cluster.int-spec.ts --selectProjects integration
+ * Reproduce: npx jest libs/jetstream/src/stream-reader-cluster.int-spec.ts --selectProjects integration
  */
 jest.setTimeout(120_000);
 

@@ -1,0 +1,7 @@
+export * from './dead-letter';
+export * from './jetstream-errors';
+export * from './transport/jetstream.server';
+export * from './nats-client';
+export * from './transport/pull-requests';
+export * from './stream-reader';
+export * from './transport/pass-through-rpc.filter';
