@@ -7,12 +7,12 @@ const controls: Control[] = [
     breaks: 'the outbox audit finds lost events but never puts them back for publishing',
     patches: [
       {
-        file: 'libs/messaging/src/outbox-audit.ts',
+        file: 'libs/outbox/src/outbox-audit.ts',
         find: '    const redriven = await this.redrive(since, last);',
         replace: '    const redriven = since < 0 ? await this.redrive(since, last) : 0;',
       },
     ],
-    tests: ['test/e2e/faults-amnesia.e2e-spec.ts', 'libs/messaging/src/outbox-audit.int-spec.ts'],
+    tests: ['test/e2e/faults-amnesia.e2e-spec.ts', 'libs/outbox/src/outbox-audit.int-spec.ts'],
   },
   {
     name: 'max-deliveries-listener-removed',
@@ -53,21 +53,21 @@ const controls: Control[] = [
   {
     name: 'relay-forgets-stored-at',
     breaks: 'the relay marks rows published without the stream and sequence of their PubAck',
-    patches: [{ file: 'libs/messaging/src/outbox.ts', find: 'done.map((d) => d.ack.seq)', replace: 'done.map(() => null)' }],
-    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    patches: [{ file: 'libs/outbox/src/outbox.ts', find: 'done.map((d) => d.ack.seq)', replace: 'done.map(() => null)' }],
+    tests: ['libs/outbox/src/outbox-audit.int-spec.ts'],
   },
   {
     name: 'audit-reads-stream-before-outbox',
     breaks: 'the audit reads the outbox range after the stream info, so a PubAck recorded in between looks like a lost tail',
     patches: [
       {
-        file: 'libs/messaging/src/outbox-audit.ts',
+        file: 'libs/outbox/src/outbox-audit.ts',
         find: '    const created = String(info.created);\n',
         replace:
           '    const created = String(info.created);\n    Object.assign(range, (await this.db.manager().query(`SELECT min(stream_seq) AS lo, max(stream_seq) AS hi FROM outbox WHERE stream = $1 AND stream_seq IS NOT NULL AND published_at IS NOT NULL`, [stream]))[0]);\n',
       },
     ],
-    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    tests: ['libs/outbox/src/outbox-audit.int-spec.ts'],
     testNamePattern: 'healthy broker',
   },
   {
@@ -84,7 +84,7 @@ const controls: Control[] = [
     breaks: 'the outbox audit waits for a NATS that never answers, so the service cannot stop',
     patches: [
       {
-        file: 'libs/messaging/src/outbox-audit.ts',
+        file: 'libs/outbox/src/outbox-audit.ts',
         find: '    await Promise.race([ready.catch(() => undefined), stopped]);\n',
         replace: '    await ready.catch(() => undefined);\n',
       },

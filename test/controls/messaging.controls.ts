@@ -10,7 +10,7 @@ const controls: Control[] = [
     breaks: 'the inbox claims every event id as new, so a redelivered copy takes effect again',
     patches: [
       {
-        file: 'libs/messaging/src/inbox.ts',
+        file: 'libs/outbox/src/inbox.ts',
         find: 'ON CONFLICT (event_id) DO NOTHING',
         replace: 'ON CONFLICT (event_id) DO UPDATE SET event_id = EXCLUDED.event_id',
       },

@@ -40,12 +40,12 @@ const controls: Control[] = [
     breaks: 'a PubAck counts whichever stream sent it',
     patches: [
       {
-        file: 'libs/messaging/src/pub-ack-collector.ts',
+        file: 'libs/outbox/src/pub-ack-collector.ts',
         find: 'if (sent.stream !== undefined && ack.stream !== sent.stream)',
         replace: "if (sent.stream === '\\u0000')",
       },
     ],
-    tests: ['libs/messaging/src/pub-ack-collector.int-spec.ts'],
+    tests: ['libs/outbox/src/pub-ack-collector.int-spec.ts'],
     testNamePattern: 'does not own the subject',
   },
   {
@@ -53,12 +53,12 @@ const controls: Control[] = [
     breaks: 'the relay answers on predictable reply subjects (<inbox>.<counter>)',
     patches: [
       {
-        file: 'libs/messaging/src/pub-ack-collector.ts',
+        file: 'libs/outbox/src/pub-ack-collector.ts',
         find: 'const reply = `${prefix}.${nuid.next()}`;',
         replace: 'const reply = `${prefix}.${keys.length}`;',
       },
     ],
-    tests: ['libs/messaging/src/pub-ack-collector.int-spec.ts'],
+    tests: ['libs/outbox/src/pub-ack-collector.int-spec.ts'],
     testNamePattern: 'random token',
   },
   {

@@ -19,7 +19,7 @@ const controls: Control[] = [
     breaks: 'the relay publishes an outbox row without its traceparent (no NATS header, no CloudEvents extension attribute)',
     patches: [
       {
-        file: 'libs/messaging/src/traced-publish.ts',
+        file: 'libs/outbox/src/traced-publish.ts',
         find: 'return { subject: r.subject, data: JSON.stringify({ ...r.payload, ...sent }), msgID: r.event_id, stream, headers: sent as Record<string, string> };',
         replace: 'return { subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id, stream };',
       },

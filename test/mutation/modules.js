@@ -45,7 +45,7 @@ const modules = [
   { name: 'messaging: sql tag and literal', files: ['libs/pg/src/sql.ts', 'libs/pg/src/sql-literal.ts'] },
   { name: 'messaging: hold-and-retry', files: ['libs/jetstream/src/transport/hold-and-retry.ts'] },
   { name: 'messaging: batch pump', files: ['libs/jetstream/src/transport/batch-pump.ts'] },
-  { name: 'messaging: pub-ack collector', files: ['libs/messaging/src/pub-ack-collector.ts'] },
+  { name: 'messaging: pub-ack collector', files: ['libs/outbox/src/pub-ack-collector.ts'] },
   { name: 'messaging: dead-letter text', files: [deadLetterTextLines] },
 ];
 

@@ -16,3 +16,4 @@ export * from './prepared-branches';
 export * from './gid-param';
 export * from './prepared-branches.routes';
 export * from './overloaded';
+export * from './infrastructure.module';

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { CustomerCreated } from '@calm/contracts';
 import { Sql, queryNamed, sql } from '@calm/pg';
-import { claimEventsSql } from '@calm/messaging';
+import { claimEventsSql } from '@calm/outbox';
 import { TraceCarrier } from '@calm/tracing';
 import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from './account-join.sql';
 import { convergenceSpan } from './join-trace';
@@ -42,7 +42,7 @@ export const traceOf = (e: { traceparent?: string; tracestate?: string }): Trace
  * two round trips instead of one per statement. The first message opens the transaction
  * and runs, each with its own READ COMMITTED snapshot:
  *
- * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/messaging inbox);
+ * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/outbox inbox);
  * 2. `lock`: the write-skew guard of every customer of the batch (account-join.sql.ts);
  * 3. `join`: the database function apply_customer_facts
  *    (migrations/accounts/1763780015002-customer-facts-function.ts: planned once per

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated } from '@calm/contracts';
-import { RetentionSweeper } from '@calm/messaging';
+import { RetentionSweeper } from '@calm/outbox';
 import { Database } from '@calm/pg';
 import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
 import { accountsMigrations } from '../../../../migrations/accounts';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { NatsClient } from '@calm/jetstream';
-import { OutboxRelay } from '@calm/messaging';
+import { OutboxRelay } from '@calm/outbox';
 import { CLOCK, Clock, sleep } from '@calm/config';
 import { Database } from '@calm/pg';
 import { AccountsMetrics } from '../metrics/accounts.metrics';

@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumers, CustomerCreated } from '@calm/contracts';
-import { OutboxRelay } from '@calm/messaging';
+import { OutboxRelay } from '@calm/outbox';
 import { PassThroughRpcFilter } from '@calm/jetstream';
 import { CLOCK, Clock } from '@calm/config';
 import { AccountsMetrics } from '../metrics/accounts.metrics';

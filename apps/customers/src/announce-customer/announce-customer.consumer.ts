@@ -2,7 +2,7 @@ import { Controller, Inject, Logger, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Counter } from 'prom-client';
 import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer, PermanentEventError } from '@calm/contracts';
-import { OutboxRelay } from '@calm/messaging';
+import { OutboxRelay } from '@calm/outbox';
 import { PassThroughRpcFilter } from '@calm/jetstream';
 import { CLOCK, Clock } from '@calm/config';
 import { ServiceMetrics } from '@calm/platform';

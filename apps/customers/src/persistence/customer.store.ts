@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { customerCreated, customerSealed, subjectOf } from '@calm/contracts';
-import { OutgoingEvent, enqueueEvents, requeueEvents } from '@calm/messaging';
+import { OutgoingEvent, enqueueEvents, requeueEvents } from '@calm/outbox';
 import { Database } from '@calm/pg';
 import { CreateOutcome, Customer } from '../domain/customer';
 import { Decision, SealOutcome, decideSeal } from '../domain/decision';

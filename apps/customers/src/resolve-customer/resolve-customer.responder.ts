@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { RESOLVE_QUEUE, RESOLVE_SUBJECT, ResolveReply, describeIssues, resolveRequest } from '@calm/contracts';
 import { NatsClient } from '@calm/jetstream';
-import { OutboxRelay } from '@calm/messaging';
+import { OutboxRelay } from '@calm/outbox';
 import { CLOCK, Clock } from '@calm/config';
 import { CustomerStore } from '../persistence/customer.store';
 

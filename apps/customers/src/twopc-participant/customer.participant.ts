@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { OutboxRelay } from '@calm/messaging';
+import { OutboxRelay } from '@calm/outbox';
 import { sql } from '@calm/pg';
 import { BranchRefused, PLATFORM_CONFIG, PreparedBranches } from '@calm/platform';
 import { ServiceConfig } from '@calm/config';

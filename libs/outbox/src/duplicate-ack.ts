@@ -1,5 +1,5 @@
 import { JetStreamManager } from '@nats-io/jetstream';
-import { OutgoingMessage } from './pub-ack-collector';
+import { OutgoingMessage } from './outgoing-message';
 
 /**
  * A PubAck with `duplicate: true` says only "a message with this Nats-Msg-Id is already

@@ -2,12 +2,10 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { Gauge } from 'prom-client';
 import { MixedList } from 'typeorm';
 import { Database } from '@calm/pg';
-import { ServiceMetrics } from '@calm/platform';
+import { ServiceMetrics } from './service-metrics';
 import { sleep } from '@calm/config';
 import { DeadLetterStore, NatsClient, NatsClientOptions, StreamSpec } from '@calm/jetstream';
-import { OutboxRelay, OutboxRelayOptions } from './outbox';
-import { OutboxAudit, OutboxAuditOptions } from './outbox-audit';
-import { RetentionOptions, RetentionSweeper } from './retention';
+import { OutboxRelay, OutboxRelayOptions, OutboxAudit, OutboxAuditOptions, RetentionOptions, RetentionSweeper } from '@calm/outbox';
 
 export interface InfrastructureOptions {
   name: string;

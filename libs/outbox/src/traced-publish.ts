@@ -1,6 +1,6 @@
 import { Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { CloudEvent } from '@calm/contracts';
-import type { OutgoingMessage, PublishResult } from './pub-ack-collector';
+import type { OutgoingMessage, PublishResult } from './outgoing-message';
 import { TraceCarrier, carrierOf, contextOf, messagingTracer } from '@calm/tracing';
 
 interface OutboxRow extends TraceCarrier {

@@ -1,7 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { checkDuplicate } from './duplicate-ack';
-import { OutgoingMessage, PubAckCollector, PublishResult } from './pub-ack-collector';
+import { OutgoingMessage, PublishResult } from './outgoing-message';
+import { PubAckCollector } from './pub-ack-collector';
 
 // The broker side is a fake connection: the collector's own logic (one reply subscription,
 // routing answers to their batch, every way an answer can fail) without a nats-server.

@@ -1,25 +1,7 @@
 import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { createInbox, headers, Msg, NatsConnection, nuid, Subscription } from '@nats-io/transport-node';
 import { checkDuplicate } from './duplicate-ack';
-
-export interface OutgoingMessage {
-  subject: string;
-  data: string;
-  /** Nats-Msg-Id: JetStream drops a second copy within its duplicate window. */
-  msgID: string;
-  /** The stream that owns the subject: a PubAck from any other stream does not count. */
-  stream?: string;
-  /** More headers (the W3C trace context: traceparent, tracestate). */
-  headers?: Record<string, string>;
-}
-
-/** Where the stream stored a message: the relay keeps it on the outbox row. */
-export interface PubAck {
-  stream: string;
-  seq: number;
-  duplicate: boolean;
-}
-export type PublishResult = PubAck | Error;
+import { OutgoingMessage, PubAck, PublishResult } from './outgoing-message';
 
 type Settle = (result: PublishResult) => void;
 interface Waiting {
