@@ -47,7 +47,7 @@ export default tseslint.config(
               message: 'domain/ and the folds stay free of frameworks, ORMs and brokers',
             },
             {
-              group: ['**/persistence/**', '@calm/outbox', '@calm/jetstream', '@calm/pg', '@calm/platform', '@calm/testing'],
+              group: ['**/persistence/**', '@calm/outbox', '@calm/jetstream', '@calm/pg', '@calm/nest-platform', '@calm/testing'],
               message: 'domain/ and the folds depend on nothing but themselves, @calm/folds and @calm/contracts',
             },
           ],

@@ -23,7 +23,7 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@calm/(config|contracts|folds|jetstream|local-infra|nest-platform|outbox|pg|platform|testing|tracing)$': '<rootDir>/libs/$1/src',
+    '^@calm/(config|contracts|folds|jetstream|local-infra|nest-platform|outbox|pg|testing|tracing)$': '<rootDir>/libs/$1/src',
   },
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', ...skippedForMissingBinaries],

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { loadConfig } from '@calm/config';
-import { runMain } from '@calm/platform';
+import { runMain } from '@calm/nest-platform';
 import { startAccountsService } from '../../apps/accounts/src/accounts.app';
 import { AccountsTuning } from '../../apps/accounts/src/accounts.module';
 import { startCustomersService } from '../../apps/customers/src/customers.app';

@@ -74,7 +74,7 @@ const controls: Control[] = [
   {
     name: 'build-info-missing',
     breaks: 'the services stop exporting calm_build_info',
-    patches: [{ file: 'libs/platform/src/platform.module.ts', find: ".withBuildInfo(config.commit ?? 'unknown')", replace: '' }],
+    patches: [{ file: 'libs/nest-platform/src/platform.module.ts', find: ".withBuildInfo(config.commit ?? 'unknown')", replace: '' }],
     tests: ['test/e2e/operability-http.e2e-spec.ts', 'test/e2e/operations-files.e2e-spec.ts'],
   },
   {
@@ -93,9 +93,13 @@ const controls: Control[] = [
     name: 'ready-hides-operator-reason',
     breaks: '/health/ready names the part that is down but not the reason written for the operator (migrations pending)',
     patches: [
-      { file: 'libs/platform/src/health.controller.ts', find: "`${name} is unavailable${reason ? `: ${reason}` : ''}`", replace: '`${name} is unavailable`' },
+      {
+        file: 'libs/nest-platform/src/health.controller.ts',
+        find: "`${name} is unavailable${reason ? `: ${reason}` : ''}`",
+        replace: '`${name} is unavailable`',
+      },
     ],
-    tests: ['libs/platform/src/health.controller.spec.ts'],
+    tests: ['libs/nest-platform/src/health.controller.spec.ts'],
     testNamePattern: 'written for the operator',
   },
 ];

@@ -144,7 +144,7 @@ const controls: Control[] = [
     breaks: 'a 503 for a full queue says nothing of when to come back',
     patches: [
       {
-        file: 'libs/platform/src/http-errors.filter.ts',
+        file: 'libs/nest-platform/src/http-errors.filter.ts',
         find: "if (exception instanceof ServiceOverloadedError) void reply.header('retry-after', String(exception.retryAfterSeconds));",
         replace: '',
       },
@@ -221,12 +221,12 @@ const controls: Control[] = [
     breaks: "/health/ready shows the driver's error text (host, port, user)",
     patches: [
       {
-        file: 'libs/platform/src/health.controller.ts',
+        file: 'libs/nest-platform/src/health.controller.ts',
         find: "return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable${reason ? `: ${reason}` : ''}` };",
         replace: 'return { up: false, message: (err as Error).message };',
       },
     ],
-    tests: ['libs/platform/src/health.controller.spec.ts'],
+    tests: ['libs/nest-platform/src/health.controller.spec.ts'],
   },
   {
     name: 'short-api-token-accepted',
@@ -251,8 +251,8 @@ const controls: Control[] = [
   {
     name: 'http-max-connections-ignored',
     breaks: 'HTTP_MAX_CONNECTIONS is parsed but the server accepts any number of sockets',
-    patches: [{ file: 'libs/platform/src/http-app.ts', find: '  app.getHttpServer().maxConnections = limits.maxConnections;\n', replace: '' }],
-    tests: ['libs/platform/src/http-timeouts.int-spec.ts'],
+    patches: [{ file: 'libs/nest-platform/src/http-app.ts', find: '  app.getHttpServer().maxConnections = limits.maxConnections;\n', replace: '' }],
+    tests: ['libs/nest-platform/src/http-timeouts.int-spec.ts'],
     testNamePattern: 'HTTP_MAX_CONNECTIONS',
   },
 ];

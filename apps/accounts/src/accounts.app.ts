@@ -3,7 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConsumerWiring, KnownEvent, fastDecodeEvent } from '@calm/contracts';
 import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/jetstream';
 import { Database, isDataError, isTransientDatabaseError } from '@calm/pg';
-import { ReadinessProbes, createHttpApp } from '@calm/platform';
+import { ReadinessProbes, createHttpApp } from '@calm/nest-platform';
 import { ServiceConfig, defaultLimits } from '@calm/config';
 import { AccountsModule, AccountsTuning, CUSTOMER_FACTS_CONCURRENCY } from './accounts.module';
 import { AccountsMetrics } from './metrics/accounts.metrics';

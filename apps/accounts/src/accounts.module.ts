@@ -1,7 +1,7 @@
 import type { DecodeResult, KnownEvent } from '@calm/contracts';
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
-import { InfrastructureModule, InfrastructureOptions, PlatformModule, ReadinessProbes, infrastructureProbes } from '@calm/platform';
+import { InfrastructureModule, InfrastructureOptions, PlatformModule, ReadinessProbes, infrastructureProbes } from '@calm/nest-platform';
 import { OutboxRelayOptions } from '@calm/outbox';
 import { NatsClient } from '@calm/jetstream';
 import { CLOCK, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/config';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { partnersStream, streams } from '@calm/contracts';
-import { InfrastructureModule, InfrastructureOptions, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceMetrics } from '@calm/platform';
+import { InfrastructureModule, InfrastructureOptions, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceMetrics } from '@calm/nest-platform';
 import { OutboxRelayOptions } from '@calm/outbox';
 import { NatsClient } from '@calm/jetstream';
 import { CLOCK, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/config';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Database } from '@calm/pg';
-import { runMain } from '@calm/platform';
+import { runMain } from '@calm/nest-platform';
 import { migrateEnv, parseEnv, versionLine } from '@calm/config';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { customersMigrations } from '../../../migrations/customers';

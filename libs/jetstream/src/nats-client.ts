@@ -28,7 +28,7 @@ export interface NatsClientOptions {
   duplicateWindowMs?: number;
   /** Stream replicas for streams this process creates (3 on a cluster). */
   replicas?: number;
-  /** Extra connection options: credentials, TLS (see libs/platform config). */
+  /** Extra connection options: credentials, TLS (see libs/config). */
   connectOptions?: Partial<NodeConnectionOptions>;
 }
 

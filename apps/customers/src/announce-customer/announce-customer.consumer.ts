@@ -5,7 +5,7 @@ import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer, PermanentEventE
 import { OutboxRelay } from '@calm/outbox';
 import { PassThroughRpcFilter } from '@calm/jetstream';
 import { CLOCK, Clock } from '@calm/config';
-import { ServiceMetrics } from '@calm/platform';
+import { ServiceMetrics } from '@calm/nest-platform';
 import { CustomerStore } from '../persistence/customer.store';
 
 /**
