@@ -3,7 +3,8 @@ import { connect, NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { waitFor } from '@calm/testing';
 import { DeadLetterStore } from '../dead-letter';
-import { JetStreamServer, JetStreamServerOptions } from './jetstream.server';
+import { JetStreamServer } from './jetstream.server';
+import { JetStreamServerOptions } from './jetstream-server.options';
 import { MAX_EVENT_BYTES, NatsClient } from '../nats-client';
 
 /** A consumer on the test server whose events are JSON and whose dependencies are always up. */

@@ -1,72 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { AckPolicy, DeliverPolicy, JsMsg } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import type { JsMsg } from '@nats-io/jetstream';
 import { lastValueFrom } from 'rxjs';
-import { DecodeResult, PermanentEventError } from '@calm/contracts';
+import { PermanentEventError } from '@calm/contracts';
 import { backoffDelay, sleep } from '@calm/config';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
-import { DeadLetter, DeadLetterStore, deadLetterOf, storableText } from '../dead-letter';
 import { pumpBatches } from './batch-pump';
 import { inConsumerSpan } from './consumer-span';
 import { pullOneRequestAtATime } from './pull-requests';
-import { changedConsumerSettings, TunableConsumerSettings } from './consumer-settings';
-import { isConsumerNotFound } from '../jetstream-errors';
-import { MAX_EVENT_BYTES, NatsClient } from '../nats-client';
 import { MaxDeliveriesListener } from './max-deliveries.listener';
 import { GiveBack } from './give-back';
-
-export interface DecodedEvent {
-  id: string;
-  type: string;
-}
-
-export interface JetStreamServerOptions<E extends DecodedEvent = DecodedEvent> {
-  nats: NatsClient;
-  deadLetters: DeadLetterStore;
-  stream: string;
-  durable: string;
-  filterSubject: string;
-  /** Validates bytes into an event; a failure is permanent and dead-letters at once. */
-  decode: (bytes: Uint8Array, subject: string) => DecodeResult<E>;
-  /** Errors that mean "the world is not ready" (database down): hold and retry, never dead-letter. */
-  isTransient: (err: unknown) => boolean;
-  /**
-   * Errors of one event's own values (the database refuses them): when the event fails
-   * alone with one, it is dead-lettered at once with that reason, never retried.
-   */
-  isPermanent?: (err: unknown) => boolean;
-  /** Resolves once the handlers can run (database connected). */
-  dependenciesReady: () => Promise<void>;
-  /** Throws while the handlers' dependencies are unhealthy. */
-  checkHealth: () => Promise<void>;
-  batchSize?: number;
-  /**
-   * Batches applied at once (default 1). More than one only for handlers whose effect does
-   * not depend on the order of their events (the account service's join, CALM): a batch
-   * then waits for no other, so an idle consumer's events do not queue behind each other.
-   * Order between the batches in flight is not kept; each message is still acked, nak'd
-   * or termed by the batch that holds it.
-   */
-  concurrency?: number;
-  maxDeliver?: number;
-  ackWaitMs?: number;
-  backoffMs?: number[];
-  maxAckPending?: number;
-  /**
-   * Bytes the consumer may hold fetched and not yet acknowledged (default 128 MiB). A
-   * pull request asks for a count of messages, not bytes, so the bound on what the
-   * server hands out unacknowledged is its max_ack_pending: it is set to this many bytes'
-   * worth of the largest message a stream stores (MAX_EVENT_BYTES), unless maxAckPending
-   * is given.
-   */
-  maxBufferBytes?: number;
-  /** Observes every outcome, for metrics and tests. */
-  onOutcome?: (outcome: 'applied' | 'dead_lettered' | 'retried', type: string, count: number) => void;
-}
-
-/** Messages per batch handed to a batch handler, unless configured. */
-export const DEFAULT_CONSUMER_BATCH = 256;
+import { DeadLettering } from './dead-lettering';
+import { ensureDurableConsumer, tunableSettings } from './durable-consumer';
+import { DEFAULT_CONSUMER_BATCH, DecodedEvent, JetStreamServerOptions } from './jetstream-server.options';
 
 export class JetStreamContext extends BaseRpcContext<[JsMsg[]]> {
   getMessages(): JsMsg[] {
@@ -119,6 +65,8 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
   private readonly exhausted: MaxDeliveriesListener;
   /** Gives messages back at stop, dead-lettering those on their last delivery. */
   private readonly returns: GiveBack;
+  /** Stores dead letters, then terminates their messages. */
+  private readonly letters: DeadLettering<E>;
 
   constructor(private readonly options: JetStreamServerOptions<E>) {
     super();
@@ -146,6 +94,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       warn: (message) => this.logger.warn(message),
       onDeadLettered: (n) => options.onOutcome?.('dead_lettered', 'unknown', n),
     });
+    this.letters = new DeadLettering(options.deadLetters, { stream: options.stream, consumer: options.durable }, this.hold, this.logger, options.onOutcome);
     this.exhausted = new MaxDeliveriesListener(
       options.nats,
       options.deadLetters,
@@ -222,39 +171,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     }
   }
 
-  /**
-   * Creates the durable consumer when missing. An existing one whose tunable settings
-   * (ack wait, deliveries, backoff, max ack pending) differ from this release's is
-   * updated in place, keeping its position and pending acks.
-   */
-  private async ensureConsumer(): Promise<void> {
-    const { jsm } = this.options.nats;
-    const { stream, durable, filterSubject } = this.options;
-    const tunable: TunableConsumerSettings = {
-      ack_wait: nanos(this.ackWaitMs),
-      max_deliver: this.maxDeliver,
-      backoff: this.backoffMs.map((ms) => nanos(ms)),
-      max_ack_pending: this.options.maxAckPending ?? Math.max(1, Math.floor((this.options.maxBufferBytes ?? 128 * 1024 * 1024) / MAX_EVENT_BYTES)),
-    };
-    try {
-      const info = await jsm.consumers.info(stream, durable);
-      const changes = changedConsumerSettings(info.config, tunable);
-      if (changes) {
-        await jsm.consumers.update(stream, durable, changes);
-        this.logger.log(`updated consumer ${durable} on ${stream}: ${Object.keys(changes).join(', ')}`);
-      }
-      return;
-    } catch (err) {
-      if (!isConsumerNotFound(err)) throw err;
-    }
-    await jsm.consumers.add(stream, {
-      durable_name: durable,
-      filter_subject: filterSubject,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ...tunable,
-    });
-    this.logger.log(`created consumer ${durable} on ${stream} (${filterSubject})`);
+  private ensureConsumer(): Promise<void> {
+    const { stream, durable, filterSubject, maxAckPending, maxBufferBytes } = this.options;
+    const tunable = tunableSettings({ ackWaitMs: this.ackWaitMs, maxDeliver: this.maxDeliver, backoffMs: this.backoffMs, maxAckPending, maxBufferBytes });
+    return ensureDurableConsumer(this.options.nats.jsm, { stream, durable, filterSubject }, tunable, this.logger);
   }
 
   private pump(messages: AsyncIterable<JsMsg>): Promise<void> {
@@ -297,7 +217,7 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       group.push({ msg, event });
       byType.set(event.type, group);
     }
-    await this.deadLetter(dead);
+    await this.letters.deadLetter(dead);
     for (const [type, items] of byType) {
       const handler = this.handlerFor(type)!;
       if (handler.extras?.batch) await this.dispatch(handler, type, items);
@@ -334,14 +254,14 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
     const message = (err as Error)?.message ?? JSON.stringify(err);
     const deliveries = msg.info.deliveryCount;
     if (err instanceof PermanentEventError) {
-      return this.deadLetter([{ msg, event, reason: message }]);
+      return this.letters.deadLetter([{ msg, event, reason: message }]);
     }
     // Alone (its batch was re-run one by one), so the error is this event's own.
     if (this.options.isPermanent?.(err)) {
-      return this.deadLetter([{ msg, event, reason: `the database refuses its values: ${message}` }]);
+      return this.letters.deadLetter([{ msg, event, reason: `the database refuses its values: ${message}` }]);
     }
     if (deliveries >= this.maxDeliver) {
-      return this.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);
+      return this.letters.deadLetter([{ msg, event, reason: `failed on all ${deliveries} deliveries; last error: ${message}` }]);
     }
     this.logger.warn(
       `event ${event.id} (${event.type}) failed on delivery ${deliveries}/${this.maxDeliver}; the server redelivers it after its backoff: ${message}`,
@@ -356,38 +276,5 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
    */
   private giveBack(msgs: JsMsg[], err: unknown): void {
     this.logger.error(`unexpected failure on a batch of ${msgs.length}; left for redelivery: ${(err as Error)?.stack ?? err}`);
-  }
-
-  private async deadLetter(items: { msg: JsMsg; reason: string; event?: E }[]): Promise<void> {
-    if (items.length === 0) return;
-    const letters = items.map(({ msg, reason, event }) => deadLetterOf(msg, reason, event, { stream: this.options.stream, consumer: this.options.durable }));
-    const outcome = await holdAndRetry(
-      items.map((i) => i.msg),
-      () => this.options.deadLetters.record(letters),
-      this.hold,
-    );
-    if (outcome.kind === 'stopped') return;
-    // Retrying the same rows can never succeed: store them stripped to what cannot fail.
-    // If even that fails the messages stay unacknowledged (redelivered later), never terminated unstored.
-    if (outcome.kind === 'failed' && !(await this.recordStripped(letters, outcome.error))) return;
-    for (const { msg, reason, event } of items) {
-      this.logger.warn(`dead-lettered stream seq ${msg.seq} (${msg.subject}${event ? `, event ${event.id}` : ''}): ${reason}`);
-      msg.term();
-    }
-    this.options.onOutcome?.('dead_lettered', items[0].event?.type ?? 'unknown', items.length);
-  }
-
-  /** Last resort for a dead letter the store rejects: keep the bytes, the reason and why. Never terminates unstored. */
-  private async recordStripped(letters: DeadLetter[], err: unknown): Promise<boolean> {
-    const why = storableText(`dead letter stored without headers (${(err as Error)?.message ?? err})`);
-    try {
-      await this.options.deadLetters.record(
-        letters.map((l) => ({ ...l, headers: {}, eventId: undefined, eventType: undefined, reason: `${l.reason.slice(0, 1000)}; ${why}` })),
-      );
-      return true;
-    } catch (again) {
-      this.logger.error(`cannot store ${letters.length} dead letter(s); left for redelivery: ${(again as Error)?.message ?? again}`);
-      return false;
-    }
   }
 }
