@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layout } from './eslint.layout.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/'] },
@@ -55,4 +56,16 @@ export default tseslint.config(
       ],
     },
   },
+  ...layout,
+  // TEMPORARY, issue 28: app internals the 28-apps branch moves behind each app's
+  // src/index.ts (and fact-scanner.ts, which it shortens). The lead deletes this block
+  // once 28-apps is merged; nothing else may be added here.
+  ...[
+    ['apps/replay/src/commands/inspect.command.ts', '@typescript-eslint/no-restricted-imports'],
+    ['apps/replay/src/commands/shells.command.ts', '@typescript-eslint/no-restricted-imports'],
+    ['apps/replay/src/fold/fact-scanner.ts', 'max-lines'],
+    ['bench/src/open-group.probe.ts', '@typescript-eslint/no-restricted-imports'],
+    ['bench/src/storage-bound.ts', '@typescript-eslint/no-restricted-imports'],
+    ['bench/src/tuned-service.main.ts', '@typescript-eslint/no-restricted-imports'],
+  ].map(([file, rule]) => ({ name: `temporary (issue 28, 28-apps): ${file}`, files: [file], rules: { [rule]: 'off' } })),
 );
