@@ -48,7 +48,7 @@ export default tseslint.config(
               message: 'domain/ and the folds stay free of frameworks, ORMs and brokers',
             },
             {
-              group: ['**/persistence/**', '@calm/outbox', '@calm/jetstream', '@calm/pg', '@calm/nest-platform', '@calm/testing'],
+              group: ['**/persistence/**', '@calm/config', '@calm/jetstream', '@calm/local-infra', '@calm/nest-platform', '@calm/outbox', '@calm/pg', '@calm/testing', '@calm/tracing'],
               message: 'domain/ and the folds depend on nothing but themselves, @calm/folds and @calm/contracts',
             },
           ],

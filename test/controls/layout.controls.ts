@@ -26,6 +26,18 @@ const controls: Control[] = [
     patches: [{ file: 'eslint.layout.mjs', find: "      'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],\n", replace: '' }],
     tests: ['libs/testing/src/layout-lint.spec.ts'],
   },
+  {
+    name: 'readme-layout-misses-a-library',
+    breaks: "the README's layout table leaves out a library folder",
+    patches: [
+      {
+        file: 'README.md',
+        find: '| `libs/tracing/` | `@calm/tracing`: OpenTelemetry start-up and the trace context carried in message headers | nothing of this repository; no NestJS |\n',
+        replace: '',
+      },
+    ],
+    tests: ['libs/testing/src/layout-doc.spec.ts'],
+  },
 ];
 
 export default controls;
