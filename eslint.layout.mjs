@@ -35,11 +35,28 @@ const NEST = ['@nestjs/*', 'fastify', '@fastify/*', 'nestjs-pino', 'pino-http'];
 
 const forbid = (group, message) => ({ group, message });
 
+/** A folder's one no-restricted-imports entry (its tests are left out unless `files` names them). */
+const restricted = (name, files, { patterns, paths = [] }, ignores = TESTS) => ({
+  name: `layout: ${name}`,
+  files,
+  ignores,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }] },
+});
+
+const BY_PACKAGE_NAME = forbid(['**/libs/**'], 'a library is imported by its package name (@calm/<name>), never by file');
+const NO_APP = forbid(['**/apps/**', '**/bench/**'], 'a library never imports an app or the bench');
+/** Imports of these apps' files other than their src/index.ts. */
+const throughIndex = (apps, prefix, who) =>
+  forbid(
+    apps.flatMap((a) => [`**/${prefix}${a}/src/*`, `!**/${prefix}${a}/src/index`]),
+    `${who} uses an app only through its src/index.ts (import '<path>/${prefix}<app>/src')`,
+  );
+
 /** One no-restricted-imports entry per folder: a later entry for the same file would replace, not add. */
 function libraryRules(lib) {
   const others = Object.keys(LIBRARY_USES).filter((l) => l !== lib && !LIBRARY_USES[lib].includes(l));
   const patterns = [
-    forbid(['**/apps/**', '**/bench/**'], 'a library never imports an app or the bench'),
+    NO_APP,
     ...(others.length
       ? [
           forbid(
@@ -48,10 +65,7 @@ function libraryRules(lib) {
           ),
         ]
       : []),
-    forbid(
-      Object.keys(LIBRARY_USES).map((l) => `**/libs/${l}/**`),
-      'another library is imported by its package name (@calm/<name>), never by file',
-    ),
+    BY_PACKAGE_NAME,
   ];
   const paths = [];
   if (lib !== 'nest-platform') {
@@ -60,99 +74,61 @@ function libraryRules(lib) {
       paths.push({ name: '@nestjs/common', allowImportNames: ['Logger', 'LoggerService'], message: `libs/${lib} uses only the Logger of NestJS` });
     } else patterns.push(forbid(NEST, `libs/${lib} loads no NestJS or Fastify: only a library named for it does (libs/nest-platform)`));
   }
-  return {
-    name: `layout: libs/${lib}`,
-    files: [`libs/${lib}/src/**/*.ts`],
-    ignores: lib === 'jetstream' ? [...TESTS, 'libs/jetstream/src/transport/**'] : TESTS,
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }] },
-  };
+  return restricted(
+    `libs/${lib}`,
+    [`libs/${lib}/src/**/*.ts`],
+    { paths, patterns },
+    lib === 'jetstream' ? [...TESTS, 'libs/jetstream/src/transport/**'] : TESTS,
+  );
 }
 
 /** The tests of a library may also use the test helpers (and NestJS to build a module). */
 function libraryTestRules(lib) {
-  const rules = libraryRules(lib);
-  const [, opts] = rules.rules['@typescript-eslint/no-restricted-imports'];
-  const patterns = opts.patterns
+  const [, { patterns }] = libraryRules(lib).rules['@typescript-eslint/no-restricted-imports'];
+  const kept = patterns
     .map((p) => ({ ...p, group: p.group.filter((g) => g !== '@calm/testing' && g !== '@calm/local-infra') }))
     .filter((p) => p.group.length && !p.group.includes('@nestjs/*'));
-  return {
-    name: `layout: libs/${lib} tests`,
-    files: TESTS.map((t) => `libs/${lib}/src/${t}`),
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
-  };
+  return restricted(
+    `libs/${lib} tests`,
+    TESTS.map((t) => `libs/${lib}/src/${t}`),
+    { patterns: kept },
+    [],
+  );
 }
 
 /** The transport of libs/jetstream is a NestJS transport strategy: NestJS is its job. */
-const transportRules = {
-  name: 'layout: libs/jetstream transport',
-  files: ['libs/jetstream/src/transport/**/*.ts'],
-  ignores: TESTS,
-  rules: {
-    '@typescript-eslint/no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          forbid(['**/apps/**', '**/bench/**'], 'a library never imports an app or the bench'),
-          forbid(
-            ['@calm/outbox', '@calm/nest-platform', '@calm/testing', '@calm/local-infra', '@calm/folds'],
-            'libs/jetstream uses only @calm/config, @calm/contracts, @calm/pg, @calm/tracing',
-          ),
-          forbid(['fastify', '@fastify/*', 'nestjs-pino', 'pino-http'], 'the transport needs no HTTP server'),
-        ],
-      },
-    ],
-  },
-};
+const transportRules = restricted('libs/jetstream transport', ['libs/jetstream/src/transport/**/*.ts'], {
+  patterns: [
+    NO_APP,
+    forbid(
+      ['@calm/outbox', '@calm/nest-platform', '@calm/testing', '@calm/local-infra', '@calm/folds'],
+      'libs/jetstream uses only @calm/config, @calm/contracts, @calm/pg, @calm/tracing',
+    ),
+    forbid(['fastify', '@fastify/*', 'nestjs-pino', 'pino-http'], 'the transport needs no HTTP server'),
+    BY_PACKAGE_NAME,
+  ],
+});
 
 /** An app uses another app only through what that app's src/index.ts exports; product code never uses the test helpers. */
-function appRules(app) {
-  const others = APPS.filter((a) => a !== app);
-  return {
-    name: `layout: apps/${app}`,
-    files: [`apps/${app}/src/**/*.ts`],
-    ignores: TESTS,
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            forbid(
-              others.flatMap((a) => [`**/${a}/src/*`, `!**/${a}/src/index`]),
-              "another app is used only through its src/index.ts (import '<path>/<app>/src')",
-            ),
-            forbid(['@calm/testing'], 'product code never imports the test helpers (libs/testing)'),
-            forbid(['**/libs/**'], 'a library is imported by its package name (@calm/<name>), never by file'),
-          ],
-        },
-      ],
-    },
-  };
-}
+const appRules = (app) =>
+  restricted(`apps/${app}`, [`apps/${app}/src/**/*.ts`], {
+    patterns: [
+      throughIndex(
+        APPS.filter((a) => a !== app),
+        '',
+        'an app',
+      ),
+      forbid(['@calm/testing'], 'product code never imports the test helpers (libs/testing)'),
+      BY_PACKAGE_NAME,
+    ],
+  });
 
 /**
  * The bench measures the product as a client would, so it too uses an app only through
  * its index.ts. It may use the test helpers: it starts the services and private servers
  * and checks convergence the same way the end-to-end tests do, and ships in no image.
  */
-const benchRules = {
-  name: 'layout: bench',
-  files: ['bench/**/*.ts'],
-  ignores: TESTS,
-  rules: {
-    '@typescript-eslint/no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          forbid(
-            APPS.flatMap((a) => [`**/apps/${a}/src/*`, `!**/apps/${a}/src/index`]),
-            "the bench uses an app only through its src/index.ts (import '<path>/apps/<app>/src')",
-          ),
-          forbid(['**/libs/**'], 'a library is imported by its package name (@calm/<name>), never by file'),
-        ],
-      },
-    ],
-  },
-};
+const benchRules = restricted('bench', ['bench/**/*.ts'], { patterns: [throughIndex(APPS, 'apps/', 'the bench'), BY_PACKAGE_NAME] });
 
 export const layout = [
   {
