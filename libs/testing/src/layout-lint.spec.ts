@@ -34,47 +34,29 @@ function lint(cases: Case[]): Record<string, string[]> {
 const RESTRICTED = '@typescript-eslint/no-restricted-imports';
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
 
+/** Each import rule's violation and its conforming counterpart: [file, what it exports from where] twice. */
+const imports: [string, string, string, string][] = [
+  ['libs/pg/src/x.ts', '{ x } from "../../../apps/accounts/src"', 'libs/pg/src/x.ts', '{ sql } from "./sql"'],
+  ['apps/accounts/src/x.ts', '{ waitFor } from "@calm/testing"', 'apps/accounts/src/x.int-spec.ts', '{ waitFor } from "@calm/testing"'],
+  ['libs/outbox/src/x.ts', '{ waitFor } from "@calm/testing"', 'libs/outbox/src/x.ts', '{ sql } from "@calm/pg"'],
+  [
+    'apps/replay/src/x.ts',
+    '{ AccountStore } from "../../accounts/src/persistence/account.store"',
+    'apps/replay/src/x.ts',
+    '{ AccountStore } from "../../accounts/src"',
+  ],
+  ['libs/config/src/x.ts', '{ Injectable } from "@nestjs/common"', 'libs/nest-platform/src/x.ts', '{ Injectable } from "@nestjs/common"'],
+  ['libs/pg/src/x.ts', '{ Injectable } from "@nestjs/common"', 'libs/pg/src/x.ts', '{ Logger } from "@nestjs/common"'],
+  ['libs/pg/src/x.ts', '{ OutboxRelay } from "@calm/outbox"', 'libs/outbox/src/x.ts', '{ Database } from "@calm/pg"'],
+];
+
 const pairs: { rule: string; bad: Omit<Case, 'name'>; good: Omit<Case, 'name'> }[] = [
-  {
+  ...imports.map(([badPath, bad, goodPath, good]) => ({
     rule: RESTRICTED,
-    bad: { filePath: 'libs/pg/src/x.ts', code: "export { x } from '../../../apps/accounts/src';\n" },
-    good: { filePath: 'libs/pg/src/x.ts', code: "export { sql } from './sql';\n" },
-  },
-  {
-    rule: RESTRICTED,
-    bad: { filePath: 'apps/accounts/src/x.ts', code: "export { waitFor } from '@calm/testing';\n" },
-    good: { filePath: 'apps/accounts/src/x.int-spec.ts', code: "export { waitFor } from '@calm/testing';\n" },
-  },
-  {
-    rule: RESTRICTED,
-    bad: { filePath: 'libs/outbox/src/x.ts', code: "export { waitFor } from '@calm/testing';\n" },
-    good: { filePath: 'libs/outbox/src/x.ts', code: "export { sql } from '@calm/pg';\n" },
-  },
-  {
-    rule: RESTRICTED,
-    bad: { filePath: 'apps/replay/src/x.ts', code: "export { AccountStore } from '../../accounts/src/persistence/account.store';\n" },
-    good: { filePath: 'apps/replay/src/x.ts', code: "export { AccountStore } from '../../accounts/src';\n" },
-  },
-  {
-    rule: RESTRICTED,
-    bad: { filePath: 'libs/config/src/x.ts', code: "export { Injectable } from '@nestjs/common';\n" },
-    good: { filePath: 'libs/nest-platform/src/x.ts', code: "export { Injectable } from '@nestjs/common';\n" },
-  },
-  {
-    rule: RESTRICTED,
-    bad: { filePath: 'libs/pg/src/x.ts', code: "export { Injectable } from '@nestjs/common';\n" },
-    good: { filePath: 'libs/pg/src/x.ts', code: "export { Logger } from '@nestjs/common';\n" },
-  },
-  {
-    rule: RESTRICTED,
-    bad: { filePath: 'libs/pg/src/x.ts', code: "export { OutboxRelay } from '@calm/outbox';\n" },
-    good: { filePath: 'libs/outbox/src/x.ts', code: "export { Database } from '@calm/pg';\n" },
-  },
-  {
-    rule: 'max-lines',
-    bad: { filePath: 'libs/config/src/x.ts', code: lines(301) },
-    good: { filePath: 'libs/config/src/x.ts', code: lines(300) },
-  },
+    bad: { filePath: badPath, code: `export ${bad};\n` },
+    good: { filePath: goodPath, code: `export ${good};\n` },
+  })),
+  { rule: 'max-lines', bad: { filePath: 'libs/config/src/x.ts', code: lines(301) }, good: { filePath: 'libs/config/src/x.ts', code: lines(300) } },
 ];
 
 describe('the layout rules in the lint', () => {
