@@ -48,7 +48,17 @@ export default tseslint.config(
               message: 'domain/ and the folds stay free of frameworks, ORMs and brokers',
             },
             {
-              group: ['**/persistence/**', '@calm/config', '@calm/jetstream', '@calm/local-infra', '@calm/nest-platform', '@calm/outbox', '@calm/pg', '@calm/testing', '@calm/tracing'],
+              group: [
+                '**/persistence/**',
+                '@calm/config',
+                '@calm/jetstream',
+                '@calm/local-infra',
+                '@calm/nest-platform',
+                '@calm/outbox',
+                '@calm/pg',
+                '@calm/testing',
+                '@calm/tracing',
+              ],
               message: 'domain/ and the folds depend on nothing but themselves, @calm/folds and @calm/contracts',
             },
           ],
