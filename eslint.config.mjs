@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layout } from './eslint.layout.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/'] },
@@ -47,7 +48,17 @@ export default tseslint.config(
               message: 'domain/ and the folds stay free of frameworks, ORMs and brokers',
             },
             {
-              group: ['**/persistence/**', '@calm/messaging', '@calm/platform', '@calm/testing'],
+              group: [
+                '**/persistence/**',
+                '@calm/config',
+                '@calm/jetstream',
+                '@calm/local-infra',
+                '@calm/nest-platform',
+                '@calm/outbox',
+                '@calm/pg',
+                '@calm/testing',
+                '@calm/tracing',
+              ],
               message: 'domain/ and the folds depend on nothing but themselves, @calm/folds and @calm/contracts',
             },
           ],
@@ -55,4 +66,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...layout,
 );

@@ -23,8 +23,7 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@calm/(contracts|folds|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
-    '^@calm/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
+    '^@calm/(config|contracts|folds|jetstream|local-infra|nest-platform|outbox|pg|testing|tracing)$': '<rootDir>/libs/$1/src',
   },
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', ...skippedForMissingBinaries],

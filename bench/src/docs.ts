@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { abIndex } from './ab-index';
-import { Figures, goalRows } from './report';
+import { Experiment, loadExperiments } from './ab-experiments';
+import { goalRows } from './report';
+import { Results, n0, per, range } from './results-format';
 import { TRACING_BEGIN, TRACING_END, TracingCost, tracingSection } from './tracing-cost-doc';
 import { Rebuild1m, rebuild1mSection } from './replay-1m';
 import { CpuSummary, cpuProfileSection } from './cpu-summary';
@@ -87,49 +89,6 @@ export function openGroupSection(p: OpenGroupProbe): string {
   ].join('\n');
 }
 
-interface Results extends Figures {
-  ratios: Record<string, number | null>;
-  replay_reason?: string;
-  context: {
-    mode: string;
-    cores: number;
-    cpu: string;
-    node: string;
-    loadavg_before: number[];
-    loadavg_after: number[];
-    started_at: string;
-    seconds: number;
-    rounds: number;
-    connections: number;
-    round_seconds: number;
-    events_backlog: number;
-    convergence_accounts: number;
-    half_rate_per_s: number | null;
-    commit?: string | null;
-    service_cpu_ms_per_open: number[];
-    /** Absent from runs before it was measured. */
-    postgres_cpu_ms_per_open?: number[];
-    /** CPU per POST at the latency rounds' fixed offered rate (absent from runs before it was measured). */
-    cpu_ms_per_open_at_rate?: { service: number[]; postgres: number[]; nats_server: number[] };
-    /** CPU per raw transaction, its client and its PostgreSQL backend, in the saturated rounds (absent from runs before it was measured). */
-    pg_txn_cpu_ms?: { client: number[]; postgres: number[] };
-    /** Dead tuples of the account database before each latency round (absent from runs before it was measured). */
-    dead_tuples_at_rate?: number[];
-    service_cpu_ms_per_event: number[];
-    per_round: Record<string, number[]>;
-    convergence: Record<string, number | null>;
-    rss_mb_by_service: Record<string, number>;
-  };
-}
-
-const n0 = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : Math.round(v).toLocaleString('en-US'));
-const range = (xs: number[] | undefined, digits = 0): string => {
-  if (!xs || xs.length === 0) return 'n/a';
-  const fmt = (x: number) => (digits ? x.toFixed(digits) : n0(x));
-  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
-  return lo === hi ? fmt(lo) : `${fmt(lo)} to ${fmt(hi)}`;
-};
-
 /** The generated section, from a results document. */
 export function resultsSection(r: Results): string {
   const c = r.context;
@@ -186,73 +145,6 @@ export function resultsSection(r: Results): string {
     '',
     ...detail,
   ].join('\n');
-}
-
-/**
- * One A/B experiment: bench/results/ab/<name>/experiment.json says what was compared,
- * and each run's results file is <variant><n>.json (A1, B1, A2, B2: alternated, back to back).
- */
-export interface Experiment {
-  order: number;
-  title: string;
-  metric: 'rest' | 'events';
-  command: string;
-  variants: Record<string, string>;
-  decision: string;
-  runs: Record<string, Results>;
-}
-
-const per = (xs: number[] | undefined, digits: number) => (xs && xs.length ? xs.map((x) => x.toFixed(digits)).join(', ') : 'n/a');
-
-/** CPU per POST at the fixed offered rate, where the run measured it: the same load for every variant. */
-const atRateCell = (r: Results): string => {
-  const c = r.context;
-  const a = c.cpu_ms_per_open_at_rate;
-  if (!a?.service.length) return '';
-  const trend =
-    r.rest_cpu_trend_pct_per_round === undefined || r.rest_cpu_trend_pct_per_round === null ? '' : ` (trend ${r.rest_cpu_trend_pct_per_round} % per round)`;
-  const dead = c.dead_tuples_at_rate?.length ? `; dead tuples before each ${c.dead_tuples_at_rate.map(n0).join(', ')}` : '';
-  return `; at ${n0(c.half_rate_per_s)}/s: service ${per(a.service, 3)}, PostgreSQL ${per(a.postgres, 3)}, nats-server ${per(a.nats_server, 3)} ms/POST${trend}${dead}`;
-};
-
-/** A run as the figures an A/B compares: the ratio to its raw limit in the same run, and the service's CPU per operation. */
-function runCell(r: Results, metric: Experiment['metric']): string {
-  const c = r.context;
-  if (metric === 'rest')
-    return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}${atRateCell(r)}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
-  return `${n0(r.events_per_s)}/s vs limit ${n0(r.events_limit_per_s)}/s = **${r.ratios.events_over_events_limit ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]}`;
-}
-
-export function abSection(experiments: Experiment[]): string {
-  const rows = [...experiments]
-    .sort((a, b) => a.order - b.order)
-    .flatMap((e) => {
-      const names = Object.keys(e.runs).sort((a, b) => a.slice(1).localeCompare(b.slice(1)) || a.localeCompare(b));
-      return [
-        `**${e.title}** (\`${e.command}\`): ${Object.entries(e.variants)
-          .map(([k, v]) => `${k} = ${v}`)
-          .join('; ')}. **Decision: ${e.decision}.**`,
-        '',
-        '| run | figures |',
-        '| --- | --- |',
-        ...names.map((n) => `| ${n} | ${runCell(e.runs[n], e.metric)} |`),
-        '',
-      ];
-    });
-  return rows.join('\n').trimEnd();
-}
-
-export function loadExperiments(dir: string): Experiment[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'experiment.json')))
-    .map((d) => {
-      const spec = JSON.parse(readFileSync(join(dir, d.name, 'experiment.json'), 'utf8')) as Omit<Experiment, 'runs'>;
-      const runs: Record<string, Results> = {};
-      for (const f of readdirSync(join(dir, d.name)))
-        if (/^[A-Z]\d+\.json$/.test(f)) runs[f.replace('.json', '')] = JSON.parse(readFileSync(join(dir, d.name, f), 'utf8')) as Results;
-      return { ...spec, runs };
-    });
 }
 
 function replaceBlock(doc: string, begin: string, end: string, body: string): string {

@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { freePort, natsServerBinary, waitForPort } from '@calm/testing';
+import { freePort, natsServerBinary, waitForPort } from '@calm/local-infra';
 
 /**
  * What the bench runs against: a private nats-server on a free loopback port (never the

@@ -3,8 +3,7 @@ import { JetStreamManager } from '@nats-io/jetstream';
 import { NatsConnection, nanos } from '@nats-io/transport-node';
 import { StorageType } from '@nats-io/jetstream';
 import { accountValidated, subjectOf } from '@calm/contracts';
-import { OUTBOX_RELAY_BATCH } from '@calm/messaging';
-import { PubAckCollector } from '../../libs/messaging/src/pub-ack-collector';
+import { OUTBOX_RELAY_BATCH, PubAckCollector } from '@calm/outbox';
 
 /**
  * The raw JetStream limit of the relay's stage: n account.validated events (the real

@@ -12,11 +12,11 @@ import { rawPublishPerS } from './jetstream-publish.bench';
 import { prepareRawTables, rawPgTxn } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
 import { replayRebuild } from './replay.bench';
-import { DEFAULT_CONSUMER_BATCH } from '@calm/messaging';
-import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, trendPctPerRound, writeJson } from './report';
+import { DEFAULT_CONSUMER_BATCH } from '@calm/jetstream';
+import { Figures, eventsLimit, goalRows, median, percentile, ratio, round1, table, writeJson, trendPctPerRound } from './report';
 import { atRate, saturate } from './rest-open.bench';
 import { RssSampler, ServiceProcess, backendCpuMs, backendCpuSpentMs, processCpuMs } from './service-process';
-import { versionLine } from '../../libs/platform/src/version';
+import { versionLine } from '@calm/config';
 import { gitCommit } from './git-commit';
 
 interface Options {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool, PoolClient } from 'pg';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { openMember, runOpenAccounts } from '../../apps/accounts/src';
 import { accountsMigrations } from '../../migrations/accounts';
 import { benchDatabase, machine, snapshot } from './infra';

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { OUTBOX_CLAIM } from '@calm/messaging';
+import { OUTBOX_CLAIM } from '@calm/outbox';
 import { accountsMigrations } from '../../migrations/accounts';
 import { benchDatabase } from './infra';
 import { writeJson } from './report';

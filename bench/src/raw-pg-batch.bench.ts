@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { accountValidated, customerCreated, subjectOf } from '@calm/contracts';
-import { OUTBOX_CLAIM } from '@calm/messaging';
+import { OUTBOX_CLAIM } from '@calm/outbox';
 import { withPg } from './infra';
 
 /**

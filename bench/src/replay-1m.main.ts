@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { accountsMigrations } from '../../migrations/accounts';
-import { seedHistory } from '../../apps/replay/src/tools/seed-history';
+import { seedHistory } from '../../apps/replay/src';
 import { benchDatabase, machine, snapshot, startNats } from './infra';
 import { Rebuild1m } from './replay-1m';
 import { replayRebuild } from './replay.bench';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPLAY_NODE_FLAGS } from '@calm/platform';
+import { REPLAY_NODE_FLAGS } from '@calm/config';
 
 export type ReplayResult = { eventsPerS: number; raw: unknown } | { eventsPerS: null; reason: string };
 

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess as TestingServiceProcess, answersOk, startServiceProcess } from '@calm/testing';
-import { SERVICE_NODE_FLAGS } from '@calm/platform';
+import { SERVICE_NODE_FLAGS } from '@calm/config';
 import { withPg } from './infra';
 
 export interface ServiceSpec {

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { loadConfig, runMain } from '@calm/platform';
-import { AccountsTuning, startAccountsService } from '../../apps/accounts/src';
+import { loadConfig } from '@calm/config';
+import { runMain } from '@calm/nest-platform';
+import { startAccountsService, AccountsTuning } from '../../apps/accounts/src';
 import { startCustomersService } from '../../apps/customers/src';
 
 /**

@@ -5,7 +5,7 @@ const controls: Control[] = [
     name: 'twopc-participant-commits-instead-of-preparing',
     breaks: 'a participant commits its branch at once instead of preparing it, so a coordinator crash leaves nothing in doubt to recover',
     patches: [
-      { file: 'libs/platform/src/prepared-branches.ts', find: "await c.query(`PREPARE TRANSACTION '${branch}'`);", replace: "await c.query('COMMIT');" },
+      { file: 'libs/nest-platform/src/prepared-branches.ts', find: "await c.query(`PREPARE TRANSACTION '${branch}'`);", replace: "await c.query('COMMIT');" },
     ],
     tests: ['test/e2e/coordination.e2e-spec.ts'],
     testNamePattern: 'twopc recovery',
@@ -13,7 +13,9 @@ const controls: Control[] = [
   {
     name: 'twopc-participant-client-error-unhandled',
     breaks: "a participant's checked-out database client has no 'error' listener, so its database dying ends the service",
-    patches: [{ file: 'libs/platform/src/prepared-branches.ts', find: "pool.on('connect', (client) => client.on('error', () => undefined));", replace: '' }],
+    patches: [
+      { file: 'libs/nest-platform/src/prepared-branches.ts', find: "pool.on('connect', (client) => client.on('error', () => undefined));", replace: '' },
+    ],
     tests: ['test/e2e/coordination.e2e-spec.ts'],
     testNamePattern: 'outlive',
   },

@@ -44,7 +44,7 @@ const controls: Control[] = [
     breaks: 'an event the decoder refuses is acknowledged and dropped instead of dead-lettered',
     patches: [
       {
-        file: 'libs/messaging/src/jetstream.server.ts',
+        file: 'libs/jetstream/src/transport/jetstream.server.ts',
         find: '        dead.push({ msg, reason: decoded.reason });\n',
         replace: '        msg.ack();\n',
       },
@@ -56,12 +56,12 @@ const controls: Control[] = [
     breaks: "a stream read ends when its consumer's replica has nothing pending, before the stream's end",
     patches: [
       {
-        file: 'libs/messaging/src/stream-reader.ts',
+        file: 'libs/jetstream/src/stream-reader.ts',
         find: '        if (pending === 0 && Date.now() - checkedAt > 1000) {',
         replace: '        if (pending === 0) break;\n        if (pending === 0 && Date.now() - checkedAt > 1000) {',
       },
     ],
-    tests: ['libs/messaging/src/stream-reader-cluster.int-spec.ts'],
+    tests: ['libs/jetstream/src/stream-reader-cluster.int-spec.ts'],
   },
 ];
 export default controls;

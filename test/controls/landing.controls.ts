@@ -76,13 +76,13 @@ const controls: Control[] = [
     breaks: 'each close comes after the inflow stopped and the consumer drained, so nothing is in hand to give back',
     patches: [
       {
-        file: 'libs/messaging/src/jetstream.server.int-spec.ts',
+        file: 'libs/jetstream/src/transport/jetstream.server.int-spec.ts',
         find: "    await waitFor('events applied before the close', async () => applied >= 200);\n    await server.close();",
         replace:
           "    await waitFor('events applied before the close', async () => applied >= 200);\n    publishing = false;\n    await publisher;\n    await waitFor('the consumer to drain', async () => (await client.jsm.consumers.info('CLOSE', durable)).num_pending === 0 && applied === published);\n    await new Promise((r) => setTimeout(r, 500));\n    await server.close();",
       },
     ],
-    tests: ['libs/messaging/src/jetstream.server.int-spec.ts'],
+    tests: ['libs/jetstream/src/transport/jetstream.server.int-spec.ts'],
     testNamePattern: 'steady inflow',
   },
 ];

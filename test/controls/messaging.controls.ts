@@ -1,7 +1,7 @@
 import type { Control } from './control';
 
-const HOLD = 'libs/messaging/src/hold-and-retry.ts';
-const HOLD_SPEC = 'libs/messaging/src/hold-and-retry.spec.ts';
+const HOLD = 'libs/jetstream/src/transport/hold-and-retry.ts';
+const HOLD_SPEC = 'libs/jetstream/src/transport/hold-and-retry.spec.ts';
 
 /** The consumer's delivery guarantees: the inbox, holding through an outage, giving back at close. */
 const controls: Control[] = [
@@ -10,7 +10,7 @@ const controls: Control[] = [
     breaks: 'the inbox claims every event id as new, so a redelivered copy takes effect again',
     patches: [
       {
-        file: 'libs/messaging/src/inbox.ts',
+        file: 'libs/outbox/src/inbox.ts',
         find: 'ON CONFLICT (event_id) DO NOTHING',
         replace: 'ON CONFLICT (event_id) DO UPDATE SET event_id = EXCLUDED.event_id',
       },
@@ -63,15 +63,15 @@ const controls: Control[] = [
   {
     name: 'close-no-give-back',
     breaks: "a consumer's close leaves what its last pull request brought unacknowledged, to wait out ack_wait",
-    patches: [{ file: 'libs/messaging/src/pull-requests.ts', find: '    giveBack(atStop);\n', replace: '' }],
-    tests: ['libs/messaging/src/jetstream.server.int-spec.ts'],
+    patches: [{ file: 'libs/jetstream/src/transport/pull-requests.ts', find: '    giveBack(atStop);\n', replace: '' }],
+    tests: ['libs/jetstream/src/transport/jetstream.server.int-spec.ts'],
     testNamePattern: 'close\\(\\)',
   },
   {
     name: 'close-give-back-into-open-request',
     breaks: 'messages are given back while their pull request is still open, so they come straight back and spend deliveries',
-    patches: [{ file: 'libs/messaging/src/pull-requests.ts', find: 'if (isStopping()) atStop.push(msg);', replace: 'if (isStopping()) msg.nak();' }],
-    tests: ['libs/messaging/src/jetstream.server.int-spec.ts'],
+    patches: [{ file: 'libs/jetstream/src/transport/pull-requests.ts', find: 'if (isStopping()) atStop.push(msg);', replace: 'if (isStopping()) msg.nak();' }],
+    tests: ['libs/jetstream/src/transport/jetstream.server.int-spec.ts'],
     testNamePattern: 'close\\(\\)',
   },
 ];

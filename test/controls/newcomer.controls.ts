@@ -21,12 +21,12 @@ const controls: Control[] = [
     breaks: 'a default changes in the schema but not in docs/configuration.md',
     patches: [
       {
-        file: 'libs/platform/src/env/variables.ts',
+        file: 'libs/config/src/env/variables.ts',
         find: "default: '60', description: 'how often the account service",
         replace: "default: '61', description: 'how often the account service",
       },
     ],
-    tests: ['libs/platform/src/env/reference.spec.ts'],
+    tests: ['libs/config/src/env/reference.spec.ts'],
     testNamePattern: 'generates',
   },
   {
@@ -35,7 +35,7 @@ const controls: Control[] = [
     patches: [
       { file: 'apps/accounts/src/accounts.app.ts', find: "host: config.httpHost ?? '0.0.0.0'", replace: "host: process.env.BIND_ADDRESS ?? '0.0.0.0'" },
     ],
-    tests: ['libs/platform/src/env/reference.spec.ts'],
+    tests: ['libs/config/src/env/reference.spec.ts'],
     testNamePattern: 'every variable the code reads',
   },
   {
@@ -47,17 +47,15 @@ const controls: Control[] = [
   {
     name: 'migrations-without-lock',
     breaks: 'instances starting together migrate at the same time (no advisory lock)',
-    patches: [{ file: 'libs/platform/src/migration-lock.ts', find: "await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);", replace: '' }],
-    tests: ['libs/platform/src/migration-lock.int-spec.ts'],
+    patches: [{ file: 'libs/pg/src/migration-lock.ts', find: "await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);", replace: '' }],
+    tests: ['libs/pg/src/migration-lock.int-spec.ts'],
     testNamePattern: 'take turns',
   },
   {
     name: 'migrations-run-ignored',
     breaks: 'MIGRATIONS_RUN=false still applies the migrations at start',
-    patches: [
-      { file: 'libs/platform/src/database.ts', find: 'if (this.options.migrationsRun === false) {', replace: 'if (this.options.migrationsRun === null) {' },
-    ],
-    tests: ['libs/platform/src/migration-lock.int-spec.ts'],
+    patches: [{ file: 'libs/pg/src/database.ts', find: 'if (this.options.migrationsRun === false) {', replace: 'if (this.options.migrationsRun === null) {' }],
+    tests: ['libs/pg/src/migration-lock.int-spec.ts'],
     testNamePattern: 'MIGRATIONS_RUN=false',
   },
   {
@@ -76,7 +74,7 @@ const controls: Control[] = [
   {
     name: 'build-info-missing',
     breaks: 'the services stop exporting calm_build_info',
-    patches: [{ file: 'libs/platform/src/platform.module.ts', find: ".withBuildInfo(config.commit ?? 'unknown')", replace: '' }],
+    patches: [{ file: 'libs/nest-platform/src/platform.module.ts', find: ".withBuildInfo(config.commit ?? 'unknown')", replace: '' }],
     tests: ['test/e2e/operability-http.e2e-spec.ts', 'test/e2e/operations-files.e2e-spec.ts'],
   },
   {
@@ -95,9 +93,13 @@ const controls: Control[] = [
     name: 'ready-hides-operator-reason',
     breaks: '/health/ready names the part that is down but not the reason written for the operator (migrations pending)',
     patches: [
-      { file: 'libs/platform/src/health.controller.ts', find: "`${name} is unavailable${reason ? `: ${reason}` : ''}`", replace: '`${name} is unavailable`' },
+      {
+        file: 'libs/nest-platform/src/health.controller.ts',
+        find: "`${name} is unavailable${reason ? `: ${reason}` : ''}`",
+        replace: '`${name} is unavailable`',
+      },
     ],
-    tests: ['libs/platform/src/health.controller.spec.ts'],
+    tests: ['libs/nest-platform/src/health.controller.spec.ts'],
     testNamePattern: 'written for the operator',
   },
 ];

@@ -5,13 +5,13 @@ const controls: Control[] = [
   {
     name: 'shutdown-without-app-close',
     breaks: 'SIGTERM exits without closing the application: the outbox is not flushed, held messages not given back',
-    patches: [{ file: 'libs/platform/src/http-app.ts', find: '    Promise.resolve(app?.close())\n', replace: '    Promise.resolve()\n' }],
+    patches: [{ file: 'libs/nest-platform/src/http-app.ts', find: '    Promise.resolve(app?.close())\n', replace: '    Promise.resolve()\n' }],
     tests: ['test/e2e/faults-shutdown.e2e-spec.ts'],
   },
   {
     name: 'api-tokens-ignored',
     breaks: 'API_TOKENS is read but no route requires a token',
-    patches: [{ file: 'libs/platform/src/http-app.ts', find: 'requireApiTokens(app, config.apiTokens);', replace: 'requireApiTokens(app, null);' }],
+    patches: [{ file: 'libs/nest-platform/src/http-app.ts', find: 'requireApiTokens(app, config.apiTokens);', replace: 'requireApiTokens(app, null);' }],
     tests: ['test/e2e/operability-auth.e2e-spec.ts'],
   },
   {
@@ -19,7 +19,7 @@ const controls: Control[] = [
     breaks: 'the user and password written into NATS_URL are not passed to the connection',
     patches: [
       {
-        file: 'libs/platform/src/nats-connect-options.ts',
+        file: 'libs/config/src/nats-connect-options.ts',
         find: 'if (auth.user !== undefined) Object.assign(options, { user: auth.user, pass: auth.pass });',
         replace: '',
       },
@@ -29,7 +29,7 @@ const controls: Control[] = [
   {
     name: 'body-limit-raised',
     breaks: 'the 64 KiB body limit is raised to 1 MiB, so an oversized body is taken instead of answered 413',
-    patches: [{ file: 'libs/platform/src/http-app.ts', find: 'bodyLimit: BODY_LIMIT_BYTES,', replace: 'bodyLimit: 1024 * 1024,' }],
+    patches: [{ file: 'libs/nest-platform/src/http-app.ts', find: 'bodyLimit: BODY_LIMIT_BYTES,', replace: 'bodyLimit: 1024 * 1024,' }],
     tests: ['test/e2e/join.e2e-spec.ts'],
     testNamePattern: 'bad input',
   },

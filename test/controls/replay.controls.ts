@@ -76,7 +76,7 @@ const controls: Control[] = [
     breaks: "a stream read whose filter's latest matches were deleted reads nothing (nats-server 2.9's last_by_subj answers no message)",
     patches: [
       {
-        file: 'libs/messaging/src/stream-reader.ts',
+        file: 'libs/jetstream/src/stream-reader.ts',
         find: "  // the stream's end, unless the read's consumer counts nothing.\n  return null;",
         replace: "  // the stream's end, unless the read's consumer counts nothing.\n  return 0;",
       },

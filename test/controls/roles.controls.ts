@@ -40,12 +40,12 @@ const controls: Control[] = [
     breaks: 'a PubAck counts whichever stream sent it',
     patches: [
       {
-        file: 'libs/messaging/src/pub-ack-collector.ts',
+        file: 'libs/outbox/src/pub-ack-collector.ts',
         find: 'if (sent.stream !== undefined && ack.stream !== sent.stream)',
         replace: "if (sent.stream === '\\u0000')",
       },
     ],
-    tests: ['libs/messaging/src/pub-ack-collector.int-spec.ts'],
+    tests: ['libs/outbox/src/pub-ack-collector.int-spec.ts'],
     testNamePattern: 'does not own the subject',
   },
   {
@@ -53,12 +53,12 @@ const controls: Control[] = [
     breaks: 'the relay answers on predictable reply subjects (<inbox>.<counter>)',
     patches: [
       {
-        file: 'libs/messaging/src/pub-ack-collector.ts',
+        file: 'libs/outbox/src/pub-ack-collector.ts',
         find: 'const reply = `${prefix}.${nuid.next()}`;',
         replace: 'const reply = `${prefix}.${keys.length}`;',
       },
     ],
-    tests: ['libs/messaging/src/pub-ack-collector.int-spec.ts'],
+    tests: ['libs/outbox/src/pub-ack-collector.int-spec.ts'],
     testNamePattern: 'random token',
   },
   {
@@ -144,7 +144,7 @@ const controls: Control[] = [
     breaks: 'a 503 for a full queue says nothing of when to come back',
     patches: [
       {
-        file: 'libs/platform/src/http-errors.filter.ts',
+        file: 'libs/nest-platform/src/http-errors.filter.ts',
         find: "if (exception instanceof ServiceOverloadedError) void reply.header('retry-after', String(exception.retryAfterSeconds));",
         replace: '',
       },
@@ -156,12 +156,12 @@ const controls: Control[] = [
     breaks: "the services' connections have no statement_timeout, idle_in_transaction_session_timeout or pinned client_encoding",
     patches: [
       {
-        file: 'libs/platform/src/database.ts',
+        file: 'libs/pg/src/database.ts',
         find: 'connectionTimeoutMillis: 5000, options: sessionOptions(options) });',
         replace: 'connectionTimeoutMillis: 5000 });',
       },
     ],
-    tests: ['libs/platform/src/database.int-spec.ts'],
+    tests: ['libs/pg/src/database.int-spec.ts'],
     testNamePattern: 'statement_timeout',
   },
   {
@@ -169,12 +169,12 @@ const controls: Control[] = [
     breaks: 'ensureDatabase connects to the postgres database even when its own exists',
     patches: [
       {
-        file: 'libs/platform/src/database.ts',
+        file: 'libs/pg/src/database.ts',
         find: '    await own.connect();\n    return;',
         replace: "    throw Object.assign(new Error('assumed missing'), { code: '3D000' });",
       },
     ],
-    tests: ['libs/platform/src/database.int-spec.ts'],
+    tests: ['libs/pg/src/database.int-spec.ts'],
     testNamePattern: 'without CONNECT',
   },
   {
@@ -182,25 +182,25 @@ const controls: Control[] = [
     breaks: 'the dead letter of an undecodable message keeps its whole payload',
     patches: [
       {
-        file: 'libs/messaging/src/dead-letter.ts',
+        file: 'libs/jetstream/src/dead-letter.ts',
         find: 'const cut = event === undefined && msg.data.length > UNDECODABLE_PAYLOAD_PREFIX_BYTES;',
         replace: 'const cut = false;',
       },
     ],
-    tests: ['libs/messaging/src/dead-letter.spec.ts'],
+    tests: ['libs/jetstream/src/dead-letter.spec.ts'],
   },
   {
     name: 'config-error-echoes-raw-password',
     breaks: 'a NATS URL whose password holds a raw / ? or # is quoted whole in the configuration error',
-    patches: [{ file: 'libs/platform/src/env/parsers.ts', find: '  if (at < 0) return withScheme;', replace: '  if (at >= 0) return withScheme;' }],
-    tests: ['libs/platform/src/config.spec.ts'],
+    patches: [{ file: 'libs/config/src/env/parsers.ts', find: '  if (at < 0) return withScheme;', replace: '  if (at >= 0) return withScheme;' }],
+    tests: ['libs/config/src/config.spec.ts'],
     testNamePattern: 'never echoes a NATS password',
   },
   {
     name: 'sql-negative-number-pasted',
     breaks: 'the sql tag pastes a negative number bare (1-${-1} becomes the comment 1--1)',
-    patches: [{ file: 'libs/messaging/src/sql.ts', find: 'return value < 0 ? `(${value})` : String(value);', replace: 'return String(value);' }],
-    tests: ['libs/messaging/src/sql.spec.ts'],
+    patches: [{ file: 'libs/pg/src/sql.ts', find: 'return value < 0 ? `(${value})` : String(value);', replace: 'return String(value);' }],
+    tests: ['libs/pg/src/sql.spec.ts'],
     testNamePattern: 'negative number',
   },
   {
@@ -208,12 +208,12 @@ const controls: Control[] = [
     breaks: 'a lone surrogate reaches the driver, which sends U+FFFD instead',
     patches: [
       {
-        file: 'libs/messaging/src/sql-literal.ts',
+        file: 'libs/pg/src/sql-literal.ts',
         find: 'if (!(value as unknown as WellFormed).isWellFormed()) throw',
         replace: 'if (value.length < 0) throw',
       },
     ],
-    tests: ['libs/messaging/src/sql.spec.ts'],
+    tests: ['libs/pg/src/sql.spec.ts'],
     testNamePattern: 'lone surrogate',
   },
   {
@@ -221,25 +221,25 @@ const controls: Control[] = [
     breaks: "/health/ready shows the driver's error text (host, port, user)",
     patches: [
       {
-        file: 'libs/platform/src/health.controller.ts',
+        file: 'libs/nest-platform/src/health.controller.ts',
         find: "return { up: false, message: timedOut ? `no answer in ${timeoutMs} ms` : `${name} is unavailable${reason ? `: ${reason}` : ''}` };",
         replace: 'return { up: false, message: (err as Error).message };',
       },
     ],
-    tests: ['libs/platform/src/health.controller.spec.ts'],
+    tests: ['libs/nest-platform/src/health.controller.spec.ts'],
   },
   {
     name: 'short-api-token-accepted',
     breaks: 'a one-character API token is accepted',
-    patches: [{ file: 'libs/platform/src/env/parsers.ts', find: 'export const MIN_API_TOKEN_LENGTH = 16;', replace: 'export const MIN_API_TOKEN_LENGTH = 1;' }],
-    tests: ['libs/platform/src/config.spec.ts'],
+    patches: [{ file: 'libs/config/src/env/parsers.ts', find: 'export const MIN_API_TOKEN_LENGTH = 16;', replace: 'export const MIN_API_TOKEN_LENGTH = 1;' }],
+    tests: ['libs/config/src/config.spec.ts'],
     testNamePattern: 'holds no token',
   },
   {
     name: 'stream-not-reconciled',
     breaks: "the owner leaves an existing stream's configuration as it finds it (limits that delete history, missing subjects)",
-    patches: [{ file: 'libs/messaging/src/nats-client.ts', find: 'const changes = streamChanges(spec, info.config);', replace: 'const changes = {};' }],
-    tests: ['libs/messaging/src/nats-client.int-spec.ts'],
+    patches: [{ file: 'libs/jetstream/src/nats-client.ts', find: 'const changes = streamChanges(spec, info.config);', replace: 'const changes = {};' }],
+    tests: ['libs/jetstream/src/nats-client.int-spec.ts'],
     testNamePattern: 'reconciles',
   },
   {
@@ -251,8 +251,8 @@ const controls: Control[] = [
   {
     name: 'http-max-connections-ignored',
     breaks: 'HTTP_MAX_CONNECTIONS is parsed but the server accepts any number of sockets',
-    patches: [{ file: 'libs/platform/src/http-app.ts', find: '  app.getHttpServer().maxConnections = limits.maxConnections;\n', replace: '' }],
-    tests: ['libs/platform/src/http-timeouts.int-spec.ts'],
+    patches: [{ file: 'libs/nest-platform/src/http-app.ts', find: '  app.getHttpServer().maxConnections = limits.maxConnections;\n', replace: '' }],
+    tests: ['libs/nest-platform/src/http-timeouts.int-spec.ts'],
     testNamePattern: 'HTTP_MAX_CONNECTIONS',
   },
 ];

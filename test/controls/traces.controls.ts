@@ -6,7 +6,7 @@ const controls: Control[] = [
     breaks: 'the OpenTelemetry SDK is loaded even when no exporter or endpoint is set',
     patches: [
       {
-        file: 'libs/platform/src/tracing/start-tracing.ts',
+        file: 'libs/tracing/src/start-tracing.ts',
         find: 'if (!tracingWanted(env)) return undefined;',
         replace: 'if (!tracingWanted(env)) env = { ...env, OTEL_TRACES_EXPORTER: "none" };',
       },
@@ -19,7 +19,7 @@ const controls: Control[] = [
     breaks: 'the relay publishes an outbox row without its traceparent (no NATS header, no CloudEvents extension attribute)',
     patches: [
       {
-        file: 'libs/messaging/src/traced-publish.ts',
+        file: 'libs/outbox/src/traced-publish.ts',
         find: 'return { subject: r.subject, data: JSON.stringify({ ...r.payload, ...sent }), msgID: r.event_id, stream, headers: sent as Record<string, string> };',
         replace: 'return { subject: r.subject, data: JSON.stringify(r.payload), msgID: r.event_id, stream };',
       },
@@ -56,7 +56,7 @@ const controls: Control[] = [
     breaks: "the consumer span's link to a message does not say which delivery it is (a redelivery looks like a first delivery)",
     patches: [
       {
-        file: 'libs/messaging/src/consumer-span.ts',
+        file: 'libs/jetstream/src/transport/consumer-span.ts',
         find: '[DELIVERY_COUNT]: m.info.deliveryCount,',
         replace: '',
       },
@@ -118,8 +118,8 @@ const controls: Control[] = [
   {
     name: 'redrive-without-span',
     breaks: "the outbox audit re-drives lost rows without a span linked to the rows' stored trace contexts",
-    patches: [{ file: 'libs/messaging/src/outbox-audit.ts', find: '        redriveSpan(stream, missing);\n', replace: '' }],
-    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    patches: [{ file: 'libs/outbox/src/outbox-audit.ts', find: '        redriveSpan(stream, missing);\n', replace: '' }],
+    tests: ['libs/outbox/src/outbox-audit.int-spec.ts'],
     testNamePattern: 'trace it was written in',
   },
   {
@@ -127,12 +127,12 @@ const controls: Control[] = [
     breaks: 'a row the outbox audit puts back loses its stored trace context, so the relay publishes it outside its trace',
     patches: [
       {
-        file: 'libs/messaging/src/outbox-audit.ts',
+        file: 'libs/outbox/src/outbox-audit.ts',
         find: 'SET published_at = NULL, stream = NULL, stream_seq = NULL WHERE',
         replace: 'SET published_at = NULL, stream = NULL, stream_seq = NULL, traceparent = NULL WHERE',
       },
     ],
-    tests: ['libs/messaging/src/outbox-audit.int-spec.ts'],
+    tests: ['libs/outbox/src/outbox-audit.int-spec.ts'],
     testNamePattern: 'trace it was written in',
   },
 ];

@@ -1,16 +1,6 @@
 import { Client } from 'pg';
-import {
-  ServiceProcess,
-  TestNatsServer,
-  TestPostgresServer,
-  answersOk,
-  queryDatabase,
-  startAccountsProcess,
-  startNatsServer,
-  startPostgresServer,
-  startServiceProcess,
-  waitFor,
-} from '@calm/testing';
+import { ServiceProcess, answersOk, queryDatabase, startAccountsProcess, startServiceProcess, waitFor } from '@calm/testing';
+import { TestNatsServer, TestPostgresServer, startNatsServer, startPostgresServer } from '@calm/local-infra';
 import { startCoordinator } from '../../bench/src/coordination/coordinator-process';
 import { JsonHttpClient } from '../../bench/src/http-client';
 import { Scenario, newScenario } from '../../bench/src/coordination/scenario';

@@ -1,8 +1,8 @@
 import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { consumers, customerCreated } from '@calm/contracts';
-import { NatsClient, streamMessages } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { NatsClient, streamMessages } from '@calm/jetstream';
+import { Database } from '@calm/pg';
 import {
   describeConvergence,
   describeKillWindows,
@@ -11,11 +11,10 @@ import {
   FAULT_DUPLICATE_WINDOW_MS,
   FaultLoad,
   freshDatabase,
-  startNatsCluster,
   TestDatabase,
-  TestNatsCluster,
   waitFor,
 } from '@calm/testing';
+import { startNatsCluster, TestNatsCluster } from '@calm/local-infra';
 import { RunningService, startAccountsService } from '../../apps/accounts/src';
 import { caughtAt, databaseNow, unpublishedIds } from '../support/held-at-kill';
 import { http } from '../support/system';

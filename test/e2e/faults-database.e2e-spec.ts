@@ -11,10 +11,9 @@ import {
   KillWindow,
   queryDatabase,
   sampleKillWindow,
-  startPostgresServer,
-  TestPostgresServer,
   waitFor,
 } from '@calm/testing';
+import { startPostgresServer, TestPostgresServer } from '@calm/local-infra';
 import { http, TestSystem } from '../support/system';
 import { consumers } from '@calm/contracts';
 

@@ -1,4 +1,5 @@
-import { answersOk, freshDatabase, queryDatabase, ServiceProcess, startNatsServer, startServiceProcess, TestDatabase, TestNatsServer } from '@calm/testing';
+import { answersOk, freshDatabase, queryDatabase, ServiceProcess, startServiceProcess, TestDatabase } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../migrations/accounts';
 
 /**

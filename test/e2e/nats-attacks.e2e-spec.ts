@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, Msg, NatsConnection } from '@nats-io/transport-node';
 import { consumers, customerCreated, partnerAnnouncementSubject, partnerCustomerAnnounced, streams } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
 import { RunningService } from '../../apps/accounts/src';
 import { http } from '../support/system';

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { NatsClient } from '@calm/messaging';
-import { Database, loadConfig } from '@calm/platform';
-import { freshDatabase, startNatsServer, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
-import { RunningService, startAccountsService } from '../../apps/accounts/src';
+import { NatsClient } from '@calm/jetstream';
+import { Database } from '@calm/pg';
+import { loadConfig } from '@calm/config';
+import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
+import { startAccountsService, RunningService } from '../../apps/accounts/src';
 import { http } from '../support/system';
 
 /** Credentials given in NATS_URL reach the broker: a server that demands them accepts the service. */

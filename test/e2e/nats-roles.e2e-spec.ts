@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { consumers, partnerAnnouncementSubject, partnerCustomerAnnounced } from '@calm/contracts';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, TestDatabase, waitFor } from '@calm/testing';
 import { RunningService } from '../../apps/accounts/src';
 import { run } from '../../apps/replay/src/main';

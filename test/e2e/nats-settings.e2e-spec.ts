@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { consumers, streams } from '@calm/contracts';
-import { isConsumerNotFound, isStreamNotFound } from '@calm/messaging';
+import { isConsumerNotFound, isStreamNotFound } from '@calm/jetstream';
 import { waitFor } from '@calm/testing';
 import { TestSystem } from '../support/system';
 

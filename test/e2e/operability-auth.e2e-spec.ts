@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { waitFor } from '@calm/testing';
 import { startAccountsService } from '../../apps/accounts/src';
 import { startCustomersService } from '../../apps/customers/src';

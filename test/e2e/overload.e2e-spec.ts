@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { freshDatabase, ServiceProcess, startNatsServer, startServiceProcess, TestDatabase, TestNatsServer, waitFor } from '@calm/testing';
+import { freshDatabase, ServiceProcess, startServiceProcess, TestDatabase, waitFor } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { http } from '../support/system';
 
 /**

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { eventIds } from '@calm/contracts';
-import {
-  answersOk,
-  freshDatabase,
-  queryDatabase,
-  ServiceProcess,
-  startNatsServer,
-  startServiceProcess,
-  TestDatabase,
-  TestNatsServer,
-  waitFor,
-} from '@calm/testing';
+import { answersOk, freshDatabase, queryDatabase, ServiceProcess, startServiceProcess, TestDatabase, waitFor } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { OtlpReceiver, ReceivedSpan, tracingEnv } from '../support/otlp-receiver';
 
 /**

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tracingWanted } from '@calm/platform/tracing';
+import { tracingWanted } from '@calm/tracing';
 
 const root = join(__dirname, '..', '..');
 /** Built code (the controls runner builds a scratch copy for a test that names dist/apps/). */
 const tracingEntry = join(root, 'dist/apps/accounts/src/tracing.js');
-const platformEntry = join(root, 'dist/libs/platform/src/index.js');
+const platformEntry = join(root, 'dist/libs/nest-platform/src/index.js');
 
 /**
  * Loads a built service's tracing entry (the first module its main.ts imports) in a fresh

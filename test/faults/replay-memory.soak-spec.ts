@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database, REPLAY_NODE_FLAGS } from '@calm/platform';
-import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { Database } from '@calm/pg';
+import { REPLAY_NODE_FLAGS } from '@calm/config';
+import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../migrations/accounts';
-import { seedHistory } from '../../apps/replay/src/tools/seed-history';
+import { seedHistory } from '../../apps/replay/src';
 
 /**
  * Rebuild of a 100,000-event history stays under the 512 MB bound. The CLI runs as a

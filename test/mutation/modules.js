@@ -11,7 +11,7 @@ const root = join(__dirname, '../..');
  * so an edit above them does not move the range.
  */
 function deadLetterTextLines() {
-  const file = 'libs/messaging/src/dead-letter.ts';
+  const file = 'libs/jetstream/src/dead-letter.ts';
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
   const first = lines.findIndex((l) => l.startsWith('export function deadLetterOf('));
   const last = lines.findIndex((l) => l.startsWith('function headersOf('));
@@ -42,10 +42,10 @@ const modules = [
       'libs/contracts/src/resolve.ts',
     ],
   },
-  { name: 'messaging: sql tag and literal', files: ['libs/messaging/src/sql.ts', 'libs/messaging/src/sql-literal.ts'] },
-  { name: 'messaging: hold-and-retry', files: ['libs/messaging/src/hold-and-retry.ts'] },
-  { name: 'messaging: batch pump', files: ['libs/messaging/src/batch-pump.ts'] },
-  { name: 'messaging: pub-ack collector', files: ['libs/messaging/src/pub-ack-collector.ts'] },
+  { name: 'messaging: sql tag and literal', files: ['libs/pg/src/sql.ts', 'libs/pg/src/sql-literal.ts'] },
+  { name: 'messaging: hold-and-retry', files: ['libs/jetstream/src/transport/hold-and-retry.ts'] },
+  { name: 'messaging: batch pump', files: ['libs/jetstream/src/transport/batch-pump.ts'] },
+  { name: 'messaging: pub-ack collector', files: ['libs/outbox/src/pub-ack-collector.ts'] },
   { name: 'messaging: dead-letter text', files: [deadLetterTextLines] },
 ];
 

@@ -12,7 +12,7 @@
  */
 import { Client } from 'pg';
 import { customerCreated } from '@calm/contracts';
-import { Sql, queryNamed, sql } from '@calm/messaging';
+import { Sql, queryNamed, sql } from '@calm/pg';
 import { ValidatedRow, customersCreatedStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customer-facts.sql';
 import { openAccountsSql, openMember } from '../../apps/accounts/src/persistence/open-accounts-batch.sql';
 

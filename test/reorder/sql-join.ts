@@ -17,8 +17,7 @@
  */
 import { Client } from 'pg';
 import { uuidV5 } from '@calm/contracts';
-import { Sql, queryNamed, sql } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Sql, queryNamed, sql, Database } from '@calm/pg';
 import { TestDatabase, freshDatabase } from '@calm/testing';
 import type { Account, AccountFact } from '@calm/folds';
 import { ValidatedRow, customerFactsStatements, outcomeEventsSql } from '../../apps/accounts/src/persistence/customer-facts.sql';

@@ -1,4 +1,4 @@
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, TestDatabase } from '@calm/testing';
 import { accountsMigrations } from '../../migrations/accounts';
 import { AccountStore } from '../../apps/accounts/src';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { queryDatabase, startNatsServer, TestNatsServer, waitFor } from '@calm/testing';
+import { queryDatabase, waitFor } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 
 /**
  * A broker's amnesia, as an OS crash with a lazy fsync leaves it: a copy of the store

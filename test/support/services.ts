@@ -8,7 +8,7 @@ import {
   startNatsServer,
   startPostgresContainer,
   startPostgresServer,
-} from '@calm/testing';
+} from '@calm/local-infra';
 
 /**
  * Where the tests find PostgreSQL and NATS, the same path `npm start` takes. For each:

@@ -2,11 +2,13 @@ import { connect, headers as natsHeaders, NatsConnection } from '@nats-io/transp
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { CloudEvent, customerCreated, streams } from '@calm/contracts';
-import { NatsClient, streamMessages, StreamMessage } from '@calm/messaging';
-import { Database, ServiceConfig, defaultLimits } from '@calm/platform';
-import { ConvergenceProbe, freshDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
-import { AccountsTuning, RunningService, startAccountsService } from '../../apps/accounts/src';
-import { CustomersTuning, startCustomersService } from '../../apps/customers/src';
+import { NatsClient, streamMessages, StreamMessage } from '@calm/jetstream';
+import { Database } from '@calm/pg';
+import { ServiceConfig, defaultLimits } from '@calm/config';
+import { ConvergenceProbe, freshDatabase, TestDatabase } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
+import { startAccountsService, RunningService, AccountsTuning } from '../../apps/accounts/src';
+import { startCustomersService, CustomersTuning } from '../../apps/customers/src';
 
 /**
  * A whole system for one test file: a private nats-server (fresh streams), fresh

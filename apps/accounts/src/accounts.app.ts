@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConsumerWiring, KnownEvent, fastDecodeEvent } from '@calm/contracts';
-import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
-import { Database, ReadinessProbes, ServiceConfig, createHttpApp, defaultLimits, isDataError, isTransientDatabaseError } from '@calm/platform';
+import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/jetstream';
+import { Database, isDataError, isTransientDatabaseError } from '@calm/pg';
+import { ReadinessProbes, createHttpApp } from '@calm/nest-platform';
+import { ServiceConfig, defaultLimits } from '@calm/config';
 import { AccountsModule, AccountsTuning, CUSTOMER_FACTS_CONCURRENCY } from './accounts.module';
 import { AccountsMetrics } from './metrics/accounts.metrics';
 import { RejectShellsWhenCustomerSealedConsumer } from './reject-shells-when-customer-sealed/reject-shells-when-customer-sealed.consumer';

@@ -1,18 +1,11 @@
 import type { DecodeResult, KnownEvent } from '@calm/contracts';
 import { DynamicModule, Module } from '@nestjs/common';
 import { streams } from '@calm/contracts';
-import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import {
-  CLOCK,
-  Database,
-  PlatformModule,
-  ReadinessProbes,
-  infrastructureProbes,
-  ServiceConfig,
-  defaultLimits,
-  natsConnectOptions,
-  systemClock,
-} from '@calm/platform';
+import { InfrastructureModule, InfrastructureOptions, PlatformModule, ReadinessProbes, infrastructureProbes } from '@calm/nest-platform';
+import { OutboxRelayOptions } from '@calm/outbox';
+import { NatsClient } from '@calm/jetstream';
+import { CLOCK, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/config';
+import { Database } from '@calm/pg';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { RejectShellsWhenCustomerSealedConsumer } from './reject-shells-when-customer-sealed/reject-shells-when-customer-sealed.consumer';
 import { ValidateAccountsWhenCustomerCreatedConsumer } from './validate-accounts-when-customer-created/validate-accounts-when-customer-created.consumer';

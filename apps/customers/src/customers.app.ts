@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PartnerCustomerAnnounced, decodePartnerAnnouncement } from '@calm/contracts';
-import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/messaging';
-import { Database, ReadinessProbes, ServiceConfig, createHttpApp, isDataError, isTransientDatabaseError } from '@calm/platform';
+import { DeadLetterStore, JetStreamServer, NatsClient } from '@calm/jetstream';
+import { Database, isDataError, isTransientDatabaseError } from '@calm/pg';
+import { ReadinessProbes, createHttpApp } from '@calm/nest-platform';
+import { ServiceConfig } from '@calm/config';
 import { AnnounceCustomerConsumer } from './announce-customer/announce-customer.consumer';
 import { CustomersModule, CustomersTuning } from './customers.module';
 

@@ -1,18 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { partnersStream, streams } from '@calm/contracts';
-import { InfrastructureModule, InfrastructureOptions, NatsClient, OutboxRelayOptions } from '@calm/messaging';
-import {
-  CLOCK,
-  Database,
-  PlatformModule,
-  ReadinessProbes,
-  infrastructureProbes,
-  ServiceConfig,
-  ServiceMetrics,
-  defaultLimits,
-  natsConnectOptions,
-  systemClock,
-} from '@calm/platform';
+import { InfrastructureModule, InfrastructureOptions, PlatformModule, ReadinessProbes, infrastructureProbes, ServiceMetrics } from '@calm/nest-platform';
+import { OutboxRelayOptions } from '@calm/outbox';
+import { NatsClient } from '@calm/jetstream';
+import { CLOCK, ServiceConfig, defaultLimits, natsConnectOptions, systemClock } from '@calm/config';
+import { Database } from '@calm/pg';
 import { customersMigrations } from '../../../migrations/customers';
 import { AnnounceCustomerConsumer } from './announce-customer/announce-customer.consumer';
 import { CreateCustomerHandler } from './create-customer/create-customer.handler';

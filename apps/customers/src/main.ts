@@ -1,6 +1,7 @@
 import { flushTraces } from './tracing';
 import 'reflect-metadata';
-import { loadConfig, runMain } from '@calm/platform';
+import { loadConfig } from '@calm/config';
+import { runMain } from '@calm/nest-platform';
 import { startCustomersService } from './customers.app';
 
 runMain(

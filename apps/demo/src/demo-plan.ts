@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { seededRandom } from '@calm/platform';
+import { seededRandom } from '@calm/config';
 
 /** One customer of the scenario: its account and its creation arrive in a random order. */
 export interface DemoCase {

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { ConfigError, defaults, demoEnv, parseEnv } from '../../../libs/platform/src/config';
-import { versionLine } from '../../../libs/platform/src/version';
+import { ConfigError, defaults, demoEnv, parseEnv, versionLine } from '@calm/config';
 import { DemoClient } from './demo-client';
 import { percentile, planCases, seededRandom } from './demo-plan';
 import { CaseState, DemoView } from './demo-view';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { RESOLVE_SUBJECT } from '@calm/contracts';
-import { natsConnectOptions, parseNatsUrls, splitNatsCredentials } from '@calm/platform';
+import { natsConnectOptions, parseNatsUrls, splitNatsCredentials } from '@calm/config';
 import { DemoClient } from './demo-client';
 
 type Print = (line: string) => void;

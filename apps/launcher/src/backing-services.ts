@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaults } from '@calm/platform';
+import { defaults } from '@calm/config';
 import {
   dockerAnswers,
   embeddedPostgresBinDir,
@@ -11,7 +11,7 @@ import {
   startNatsContainer,
   startPostgresServer,
   waitForPort,
-} from '@calm/testing';
+} from '@calm/local-infra';
 import { localNatsPort, localPostgresPort } from './local-url';
 
 /** A server `npm start` started, stopped after both services have exited. */

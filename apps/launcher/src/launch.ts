@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { ConfigError, launcherEnv, parseEnv } from '../../../libs/platform/src/config';
-import { SERVICE_NODE_FLAGS } from '../../../libs/platform/src/node-flags';
+import { ConfigError, launcherEnv, parseEnv, SERVICE_NODE_FLAGS } from '@calm/config';
 import { ensureBackingServices, MissingServerError, stopAll } from './backing-services';
 
 /**

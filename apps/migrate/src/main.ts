@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { Database, migrateEnv, parseEnv, runMain } from '@calm/platform';
-import { versionLine } from '../../../libs/platform/src/version';
+import { Database } from '@calm/pg';
+import { runMain } from '@calm/nest-platform';
+import { migrateEnv, parseEnv, versionLine } from '@calm/config';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { customersMigrations } from '../../../migrations/customers';
 import { MIGRATE_USAGE, parseMigrateArgs } from './args';

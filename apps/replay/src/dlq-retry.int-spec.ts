@@ -1,8 +1,9 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { Database } from '@calm/platform';
-import { freshDatabase, queryDatabase, startNatsServer, TestDatabase, TestNatsServer } from '@calm/testing';
+import { Database } from '@calm/pg';
+import { freshDatabase, queryDatabase, TestDatabase } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { accountsMigrations } from '../../../migrations/accounts';
 import { CliIo } from './cli/cli-io';
 import { run } from './main';

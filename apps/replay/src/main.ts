@@ -1,7 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { consumers } from '@calm/contracts';
-import { redactUrlCredentials } from '../../../libs/platform/src/redact';
-import { versionLine } from '../../../libs/platform/src/version';
+import { redactUrlCredentials, versionLine } from '@calm/config';
 import { CliError, CliIo, EXIT, processIo } from './cli/cli-io';
 import { terminalSafe } from './cli/terminal-safe';
 import { ReplayContext, Service } from './cli/replay-context';

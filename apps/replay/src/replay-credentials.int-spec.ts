@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { customerCreated } from '@calm/contracts';
-import { startNatsServer, TestNatsServer } from '@calm/testing';
+import { startNatsServer, TestNatsServer } from '@calm/local-infra';
 import { CliIo } from './cli/cli-io';
 import { run } from './main';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgresServer } from '@calm/testing';
+import { startPostgresServer } from '@calm/local-infra';
 import { machine, snapshot } from '../infra';
 import { writeJson } from '../report';
 import { RssSampler } from '../service-process';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { versionLine } from '../../../libs/platform/src/version';
+import { versionLine } from '@calm/config';
 import { coordinationBench } from './coordination.bench';
 
 /**

@@ -11,7 +11,7 @@ export function required(name: string): string {
 }
 
 /**
- * A pool of the same size as the services' (libs/platform database.ts), failing fast
+ * A pool of the same size as the services' (libs/pg database.ts), failing fast
  * while its database is down instead of queueing callers behind a dead server.
  */
 export function coordinatorPool(url: string): Pool {

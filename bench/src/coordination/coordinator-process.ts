@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess, answersOk, startServiceProcess } from '@calm/testing';
-import { SERVICE_NODE_FLAGS } from '@calm/platform';
+import { SERVICE_NODE_FLAGS } from '@calm/config';
 
 /** The built onboarding service: beside this file once compiled, under dist/ when this runs from source (jest). */
 const builtDir = (): string => (__filename.endsWith('.js') ? __dirname : join(__dirname, '..', '..', '..', 'dist', 'bench', 'src', 'coordination'));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ServiceProcess as SpawnedProcess, TestPostgresServer } from '@calm/testing';
+import type { ServiceProcess as SpawnedProcess } from '@calm/testing';
+import type { TestPostgresServer } from '@calm/local-infra';
 import { withPg } from '../infra';
 import { RssSampler, ServiceProcess, processCpuMs } from '../service-process';
 import { startCoordinator } from './coordinator-process';

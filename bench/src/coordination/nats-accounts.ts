@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestNatsServer, startNatsServer } from '@calm/testing';
+import { TestNatsServer, startNatsServer } from '@calm/local-infra';
 
 export interface AccountsNats {
   port: number;

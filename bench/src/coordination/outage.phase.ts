@@ -1,4 +1,4 @@
-import type { TestPostgresServer } from '@calm/testing';
+import type { TestPostgresServer } from '@calm/local-infra';
 import { sleep } from '../infra';
 import type { DesignStack } from './design-stack';
 import { FinalState, checkFinalState } from './final-state';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { instantEdgeCases, instantShaped } from '../../testing/src/hostile.arbitraries';
+import { instantEdgeCases, instantShaped } from '@calm/testing';
 import { decodeEvent } from './decode';
 import { accountOpened, accountValidated, customerCreated } from './events';
 import { canonicalTime, fastDecodeEvent } from './fast-decode';

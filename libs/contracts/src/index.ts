@@ -13,3 +13,4 @@ export * from './requests';
 export * from './resolve';
 export * from './consumers';
 export * from './partners';
+export * from './permanent-event-error';

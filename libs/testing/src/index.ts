@@ -1,6 +1,3 @@
-export * from './nats-cluster';
-export * from './nats-server';
-export * from './postgres-server';
 export * from './service-process';
 export * from './test-database';
 export * from './wait';
@@ -11,4 +8,3 @@ export * from './fault-load';
 export * from './kill-window';
 export * from './metrics';
 export * from './ack-floor';
-export * from './containers';

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { freePort, waitForPort } from './nats-server';
+import { freePort, waitForPort } from '@calm/local-infra';
 import { waitFor } from './wait';
 
 export interface ServiceProcessOptions {

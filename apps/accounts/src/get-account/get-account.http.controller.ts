@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ErrorResponse, uuidParam, ZodPipe } from '@calm/platform';
+import { ErrorResponse, uuidParam, ZodPipe } from '@calm/nest-platform';
 import { Account } from '@calm/folds';
 import { AccountStore } from '../persistence/account.store';
 import { AccountListResponse, AccountResponse } from './account.response.dto';

@@ -1,5 +1,5 @@
 import { eventIds } from '@calm/contracts';
-import { sql } from '@calm/messaging';
+import { sql } from '@calm/pg';
 import { joinEventRowsSql, lockCustomersSql } from './account-join.sql';
 
 const a = { accountId: '0b6a1f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b', customerId: '1c7b2a4f-2d3e-4f60-9bac-1d2e3f4a5b6c' };

@@ -1,5 +1,5 @@
 import { accountRejected, accountValidated, subjectOf } from '@calm/contracts';
-import { Sql, sql } from '@calm/messaging';
+import { Sql, sql } from '@calm/pg';
 
 /**
  * The pieces both paths of the join share (the join itself is the database function

@@ -1,4 +1,4 @@
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 
 export interface AccountStats {
   pending: number;

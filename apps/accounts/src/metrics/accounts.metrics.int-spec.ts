@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated, customerSealed } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
-import { Database, defaultLimits } from '@calm/platform';
+import { NatsClient } from '@calm/jetstream';
+import { Database } from '@calm/pg';
+import { defaultLimits } from '@calm/config';
 import { metricValue, queryDatabase } from '@calm/testing';
 import { TestSystem } from '../../../../test/support/system';
 import { RunningService, startAccountsService } from '../accounts.app';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { consumers } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
-import { Database, ServiceMetrics } from '@calm/platform';
+import { NatsClient } from '@calm/jetstream';
+import { Database } from '@calm/pg';
+import { ServiceMetrics } from '@calm/nest-platform';
 import type { CustomerFactsOutcome, OpenOutcome } from '../persistence/account.store';
 import { accountStats } from './account-stats.sql';
 

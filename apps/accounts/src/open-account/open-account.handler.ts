@@ -1,6 +1,6 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { newId } from '@calm/contracts';
-import { CLOCK, Clock } from '@calm/platform';
+import { CLOCK, Clock } from '@calm/config';
 import { Account } from '@calm/folds';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';

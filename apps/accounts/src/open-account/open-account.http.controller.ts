@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ErrorResponse, ZodPipe } from '@calm/platform';
+import { ErrorResponse, ZodPipe } from '@calm/nest-platform';
 import { Account } from '@calm/folds';
 import { AccountResponse } from '../get-account/account.response.dto';
 import { OpenAccountHandler } from './open-account.handler';

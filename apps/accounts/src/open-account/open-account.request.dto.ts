@@ -1,4 +1,4 @@
-import { apiSchema } from '@calm/platform';
+import { apiSchema } from '@calm/nest-platform';
 import { OpenAccountBody, openAccountBody, toJsonSchema } from '@calm/contracts';
 
 /** The body of POST /accounts: its one definition is in @calm/contracts (requests.ts). */

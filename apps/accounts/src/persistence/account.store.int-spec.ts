@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { accountOpened, accountRejected, accountValidated, customerCreated, eventIds } from '@calm/contracts';
-import { PermanentEventError } from '@calm/messaging';
+import { accountOpened, customerCreated, eventIds, PermanentEventError, accountRejected, accountValidated } from '@calm/contracts';
 import { Client } from 'pg';
-import { isTransientDatabaseError } from '@calm/platform';
+import { isTransientDatabaseError } from '@calm/pg';
 import { queryDatabase, waitFor } from '@calm/testing';
 import { accountStoreDatabase } from '../../../../test/support/account-store-database';
 

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CustomerCreated, CustomerSealed, ResolveDecision } from '@calm/contracts';
-import { OutboxRelay } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
+import { OutboxRelay } from '@calm/outbox';
 import { Account } from '@calm/folds';
 import { fromRow, readAccount } from './account.mapper';
 import { CustomerFact, createdFacts, decidedRows, ownerDecisionFact, runCustomerFacts, traceOf } from './customer-facts.sql';
 import { GroupCommit, GroupCommitOptions } from './group-commit';
-import { tracingStarted } from '@calm/platform/tracing';
+import { tracingStarted } from '@calm/tracing';
 import { convergenceSpan } from './join-trace';
 import { customerFactOf } from './fact-traces.sql';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';

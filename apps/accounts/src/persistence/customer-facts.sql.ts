@@ -1,8 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 import { CustomerCreated, ResolveDecision, eventIds } from '@calm/contracts';
-import { Sql, TraceCarrier, claimEventsSql, queryNamed, sql } from '@calm/messaging';
+import { Sql, queryNamed, sql } from '@calm/pg';
+import { claimEventsSql } from '@calm/outbox';
+import { TraceCarrier, tracingStarted } from '@calm/tracing';
 import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from '../join/account-join.sql';
-import { tracingStarted } from '@calm/platform/tracing';
 import { convergenceSpan } from './join-trace';
 import { openingTraces, replicaTracesSql } from './fact-traces.sql';
 
@@ -57,7 +58,7 @@ export const traceOf = (e: { traceparent?: string; tracestate?: string }): Trace
  * two round trips instead of one per statement. The first message opens the transaction
  * and runs, each with its own READ COMMITTED snapshot:
  *
- * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/messaging inbox);
+ * 1. `claim`: the inbox claim (first, so a concurrent duplicate waits for it: libs/outbox inbox);
  * 2. `lock`: the write-skew guard of every customer of the batch (account-join.sql.ts);
  * 3. `join`: the database function apply_customer_facts
  *    (join/customer-facts.function.ts: planned once per

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { Sql, TraceCarrier, sql } from '@calm/messaging';
+import { Sql, sql } from '@calm/pg';
+import { TraceCarrier } from '@calm/tracing';
 import type { CustomerFact } from './customer-facts.sql';
 
 /**

@@ -1,4 +1,4 @@
-import { ServiceOverloadedError } from '@calm/platform';
+import { ServiceOverloadedError } from '@calm/nest-platform';
 import { GroupCommit } from './group-commit';
 
 /** A runBatch double: records each batch, answers when released (its "COMMIT"). */

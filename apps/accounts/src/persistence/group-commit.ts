@@ -1,4 +1,4 @@
-import { ServiceOverloadedError } from '@calm/platform';
+import { ServiceOverloadedError } from '@calm/nest-platform';
 
 /**
  * Group commit: concurrent callers' writes coalesced into one transaction, so N

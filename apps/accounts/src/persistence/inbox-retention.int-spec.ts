@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerCreated } from '@calm/contracts';
-import { RetentionSweeper } from '@calm/messaging';
+import { RetentionSweeper } from '@calm/outbox';
 import { queryDatabase } from '@calm/testing';
 import { accountStoreDatabase } from '../../../../test/support/account-store-database';
 

@@ -1,6 +1,5 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import { tracingStarted } from '@calm/platform/tracing';
-import { TraceCarrier, carrierOf, contextOf, spanContextOf } from '@calm/messaging';
+import { tracingStarted, TraceCarrier, carrierOf, contextOf, spanContextOf } from '@calm/tracing';
 
 /** What a join span needs of the fact that completed an account's join. */
 export interface CompletingFact {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eventIds } from '@calm/contracts';
 import { queryDatabase } from '@calm/testing';
-import { accountStoreDatabase } from '../../../../test/support/account-store-database';
 import { OpenOutcome } from './account.store';
+import { accountStoreDatabase } from '../../../../test/support/account-store-database';
 import { OPEN_ACCOUNTS } from './open-accounts-batch.sql';
 
 /**

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import { accountOpened, eventIds, subjectOf } from '@calm/contracts';
-import { Sql, TraceCarrier, activeTraceCarrier, sql } from '@calm/messaging';
+import { accountOpened, subjectOf, eventIds } from '@calm/contracts';
+import { Sql, sql } from '@calm/pg';
+import { TraceCarrier, activeTraceCarrier } from '@calm/tracing';
 import type { OpenAccountCommand, OpenRow } from './open-account.sql';
 
 /**

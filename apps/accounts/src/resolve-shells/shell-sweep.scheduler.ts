@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { NatsClient } from '@calm/messaging';
-import { CLOCK, Clock, Database, sleep } from '@calm/platform';
+import { NatsClient } from '@calm/jetstream';
+import { CLOCK, Clock, sleep } from '@calm/config';
+import { Database } from '@calm/pg';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
 import { ShellSweep, ShellSweepOptions, SweepReport } from './shell-sweep';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { ServiceMetrics } from '@calm/platform';
+import { ServiceMetrics } from '@calm/nest-platform';
 import { SweepReport } from './shell-sweep';
 
 /**

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import { z } from 'zod';
 import { instant, uuid } from '@calm/contracts';
-import { CLOCK, Clock, PreparedBranches, PreparedBranchesRoutes, ZodPipe, gidParam } from '@calm/platform';
+import { CLOCK, Clock } from '@calm/config';
+import { PreparedBranches, PreparedBranchesRoutes, ZodPipe, gidParam } from '@calm/nest-platform';
 import { AccountBranch, AccountParticipant } from './account.participant';
 
 /** The account's id (assigned by the coordinator, so a retried prepare names the same account), its customer and that customer's creation. */

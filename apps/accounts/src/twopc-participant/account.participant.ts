@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { OutboxRelay, sql } from '@calm/messaging';
-import { BranchRefused, PLATFORM_CONFIG, PreparedBranches, ServiceConfig } from '@calm/platform';
+import { OutboxRelay } from '@calm/outbox';
+import { sql } from '@calm/pg';
+import { BranchRefused, PLATFORM_CONFIG, PreparedBranches } from '@calm/nest-platform';
+import { ServiceConfig } from '@calm/config';
 import { DEFAULT_CURRENCY } from '../open-account/open-account.handler';
 import { lockCustomersSql } from '../join/account-join.sql';
 import { openAccountsSql, openMember } from '../persistence/open-accounts-batch.sql';

@@ -1,8 +1,8 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumers, CustomerCreated } from '@calm/contracts';
-import { PassThroughRpcFilter } from '@calm/messaging';
-import { CLOCK, Clock } from '@calm/platform';
+import { PassThroughRpcFilter } from '@calm/jetstream';
+import { CLOCK, Clock } from '@calm/config';
 import { AccountsMetrics } from '../metrics/accounts.metrics';
 import { AccountStore } from '../persistence/account.store';
 

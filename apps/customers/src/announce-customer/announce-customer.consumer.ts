@@ -1,9 +1,10 @@
 import { Controller, Inject, Logger, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Counter } from 'prom-client';
-import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer } from '@calm/contracts';
-import { PassThroughRpcFilter, PermanentEventError } from '@calm/messaging';
-import { CLOCK, Clock, ServiceMetrics } from '@calm/platform';
+import { PartnerCustomerAnnounced, partnerAnnouncementsConsumer, PermanentEventError } from '@calm/contracts';
+import { PassThroughRpcFilter } from '@calm/jetstream';
+import { CLOCK, Clock } from '@calm/config';
+import { ServiceMetrics } from '@calm/nest-platform';
 import { CustomerStore } from '../persistence/customer.store';
 
 /**

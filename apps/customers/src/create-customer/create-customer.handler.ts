@@ -1,6 +1,6 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { newId } from '@calm/contracts';
-import { CLOCK, Clock } from '@calm/platform';
+import { CLOCK, Clock } from '@calm/config';
 import { Customer } from '../domain/customer';
 import { CustomerStore } from '../persistence/customer.store';
 import { CreateCustomerRequest } from './create-customer.request.dto';

@@ -1,4 +1,4 @@
-import { apiSchema } from '@calm/platform';
+import { apiSchema } from '@calm/nest-platform';
 import { CreateCustomerBody, createCustomerBody, toJsonSchema } from '@calm/contracts';
 
 /** The body of POST /customers: its one definition is in @calm/contracts (requests.ts). */

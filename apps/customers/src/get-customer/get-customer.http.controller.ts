@@ -1,6 +1,6 @@
 import { Controller, Get, GoneException, NotFoundException, Param } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ErrorResponse, uuidParam } from '@calm/platform';
+import { ErrorResponse, uuidParam } from '@calm/nest-platform';
 import { Customer } from '../domain/customer';
 import { CustomerStore } from '../persistence/customer.store';
 import { SealResponse } from '../seal-customer/seal.response.dto';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Database } from '@calm/platform';
+import { Database } from '@calm/pg';
 import { freshDatabase, TestDatabase } from '@calm/testing';
 import { customersMigrations } from '../../../../migrations/customers';
 import { CustomerOrmEntity } from './customer.orm-entity';

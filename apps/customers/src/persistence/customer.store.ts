@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { customerCreated, customerSealed, subjectOf } from '@calm/contracts';
-import { OutboxRelay, OutgoingEvent, enqueueEvents, requeueEvents } from '@calm/messaging';
-import { Database } from '@calm/platform';
+import { OutgoingEvent, enqueueEvents, requeueEvents, OutboxRelay } from '@calm/outbox';
+import { Database } from '@calm/pg';
 import { CreateOutcome, Customer } from '../domain/customer';
 import { Decision, SealOutcome, decideSeal } from '../domain/decision';
 import { decideCreate } from '../domain/customer';

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { RESOLVE_QUEUE, RESOLVE_SUBJECT, ResolveReply, describeIssues, resolveRequest } from '@calm/contracts';
-import { NatsClient } from '@calm/messaging';
-import { CLOCK, Clock } from '@calm/platform';
+import { NatsClient } from '@calm/jetstream';
+import { CLOCK, Clock } from '@calm/config';
 import { CustomerStore } from '../persistence/customer.store';
 
 /**

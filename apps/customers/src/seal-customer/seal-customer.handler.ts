@@ -1,5 +1,5 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock } from '@calm/platform';
+import { CLOCK, Clock } from '@calm/config';
 import { Seal } from '../domain/customer';
 import { CustomerStore } from '../persistence/customer.store';
 

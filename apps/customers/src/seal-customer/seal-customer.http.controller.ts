@@ -1,7 +1,7 @@
 import { Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ErrorResponse, uuidParam } from '@calm/platform';
+import { ErrorResponse, uuidParam } from '@calm/nest-platform';
 import { Seal } from '../domain/customer';
 import { SealCustomerHandler } from './seal-customer.handler';
 import { SealResponse } from './seal.response.dto';

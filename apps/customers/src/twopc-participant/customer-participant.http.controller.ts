@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { createCustomerBody } from '@calm/contracts';
-import { CLOCK, Clock, PreparedBranches, PreparedBranchesRoutes, ZodPipe, gidParam } from '@calm/platform';
+import { CLOCK, Clock } from '@calm/config';
+import { PreparedBranches, PreparedBranchesRoutes, ZodPipe, gidParam } from '@calm/nest-platform';
 import { CustomerBranch, CustomerParticipant } from './customer.participant';
 
 /** A prepared customer needs its id: the coordinator assigns it, so a retried prepare names the same customer. */

@@ -1,11 +1,8 @@
 import { JetStreamClient, JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection, connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
-// Straight to the module, not the @calm/platform index: that one loads NestJS and
-// Fastify, a second of start-up a CLI does not need.
-import { ConfigError, NatsAuthConfig, natsConfigOf, parseEnv, replayEnv } from '../../../../libs/platform/src/config';
-import { natsConnectOptions } from '../../../../libs/platform/src/nats-connect-options';
-import { redactUrlCredentials } from '../../../../libs/platform/src/redact';
+// @calm/config loads no NestJS or Fastify (the lint holds it so): a CLI starts without them.
+import { ConfigError, NatsAuthConfig, natsConfigOf, parseEnv, replayEnv, natsConnectOptions, redactUrlCredentials } from '@calm/config';
 import { CliError, CliIo } from './cli-io';
 import { OutputOptions, Reporter } from './reporter';
 
@@ -20,7 +17,7 @@ export interface ReplayConfig {
   shellGraceSeconds: number;
 }
 
-/** The same variables and checks as the services (libs/platform), so one environment serves both. */
+/** The same variables and checks as the services (libs/config), so one environment serves both. */
 export function replayConfig(env: Record<string, string | undefined>): ReplayConfig {
   try {
     const e = parseEnv(replayEnv, env);

@@ -1,13 +1,6 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import {
-  DeadLetterRow,
-  RowQuery,
-  findDeadLetters,
-  lastDeadLetterId,
-  listDeadLetters,
-  markDeadLettersRetried,
-} from '../../../../libs/messaging/src/dead-letter';
+import { DeadLetterRow, RowQuery, findDeadLetters, lastDeadLetterId, listDeadLetters, markDeadLettersRetried } from '@calm/jetstream';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
 

@@ -1,10 +1,9 @@
 import { JsMsg } from '@nats-io/jetstream';
-import { KnownEvent, decodeEvent, isUuid, streams } from '@calm/contracts';
-import { factOf, fold, initialState } from '@calm/folds';
+import { KnownEvent, decodeEvent, streams, isUuid } from '@calm/contracts';
+import { fold, initialState, CustomersState, evolveCustomers, isSealing, factOf } from '@calm/folds';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext } from '../cli/replay-context';
-import { CustomersState, evolveCustomers, isSealing } from '@calm/folds';
-import { readStream } from '@calm/messaging';
+import { readStream } from '@calm/jetstream';
 import { readAccount } from '../../../accounts/src';
 
 interface Seen {

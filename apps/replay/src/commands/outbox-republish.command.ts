@@ -1,5 +1,5 @@
 import { headers } from '@nats-io/transport-node';
-import { tracedMessages } from '@calm/messaging';
+import { tracedMessages } from '@calm/outbox';
 import { CliError, EXIT } from '../cli/cli-io';
 import { ReplayContext, Service } from '../cli/replay-context';
 

@@ -1,13 +1,12 @@
 import { JsMsg } from '@nats-io/jetstream';
 import { Client } from 'pg';
-import { KnownEvent, decodeEvent, streams } from '@calm/contracts';
-import { fastDecodeEvent } from '@calm/contracts';
+import { KnownEvent, decodeEvent, streams, fastDecodeEvent } from '@calm/contracts';
 import { factOf } from '@calm/folds';
 import { ReplayContext } from '../cli/replay-context';
 import { AccountsHistory } from './accounts-history';
 import { CustomersHistory } from './customers-history';
 import { takeAccountsFact, takenEventId } from './fact-scanner';
-import { readStream } from '@calm/messaging';
+import { readStream } from '@calm/jetstream';
 import { OutcomeEvent } from '../db/outcome-scratch';
 import { RetainedOutbox } from '../db/retained-outbox';
 

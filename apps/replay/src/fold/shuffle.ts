@@ -1,4 +1,4 @@
-import { seededRandom } from '@calm/platform';
+import { seededRandom } from '@calm/config';
 
 /** The seeded generator of a shuffled verify, repeatable from its printed seed. */
 export const mulberry32 = seededRandom;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nanos } from '@nats-io/transport-node';
 import { accountOpened, customerCreated, encodeEvent, streams, subjectOf } from '@calm/contracts';
-import { parseNatsUrls } from '../../../../libs/platform/src/config';
+import { parseNatsUrls } from '@calm/config';
 import { mulberry32 } from '../fold/shuffle';
 
 /**

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ServiceConfig, createHttpApp, readLimits, runMain } from '@calm/platform';
+import { ServiceConfig, readLimits } from '@calm/config';
+import { createHttpApp, runMain } from '@calm/nest-platform';
 import { coordinatorPool, required } from '../coordinator-env';
 import { JsonHttpClient } from '../../http-client';
 import { DecisionLog } from '../twopc/decision-log';
@@ -9,7 +10,7 @@ import { OnboardingModule } from './onboarding.module';
 import type { OnboardingDesign } from './onboarding-design';
 import { SyncOnboarding } from './sync.onboarding';
 
-/** Connections per service, as many as a service's database pool (libs/platform database.ts): neither side queues more than the other. */
+/** Connections per service, as many as a service's database pool (libs/nest-platform database.ts): neither side queues more than the other. */
 const SOCKETS = 64;
 
 /**

@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { PlatformModule, ReadinessProbes, ServiceConfig } from '@calm/platform';
+import { PlatformModule, ReadinessProbes } from '@calm/nest-platform';
+import { ServiceConfig } from '@calm/config';
 import { ONBOARDING_DESIGN, OnboardingDesign } from './onboarding-design';
 import { ScenariosHttpController } from './scenarios.http.controller';
 

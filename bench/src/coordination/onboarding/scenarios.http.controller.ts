@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { createCustomerBody, uuid } from '@calm/contracts';
-import { ZodPipe } from '@calm/platform';
+import { ZodPipe } from '@calm/nest-platform';
 import type { Scenario } from '../scenario';
 import { ONBOARDING_DESIGN, OnboardingDesign } from './onboarding-design';
 

@@ -1,0 +1,4 @@
+export * from './database';
+export * from './migration-lock';
+export * from './sql';
+export * from './sql-literal';

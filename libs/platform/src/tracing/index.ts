@@ -1,3 +1,0 @@
-export * from './start-tracing';
-export * from './tracing-wanted';
-export * from './tracing-state';
