@@ -20,12 +20,19 @@ function deadLetterTextLines() {
   return `${file}:${first + 1}-${end + 1}`;
 }
 
+// `tests`: the spec files that judge the module's mutants (Jest loads each of them for
+// every mutant, so a module is judged by its own specs, not by every spec that imports it).
 const modules = [
   {
     name: 'folds',
     files: ['libs/folds/src/accounts.ts', 'libs/folds/src/customers.ts'],
+    tests: ['libs/folds/src/*.spec.ts'],
   },
-  { name: 'contracts: fields and instants', files: ['libs/contracts/src/fields.ts', 'libs/contracts/src/instant.ts'] },
+  {
+    name: 'contracts: fields and instants',
+    files: ['libs/contracts/src/fields.ts', 'libs/contracts/src/instant.ts'],
+    tests: ['libs/contracts/src/fields.spec.ts', 'libs/contracts/src/*.fields.spec.ts'],
+  },
   {
     name: 'contracts: events, decoding and documents',
     files: [
@@ -41,21 +48,57 @@ const modules = [
       'libs/contracts/src/requests.ts',
       'libs/contracts/src/resolve.ts',
     ],
+    tests: ['libs/contracts/src/*.spec.ts'],
   },
-  { name: 'messaging: sql tag and literal', files: ['libs/messaging/src/sql.ts', 'libs/messaging/src/sql-literal.ts'] },
-  { name: 'messaging: hold-and-retry', files: ['libs/messaging/src/hold-and-retry.ts'] },
-  { name: 'messaging: batch pump', files: ['libs/messaging/src/batch-pump.ts'] },
-  { name: 'messaging: pub-ack collector', files: ['libs/messaging/src/pub-ack-collector.ts'] },
-  { name: 'messaging: dead-letter text', files: [deadLetterTextLines] },
+  {
+    name: 'messaging: sql tag and literal',
+    files: ['libs/messaging/src/sql.ts', 'libs/messaging/src/sql-literal.ts'],
+    tests: ['libs/messaging/src/sql.spec.ts', 'libs/messaging/src/sql-literal.spec.ts'],
+  },
+  { name: 'messaging: hold-and-retry', files: ['libs/messaging/src/hold-and-retry.ts'], tests: ['libs/messaging/src/hold-and-retry.spec.ts'] },
+  { name: 'messaging: batch pump', files: ['libs/messaging/src/batch-pump.ts'], tests: ['libs/messaging/src/batch-pump.spec.ts'] },
+  {
+    name: 'messaging: pub-ack collector',
+    files: ['libs/messaging/src/pub-ack-collector.ts'],
+    tests: ['libs/messaging/src/pub-ack-collector.spec.ts'],
+  },
+  { name: 'messaging: dead-letter text', files: [deadLetterTextLines], tests: ['libs/messaging/src/dead-letter.spec.ts'] },
 ];
 
 /** Each module's files as Stryker's `mutate` entries (a line range where a file is only partly pure). */
 function resolved() {
-  return modules.map((m) => ({ name: m.name, files: m.files.map((f) => (typeof f === 'function' ? f() : f)) }));
+  return modules.map((m) => ({ name: m.name, files: m.files.map((f) => (typeof f === 'function' ? f() : f)), tests: m.tests }));
 }
+
+/**
+ * The module one run measures: `npm run test:mutation` (test/mutation/run.js) runs Stryker
+ * once per module, naming it in this variable, which stryker.config.mjs and the Jest
+ * configuration read. Unset: every module in one run, judged by every unit spec.
+ */
+const MODULE_VARIABLE = 'CALM_MUTATION_MODULE';
+
+function selectedModule(env = process.env) {
+  const name = env[MODULE_VARIABLE];
+  if (name === undefined || name === '') return undefined;
+  const found = resolved().find((m) => m.name === name || slug(m.name) === name);
+  if (!found)
+    throw new Error(
+      `${MODULE_VARIABLE}=${name}: no such module (test/mutation/modules.js lists ${resolved()
+        .map((m) => slug(m.name))
+        .join(', ')})`,
+    );
+  return found;
+}
+
+/** A module's name as a file name: "contracts: fields and instants" is contracts-fields-and-instants. */
+const slug = (name) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 function mutatedFiles() {
   return resolved().flatMap((m) => m.files);
 }
 
-module.exports = { modules: resolved, mutatedFiles };
+module.exports = { MODULE_VARIABLE, modules: resolved, mutatedFiles, selectedModule, slug };
