@@ -31,7 +31,7 @@ const modules = [
   {
     name: 'contracts: fields and instants',
     files: ['libs/contracts/src/fields.ts', 'libs/contracts/src/instant.ts'],
-    tests: ['libs/contracts/src/fields.spec.ts', 'libs/contracts/src/field-errors.spec.ts'],
+    tests: ['libs/contracts/src/fields.spec.ts', 'libs/contracts/src/field-errors.spec.ts', 'libs/contracts/src/field-edges.spec.ts'],
   },
   {
     name: 'contracts: events, decoding and documents',
