@@ -14,9 +14,10 @@ const reportName = selected ? slug(selected.name) : 'mutation';
 export default {
   mutate: selected ? selected.files : mutatedFiles(),
   testRunner: 'jest',
-  // With one module selected, the Jest configuration holds that module's specs only, so
-  // there is nothing for the related-test search to narrow.
-  jest: { projectType: 'custom', configFile: 'test/mutation/jest.config.js', enableFindRelatedTests: !selected },
+  // Each mutant loads only the specs that import its file (of the module's specs, with one
+  // module selected): a mutant of asyncapi.ts loads asyncapi.spec.ts, not the ten specs of
+  // libs/contracts.
+  jest: { projectType: 'custom', configFile: 'test/mutation/jest.config.js', enableFindRelatedTests: true },
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.mutation.json',
   coverageAnalysis: 'perTest',

@@ -6,9 +6,9 @@ const { projects } = require(`${root}/jest.config.js`);
 const { selectedModule } = require('./modules');
 
 const unit = projects.find((p) => p.displayName === 'unit');
-// A run of one module loads only that module's specs for each mutant: Jest's related-test
-// search would load every spec that imports the file (ten for fields.ts), most of the time
-// of a mutant on this machine.
+// A run of one module judges it by that module's specs only: the related-test search
+// alone loaded every spec that imports the file for each mutant (ten for fields.ts), most
+// of the time of a mutant on this machine.
 const selected = selectedModule();
 
 /** @type {import('jest').Config} */

@@ -50,8 +50,16 @@ function runModule(m) {
 }
 
 if (require.main === module) {
-  for (const m of chosen(process.argv.slice(2))) runModule(m);
-  const found = table.problems(table.readSummary());
+  // A module whose run fails is reported at the end; the next ones still run.
+  const failed = [];
+  for (const m of chosen(process.argv.slice(2))) {
+    try {
+      runModule(m);
+    } catch (err) {
+      failed.push(err.message);
+    }
+  }
+  const found = [...failed, ...table.problems(table.readSummary())];
   for (const p of found) process.stderr.write(`${p}\n`);
   if (found.length > 0) process.exitCode = 1;
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { codePoints, text } from './fields';
 import { canonicalInstant, isRealDate } from './instant';
 
@@ -25,6 +26,10 @@ describe('text lengths at both ends', () => {
     const t = text(2, 4);
     expect(['ab', '😀😀', 'abcd', '😀😀😀😀'].map((s) => t.safeParse(s).success)).toEqual([true, true, true, true]);
     expect(['a', '😀', 'abcde', '😀😀😀😀😀'].map((s) => t.safeParse(s).success)).toEqual([false, false, false, false]);
+  });
+
+  it('gives the same lengths to the JSON Schema of the documents', () => {
+    expect(z.toJSONSchema(text(2, 4))).toMatchObject({ type: 'string', minLength: 2, maxLength: 4 });
   });
 
   it('names only the first broken rule: text that cannot be stored is not measured', () => {
