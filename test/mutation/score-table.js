@@ -6,6 +6,7 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { modules } = require('./modules');
+const equivalent = require('./equivalent');
 
 const root = join(__dirname, '../..');
 const SUMMARY = 'test/mutation/score.json';
@@ -24,7 +25,7 @@ const STATUS = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoC
  * surviving or uncovered mutant by place; `run` (date, commit, seconds) says which run
  * measured it. A module the report does not reach is not measured, never given a score.
  */
-function measure(report, m, run) {
+function measure(report, m, run, equivalents = equivalent) {
   const files = m.files.map(fileOf);
   const missing = files.filter((f) => !report.files[f]);
   if (missing.length === files.length) return { name: m.name, files: m.files, measured: false, score: null };
@@ -32,12 +33,15 @@ function measure(report, m, run) {
   const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0 };
   const survivors = [];
   for (const file of files) {
+    const lines = report.files[file].source.split('\n');
     for (const mutant of report.files[file].mutants) {
       const key = STATUS[mutant.status];
       if (!key) throw new Error(`${file}: mutant ${mutant.id} has status ${mutant.status} (an unfinished run?)`);
       counts[key]++;
       if (key === 'survived' || key === 'noCoverage') {
-        survivors.push({ file, line: mutant.location.start.line, mutator: mutant.mutatorName, replacement: mutant.replacement ?? '', status: mutant.status });
+        const survivor = { file, line: mutant.location.start.line, mutator: mutant.mutatorName, replacement: mutant.replacement ?? '', status: mutant.status };
+        const why = equivalence(survivor, lines, mutant.location, equivalents);
+        survivors.push(why ? { ...survivor, equivalent: why } : survivor);
       }
     }
   }
@@ -46,6 +50,17 @@ function measure(report, m, run) {
   const valid = detected + counts.survived + counts.noCoverage;
   const score = valid === 0 ? null : Math.floor((1000 * detected) / valid) / 10;
   return { name: m.name, files: m.files, measured: true, ...counts, score, ...(run && { run }), survivors };
+}
+
+/** Why a survivor is equivalent, from test/mutation/equivalent.js (undefined: not known to be). */
+function equivalence(survivor, lines, location, equivalents) {
+  const line = lines[location.start.line - 1] ?? '';
+  const original = location.end.line === location.start.line ? line.slice(location.start.column - 1, location.end.column - 1) : undefined;
+  const entry = equivalents.find(
+    (e) =>
+      e.file === survivor.file && e.mutator === survivor.mutator && e.replacement === survivor.replacement && e.original === original && line.includes(e.code),
+  );
+  return entry?.why;
 }
 
 /** Every module of `moduleList` measured from one report (a run over all of them). */
@@ -101,7 +116,10 @@ function renderSection(summary) {
     .flatMap((m) => [
       `${m.name}:`,
       '',
-      ...m.survivors.map((s) => `- \`${s.file}:${s.line}\` ${s.mutator} (${s.status}): \`\` ${cell(s.replacement).slice(0, 80)} \`\``),
+      ...m.survivors.map(
+        (s) =>
+          `- \`${s.file}:${s.line}\` ${s.mutator} (${s.status}): \`\` ${cell(s.replacement).slice(0, 80)} \`\`${s.equivalent ? `; equivalent: ${s.equivalent}` : ''}`,
+      ),
       '',
     ]);
   return [
@@ -164,10 +182,19 @@ function writeSummary(summary) {
   writeFileSync(docPath, replaceSection(readFileSync(docPath, 'utf8'), renderSection(summary)));
 }
 
-// `node test/mutation/score-table.js`: the section rendered again from the committed
-// summary (after a merge of score.json, say); the runs themselves go through run.js.
+// `node test/mutation/score-table.js`: the summary and the section rendered again, each
+// measured module read again from its run's report under reports/mutation when this
+// machine has it (after an edit of equivalent.js, say), its run kept; the runs themselves
+// go through run.js.
 if (require.main === module) {
-  const summary = merge(readSummary(), { name: '' });
+  const { slug } = require('./modules');
+  const { existsSync } = require('node:fs');
+  const previous = readSummary();
+  const again = previous.modules.map((m) => {
+    const report = join(root, 'reports/mutation', `${slug(m.name)}.json`);
+    return m.measured && existsSync(report) ? measure(JSON.parse(readFileSync(report, 'utf8')), m, m.run) : m;
+  });
+  const summary = again.reduce((s, entry) => merge(s, entry), previous);
   writeSummary(summary);
   const found = problems(summary);
   for (const p of found) process.stderr.write(`${p}\n`);
