@@ -33,7 +33,7 @@ function measure(report, m, run, equivalents = equivalent) {
   const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0 };
   const survivors = [];
   for (const file of files) {
-    const lines = report.files[file].source.split('\n');
+    const lines = (report.files[file].source ?? '').split('\n');
     for (const mutant of report.files[file].mutants) {
       const key = STATUS[mutant.status];
       if (!key) throw new Error(`${file}: mutant ${mutant.id} has status ${mutant.status} (an unfinished run?)`);

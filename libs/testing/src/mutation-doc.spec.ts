@@ -16,7 +16,7 @@ const mutant = (status: string, line = 1) => ({
   mutatorName: 'ConditionalExpression',
   replacement: 'true',
   status,
-  location: { start: { line } },
+  location: { start: { line, column: 1 }, end: { line, column: 2 } },
 });
 
 describe('mutation score table', () => {
@@ -99,6 +99,23 @@ describe('mutation score table', () => {
     ]);
     expect(s.modules[1]).toMatchObject({ killed: 2, timeout: 1, survived: 1, noCoverage: 1, ignored: 1, compileError: 1 });
     expect(s.modules[1].survivors.map((x: { file: string; line: number }) => `${x.file}:${x.line}`)).toEqual(['a.ts:7', 'b.ts:3']);
+  });
+
+  it('names why a survivor is equivalent when test/mutation/equivalent.js knows it, by the code it replaces', () => {
+    const at = (line: number, from: number, to: number) => ({ start: { line, column: from }, end: { line, column: to } });
+    const survivor = (id: string, location: ReturnType<typeof at>) => ({
+      id,
+      mutatorName: 'ConditionalExpression',
+      replacement: 'true',
+      status: 'Survived',
+      location,
+    });
+    const report = { files: { 'a.ts': { source: 'x\nif (a > 1 && b > 1) go();', mutants: [survivor('1', at(2, 5, 10)), survivor('2', at(2, 14, 19))] } } };
+    const known = [{ file: 'a.ts', code: 'if (a > 1', original: 'b > 1', mutator: 'ConditionalExpression', replacement: 'true', why: 'b is never 1' }];
+    const m = table.measure(report, { name: 'one', files: ['a.ts'] }, run, known);
+    expect(m.survivors.map((x: { equivalent?: string }) => x.equivalent)).toEqual([undefined, 'b is never 1']);
+    expect(m.score).toBe(0);
+    expect(table.renderSection({ minimum: table.MINIMUM, modules: [m] })).toContain('`` true ``; equivalent: b is never 1');
   });
 
   it('refuses a report with an unfinished mutant', () => {
