@@ -62,7 +62,11 @@ const modules = [
     files: ['libs/messaging/src/pub-ack-collector.ts'],
     tests: ['libs/messaging/src/pub-ack-collector.spec.ts'],
   },
-  { name: 'messaging: dead-letter text', files: [deadLetterTextLines], tests: ['libs/messaging/src/dead-letter.spec.ts'] },
+  {
+    name: 'messaging: dead-letter text',
+    files: [deadLetterTextLines],
+    tests: ['libs/messaging/src/dead-letter.spec.ts', 'libs/messaging/src/dead-letter-size.spec.ts'],
+  },
 ];
 
 /** Each module's files as Stryker's `mutate` entries (a line range where a file is only partly pure). */
