@@ -53,7 +53,7 @@ const modules = [
   {
     name: 'messaging: sql tag and literal',
     files: ['libs/messaging/src/sql.ts', 'libs/messaging/src/sql-literal.ts'],
-    tests: ['libs/messaging/src/sql.spec.ts', 'libs/messaging/src/sql-literal.spec.ts'],
+    tests: ['libs/messaging/src/sql.spec.ts', 'libs/messaging/src/sql-literal.spec.ts', 'libs/messaging/src/sql-zero.spec.ts'],
   },
   { name: 'messaging: hold-and-retry', files: ['libs/messaging/src/hold-and-retry.ts'], tests: ['libs/messaging/src/hold-and-retry.spec.ts'] },
   { name: 'messaging: batch pump', files: ['libs/messaging/src/batch-pump.ts'], tests: ['libs/messaging/src/batch-pump.spec.ts'] },
