@@ -33,12 +33,13 @@ const modules = [
     files: ['libs/contracts/src/fields.ts', 'libs/contracts/src/instant.ts'],
     tests: ['libs/contracts/src/fields.spec.ts', 'libs/contracts/src/field-errors.spec.ts', 'libs/contracts/src/field-edges.spec.ts'],
   },
+  // consumers.ts is not listed: a constant table of names, it has no mutant, so Stryker's
+  // report leaves it out (its names are pinned by consumers.spec.ts).
   {
     name: 'contracts: events, decoding and documents',
     files: [
       'libs/contracts/src/asyncapi.ts',
       'libs/contracts/src/cloud-event.ts',
-      'libs/contracts/src/consumers.ts',
       'libs/contracts/src/decode.ts',
       'libs/contracts/src/events.ts',
       'libs/contracts/src/fast-decode.ts',

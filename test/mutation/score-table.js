@@ -18,7 +18,15 @@ const MINIMUM = 85;
 
 const fileOf = (entry) => entry.replace(/:\d+-\d+$/, '');
 
-const STATUS = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage', Ignored: 'ignored', CompileError: 'compileError' };
+const STATUS = {
+  Killed: 'killed',
+  Timeout: 'timeout',
+  Survived: 'survived',
+  NoCoverage: 'noCoverage',
+  Ignored: 'ignored',
+  CompileError: 'compileError',
+  RuntimeError: 'runtimeError',
+};
 
 /**
  * One module's result from a Stryker report: counts by status, the score, and every
@@ -30,7 +38,7 @@ function measure(report, m, run, equivalents = equivalent) {
   const missing = files.filter((f) => !report.files[f]);
   if (missing.length === files.length) return { name: m.name, files: m.files, measured: false, score: null };
   if (missing.length > 0) throw new Error(`${missing.join(', ')}: not in the mutation report, while other files of ${m.name} are`);
-  const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0 };
+  const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0, runtimeError: 0 };
   const survivors = [];
   for (const file of files) {
     const lines = (report.files[file].source ?? '').split('\n');
@@ -108,8 +116,8 @@ const runCell = (run) => (run ? `${run.date}, \`${run.commit}\`, ${run.seconds} 
 function renderSection(summary) {
   const rows = summary.modules.map((m) =>
     m.measured
-      ? `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | ${m.score === null ? 'n/a' : `${m.score} %`} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.noCoverage} | ${m.ignored} | ${m.compileError} | ${runCell(m.run)} |`
-      : `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | not measured | | | | | | | |`,
+      ? `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | ${m.score === null ? 'n/a' : `${m.score} %`} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.noCoverage} | ${m.ignored} | ${m.compileError} | ${m.runtimeError ?? 0} | ${runCell(m.run)} |`
+      : `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | not measured | | | | | | | | |`,
   );
   const survivors = summary.modules
     .filter((m) => m.survivors?.length)
@@ -146,12 +154,13 @@ function renderSection(summary) {
     'each would reload every related spec, about 80 % of the run on this machine, so',
     '`ignoreStatic` leaves them out) and mutants disabled in the source with a',
     '`// Stryker disable next-line <mutator>: <why>` comment naming why they are equivalent.',
-    'Mutants the TypeScript checker refuses (compile errors) are not counted.',
+    'Mutants the TypeScript checker refuses (compile errors) and mutants that break the test run itself',
+    '(runtime errors: Jest could not run the specs) are not counted.',
     'Under Stryker a property runs `FUZZ_RUNS` (100) cases and stops at its first failure',
     '(`test/mutation/fast-check.setup.js`).',
     '',
-    '| module | files | score | killed | timed out | survived | no coverage | ignored | compile errors | run |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| module | files | score | killed | timed out | survived | no coverage | ignored | compile errors | runtime errors | run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     'Surviving and uncovered mutants:',
