@@ -82,10 +82,10 @@ describe('mutation score table', () => {
     );
   });
 
-  it('scores (killed + timed out) over the mutants that ran, leaving ignored and compile errors out', () => {
+  it('scores (killed + timed out) over the mutants that ran, leaving ignored, compile and runtime errors out', () => {
     const report = {
       files: {
-        'a.ts': { mutants: [mutant('Killed'), mutant('Timeout'), mutant('Survived', 7), mutant('Ignored'), mutant('CompileError')] },
+        'a.ts': { mutants: [mutant('Killed'), mutant('Timeout'), mutant('Survived', 7), mutant('Ignored'), mutant('CompileError'), mutant('RuntimeError')] },
         'b.ts': { mutants: [mutant('Killed'), mutant('NoCoverage', 3)] },
       },
     };
@@ -97,7 +97,7 @@ describe('mutation score table', () => {
       ['one', 66.6],
       ['both', 60],
     ]);
-    expect(s.modules[1]).toMatchObject({ killed: 2, timeout: 1, survived: 1, noCoverage: 1, ignored: 1, compileError: 1 });
+    expect(s.modules[1]).toMatchObject({ killed: 2, timeout: 1, survived: 1, noCoverage: 1, ignored: 1, compileError: 1, runtimeError: 1 });
     expect(s.modules[1].survivors.map((x: { file: string; line: number }) => `${x.file}:${x.line}`)).toEqual(['a.ts:7', 'b.ts:3']);
   });
 
