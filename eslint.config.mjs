@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/'] },
+  // .stryker-tmp: the sandboxes of a mutation run in progress (instrumented copies of the code).
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', '.stryker-tmp*/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
