@@ -42,6 +42,18 @@ module.exports = [
     replacement,
     why: 'past the last unit charCodeAt gives NaN, which is no low surrogate: the bound only saves a read',
   })),
+  ...[
+    ['ConditionalExpression', 'false', 'natsSubject === expected || natsSubject.endsWith(`.${expected}`)'],
+    ['LogicalOperator', 'natsSubject === expected && natsSubject.endsWith(`.${expected}`)', 'natsSubject === expected || natsSubject.endsWith(`.${expected}`)'],
+    ['ConditionalExpression', 'false', 'natsSubject === expected'],
+  ].map(([mutator, replacement, original]) => ({
+    file: 'libs/contracts/src/decode.ts',
+    code: 'if (natsSubject === expected || natsSubject.endsWith(`.${expected}`)) return true;',
+    original,
+    mutator,
+    replacement,
+    why: 'a shortcut: the type and the canonical key are lower case, so the lower-case comparison below answers the same',
+  })),
   ...['month >= 1', 'month <= 12'].map((check) => ({
     file: 'libs/contracts/src/instant.ts',
     code: 'return year >= 1 && year <= 9999',
