@@ -104,6 +104,7 @@ describe('subjectNames: the NATS subject ends in <type>.<key>, the key in any ca
     [`xcustomer.created.${key}`, false],
     [`XCUSTOMER.CREATED.${key.toUpperCase()}`, false],
     [`customer.created.${key}.more`, false],
+    [`.customer.created.${key}.more`, false],
     [`account.opened.${key}`, false],
   ])('%s: %s', (natsSubject, names) => expect(subjectNames(natsSubject, 'customer.created', key)).toBe(names));
 });
