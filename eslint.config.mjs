@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 import { layout } from './eslint.layout.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/'] },
+  // .stryker-tmp: the sandboxes of a mutation run in progress (instrumented copies of the code).
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', '.stryker-tmp*/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,13 +1,14 @@
-// The mutation score per module, from Stryker's JSON report: `npm run test:mutation` runs
-// this after Stryker. It writes the reduced summary (test/mutation/score.json, committed)
-// and the section of docs/testing.md between the mutation markers, rendered from that
-// summary alone, so libs/testing/src/mutation-doc.spec.ts can check the two agree.
+// The mutation score per module, from Stryker's JSON reports: test/mutation/run.js calls
+// this after each module's run. It keeps the reduced summary (test/mutation/score.json,
+// committed: each module's last result with the run that measured it) and the section of
+// docs/testing.md between the mutation markers, rendered from that summary alone, so
+// libs/testing/src/mutation-doc.spec.ts can check the two agree.
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { modules } = require('./modules');
+const equivalent = require('./equivalent');
 
 const root = join(__dirname, '../..');
-const REPORT = 'reports/mutation/mutation.json';
 const SUMMARY = 'test/mutation/score.json';
 const DOC = 'docs/testing.md';
 const BEGIN = '<!-- mutation:begin -->';
@@ -17,85 +18,154 @@ const MINIMUM = 85;
 
 const fileOf = (entry) => entry.replace(/:\d+-\d+$/, '');
 
-/** Counts per module (Stryker's statuses) and every surviving or uncovered mutant, by place. */
-function summarize(report, moduleList = modules()) {
-  const result = { minimum: MINIMUM, modules: [], survivors: [] };
-  for (const m of moduleList) {
-    const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0 };
-    const files = m.files.map(fileOf);
-    const missing = files.filter((f) => !report.files[f]);
-    // A module the run did not reach is listed as not measured, never given a score.
-    if (missing.length === files.length) {
-      result.modules.push({ name: m.name, files: m.files, measured: false, score: null });
-      continue;
-    }
-    if (missing.length > 0) throw new Error(`${missing.join(', ')}: not in the mutation report, while other files of ${m.name} are`);
-    for (const file of files) {
-      const entry = report.files[file];
-      for (const mutant of entry.mutants) {
-        const key = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage', Ignored: 'ignored', CompileError: 'compileError' }[
-          mutant.status
-        ];
-        if (!key) throw new Error(`${file}: mutant ${mutant.id} has status ${mutant.status} (an unfinished run?)`);
-        counts[key]++;
-        if (key === 'survived' || key === 'noCoverage') {
-          result.survivors.push({
-            file,
-            line: mutant.location.start.line,
-            mutator: mutant.mutatorName,
-            replacement: mutant.replacement ?? '',
-            status: mutant.status,
-          });
-        }
+const STATUS = {
+  Killed: 'killed',
+  Timeout: 'timeout',
+  Survived: 'survived',
+  NoCoverage: 'noCoverage',
+  Ignored: 'ignored',
+  CompileError: 'compileError',
+  RuntimeError: 'runtimeError',
+};
+
+/**
+ * One module's result from a Stryker report: counts by status, the score, and every
+ * surviving or uncovered mutant by place; `run` (date, commit, seconds) says which run
+ * measured it. A module the report does not reach is not measured, never given a score.
+ */
+function measure(report, m, run, equivalents = equivalent) {
+  const files = m.files.map(fileOf);
+  const missing = files.filter((f) => !report.files[f]);
+  if (missing.length === files.length) return { name: m.name, files: m.files, measured: false, score: null };
+  if (missing.length > 0) throw new Error(`${missing.join(', ')}: not in the mutation report, while other files of ${m.name} are`);
+  const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, compileError: 0, runtimeError: 0 };
+  const survivors = [];
+  for (const file of files) {
+    const lines = (report.files[file].source ?? '').split('\n');
+    for (const mutant of report.files[file].mutants) {
+      const key = STATUS[mutant.status];
+      if (!key) throw new Error(`${file}: mutant ${mutant.id} has status ${mutant.status} (an unfinished run?)`);
+      counts[key]++;
+      if (key === 'survived' || key === 'noCoverage') {
+        const survivor = { file, line: mutant.location.start.line, mutator: mutant.mutatorName, replacement: mutant.replacement ?? '', status: mutant.status };
+        const why = equivalence(survivor, lines, mutant.location, equivalents);
+        survivors.push(why ? { ...survivor, equivalent: why } : survivor);
       }
     }
-    const detected = counts.killed + counts.timeout;
-    const valid = detected + counts.survived + counts.noCoverage;
-    result.modules.push({ name: m.name, files: m.files, measured: true, ...counts, score: valid === 0 ? null : Math.floor((1000 * detected) / valid) / 10 });
   }
-  result.survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return result;
+  survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const detected = counts.killed + counts.timeout;
+  const valid = detected + counts.survived + counts.noCoverage;
+  const score = valid === 0 ? null : Math.floor((1000 * detected) / valid) / 10;
+  return { name: m.name, files: m.files, measured: true, ...counts, score, ...(run && { run }), survivors };
+}
+
+/** Why a survivor is equivalent, from test/mutation/equivalent.js (undefined: not known to be). */
+function equivalence(survivor, lines, location, equivalents) {
+  const line = lines[location.start.line - 1] ?? '';
+  const original = location.end.line === location.start.line ? line.slice(location.start.column - 1, location.end.column - 1) : undefined;
+  const entry = equivalents.find(
+    (e) =>
+      e.file === survivor.file && e.mutator === survivor.mutator && e.replacement === survivor.replacement && e.original === original && line.includes(e.code),
+  );
+  return entry?.why;
+}
+
+/** Every module of `moduleList` measured from one report (a run over all of them). */
+function summarize(report, moduleList = modules(), run = undefined) {
+  return { minimum: MINIMUM, modules: moduleList.map((m) => measure(report, m, run)) };
+}
+
+/**
+ * The summary after one module's run: `fresh` replaces its module's entry; every other
+ * module keeps its last result while its files are unchanged (a module whose files were
+ * renamed or regrouped since is not measured until it runs again).
+ */
+function merge(previous, fresh, moduleList = modules()) {
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  return {
+    minimum: MINIMUM,
+    modules: moduleList.map((m) => {
+      const kept = [fresh, ...(previous?.modules ?? [])].find((e) => e.name === m.name);
+      return kept && same(kept.files, m.files) ? kept : { name: m.name, files: m.files, measured: false, score: null };
+    }),
+  };
+}
+
+/**
+ * What keeps the summary from standing as the proof of the bar: a module not measured, a
+ * score under the minimum, a result without the run that measured it (date, commit, time),
+ * or one measured with uncommitted changes to its files or specs.
+ */
+function problems(summary) {
+  return summary.modules.flatMap((m) => {
+    if (!m.measured) return [`${m.name}: not measured`];
+    const out = [];
+    if (m.score === null || m.score < summary.minimum) out.push(`${m.name}: ${m.score ?? 'no'} % is under ${summary.minimum} %`);
+    if (!m.run || !m.run.date || !m.run.commit || !(m.run.seconds >= 0)) out.push(`${m.name}: no run date, commit and time`);
+    else if (m.run.uncommitted?.length) out.push(`${m.name}: measured with uncommitted changes to ${m.run.uncommitted.join(', ')}`);
+    return out;
+  });
 }
 
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+const runCell = (run) => (run ? `${run.date}, \`${run.commit}\`, ${run.seconds} s` : '');
 
 /** The docs/testing.md section, from the summary alone. */
 function renderSection(summary) {
   const rows = summary.modules.map((m) =>
     m.measured
-      ? `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | ${m.score === null ? 'n/a' : `${m.score} %`} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.noCoverage} | ${m.ignored} | ${m.compileError} |`
-      : `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | not measured | | | | | | |`,
+      ? `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | ${m.score === null ? 'n/a' : `${m.score} %`} | ${m.killed} | ${m.timeout} | ${m.survived} | ${m.noCoverage} | ${m.ignored} | ${m.compileError} | ${m.runtimeError ?? 0} | ${runCell(m.run)} |`
+      : `| ${m.name} | ${m.files.map((f) => `\`${f}\``).join(', ')} | not measured | | | | | | | | |`,
   );
-  const survivors = summary.survivors.length
-    ? summary.survivors.map((s) => `- \`${s.file}:${s.line}\` ${s.mutator} (${s.status}): \`\` ${cell(s.replacement).slice(0, 80)} \`\``)
-    : ['None.'];
+  const survivors = summary.modules
+    .filter((m) => m.survivors?.length)
+    .flatMap((m) => [
+      `${m.name}:`,
+      '',
+      ...m.survivors.map(
+        (s) =>
+          `- \`${s.file}:${s.line}\` ${s.mutator} (${s.status}): \`\` ${cell(s.replacement).slice(0, 80)} \`\`${s.equivalent ? `; equivalent: ${s.equivalent}` : ''}`,
+      ),
+      '',
+    ]);
   return [
     BEGIN,
     '## Mutation testing of the pure core',
     '',
-    '`npm run test:mutation` runs StrykerJS (`stryker.config.mjs`, TypeScript checker, Jest runner over the',
-    'unit specs of these libraries only, `test/mutation/jest.config.js`) and then',
-    '`test/mutation/score-table.js`, which reduces the JSON report to `test/mutation/score.json`',
-    '(committed) and writes this section from it; `libs/testing/src/mutation-doc.spec.ts` fails when',
-    `the two differ or a measured module is below ${summary.minimum} %. The modules are listed in \`test/mutation/modules.js\`;`,
-    'a module marked *not measured* has no result in the committed report.',
+    '`npm run test:mutation` (`test/mutation/run.js`) runs StrykerJS once per module, one module',
+    'after another (`stryker.config.mjs`: TypeScript checker, Jest runner, one checker and one test',
+    "runner, an incremental file per module under `reports/mutation/`); each module's mutants are",
+    'judged by the specs `test/mutation/modules.js` lists for it (`test/mutation/jest.config.js`).',
+    '`npm run test:mutation -- <module>` runs one module. After each run',
+    "`test/mutation/score-table.js` puts that module's result into `test/mutation/score.json`",
+    '(committed; the other modules keep theirs) and writes this section from it;',
+    '`libs/testing/src/mutation-doc.spec.ts` fails when the two differ, or when a module is not',
+    `measured, is under ${summary.minimum} %, lacks its run or was measured with uncommitted changes to its files or specs.`,
+    'Run: when (UTC), the commit measured, and the wall time of that Stryker run on the shared',
+    '2-core development machine. A run is incremental: it reuses the result of each mutant whose',
+    'code and covering tests are unchanged since the last run on the machine, so its time is that',
+    'of the run, not of a full one. A survivor known to be equivalent (`test/mutation/equivalent.js`)',
+    'stays counted as survived, with the reason beside it.',
     '',
     'Score = (killed + timed out) / (killed + timed out + survived + no coverage). Ignored: static',
     'mutants (code that runs as a module loads, such as the zod schemas and the ISO 4217 table:',
     'each would reload every related spec, about 80 % of the run on this machine, so',
     '`ignoreStatic` leaves them out) and mutants disabled in the source with a',
     '`// Stryker disable next-line <mutator>: <why>` comment naming why they are equivalent.',
-    'Mutants the TypeScript checker refuses (compile errors) are not counted.',
+    'Mutants the TypeScript checker refuses (compile errors) and mutants that break the test run itself',
+    '(runtime errors: Jest could not run the specs) are not counted.',
     'Under Stryker a property runs `FUZZ_RUNS` (100) cases and stops at its first failure',
     '(`test/mutation/fast-check.setup.js`).',
     '',
-    '| module | files | score | killed | timed out | survived | no coverage | ignored | compile errors |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| module | files | score | killed | timed out | survived | no coverage | ignored | compile errors | runtime errors | run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     'Surviving and uncovered mutants:',
     '',
-    ...survivors,
+    ...(survivors.length ? survivors.slice(0, -1) : ['None.']),
     END,
   ].join('\n');
 }
@@ -115,21 +185,46 @@ function currentSection(doc) {
   return start < 0 || end < start ? undefined : doc.slice(start, end + END.length);
 }
 
-/** One report from several (runs over disjoint sets of files, e.g. `stryker run --mutate ...`). */
-const merged = (paths) => ({ files: Object.assign({}, ...paths.map((p) => JSON.parse(readFileSync(join(root, p), 'utf8')).files)) });
+const readSummary = () => JSON.parse(readFileSync(join(root, SUMMARY), 'utf8'));
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const summary = summarize(merged(args.length > 0 ? args : [REPORT]));
+/** Writes the summary and the docs/testing.md section rendered from it. */
+function writeSummary(summary) {
   writeFileSync(join(root, SUMMARY), `${JSON.stringify(summary, null, 2)}\n`);
   const docPath = join(root, DOC);
   writeFileSync(docPath, replaceSection(readFileSync(docPath, 'utf8'), renderSection(summary)));
-  for (const m of summary.modules) process.stdout.write(`${m.name}: ${m.measured ? `${m.score} %` : 'not measured'}\n`);
-  const low = summary.modules.filter((m) => !m.measured || m.score === null || m.score < MINIMUM);
-  if (low.length > 0) {
-    process.stderr.write(`below ${MINIMUM} % or not measured: ${low.map((m) => m.name).join(', ')}\n`);
-    process.exitCode = 1;
-  }
 }
 
-module.exports = { BEGIN, END, MINIMUM, SUMMARY, currentSection, renderSection, replaceSection, summarize };
+// `node test/mutation/score-table.js`: the summary and the section rendered again, each
+// measured module read again from its run's report under reports/mutation when this
+// machine has it (after an edit of equivalent.js, say), its run kept; the runs themselves
+// go through run.js.
+if (require.main === module) {
+  const { slug } = require('./modules');
+  const { existsSync } = require('node:fs');
+  const previous = readSummary();
+  const again = previous.modules.map((m) => {
+    const report = join(root, 'reports/mutation', `${slug(m.name)}.json`);
+    return m.measured && existsSync(report) ? measure(JSON.parse(readFileSync(report, 'utf8')), m, m.run) : m;
+  });
+  const summary = again.reduce((s, entry) => merge(s, entry), previous);
+  writeSummary(summary);
+  const found = problems(summary);
+  for (const p of found) process.stderr.write(`${p}\n`);
+  if (found.length > 0) process.exitCode = 1;
+}
+
+module.exports = {
+  BEGIN,
+  END,
+  MINIMUM,
+  SUMMARY,
+  currentSection,
+  measure,
+  merge,
+  problems,
+  readSummary,
+  renderSection,
+  replaceSection,
+  summarize,
+  writeSummary,
+};

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 /**
  * The mutation score table in docs/testing.md is what test/mutation/score-table.js renders
- * from the committed summary, and every module of the pure core is at the bar.
+ * from the committed summary, and every module of the pure core is measured, at the bar,
+ * by a run named by its date, commit and time.
  */
 const root = join(__dirname, '../../..');
 const table = require(join(root, 'test/mutation/score-table.js'));
@@ -15,7 +16,7 @@ const mutant = (status: string, line = 1) => ({
   mutatorName: 'ConditionalExpression',
   replacement: 'true',
   status,
-  location: { start: { line } },
+  location: { start: { line, column: 1 }, end: { line, column: 2 } },
 });
 
 describe('mutation score table', () => {
@@ -24,11 +25,49 @@ describe('mutation score table', () => {
     expect(table.currentSection(doc)).toBe(table.renderSection(summary));
   });
 
-  it('lists the modules test/mutation/modules.js names, each measured one at the minimum or above', () => {
+  it('lists the modules test/mutation/modules.js names, every one measured at the minimum or above by a run on committed code', () => {
     expect(summary.modules.map((m: { name: string }) => m.name)).toEqual(modules().map((m: { name: string }) => m.name));
-    for (const m of summary.modules.filter((x: { measured: boolean }) => x.measured)) {
-      expect({ module: m.name, atLeast: m.score >= table.MINIMUM }).toEqual({ module: m.name, atLeast: true });
-    }
+    expect(table.problems(summary)).toEqual([]);
+  });
+
+  const run = { date: '2026-12-06 08:00 UTC', commit: 'abc', seconds: 5 };
+  const scored = (name: string, score: number, extra = {}) => ({ name, files: [`${name}.ts`], measured: true, score, run, ...extra });
+
+  it('finds a module not measured, under the minimum, without its run, or measured on uncommitted changes', () => {
+    const s = {
+      minimum: table.MINIMUM,
+      modules: [
+        scored('fine', table.MINIMUM),
+        { name: 'none', files: ['none.ts'], measured: false, score: null },
+        scored('low', table.MINIMUM - 0.1),
+        scored('anonymous', 100, { run: undefined }),
+        scored('dirty', 100, { run: { ...run, uncommitted: ['dirty.spec.ts'] } }),
+      ],
+    };
+    expect(table.problems(s)).toEqual([
+      'none: not measured',
+      `low: ${table.MINIMUM - 0.1} % is under ${table.MINIMUM} %`,
+      'anonymous: no run date, commit and time',
+      'dirty: measured with uncommitted changes to dirty.spec.ts',
+    ]);
+  });
+
+  it("merges one module's run into the summary: the others keep their results unless their files changed", () => {
+    const list = [
+      { name: 'a', files: ['a.ts'] },
+      { name: 'b', files: ['b.ts'] },
+      { name: 'c', files: ['c2.ts'] },
+    ];
+    const previous = { minimum: table.MINIMUM, modules: [{ ...scored('a', 90), files: ['a.ts'] }, { ...scored('b', 90), files: ['b.ts'] }, scored('c', 90)] };
+    const fresh = table.measure({ files: { 'b.ts': { mutants: [mutant('Killed')] } } }, list[1], run);
+    const merged = table.merge(previous, fresh, list);
+    expect(merged.modules.map((m: { name: string; score: number | null }) => [m.name, m.score])).toEqual([
+      ['a', 90],
+      ['b', 100],
+      ['c', null],
+    ]);
+    expect(merged.modules[1].run).toEqual(run);
+    expect(table.renderSection(merged)).toContain('| 2026-12-06 08:00 UTC, `abc`, 5 s |');
   });
 
   it('shows a module the run did not reach as not measured, and refuses a module measured in part', () => {
@@ -43,10 +82,10 @@ describe('mutation score table', () => {
     );
   });
 
-  it('scores (killed + timed out) over the mutants that ran, leaving ignored and compile errors out', () => {
+  it('scores (killed + timed out) over the mutants that ran, leaving ignored, compile and runtime errors out', () => {
     const report = {
       files: {
-        'a.ts': { mutants: [mutant('Killed'), mutant('Timeout'), mutant('Survived', 7), mutant('Ignored'), mutant('CompileError')] },
+        'a.ts': { mutants: [mutant('Killed'), mutant('Timeout'), mutant('Survived', 7), mutant('Ignored'), mutant('CompileError'), mutant('RuntimeError')] },
         'b.ts': { mutants: [mutant('Killed'), mutant('NoCoverage', 3)] },
       },
     };
@@ -58,8 +97,25 @@ describe('mutation score table', () => {
       ['one', 66.6],
       ['both', 60],
     ]);
-    expect(s.modules[1]).toMatchObject({ killed: 2, timeout: 1, survived: 1, noCoverage: 1, ignored: 1, compileError: 1 });
-    expect(s.survivors.map((x: { file: string; line: number }) => `${x.file}:${x.line}`)).toEqual(['a.ts:7', 'a.ts:7', 'b.ts:3']);
+    expect(s.modules[1]).toMatchObject({ killed: 2, timeout: 1, survived: 1, noCoverage: 1, ignored: 1, compileError: 1, runtimeError: 1 });
+    expect(s.modules[1].survivors.map((x: { file: string; line: number }) => `${x.file}:${x.line}`)).toEqual(['a.ts:7', 'b.ts:3']);
+  });
+
+  it('names why a survivor is equivalent when test/mutation/equivalent.js knows it, by the code it replaces', () => {
+    const at = (line: number, from: number, to: number) => ({ start: { line, column: from }, end: { line, column: to } });
+    const survivor = (id: string, location: ReturnType<typeof at>) => ({
+      id,
+      mutatorName: 'ConditionalExpression',
+      replacement: 'true',
+      status: 'Survived',
+      location,
+    });
+    const report = { files: { 'a.ts': { source: 'x\nif (a > 1 && b > 1) go();', mutants: [survivor('1', at(2, 5, 10)), survivor('2', at(2, 14, 19))] } } };
+    const known = [{ file: 'a.ts', code: 'if (a > 1', original: 'b > 1', mutator: 'ConditionalExpression', replacement: 'true', why: 'b is never 1' }];
+    const m = table.measure(report, { name: 'one', files: ['a.ts'] }, run, known);
+    expect(m.survivors.map((x: { equivalent?: string }) => x.equivalent)).toEqual([undefined, 'b is never 1']);
+    expect(m.score).toBe(0);
+    expect(table.renderSection({ minimum: table.MINIMUM, modules: [m] })).toContain('`` true ``; equivalent: b is never 1');
   });
 
   it('refuses a report with an unfinished mutant', () => {
