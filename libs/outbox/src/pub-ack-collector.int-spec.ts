@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer, TestNatsServer } from '@calm/local-infra';
+import { waitFor } from '@calm/testing';
 import { headers } from '@nats-io/transport-node';
 import { isDuplicateIdCollision } from './duplicate-ack';
 import { PubAckCollector } from './pub-ack-collector';
@@ -50,6 +51,10 @@ it('answers on reply subjects that carry a random token each, not a counter', as
   watcher.subscribe('_INBOX.>', { callback: (_e, m) => void replies.push(m.subject) });
   await watcher.flush();
   await new PubAckCollector().publishAll(nc, messages(['t1', 't2', 't3']), 5000);
+  // The watcher is another connection: the server has queued the three PubAcks to it, but
+  // on a loaded machine they may not have been read yet when the collector has its own.
+  await waitFor('the watcher to see three PubAcks', async () => replies.length >= 3, 10_000);
+  await watcher.flush();
   await watcher.close();
   const tokens = replies.map((r) => r.split('.').pop()!);
   expect(tokens).toHaveLength(3);
