@@ -61,6 +61,8 @@ describe('replay shells', () => {
     await published(system.customersDb.url, eventIds.customerCreated(lost));
     await published(system.customersDb.url, eventIds.customerSealed(never));
     await published(system.accountsDb.url, eventIds.accountRejected(shells[never]));
+    // verify reads the outcome events from the stream: the --resolve's account.validated must be there too.
+    await published(system.accountsDb.url, eventIds.accountValidated(shells[lost]));
     await waitFor('the consumers to catch up', async () => {
       const infos = await Promise.all(
         [consumers.validateAccountsWhenCustomerCreated, consumers.rejectShellsWhenCustomerSealed].map((c) => system.jsm.consumers.info(c.stream, c.durable)),
