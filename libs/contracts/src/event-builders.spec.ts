@@ -1,5 +1,6 @@
 import { accountOpened, accountRejected, accountValidated, customerCreated, customerSealed, subjectOf } from './events';
-import { eventIds, isUuid, newId } from './ids';
+import { eventIds, newId } from './ids';
+import { isUuid } from './field-checks';
 
 /**
  * What each builder puts on the wire, attribute by attribute: the consumers, the replay
