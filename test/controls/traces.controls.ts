@@ -189,5 +189,17 @@ const controls: Control[] = [
     tests: ['apps/customers/src/resolve-customer/resolve-customer.int-spec.ts'],
     testNamePattern: 'linked to its asker',
   },
+  {
+    name: 'customer-row-trace-written-untraced',
+    breaks: "a customer's decision is written with the trace columns (null) even with tracing off: another statement, more parameters, on POST /customers",
+    patches: [
+      {
+        file: 'apps/customers/src/persistence/decision-trace.sql.ts',
+        find: 'return trace ? [traced, [...params, trace.traceparent, trace.tracestate ?? null]] : [plain, params];',
+        replace: 'return [traced, [...params, trace?.traceparent ?? null, trace?.tracestate ?? null]];',
+      },
+    ],
+    tests: ['apps/customers/src/persistence/decision-trace.sql.spec.ts'],
+  },
 ];
 export default controls;
