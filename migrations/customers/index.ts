@@ -5,6 +5,7 @@ import { PartnerDeadLetters1763780017201 } from './1763780017201-partner-dead-le
 import { OutboxStoredAt1763780017301 } from './1763780017301-outbox-stored-at';
 import { DeadLetterExhaustedOnce1763780017302 } from './1763780017302-dead-letter-exhausted-once';
 import { OutboxTraceContext1763780017602 } from './1763780017602-outbox-trace-context';
+import { CustomerTraceContext1763780030001 } from './1763780030001-customer-trace-context';
 
 /** The customer service's migrations, oldest first. */
 export const customersMigrations = [
@@ -15,4 +16,5 @@ export const customersMigrations = [
   OutboxStoredAt1763780017301,
   DeadLetterExhaustedOnce1763780017302,
   OutboxTraceContext1763780017602,
+  CustomerTraceContext1763780030001,
 ];

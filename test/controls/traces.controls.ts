@@ -135,5 +135,71 @@ const controls: Control[] = [
     tests: ['libs/outbox/src/outbox-audit.int-spec.ts'],
     testNamePattern: 'trace it was written in',
   },
+  {
+    name: 'requeue-without-decision-trace',
+    breaks:
+      'a decision customers.resolve announces again after the retention deleted its outbox row is written without the context the customer row keeps, so it is published outside the trace of the POST that made it',
+    patches: [
+      {
+        file: 'apps/customers/src/persistence/customer.store.ts',
+        find: '[{ ...decisionEvent(decision), trace: await decisionTrace(m, customerId) }]',
+        replace: '[decisionEvent(decision)]',
+      },
+    ],
+    tests: ['apps/customers/src/resolve-customer/resolve-customer.int-spec.ts'],
+    testNamePattern: 'trace of its POST',
+  },
+  {
+    name: 'customer-row-keeps-no-trace',
+    breaks: 'the customer row does not keep the trace context of the work that decided it, so its decision announced again is published outside that trace',
+    patches: [
+      {
+        file: 'apps/customers/src/persistence/decision-trace.sql.ts',
+        find: 'return trace ? [traced, [...params, trace.traceparent, trace.tracestate ?? null]] : [plain, params];',
+        replace: 'return [plain, params];',
+      },
+    ],
+    tests: ['apps/customers/src/resolve-customer/resolve-customer.int-spec.ts'],
+    testNamePattern: 'resolve sealed',
+  },
+  {
+    name: 'resolve-span-without-asker-link',
+    breaks: "the owner's customers.resolve span does not link to the asker's context carried in the request's NATS headers",
+    patches: [
+      {
+        file: 'apps/customers/src/resolve-customer/resolve-span.ts',
+        find: 'links: asker ? [{ context: asker }] : [],',
+        replace: 'links: [],',
+      },
+    ],
+    tests: ['apps/customers/src/resolve-customer/resolve-customer.int-spec.ts'],
+    testNamePattern: 'linked to its asker',
+  },
+  {
+    name: 'ask-owner-without-trace-headers',
+    breaks:
+      "the account service asks customers.resolve without its span's context in the request's NATS headers, so the owner's resolve span cannot link to the question",
+    patches: [
+      {
+        file: 'apps/accounts/src/resolve-shells/ask-owner.ts',
+        find: '{ timeout: timeoutMs, ...(h ? { headers: h } : {}) }',
+        replace: '{ timeout: timeoutMs }',
+      },
+    ],
+    tests: ['apps/customers/src/resolve-customer/resolve-customer.int-spec.ts'],
+    testNamePattern: 'linked to its asker',
+  },
+  {
+    name: 'customer-row-trace-written-untraced',
+    breaks: "a customer's decision is written with the trace columns (null) even with tracing off: another statement, more parameters, on POST /customers",
+    patches: [
+      {
+        file: 'apps/customers/src/persistence/decision-trace.sql.ts',
+        find: 'return trace ? [traced, [...params, trace.traceparent, trace.tracestate ?? null]] : [plain, params];',
+        replace: 'return [traced, [...params, trace?.traceparent ?? null, trace?.tracestate ?? null]];',
+      },
+    ],
+    tests: ['apps/customers/src/persistence/decision-trace.sql.spec.ts'],
+  },
 ];
 export default controls;

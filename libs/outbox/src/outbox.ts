@@ -18,12 +18,20 @@ export interface OutgoingEvent {
 }
 
 /**
+ * What a write of an event id already in the outbox does: `keep` leaves the row as it is
+ * (invariant: one event id, one outbox row); `requeue` marks it unpublished again, with the
+ * trace context it was written with (outbox-requeue.ts).
+ */
+const ON_CONFLICT = { keep: sql.trusted('DO NOTHING'), requeue: sql.trusted('DO UPDATE SET published_at = NULL') };
+
+/**
  * The outbox write as one statement of quoted literals, to run inside the caller's
  * transaction (alone, or with other statements in one round trip), so the state change
  * and its events commit or vanish together. One row per event id: a second write of
  * the same derived id is a no-op (invariant: one event id, one outbox row).
  */
-export function enqueueEventsSql(events: OutgoingEvent[]): Sql {
+export function enqueueEventsSql(events: OutgoingEvent[], conflict: keyof typeof ON_CONFLICT = 'keep'): Sql {
+  const onConflict = ON_CONFLICT[conflict];
   const columns = [
     sql.array(
       events.map((e) => e.event.id),
@@ -41,7 +49,7 @@ export function enqueueEventsSql(events: OutgoingEvent[]): Sql {
   // The trace context columns only when there is one (never with tracing off).
   const active = activeTraceCarrier();
   if (!active && !events.some((e) => e.trace)) {
-    return sql`INSERT INTO outbox (event_id, subject, payload) SELECT * FROM unnest(${sql.join(columns)}) ON CONFLICT (event_id) DO NOTHING`;
+    return sql`INSERT INTO outbox (event_id, subject, payload) SELECT * FROM unnest(${sql.join(columns)}) ON CONFLICT (event_id) ${onConflict}`;
   }
   const traces = events.map((e) => e.trace ?? active);
   const traceColumns = [
@@ -55,7 +63,7 @@ export function enqueueEventsSql(events: OutgoingEvent[]): Sql {
     ),
   ];
   return sql`INSERT INTO outbox (event_id, subject, payload, traceparent, tracestate)
-     SELECT * FROM unnest(${sql.join([...columns, ...traceColumns])}) ON CONFLICT (event_id) DO NOTHING`;
+     SELECT * FROM unnest(${sql.join([...columns, ...traceColumns])}) ON CONFLICT (event_id) ${onConflict}`;
 }
 
 /** The same write through a TypeORM transaction (the customer service's path). */

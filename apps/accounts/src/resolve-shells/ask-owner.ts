@@ -1,5 +1,7 @@
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import { RESOLVE_SUBJECT, ResolveDecision, describeIssues, resolveReply } from '@calm/contracts';
+import { carrierOf, messagingTracer, tracingStarted } from '@calm/tracing';
 
 /** The owner's decision about a customer id, or why there is none this time. */
 export type OwnerAnswer = { decided: true; decision: ResolveDecision } | { decided: false; reason: string };
@@ -12,9 +14,33 @@ export type OwnerAnswer = { decided: true; decision: ResolveDecision } | { decid
  * exist": only the owner can make that decision (docs/shells.md).
  */
 export async function askOwner(nc: NatsConnection, customerId: string, timeoutMs: number): Promise<OwnerAnswer> {
+  if (!tracingStarted()) return ask(nc, customerId, timeoutMs);
+  // The question as a producer span; its context travels in the request's NATS headers, and
+  // the owner's resolve span links to it (apps/customers/src/resolve-customer/resolve-span.ts).
+  const span = messagingTracer().startSpan(`send ${RESOLVE_SUBJECT}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': RESOLVE_SUBJECT,
+      'calm.customer.id': customerId,
+    },
+  });
+  const h = headers();
+  for (const [k, v] of Object.entries(carrierOf(trace.setSpan(context.active(), span)) ?? {})) h.set(k, v);
+  try {
+    const answer = await ask(nc, customerId, timeoutMs, h);
+    span.setAttribute('calm.resolve.decided', answer.decided);
+    return answer;
+  } finally {
+    span.end();
+  }
+}
+
+async function ask(nc: NatsConnection, customerId: string, timeoutMs: number, h?: ReturnType<typeof headers>): Promise<OwnerAnswer> {
   let msg: Awaited<ReturnType<NatsConnection['request']>>;
   try {
-    msg = await nc.request(RESOLVE_SUBJECT, JSON.stringify({ customerId }), { timeout: timeoutMs });
+    msg = await nc.request(RESOLVE_SUBJECT, JSON.stringify({ customerId }), { timeout: timeoutMs, ...(h ? { headers: h } : {}) });
   } catch (err) {
     return { decided: false, reason: `no answer from ${RESOLVE_SUBJECT}: ${(err as Error).message}` };
   }

@@ -17,4 +17,11 @@ export class CustomerOrmEntity {
 
   @Column({ name: 'sealed_at', type: 'timestamptz', nullable: true })
   sealedAt: Date | null;
+
+  /** The trace context of the work that decided the id (decision-trace.sql.ts); never part of the decision, so never selected with it. */
+  @Column({ type: 'text', nullable: true, select: false })
+  traceparent?: string | null;
+
+  @Column({ type: 'text', nullable: true, select: false })
+  tracestate?: string | null;
 }

@@ -7,6 +7,7 @@ import { CreateOutcome, Customer } from '../domain/customer';
 import { Decision, SealOutcome, decideSeal } from '../domain/decision';
 import { decideCreate } from '../domain/customer';
 import { CustomerOrmEntity } from './customer.orm-entity';
+import { decisionTrace, insertCreated, insertSealed } from './decision-trace.sql';
 
 /** The stored row as the decision it holds (the CHECK constraint guarantees one of the two shapes). */
 export function toDecision(r: CustomerOrmEntity): Decision {
@@ -41,11 +42,7 @@ export class CustomerStore {
 
   async create(wanted: Omit<Customer, 'createdAt'>, now: Date): Promise<{ outcome: CreateOutcome; decision: Decision }> {
     const created = await this.db.transaction(async (m): Promise<{ outcome: CreateOutcome; decision: Decision }> => {
-      const inserted: unknown[] = await m.query(
-        `INSERT INTO customer (customer_id, name, email, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id`,
-        [wanted.customerId, wanted.name, wanted.email, now],
-      );
+      const inserted: unknown[] = await m.query(...insertCreated([wanted.customerId, wanted.name, wanted.email, now]));
       if (inserted.length === 0) {
         const existing = await read(m, wanted.customerId);
         return { outcome: existing.state === 'sealed' ? 'sealed' : decideCreate(existing.customer, wanted), decision: existing };
@@ -67,12 +64,14 @@ export class CustomerStore {
 
   /**
    * customers.resolve: the id's decision, sealing it if none was made. A decision made
-   * before is announced again (same event id): whoever asks may have missed its event.
+   * before is announced again (same event id): whoever asks may have missed its event. Its
+   * event goes out in the trace of the work that made the decision (decision-trace.sql.ts),
+   * even when the retention deleted its outbox row.
    */
   async resolve(customerId: string, now: Date): Promise<Decision> {
     const decision = await this.db.transaction(async (m) => {
       const { outcome, decision } = await this.sealIn(m, customerId, now);
-      if (outcome !== 'sealed') await requeueEvents(m, [decisionEvent(decision)]);
+      if (outcome !== 'sealed') await requeueEvents(m, [{ ...decisionEvent(decision), trace: await decisionTrace(m, customerId) }]);
       return decision;
     });
     this.relay.wake();
@@ -80,10 +79,7 @@ export class CustomerStore {
   }
 
   private async sealIn(m: EntityManager, customerId: string, now: Date): Promise<{ outcome: SealOutcome; decision: Decision }> {
-    const inserted: unknown[] = await m.query(
-      `INSERT INTO customer (customer_id, sealed_at) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id`,
-      [customerId, now],
-    );
+    const inserted: unknown[] = await m.query(...insertSealed([customerId, now]));
     if (inserted.length === 0) {
       const existing = await read(m, customerId);
       return { outcome: decideSeal(existing), decision: existing };

@@ -4,6 +4,7 @@ import { RESOLVE_QUEUE, RESOLVE_SUBJECT, ResolveReply, describeIssues, resolveRe
 import { NatsClient } from '@calm/jetstream';
 import { CLOCK, Clock } from '@calm/config';
 import { CustomerStore } from '../persistence/customer.store';
+import { inResolveSpan, resolvingCustomer } from './resolve-span';
 
 /**
  * The owner's side of customers.resolve: a plain subscription in a queue group, so every
@@ -51,6 +52,7 @@ export class ResolveCustomerResponder implements OnApplicationBootstrap, BeforeA
     }
     const request = resolveRequest.safeParse(body);
     if (!request.success) return { error: `bad request: ${describeIssues(request.error)}` };
+    resolvingCustomer(request.data.customerId);
     const decision = await this.store.resolve(request.data.customerId, this.clock());
     return decision.state === 'created'
       ? { customerId: decision.customer.customerId, state: 'created', createdAt: decision.customer.createdAt }
@@ -58,11 +60,13 @@ export class ResolveCustomerResponder implements OnApplicationBootstrap, BeforeA
   }
 
   private async answer(msg: Msg): Promise<void> {
-    const reply = await this.handle(msg.data).catch((err: Error): ResolveReply => {
-      // Nothing was decided (the transaction rolled back): the asker tries again later.
-      this.logger.warn(`cannot resolve: ${err.message}`);
-      return { error: `not resolved: ${err.message}` };
-    });
+    const reply = await inResolveSpan(msg, () =>
+      this.handle(msg.data).catch((err: Error): ResolveReply => {
+        // Nothing was decided (the transaction rolled back): the asker tries again later.
+        this.logger.warn(`cannot resolve: ${err.message}`);
+        return { error: `not resolved: ${err.message}` };
+      }),
+    );
     if (msg.reply) msg.respond(JSON.stringify(reply));
   }
 }
