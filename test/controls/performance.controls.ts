@@ -15,5 +15,18 @@ const controls: Control[] = [
     tests: ['apps/accounts/src/persistence/account.store.int-spec.ts'],
     testNamePattern: 'contract',
   },
+  {
+    name: 'customer-path-builds-both-outcome-events',
+    breaks: 'the customer path builds both possible outcome envelopes of each decided account again, though the join told it which outcome the account reached',
+    patches: [
+      {
+        file: 'apps/accounts/src/join/account-join.sql.ts',
+        find: 'OUTCOMES.filter((o) => a.status === undefined || o.status === a.status)',
+        replace: 'OUTCOMES.filter((o) => a.status === undefined || o.status !== undefined)',
+      },
+    ],
+    tests: ['apps/accounts/src/join/account-join.sql.spec.ts'],
+    testNamePattern: 'only the event of the outcome',
+  },
 ];
 export default controls;

@@ -21,6 +21,21 @@ describe('account-join.sql', () => {
     expect(text).toContain('JOIN ins r ON r.account_id = e.account_id AND r.status = e.status');
   });
 
+  it('builds only the event of the outcome an account reached, when its status is known', () => {
+    const valid = joinEventRowsSql(sql`account`, [{ ...a, status: 'valid' }], '2026-01-01T00:00:00.000Z').text;
+    expect(valid).toContain(`'account.validated.${a.accountId}'`);
+    expect(valid).not.toContain('account.rejected');
+    const rejected = joinEventRowsSql(sql`account`, [{ ...a, status: 'rejected' }], '2026-01-01T00:00:00.000Z').text;
+    expect(rejected).toContain(`'account.rejected.${a.accountId}'`);
+    expect(rejected).not.toContain('account.validated');
+  });
+
+  it('builds both possible events of an account whose status it is not told', () => {
+    const text = joinEventRowsSql(sql`ins`, [a], '2026-01-01T00:00:00.000Z').text;
+    expect(text).toContain(`'account.validated.${a.accountId}'`);
+    expect(text).toContain(`'account.rejected.${a.accountId}'`);
+  });
+
   it('refuses an empty list (VALUES cannot be empty)', () => {
     expect(() => joinEventRowsSql(sql`ins`, [], '2026-01-01T00:00:00.000Z')).toThrow(/no accounts/);
   });

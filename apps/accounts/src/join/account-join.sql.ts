@@ -60,9 +60,19 @@ export interface OutcomeEnvelope {
   payload: string;
 }
 
-/** The envelopes of an account's two possible outcome events, account.validated then account.rejected. */
-export function outcomeEnvelopes(a: { accountId: string; customerId: string }, time: string): OutcomeEnvelope[] {
-  return OUTCOMES.map((o) => {
+/** An account the customer path decided; `status`, when known, is the outcome it reached. */
+export interface DecidedAccount {
+  accountId: string;
+  customerId: string;
+  status?: 'pending' | 'valid' | 'rejected';
+}
+
+/**
+ * The envelopes of an account's outcome events: the one its `status` names, or, when the
+ * status is not given, both possible ones (account.validated then account.rejected).
+ */
+export function outcomeEnvelopes(a: DecidedAccount, time: string): OutcomeEnvelope[] {
+  return OUTCOMES.filter((o) => a.status === undefined || o.status === a.status).map((o) => {
     const event = o.build(a, time);
     return { status: o.status, eventId: event.id, subject: subjectOf(o.type, a.accountId), payload: JSON.stringify(event) };
   });
@@ -72,10 +82,12 @@ export function outcomeEnvelopes(a: { accountId: string; customerId: string }, t
  * The outbox rows (event_id, subject, payload) of the event of each account's outcome, read from `rows`
  * (a relation with account_id, status and the outcome's time column: the account path's
  * inserted row, or the account table on the customer path). An account whose row does
- * not carry the outcome's status gets nothing. One id per account and outcome (derived),
+ * not carry the outcome's status gets nothing; an account given with the status its row has
+ * gets only that outcome's envelope (the customer path knows it from apply_customer_facts,
+ * in the same transaction, under the customer's lock). One id per account and outcome (derived),
  * so a repeat insert is a no-op (ON CONFLICT at the caller). `time` is the event's envelope time.
  */
-export function joinEventRowsSql(rows: Sql, accounts: readonly { accountId: string; customerId: string }[], time: string): Sql {
+export function joinEventRowsSql(rows: Sql, accounts: readonly DecidedAccount[], time: string): Sql {
   if (accounts.length === 0) throw new Error('joinEventRowsSql: no accounts');
   const values = accounts.flatMap((a) =>
     outcomeEnvelopes(a, time).map((e) => sql`(${a.accountId}::uuid, ${e.status}, ${e.eventId}, ${e.subject}, ${e.payload}::jsonb)`),

@@ -106,7 +106,8 @@ export const decidedRows = (rows: JoinedRow[]): JoinedRow[] => rows.filter((r) =
 /** The events of the accounts whose outcome a batch decided, read from their rows (one per account and outcome). */
 export function outcomeEventsSql(joined: JoinedRow[], now: Date, facts: CustomerFact[] = [], openings = new Map<string, TraceCarrier>()): Sql | undefined {
   const rows = decidedRows(joined);
-  const decided = rows.map((v) => ({ accountId: v.account_id, customerId: v.customer_id }));
+  // Each with the status the join gave it in this transaction: only that outcome's event is built.
+  const decided = rows.map((v) => ({ accountId: v.account_id, customerId: v.customer_id, status: v.status }));
   if (!decided.length) return undefined;
   const events = joinEventRowsSql(sql`account`, decided, now.toISOString());
   const traces = outcomeTraces(rows, facts, now, openings);
@@ -124,6 +125,7 @@ export function outcomeEventsSql(joined: JoinedRow[], now: Date, facts: Customer
  * fact). None with tracing off.
  */
 function outcomeTraces(rows: JoinedRow[], facts: CustomerFact[], now: Date, openings: Map<string, TraceCarrier>): Sql[] {
+  if (!tracingStarted()) return [];
   const factOf = new Map(facts.map((f) => [f.customerId, f]));
   return rows.flatMap((r) => {
     const fact = factOf.get(r.customer_id);
@@ -136,7 +138,7 @@ function outcomeTraces(rows: JoinedRow[], facts: CustomerFact[], now: Date, open
       openings.get(r.account_id),
     );
     if (!carrier?.traceparent) return [];
-    return outcomeEnvelopes({ accountId: r.account_id, customerId: r.customer_id }, now.toISOString()).map(
+    return outcomeEnvelopes({ accountId: r.account_id, customerId: r.customer_id, status: r.status }, now.toISOString()).map(
       (e) => sql`(${e.subject}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null})`,
     );
   });
