@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { convergence } from './convergence.bench';
+import { writeStageBreakdown } from './convergence-stages';
 import { activityBetween, databaseActivity, eventsRound } from './events.bench';
 import { benchDatabase, machine, pgServerUrl, snapshot, startNats, withPg } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
@@ -33,6 +34,7 @@ interface Options {
   coordination?: boolean;
   fixedRate?: number;
   vacuumBetweenRounds?: boolean;
+  stages?: string;
 }
 
 const program = new Command()
@@ -54,6 +56,7 @@ const program = new Command()
   )
   .option('--fixed-rate <n>', 'offered rate of the latency rounds instead of half the saturation rate (A/B at equal load)', Number)
   .option('--vacuum-between-rounds', 'VACUUM the account database before each latency round (diagnosis: does the CPU trend follow the dead tuples?)')
+  .option('--stages <file>', "run the service with its stage log (tuned-service.main.ts) and write the convergence phase's stage breakdown to <file>")
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
 
 const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
@@ -79,6 +82,8 @@ async function main(opts: Options): Promise<void> {
 
   const [nats, accountsDb, rawDb] = await Promise.all([startNats(), benchDatabase('accounts'), benchDatabase('raw', true)]);
   const rss = new RssSampler();
+  const stageLog = join(logDir, 'stages.jsonl');
+  if (opts.stages) opts.tuning ??= '{}'; // the stage log is the tuned main's (the service's own main, plus the log)
   const accounts = new ServiceProcess(
     {
       name: 'accounts',
@@ -87,6 +92,7 @@ async function main(opts: Options): Promise<void> {
       tuning: opts.tuning ? JSON.parse(opts.tuning) : undefined,
       cpuProfDir: opts.cpuProf,
       logFile: join(logDir, 'accounts.log'),
+      env: opts.stages ? { BENCH_STAGE_LOG: stageLog } : undefined,
     },
     rss,
   );
@@ -178,13 +184,14 @@ async function main(opts: Options): Promise<void> {
     const convBefore = await databaseActivity(accountsDb.url);
     const conv = phases.has('convergence')
       ? await convergence(accounts.url, js, accountsDb.url, perPath)
-      : { samples: [], accountSecondMs: [], customerSecondMs: [] };
+      : { samples: [], accountSecondMs: [], customerSecondMs: [], traces: { account: [], customer: [] } };
     if (conv.samples.length) {
       const during = activityBetween(convBefore, await databaseActivity(accountsDb.url));
       log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts; during it ${JSON.stringify(during)}`);
     }
 
     await accounts.stop();
+    if (opts.stages) writeStageBreakdown(opts.stages, stageLog, conv.traces, { ...snapshot(), ...machine(), commit: gitCommit(), command: process.argv.slice(2).join(' ') });
     const replay = phases.has('replay')
       ? await replayRebuild({ ACCOUNTS_DATABASE_URL: accountsDb.url, NATS_URL: nats.url })
       : { eventsPerS: null, reason: 'not run (--only)' };

@@ -1,4 +1,6 @@
 import { Consumer, JsMsg } from '@nats-io/jetstream';
+import { stageNow } from '@calm/config';
+import { messageReceived } from './stage-channels';
 
 /**
  * How long one pull request waits on an idle stream before it ends by itself. Stopping
@@ -31,6 +33,7 @@ export async function* pullOneRequestAtATime(
     while (!isStopping()) {
       const messages = await consumer.fetch({ max_messages: maxMessages, expires: PULL_EXPIRES_MS });
       for await (const msg of messages) {
+        if (messageReceived.hasSubscribers) messageReceived.publish({ msg, at: stageNow() });
         if (isStopping()) atStop.push(msg);
         else yield msg;
       }
