@@ -51,7 +51,14 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
  *   GET /accounts/{id} is polled every 2 ms.
  * `width` accounts are in flight at a time: latency at a modest load, not at saturation.
  */
-export async function convergence(url: string, js: JetStreamClient, accountsDbUrl: string, perPath: number, width = 4): Promise<ConvergenceResult> {
+export async function convergence(
+  url: string,
+  js: JetStreamClient,
+  accountsDbUrl: string,
+  perPath: number,
+  width = 4,
+  measured: (at: 'start' | 'end') => Promise<void> = async () => undefined,
+): Promise<ConvergenceResult> {
   const http = new JsonHttpClient(url);
   try {
     // Warm-up, not recorded: the service comes to this phase freshly restarted (every
@@ -61,7 +68,10 @@ export async function convergence(url: string, js: JetStreamClient, accountsDbUr
     // 18 ms. The REST phase warms up for the same reason. The figure is the service's
     // steady convergence; a restart's first seconds are the service's start, not this.
     await measure(http, js, accountsDbUrl, Math.min(perPath, 200), width);
-    return await measure(http, js, accountsDbUrl, perPath, width);
+    await measured('start');
+    const result = await measure(http, js, accountsDbUrl, perPath, width);
+    await measured('end');
+    return result;
   } finally {
     http.close();
   }

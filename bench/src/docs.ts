@@ -7,6 +7,7 @@ import { Results, n0, per, range } from './results-format';
 import { TRACING_BEGIN, TRACING_END, TracingCost, tracingSection } from './tracing-cost-doc';
 import { Rebuild1m, rebuild1mSection } from './replay-1m';
 import { CpuSummary, cpuProfileSection } from './cpu-summary';
+import { STAGES_BEGIN, STAGES_END, StagesFile, stagesSection } from './convergence-stages';
 
 /**
  * docs/performance.md's results sections are GENERATED from bench/results/*.json, and
@@ -163,6 +164,7 @@ export interface Sources {
   tracing?: TracingCost;
   rebuild1m?: Rebuild1m;
   cpuProfile?: Record<string, CpuSummary>;
+  stages?: StagesFile;
 }
 
 /** The document with its generated sections replaced; throws when the markers of a given source are missing. */
@@ -174,6 +176,7 @@ export function withResults(doc: string, src: Sources): string {
   if (src.tracing) out = replaceBlock(out, TRACING_BEGIN, TRACING_END, tracingSection(src.tracing));
   if (src.rebuild1m) out = replaceBlock(out, REBUILD_1M_BEGIN, REBUILD_1M_END, rebuild1mSection(src.rebuild1m));
   if (src.cpuProfile) out = replaceBlock(out, CPU_BEGIN, CPU_END, cpuProfileSection(src.cpuProfile));
+  if (src.stages) out = replaceBlock(out, STAGES_BEGIN, STAGES_END, stagesSection(src.stages));
   return out;
 }
 
@@ -190,6 +193,7 @@ export function loadSources(paths = defaultPaths()): Sources {
     tracing: readJson<TracingCost>(paths.tracing),
     rebuild1m: readJson<Rebuild1m>(paths.rebuild1m),
     cpuProfile: readJson<Record<string, CpuSummary>>(paths.cpuProfile),
+    stages: readJson<StagesFile>(paths.stages),
   };
 }
 
@@ -203,6 +207,7 @@ export const defaultPaths = () => ({
   tracing: join(repoRoot, 'bench', 'results', 'tracing-cost.json'),
   rebuild1m: join(repoRoot, 'bench', 'results', 'replay-1m.json'),
   cpuProfile: join(repoRoot, 'bench', 'results', 'cpu-profile.json'),
+  stages: join(repoRoot, 'bench', 'results', 'convergence-stages.json'),
   doc: join(repoRoot, 'docs', 'performance.md'),
   abReadme: join(repoRoot, 'bench', 'results', 'ab', 'README.md'),
 });

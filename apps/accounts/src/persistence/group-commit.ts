@@ -128,7 +128,8 @@ export class GroupCommit<I, O> {
     const [startedAt, inFlight] = openGroupCommitted.hasSubscribers ? [stageNow(), this.inFlight] : [0, 0];
     try {
       results = await this.runBatch(batch.map((w) => w.item));
-      if (startedAt) openGroupCommitted.publish({ items: batch.map((w) => w.item), queuedAt: batch.map((w) => w.queuedAt), startedAt, committedAt: stageNow(), inFlight });
+      if (startedAt)
+        openGroupCommitted.publish({ items: batch.map((w) => w.item), queuedAt: batch.map((w) => w.queuedAt), startedAt, committedAt: stageNow(), inFlight });
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
       // The batch rolled back as a whole: nothing of it is applied, so each member can
