@@ -1,4 +1,4 @@
-import { accountStages, customerStages } from './convergence-stages';
+import { accountStages, customerStages, groupStages } from './convergence-stages';
 import type { StageRecord } from './stage-log';
 
 describe("the convergence phase's stage breakdown", () => {
@@ -26,5 +26,15 @@ describe("the convergence phase's stage breakdown", () => {
     const log: StageRecord[] = [{ k: 'group', accountIds: ['x', 'a1'], queuedAt: [1001, 1002], startedAt: 1003, committedAt: 1007, inFlight: 1 }];
     const b = accountStages([{ accountId: 'a1', sentAt: 1000, answeredAt: 1008, polled: 0 }], log);
     expect(b.stages.map((s) => s.p50_ms)).toEqual([2, 1, 4, 1, 2, 1, 8]);
+  });
+
+  it('summarises every member of every group commit, matched to a trace or not', () => {
+    const log: StageRecord[] = [
+      { k: 'group', accountIds: ['x', 'y'], queuedAt: [1000, 1002], startedAt: 1003, committedAt: 1007, inFlight: 3 },
+      { k: 'received', subject: 's', storedAt: 0, at: 1 },
+    ];
+    const b = groupStages(log);
+    expect(b.samples).toBe(2);
+    expect(b.stages.map((s) => s.p99_ms)).toEqual([3, 4, 2, 3, 7]);
   });
 });
