@@ -63,6 +63,13 @@ function figures(names: string[], rows: number[][]): StageBreakdown['stages'] {
   });
 }
 
+/** A breakdown of `samples`, of which `rows` were matched with the service's records. */
+const breakdown = (samples: number, names: string[], rows: number[][]): StageBreakdown => ({
+  samples,
+  matched: rows.length,
+  stages: rows.length ? figures(names, rows) : [],
+});
+
 /**
  * The customer second, stage by stage: the bench's publish and GETs joined by customer id
  * with the service's records of the message (received), its batch and its transaction.
@@ -109,7 +116,7 @@ export function customerStages(traces: CustomerTrace[], log: StageRecord[]): Sta
       t.answeredAt - t.publishAt,
     ]);
   }
-  return { samples: traces.length, matched: rows.length, stages: rows.length ? figures(names, rows) : [] };
+  return breakdown(traces.length, names, rows);
 }
 
 /** The account second, stage by stage: the bench's POST joined by account id with its group commit. */
@@ -139,7 +146,7 @@ export function accountStages(traces: AccountTrace[], log: StageRecord[]): Stage
       t.answeredAt - t.sentAt,
     ]);
   }
-  return { samples: traces.length, matched: rows.length, stages: rows.length ? figures(names, rows) : [] };
+  return breakdown(traces.length, names, rows);
 }
 
 /**
@@ -152,7 +159,7 @@ export function groupStages(log: StageRecord[]): StageBreakdown {
     r.k === 'group' ? r.queuedAt.map((q) => [r.startedAt - q, r.committedAt - r.startedAt, r.accountIds.length, r.inFlight, r.committedAt - q]) : [],
   );
   const names = ['submitted to its group started', 'the group transaction', 'group size', 'groups in flight when it started', 'total (submitted to committed)'];
-  return { samples: rows.length, matched: rows.length, stages: rows.length ? figures(names, rows) : [] };
+  return breakdown(rows.length, names, rows);
 }
 
 /** Writes `out`: both paths' stage breakdowns of a convergence phase run with the stage log (`--stages`), and every group commit of the run. */

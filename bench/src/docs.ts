@@ -113,7 +113,7 @@ export function resultsSection(r: Results): string {
         ? `${range(c.pg_txn_cpu_ms.client, 2)} ms per transaction in its client, ${range(c.pg_txn_cpu_ms.postgres, 2)} ms in its PostgreSQL backends`
         : ''
     } |`,
-    `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s) | ${range(pr.rest_open_p99_ms, 1)} ms | ${
+    `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s${c.rate_generator ? `, ${c.rate_generator}` : ''}) | ${range(pr.rest_open_p99_ms, 1)} ms${pr.pg_txn_p99_ms?.length ? `; the raw transaction at the same rate ${range(pr.pg_txn_p99_ms, 1)} ms` : ''} | ${
       c.cpu_ms_per_open_at_rate?.service.length
         ? `round by round: ${per(c.cpu_ms_per_open_at_rate.service, 3)} ms per POST, ${per(c.cpu_ms_per_open_at_rate.postgres, 3)} ms in its PostgreSQL backends, ${per(c.cpu_ms_per_open_at_rate.nats_server, 3)} ms in nats-server${
             c.dead_tuples_at_rate?.length ? `; dead tuples before each round ${c.dead_tuples_at_rate.map(n0).join(', ')}` : ''
@@ -136,7 +136,8 @@ export function resultsSection(r: Results): string {
     '',
     `\`events_limit_per_s\` = 1 / (1/consume + 1/publish + 1/pg_batch) of the medians. ` +
       `Convergence p50 / p99: account second ${conv.account_second_p50_ms ?? 'n/a'} / ${conv.account_second_p99_ms ?? 'n/a'} ms, ` +
-      `customer second ${conv.customer_second_p50_ms ?? 'n/a'} / ${conv.customer_second_p99_ms ?? 'n/a'} ms. ` +
+      `customer second ${conv.customer_second_p50_ms ?? 'n/a'} / ${conv.customer_second_p99_ms ?? 'n/a'} ms` +
+      `${conv.floor_p99_ms === undefined ? '' : `; its raw floor ${conv.floor_p50_ms ?? 'n/a'} / ${conv.floor_p99_ms ?? 'n/a'} ms`}. ` +
       `Largest RSS by service: ${
         Object.entries(c.rss_mb_by_service)
           .map(([k, v]) => `${k} ${v} MB`)
