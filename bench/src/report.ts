@@ -70,7 +70,7 @@ const atLeast = (v: number | null, goal: number): boolean | null => (v === null 
 const fmt0 = (v: number | null): string => (v === null ? 'n/a' : String(Math.round(v)));
 /** A latency's floor measured in the same run, for the table's limit column; none in runs before it was measured. */
 const floor = (key: string, v: number | null | undefined, what: string): string | undefined =>
-  v === undefined || v === null ? undefined : `${key} ${v} ms (${what})`;
+  v === undefined || v === null ? undefined : `${key} ${round1(v)} ms (${what})`;
 
 interface Row {
   figure: string;
