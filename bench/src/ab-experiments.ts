@@ -9,7 +9,7 @@ import { Results, n0, per } from './results-format';
 export interface Experiment {
   order: number;
   title: string;
-  metric: 'rest' | 'events';
+  metric: 'rest' | 'events' | 'convergence';
   command: string;
   variants: Record<string, string>;
   decision: string;
@@ -24,7 +24,9 @@ const atRateCell = (r: Results): string => {
   const trend =
     r.rest_cpu_trend_pct_per_round === undefined || r.rest_cpu_trend_pct_per_round === null ? '' : ` (trend ${r.rest_cpu_trend_pct_per_round} % per round)`;
   const dead = c.dead_tuples_at_rate?.length ? `; dead tuples before each ${c.dead_tuples_at_rate.map(n0).join(', ')}` : '';
-  return `; at ${n0(c.half_rate_per_s)}/s: service ${per(a.service, 3)}, PostgreSQL ${per(a.postgres, 3)}, nats-server ${per(a.nats_server, 3)} ms/POST${trend}${dead}`;
+  const p99 =
+    r.pg_txn_p99_ms === undefined ? '' : ` p99 ${r.rest_open_p99_ms} ms (raw transaction ${r.pg_txn_p99_ms} ms, ${c.rate_generator ?? 'autocannon'}),`;
+  return `; at ${n0(c.half_rate_per_s)}/s:${p99} service ${per(a.service, 3)}, PostgreSQL ${per(a.postgres, 3)}, nats-server ${per(a.nats_server, 3)} ms/POST${trend}${dead}`;
 };
 
 /** A run as the figures an A/B compares: the ratio to its raw limit in the same run, and the service's CPU per operation. */
@@ -32,6 +34,14 @@ function runCell(r: Results, metric: Experiment['metric']): string {
   const c = r.context;
   if (metric === 'rest')
     return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}${atRateCell(r)}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
+  if (metric === 'convergence') {
+    const v = c.convergence;
+    const cpu = c.convergence_cpu_ms_per_account;
+    return (
+      `p99 **${r.convergence_p99_ms} ms**; account second p50 / p99 ${v.account_second_p50_ms} / ${v.account_second_p99_ms} ms, customer second ${v.customer_second_p50_ms} / ${v.customer_second_p99_ms} ms` +
+      `${v.floor_p99_ms === undefined ? '' : `, raw floor ${v.floor_p50_ms} / ${v.floor_p99_ms} ms`}${cpu ? `; CPU per account: service ${cpu.service.toFixed(3)}, PostgreSQL ${cpu.postgres.toFixed(3)} ms` : ''}; load ${c.loadavg_before[0]}`
+    );
+  }
   return `${n0(r.events_per_s)}/s vs limit ${n0(r.events_limit_per_s)}/s = **${r.ratios.events_over_events_limit ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]}`;
 }
 

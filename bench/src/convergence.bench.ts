@@ -3,12 +3,16 @@ import { JetStreamClient } from '@nats-io/jetstream';
 import { publishCustomersCreated } from './events.bench';
 import { JsonHttpClient } from './http-client';
 import { sleep, withPg } from './infra';
+import { stageNow } from '@calm/config';
+import type { AccountTrace, CustomerTrace } from './convergence-stages';
 
 export interface ConvergenceResult {
   /** Every sample, both paths, in ms. */
   samples: number[];
   accountSecondMs: number[];
   customerSecondMs: number[];
+  /** The bench's own times of each measured account (stageNow, wall-clock ms), for the stage breakdown (convergence-stages.ts). */
+  traces: { account: AccountTrace[]; customer: CustomerTrace[] };
 }
 
 const POLL_MS = 2;
@@ -19,11 +23,13 @@ async function postAccount(http: JsonHttpClient, accountId: string, customerId: 
   return res.body as { status: string };
 }
 
-async function pollValid(http: JsonHttpClient, accountId: string, deadlineMs = 30_000): Promise<void> {
+/** Polls until "valid"; answers how many GETs it took and when the one that saw it was sent and answered. */
+async function pollValid(http: JsonHttpClient, accountId: string, deadlineMs = 30_000): Promise<{ gets: number; sentAt: number; answeredAt: number }> {
   const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
+  for (let gets = 1; Date.now() < deadline; gets++) {
+    const sentAt = stageNow();
     const res = await http.get(`/accounts/${accountId}`);
-    if (res.status === 200 && (res.body as { status: string }).status === 'valid') return;
+    if (res.status === 200 && (res.body as { status: string }).status === 'valid') return { gets, sentAt, answeredAt: stageNow() };
     await sleep(POLL_MS);
   }
   throw new Error(`account ${accountId} not valid after ${deadlineMs} ms`);
@@ -45,7 +51,14 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
  *   GET /accounts/{id} is polled every 2 ms.
  * `width` accounts are in flight at a time: latency at a modest load, not at saturation.
  */
-export async function convergence(url: string, js: JetStreamClient, accountsDbUrl: string, perPath: number, width = 4): Promise<ConvergenceResult> {
+export async function convergence(
+  url: string,
+  js: JetStreamClient,
+  accountsDbUrl: string,
+  perPath: number,
+  width = 4,
+  measured: (at: 'start' | 'end') => Promise<void> = async () => undefined,
+): Promise<ConvergenceResult> {
   const http = new JsonHttpClient(url);
   try {
     // Warm-up, not recorded: the service comes to this phase freshly restarted (every
@@ -55,7 +68,10 @@ export async function convergence(url: string, js: JetStreamClient, accountsDbUr
     // 18 ms. The REST phase warms up for the same reason. The figure is the service's
     // steady convergence; a restart's first seconds are the service's start, not this.
     await measure(http, js, accountsDbUrl, Math.min(perPath, 200), width);
-    return await measure(http, js, accountsDbUrl, perPath, width);
+    await measured('start');
+    const result = await measure(http, js, accountsDbUrl, perPath, width);
+    await measured('end');
+    return result;
   } finally {
     http.close();
   }
@@ -64,6 +80,7 @@ export async function convergence(url: string, js: JetStreamClient, accountsDbUr
 async function measure(http: JsonHttpClient, js: JetStreamClient, accountsDbUrl: string, perPath: number, width: number): Promise<ConvergenceResult> {
   const accountSecondMs: number[] = [];
   const customerSecondMs: number[] = [];
+  const traces: ConvergenceResult['traces'] = { account: [], customer: [] };
 
   const known = Array.from({ length: perPath }, () => randomUUID());
   await publishCustomersCreated(js, known);
@@ -76,10 +93,12 @@ async function measure(http: JsonHttpClient, js: JetStreamClient, accountsDbUrl:
   }
   await inParallel(known, width, async (customerId) => {
     const accountId = randomUUID();
-    const t0 = performance.now();
+    const t0 = stageNow();
     const account = await postAccount(http, accountId, customerId);
-    if (account.status !== 'valid') await pollValid(http, accountId);
-    accountSecondMs.push(performance.now() - t0);
+    const answeredAt = stageNow();
+    const polled = account.status === 'valid' ? undefined : await pollValid(http, accountId);
+    accountSecondMs.push(stageNow() - t0);
+    traces.account.push({ accountId, sentAt: t0, answeredAt, polled: polled?.gets ?? 0 });
   });
 
   const pending = Array.from({ length: perPath }, () => ({ accountId: randomUUID(), customerId: randomUUID() }));
@@ -87,10 +106,12 @@ async function measure(http: JsonHttpClient, js: JetStreamClient, accountsDbUrl:
     await postAccount(http, p.accountId, p.customerId);
   });
   await inParallel(pending, width, async (p) => {
-    const t0 = performance.now();
+    const t0 = stageNow();
     await publishCustomersCreated(js, [p.customerId]);
-    await pollValid(http, p.accountId);
-    customerSecondMs.push(performance.now() - t0);
+    const pubAckAt = stageNow();
+    const seen = await pollValid(http, p.accountId);
+    customerSecondMs.push(seen.answeredAt - t0);
+    traces.customer.push({ ...p, publishAt: t0, pubAckAt, ...seen });
   });
-  return { samples: [...accountSecondMs, ...customerSecondMs], accountSecondMs, customerSecondMs };
+  return { samples: [...accountSecondMs, ...customerSecondMs], accountSecondMs, customerSecondMs, traces };
 }

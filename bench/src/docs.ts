@@ -7,6 +7,7 @@ import { Results, n0, per, range } from './results-format';
 import { TRACING_BEGIN, TRACING_END, TracingCost, tracingSection } from './tracing-cost-doc';
 import { Rebuild1m, rebuild1mSection } from './replay-1m';
 import { CpuSummary, cpuProfileSection } from './cpu-summary';
+import { STAGES_BEGIN, STAGES_END, StagesFile, stagesSection } from './convergence-stages';
 
 /**
  * docs/performance.md's results sections are GENERATED from bench/results/*.json, and
@@ -112,7 +113,7 @@ export function resultsSection(r: Results): string {
         ? `${range(c.pg_txn_cpu_ms.client, 2)} ms per transaction in its client, ${range(c.pg_txn_cpu_ms.postgres, 2)} ms in its PostgreSQL backends`
         : ''
     } |`,
-    `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s) | ${range(pr.rest_open_p99_ms, 1)} ms | ${
+    `| \`rest_open_p99_ms\` (at ${n0(c.half_rate_per_s)} /s${c.rate_generator ? `, ${c.rate_generator}` : ''}) | ${range(pr.rest_open_p99_ms, 1)} ms${pr.pg_txn_p99_ms?.length ? `; the raw transaction at the same rate ${range(pr.pg_txn_p99_ms, 1)} ms` : ''} | ${
       c.cpu_ms_per_open_at_rate?.service.length
         ? `round by round: ${per(c.cpu_ms_per_open_at_rate.service, 3)} ms per POST, ${per(c.cpu_ms_per_open_at_rate.postgres, 3)} ms in its PostgreSQL backends, ${per(c.cpu_ms_per_open_at_rate.nats_server, 3)} ms in nats-server${
             c.dead_tuples_at_rate?.length ? `; dead tuples before each round ${c.dead_tuples_at_rate.map(n0).join(', ')}` : ''
@@ -135,7 +136,8 @@ export function resultsSection(r: Results): string {
     '',
     `\`events_limit_per_s\` = 1 / (1/consume + 1/publish + 1/pg_batch) of the medians. ` +
       `Convergence p50 / p99: account second ${conv.account_second_p50_ms ?? 'n/a'} / ${conv.account_second_p99_ms ?? 'n/a'} ms, ` +
-      `customer second ${conv.customer_second_p50_ms ?? 'n/a'} / ${conv.customer_second_p99_ms ?? 'n/a'} ms. ` +
+      `customer second ${conv.customer_second_p50_ms ?? 'n/a'} / ${conv.customer_second_p99_ms ?? 'n/a'} ms` +
+      `${conv.floor_p99_ms === undefined ? '' : `; its raw floor ${conv.floor_p50_ms ?? 'n/a'} / ${conv.floor_p99_ms ?? 'n/a'} ms`}. ` +
       `Largest RSS by service: ${
         Object.entries(c.rss_mb_by_service)
           .map(([k, v]) => `${k} ${v} MB`)
@@ -163,6 +165,7 @@ export interface Sources {
   tracing?: TracingCost;
   rebuild1m?: Rebuild1m;
   cpuProfile?: Record<string, CpuSummary>;
+  stages?: StagesFile;
 }
 
 /** The document with its generated sections replaced; throws when the markers of a given source are missing. */
@@ -174,6 +177,7 @@ export function withResults(doc: string, src: Sources): string {
   if (src.tracing) out = replaceBlock(out, TRACING_BEGIN, TRACING_END, tracingSection(src.tracing));
   if (src.rebuild1m) out = replaceBlock(out, REBUILD_1M_BEGIN, REBUILD_1M_END, rebuild1mSection(src.rebuild1m));
   if (src.cpuProfile) out = replaceBlock(out, CPU_BEGIN, CPU_END, cpuProfileSection(src.cpuProfile));
+  if (src.stages) out = replaceBlock(out, STAGES_BEGIN, STAGES_END, stagesSection(src.stages));
   return out;
 }
 
@@ -190,6 +194,7 @@ export function loadSources(paths = defaultPaths()): Sources {
     tracing: readJson<TracingCost>(paths.tracing),
     rebuild1m: readJson<Rebuild1m>(paths.rebuild1m),
     cpuProfile: readJson<Record<string, CpuSummary>>(paths.cpuProfile),
+    stages: readJson<StagesFile>(paths.stages),
   };
 }
 
@@ -203,6 +208,7 @@ export const defaultPaths = () => ({
   tracing: join(repoRoot, 'bench', 'results', 'tracing-cost.json'),
   rebuild1m: join(repoRoot, 'bench', 'results', 'replay-1m.json'),
   cpuProfile: join(repoRoot, 'bench', 'results', 'cpu-profile.json'),
+  stages: join(repoRoot, 'bench', 'results', 'convergence-stages.json'),
   doc: join(repoRoot, 'docs', 'performance.md'),
   abReadme: join(repoRoot, 'bench', 'results', 'ab', 'README.md'),
 });

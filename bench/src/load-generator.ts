@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { pacedPosts } from './paced-load';
 
 /**
  * HTTP load for POST /accounts, run as its own child process (forked by the bench) so the
@@ -13,6 +14,12 @@ export interface LoadRequest {
   durationS: number;
   /** Requests per second over all connections; unset: as fast as the service answers. */
   overallRate?: number;
+  /**
+   * With overallRate: `paced` (the default) sends the requests evenly spaced, open loop
+   * (paced-load.ts); `autocannon` lets autocannon limit the rate, each connection sending
+   * its quota of a second back to back, then pausing until the next second.
+   */
+  rateGenerator?: 'paced' | 'autocannon';
 }
 
 export interface LoadResult {
@@ -27,6 +34,7 @@ export interface LoadResult {
 }
 
 async function run(req: LoadRequest): Promise<LoadResult> {
+  if (req.overallRate && req.rateGenerator !== 'autocannon') return pacedPosts({ ...req, overallRate: req.overallRate });
   const result = await autocannon({
     url: `${req.url}/accounts`,
     connections: req.connections,

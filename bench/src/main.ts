@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { convergence } from './convergence.bench';
-import { activityBetween, databaseActivity, eventsRound } from './events.bench';
+import { convergencePhase, noConvergence } from './convergence-phase';
+import { writeStageBreakdown } from './convergence-stages';
+import { databaseActivity, eventsRound } from './events.bench';
 import { benchDatabase, machine, pgServerUrl, snapshot, startNats, withPg } from './infra';
 import { rawPublishPerS } from './jetstream-publish.bench';
-import { prepareRawTables, rawPgTxn } from './raw-pg.bench';
+import { prepareRawTables, rawPgTxn, rawPgTxnAtRate } from './raw-pg.bench';
 import { rawPgBatchPerS } from './raw-pg-batch.bench';
 import { replayRebuild } from './replay.bench';
 import { DEFAULT_CONSUMER_BATCH } from '@calm/jetstream';
@@ -33,6 +34,8 @@ interface Options {
   coordination?: boolean;
   fixedRate?: number;
   vacuumBetweenRounds?: boolean;
+  stages?: string;
+  rateGenerator?: 'paced' | 'autocannon';
 }
 
 const program = new Command()
@@ -54,6 +57,8 @@ const program = new Command()
   )
   .option('--fixed-rate <n>', 'offered rate of the latency rounds instead of half the saturation rate (A/B at equal load)', Number)
   .option('--vacuum-between-rounds', 'VACUUM the account database before each latency round (diagnosis: does the CPU trend follow the dead tuples?)')
+  .option('--rate-generator <g>', "the latency rounds' load: paced (evenly spaced, the default) or autocannon (its overallRate: per-second bursts)")
+  .option('--stages <file>', "run the service with its stage log (tuned-service.main.ts) and write the convergence phase's stage breakdown to <file>")
   .option('--out <file>', 'JSON results file (default bench/results/latest.json, or coordination.json with --coordination)');
 
 const resultsFile = (name: string) => join(__dirname, '..', '..', '..', 'bench', 'results', name);
@@ -79,6 +84,8 @@ async function main(opts: Options): Promise<void> {
 
   const [nats, accountsDb, rawDb] = await Promise.all([startNats(), benchDatabase('accounts'), benchDatabase('raw', true)]);
   const rss = new RssSampler();
+  const stageLog = join(logDir, 'stages.jsonl');
+  if (opts.stages) opts.tuning ??= '{}'; // the stage log is the tuned main's (the service's own main, plus the log)
   const accounts = new ServiceProcess(
     {
       name: 'accounts',
@@ -87,6 +94,7 @@ async function main(opts: Options): Promise<void> {
       tuning: opts.tuning ? JSON.parse(opts.tuning) : undefined,
       cpuProfDir: opts.cpuProf,
       logFile: join(logDir, 'accounts.log'),
+      env: opts.stages ? { BENCH_STAGE_LOG: stageLog } : undefined,
     },
     rss,
   );
@@ -106,6 +114,7 @@ async function main(opts: Options): Promise<void> {
     // What the raw transaction costs, by process: the floor a POST's CPU is compared with.
     const pgTxnCpu = { client: [] as number[], postgres: [] as number[] };
     const p99: number[] = [];
+    const pgP99: number[] = []; // the raw transaction's p99 at the same paced rate, right after each latency round: its floor
     // CPU per POST at the latency rounds' fixed offered rate: the same load for every
     // variant of an A/B (--fixed-rate), where the saturated rounds' CPU moves with the rate.
     const atRateCpu = { service: [] as number[], postgres: [] as number[], nats: [] as number[] };
@@ -140,13 +149,14 @@ async function main(opts: Options): Promise<void> {
         const activity = await databaseActivity(accountsDb.url);
         atRateDeadTuples.push(activity.deadTuples);
         const before = { service: accounts.cpuMs(), postgres: await backendCpuMs(pgServerUrl(), accountsDb.name), nats: processCpuMs(nats.process.pid!) };
-        const half = await atRate(accounts.url, opts.connections, durationS, halfRate);
+        const half = await atRate(accounts.url, opts.connections, durationS, halfRate, opts.rateGenerator);
         atRateCpu.service.push((accounts.cpuMs() - before.service) / half.ok);
         atRateCpu.postgres.push(backendCpuSpentMs(before.postgres, await backendCpuMs(pgServerUrl(), accountsDb.name)) / half.ok);
         atRateCpu.nats.push((processCpuMs(nats.process.pid!) - before.nats) / half.ok);
         p99.push(half.p99Ms);
+        pgP99.push((await rawPgTxnAtRate(rawDb.url, opts.connections, durationS, halfRate)).p99Ms);
         log(
-          `round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms} ms (answered ${Math.round(half.okPerS)}/s; CPU per POST: service ${atRateCpu.service[r].toFixed(3)} ms, ` +
+          `round ${r + 1}: at ${Math.round(halfRate)}/s p99 ${half.p99Ms.toFixed(1)} ms (raw pg_txn ${pgP99[r].toFixed(1)} ms) (answered ${Math.round(half.okPerS)}/s; CPU per POST: service ${atRateCpu.service[r].toFixed(3)} ms, ` +
             `its PostgreSQL backends ${atRateCpu.postgres[r].toFixed(3)} ms, nats-server ${atRateCpu.nats[r].toFixed(3)} ms); before it ${JSON.stringify(activity)}`,
         );
       }
@@ -175,16 +185,11 @@ async function main(opts: Options): Promise<void> {
       }
     }
 
-    const convBefore = await databaseActivity(accountsDb.url);
-    const conv = phases.has('convergence')
-      ? await convergence(accounts.url, js, accountsDb.url, perPath)
-      : { samples: [], accountSecondMs: [], customerSecondMs: [] };
-    if (conv.samples.length) {
-      const during = activityBetween(convBefore, await databaseActivity(accountsDb.url));
-      log(`convergence p99 ${percentile(conv.samples, 99).toFixed(1)} ms over ${conv.samples.length} accounts; during it ${JSON.stringify(during)}`);
-    }
+    const conv = phases.has('convergence') ? await convergencePhase({ accounts, js, jsm, accountsDb, rawDbUrl: rawDb.url }, perPath, log) : noConvergence;
 
     await accounts.stop();
+    if (opts.stages)
+      writeStageBreakdown(opts.stages, stageLog, conv.traces, { ...snapshot(), ...machine(), commit: gitCommit(), command: process.argv.slice(2).join(' ') });
     const replay = phases.has('replay')
       ? await replayRebuild({ ACCOUNTS_DATABASE_URL: accountsDb.url, NATS_URL: nats.url })
       : { eventsPerS: null, reason: 'not run (--only)' };
@@ -196,6 +201,7 @@ async function main(opts: Options): Promise<void> {
     const figures: Figures = {
       rest_open_per_s: med(rest),
       rest_open_p99_ms: med(p99),
+      pg_txn_p99_ms: med(pgP99),
       pg_txn_per_s: med(pg),
       events_per_s: med(events),
       jetstream_consume_per_s: med(consume),
@@ -204,6 +210,7 @@ async function main(opts: Options): Promise<void> {
       events_limit_per_s: eventsLimit(med(consume), med(publish), med(pgBatch)),
       replay_per_s: replay.eventsPerS,
       convergence_p99_ms: pct(conv.samples, 99),
+      convergence_floor_p99_ms: pct(conv.floorMs, 99),
       rss_mb_max: rss.maxMb(),
       // The latency rounds offer one rate while the tables grow: their CPU per POST in
       // order is where a cost that grows with the data shows.
@@ -237,6 +244,7 @@ async function main(opts: Options): Promise<void> {
         tuning: opts.tuning ? JSON.parse(opts.tuning) : null,
         vacuum_between_rounds: !!opts.vacuumBetweenRounds,
         half_rate_per_s: round1(halfRate) || null,
+        rate_generator: opts.rateGenerator ?? 'paced',
         rest_open_failures: restErrors,
         service_cpu_ms_per_open: r3(cpuPerOpen),
         postgres_cpu_ms_per_open: r3(pgCpuPerOpen),
@@ -248,6 +256,7 @@ async function main(opts: Options): Promise<void> {
           rest_open_per_s: r1(rest),
           pg_txn_per_s: r1(pg),
           rest_open_p99_ms: r1(p99),
+          pg_txn_p99_ms: r1(pgP99),
           events_per_s: r1(events),
           jetstream_consume_per_s: r1(consume),
           jetstream_publish_per_s: r1(publish),
@@ -258,6 +267,12 @@ async function main(opts: Options): Promise<void> {
           account_second_p99_ms: round1(pct(conv.accountSecondMs, 99)),
           customer_second_p50_ms: round1(pct(conv.customerSecondMs, 50)),
           customer_second_p99_ms: round1(pct(conv.customerSecondMs, 99)),
+          floor_p50_ms: round1(pct(conv.floorMs, 50)),
+          floor_p99_ms: round1(pct(conv.floorMs, 99)),
+        },
+        convergence_cpu_ms_per_account: conv.cpuMsPerAccount && {
+          service: r3([conv.cpuMsPerAccount.service])[0],
+          postgres: r3([conv.cpuMsPerAccount.postgres])[0],
         },
         rss_mb_by_service: rss.perProcess(),
         replay: replay.eventsPerS === null ? null : replay.raw,

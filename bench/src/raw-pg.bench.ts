@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { processCpuMs } from './service-process';
+import { paced } from './paced';
+import { percentile } from './report';
 import { accountOpened } from '@calm/contracts';
 import { accountsMigrations } from '../../migrations/accounts';
 
@@ -31,14 +33,52 @@ export interface RawTxn {
   postgresCpuMs: number;
 }
 
-export async function rawPgTxn(url: string, clients: number, durationS: number): Promise<RawTxn> {
-  const conns = await Promise.all(
+/** One raw transaction: a new pending account and its account.opened outbox row, one commit. */
+async function rawOpen(c: Client): Promise<void> {
+  const accountId = randomUUID();
+  const customerId = randomUUID();
+  const openedAt = new Date().toISOString();
+  const event = accountOpened({ accountId, customerId, currency: 'EUR', openedAt });
+  await c.query('BEGIN');
+  await c.query({
+    name: 'raw-account',
+    text: `INSERT INTO account (account_id, customer_id, currency, status, opened_at) VALUES ($1, $2, 'EUR', 'pending', $3)`,
+    values: [accountId, customerId, openedAt],
+  });
+  await c.query({
+    name: 'raw-outbox',
+    text: `INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)`,
+    values: [event.id, `account.opened.${accountId}`, JSON.stringify(event)],
+  });
+  await c.query('COMMIT');
+}
+
+const connectAll = (url: string, clients: number): Promise<Client[]> =>
+  Promise.all(
     Array.from({ length: clients }, async () => {
       const c = new Client({ connectionString: url });
       await c.connect();
       return c;
     }),
   );
+
+/**
+ * The raw transaction's latency at a fixed offered rate, evenly paced over `clients`
+ * connections as the REST latency rounds pace their POSTs (paced.ts): the floor of
+ * `rest_open_p99_ms`, the same writes with no HTTP, no framework, no group commit.
+ */
+export async function rawPgTxnAtRate(url: string, clients: number, durationS: number, rate: number): Promise<{ p50Ms: number; p99Ms: number }> {
+  const conns = await connectAll(url, clients);
+  try {
+    const r = await paced(rate, durationS, clients, (slot) => rawOpen(conns[slot]).then(() => true));
+    return { p50Ms: percentile(r.latenciesMs, 50), p99Ms: percentile(r.latenciesMs, 99) };
+  } finally {
+    await Promise.all(conns.map((c) => c.end()));
+  }
+}
+
+export async function rawPgTxn(url: string, clients: number, durationS: number): Promise<RawTxn> {
+  const conns = await connectAll(url, clients);
   const pids = await Promise.all(conns.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid));
   const backendMs = () => pids.reduce((a, p) => a + processCpuMs(p), 0);
   const deadline = Date.now() + durationS * 1000;
@@ -50,22 +90,7 @@ export async function rawPgTxn(url: string, clients: number, durationS: number):
     await Promise.all(
       conns.map(async (c) => {
         while (Date.now() < deadline) {
-          const accountId = randomUUID();
-          const customerId = randomUUID();
-          const openedAt = new Date().toISOString();
-          const event = accountOpened({ accountId, customerId, currency: 'EUR', openedAt });
-          await c.query('BEGIN');
-          await c.query({
-            name: 'raw-account',
-            text: `INSERT INTO account (account_id, customer_id, currency, status, opened_at) VALUES ($1, $2, 'EUR', 'pending', $3)`,
-            values: [accountId, customerId, openedAt],
-          });
-          await c.query({
-            name: 'raw-outbox',
-            text: `INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)`,
-            values: [event.id, `account.opened.${accountId}`, JSON.stringify(event)],
-          });
-          await c.query('COMMIT');
+          await rawOpen(c);
           done++;
         }
       }),

@@ -29,7 +29,7 @@ export async function saturate(url: string, connections: number, durationS: numb
   return r;
 }
 
-/** Latency at a fixed offered rate (half the saturation rate). */
-export function atRate(url: string, connections: number, durationS: number, rate: number): Promise<LoadResult> {
-  return runLoad({ url, connections, durationS, overallRate: Math.max(1, Math.round(rate)) });
+/** Latency at a fixed offered rate (half the saturation rate), evenly paced unless `rateGenerator` says autocannon (load-generator.ts). */
+export function atRate(url: string, connections: number, durationS: number, rate: number, rateGenerator?: LoadRequest['rateGenerator']): Promise<LoadResult> {
+  return runLoad({ url, connections, durationS, overallRate: Math.max(1, Math.round(rate)), rateGenerator });
 }

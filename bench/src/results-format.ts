@@ -30,6 +30,10 @@ export interface Results extends Figures {
     /** Dead tuples of the account database before each latency round (absent from runs before it was measured). */
     dead_tuples_at_rate?: number[];
     service_cpu_ms_per_event: number[];
+    /** CPU per account of the convergence phase's measured part, the service and its PostgreSQL backends (absent from runs before it was measured). */
+    convergence_cpu_ms_per_account?: { service: number; postgres: number } | null;
+    /** How the latency rounds' load was offered: `paced` (evenly spaced) or `autocannon` (per-second bursts); absent: autocannon. */
+    rate_generator?: 'paced' | 'autocannon';
     per_round: Record<string, number[]>;
     convergence: Record<string, number | null>;
     rss_mb_by_service: Record<string, number>;

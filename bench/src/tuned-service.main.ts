@@ -6,6 +6,7 @@ import { loadConfig } from '@calm/config';
 import { runMain } from '@calm/nest-platform';
 import { startAccountsService, AccountsTuning } from '../../apps/accounts/src';
 import { startCustomersService } from '../../apps/customers/src';
+import { startStageLog } from './stage-log';
 
 /**
  * The service's own main, plus in-process tuning from BENCH_TUNING (JSON), so the bench
@@ -40,6 +41,8 @@ if (heapSamples) {
     });
   process.prependListener('SIGTERM', dump);
 }
+/** BENCH_STAGE_LOG=<file>: the service's stage times (stage-log.ts), written at SIGTERM. */
+if (process.env.BENCH_STAGE_LOG) startStageLog(process.env.BENCH_STAGE_LOG);
 const memlogMs = Number(process.env.BENCH_MEMLOG_MS || 0);
 if (memlogMs > 0) {
   const mb = (b: number) => Math.round(b / 1048576);

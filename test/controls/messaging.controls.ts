@@ -74,5 +74,13 @@ const controls: Control[] = [
     tests: ['libs/jetstream/src/transport/jetstream.server.int-spec.ts'],
     testNamePattern: 'close\\(\\)',
   },
+  {
+    name: 'pull-heartbeats-missed-fails-consumer',
+    breaks: "a pull request that nats.js ends with 'heartbeats missed' fails the consumer, which reattaches after a backoff with no request open",
+    patches: [
+      { file: 'libs/jetstream/src/transport/pull-requests.ts', find: '        if (!isHeartbeatsMissed(err)) throw err;', replace: '        throw err;' },
+    ],
+    tests: ['libs/jetstream/src/transport/pull-requests.spec.ts'],
+  },
 ];
 export default controls;

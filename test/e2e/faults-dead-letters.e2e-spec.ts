@@ -90,8 +90,8 @@ it('dead-letters poison at once with its reason, and the good events behind it a
     const all = (await letters()).slice(before);
     return all.length >= poison.length ? all : null;
   });
-  // In stream order: two batches are applied at once (CUSTOMER_FACTS_CONCURRENCY), so the
-  // letters of poison split between them may be written in either order.
+  // In stream order: several batches are applied at once (CUSTOMER_FACTS_CONCURRENCY), so the
+  // letters of poison split between them may be written in any order.
   rows.sort((a, b) => Number(a.stream_seq) - Number(b.stream_seq));
   expect(rows).toHaveLength(poison.length);
   rows.forEach((row, i) => {

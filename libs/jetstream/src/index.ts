@@ -6,3 +6,4 @@ export * from './nats-client';
 export * from './transport/pull-requests';
 export * from './stream-reader';
 export * from './transport/pass-through-rpc.filter';
+export * from './transport/stage-channels';

@@ -3,9 +3,11 @@ import { CustomerCreated, ResolveDecision, eventIds } from '@calm/contracts';
 import { Sql, queryNamed, sql } from '@calm/pg';
 import { claimEventsSql } from '@calm/outbox';
 import { TraceCarrier, tracingStarted } from '@calm/tracing';
+import { stageNow } from '@calm/config';
 import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from '../join/account-join.sql';
 import { convergenceSpan } from './join-trace';
 import { openingTraces, replicaTracesSql } from './fact-traces.sql';
+import { customerFactsTxn } from './stage-channels';
 
 /**
  * What the customer paths need of a customer.created or customer.sealed: its id (inbox),
@@ -150,7 +152,9 @@ function outcomeTraces(rows: JoinedRow[], facts: CustomerFact[], now: Date, open
  * transport can tell a transient outage from a bad event.
  */
 export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: Date): Promise<{ fresh: number; joined: JoinedRow[] }> {
+  const at: number[] | undefined = customerFactsTxn.hasSubscribers ? [stageNow()] : undefined;
   const client: PoolClient = await pool.connect();
+  at?.push(stageNow());
   let broken: Error | undefined;
   // A checked-out client has no listener of its own: without this, a connection lost
   // mid-batch would be an unhandled 'error' event (a crash) instead of this query failing.
@@ -159,6 +163,7 @@ export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: D
   try {
     const { claim, join } = await queryNamed(client, { begin: sql`BEGIN`, ...customerFactsStatements(batch) });
     const joined = join.rows as JoinedRow[];
+    at?.push(stageNow());
     // With tracing on: the other fact's context for each decided account, and the facts' own kept in their replicas.
     const traced = tracingStarted();
     const openings = traced
@@ -169,6 +174,8 @@ export async function runCustomerFacts(pool: Pool, batch: CustomerFact[], now: D
       : undefined;
     const events = outcomeEventsSql(joined, now, batch, openings);
     await queryNamed<string>(client, { ...(traced ? replicaTracesSql(batch) : {}), ...(events ? { events } : {}), commit: sql`COMMIT` });
+    // [called, connected, first round trip answered, committed]
+    if (at) customerFactsTxn.publish({ customerIds: batch.map((f) => f.customerId), at: [...at, stageNow()] });
     return { fresh: claim.rowCount ?? 0, joined };
   } catch (err) {
     await client.query('ROLLBACK').catch((e: Error) => (broken = e));

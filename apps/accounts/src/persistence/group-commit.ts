@@ -1,4 +1,6 @@
 import { ServiceOverloadedError } from '@calm/nest-platform';
+import { stageNow } from '@calm/config';
+import { openGroupCommitted } from './stage-channels';
 
 /**
  * Group commit: concurrent callers' writes coalesced into one transaction, so N
@@ -39,6 +41,8 @@ export const DEFAULT_MAX_WAIT_MS = 10_000;
 interface Waiter<I, O> {
   item: I;
   deadline: number;
+  /** When it was submitted (stageNow), only while the bench's stage log listens; else 0. */
+  queuedAt: number;
   resolve: (o: O) => void;
   reject: (e: unknown) => void;
 }
@@ -63,7 +67,7 @@ export class GroupCommit<I, O> {
     if (this.queue.length >= maxQueued)
       return Promise.reject(new ServiceOverloadedError(`too many writes waiting (${maxQueued}); retry later`, this.retryAfterSeconds()));
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject, deadline: Date.now() + this.maxWaitMs() });
+      this.queue.push({ item, resolve, reject, deadline: Date.now() + this.maxWaitMs(), queuedAt: openGroupCommitted.hasSubscribers ? stageNow() : 0 });
       this.watchDeadlines();
       if (this.queue.length >= this.options.maxBatch) this.drain();
       else this.schedule();
@@ -121,8 +125,11 @@ export class GroupCommit<I, O> {
 
   private async run(batch: Waiter<I, O>[]): Promise<void> {
     let results: O[];
+    const [startedAt, inFlight] = openGroupCommitted.hasSubscribers ? [stageNow(), this.inFlight] : [0, 0];
     try {
       results = await this.runBatch(batch.map((w) => w.item));
+      if (startedAt)
+        openGroupCommitted.publish({ items: batch.map((w) => w.item), queuedAt: batch.map((w) => w.queuedAt), startedAt, committedAt: stageNow(), inFlight });
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
       // The batch rolled back as a whole: nothing of it is applied, so each member can

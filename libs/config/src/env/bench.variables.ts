@@ -26,6 +26,7 @@ export const benchFields = {
   BENCH_HEAP_SAMPLES: internal('file a bench service writes heap samples to'),
   BENCH_HEAP_PROMOTED: internal('`1`: heap samples keep only objects promoted to the old generation'),
   BENCH_MEMLOG_MS: internal('interval of a bench service memory log (0: none)'),
+  BENCH_STAGE_LOG: internal('file a bench service writes its stage times to when stopped (`--stages`)'),
   ONBOARDING_HTTP_PORT: optionalVariable({ description: '(set by the bench) HTTP port of the onboarding coordinator service (`sync` and `twopc`)' }, parsePort),
   ONBOARDING_DESIGN: internal('which design the onboarding coordinator runs: `sync` or `twopc`'),
   TWOPC_LOG_DATABASE_URL: optionalVariable({ description: "(set by the bench) the `twopc` coordinator's decision log database" }, parseDatabaseUrl),

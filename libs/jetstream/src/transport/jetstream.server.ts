@@ -3,11 +3,12 @@ import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from 
 import type { JsMsg } from '@nats-io/jetstream';
 import { lastValueFrom } from 'rxjs';
 import { PermanentEventError } from '@calm/contracts';
-import { backoffDelay, sleep } from '@calm/config';
+import { backoffDelay, sleep, stageNow } from '@calm/config';
 import { holdAndRetry, HoldOptions } from './hold-and-retry';
 import { pumpBatches } from './batch-pump';
 import { inConsumerSpan } from './consumer-span';
 import { pullOneRequestAtATime } from './pull-requests';
+import { batchApplied } from './stage-channels';
 import { MaxDeliveriesListener } from './max-deliveries.listener';
 import { GiveBack } from './give-back';
 import { DeadLettering } from './dead-lettering';
@@ -182,8 +183,10 @@ export class JetStreamServer<E extends DecodedEvent = DecodedEvent> extends Serv
       batchSize: this.batchSize,
       concurrency: this.concurrency,
       apply: async (batch) => {
+        const startedAt = batchApplied.hasSubscribers ? stageNow() : 0;
         if (this.stopping) this.returns.giveBack(batch);
         else await inConsumerSpan(this.options.stream, this.options.durable, batch, () => this.processBatch(batch)).catch((err) => this.giveBack(batch, err));
+        if (startedAt) batchApplied.publish({ durable: this.options.durable, msgs: batch, startedAt, doneAt: stageNow() });
       },
     });
   }
