@@ -25,7 +25,7 @@ const created = (over: Record<string, unknown> = {}, data: Record<string, unknow
   return { ...e, ...over, data: { ...e.data, ...data } };
 };
 
-const canonical: [string, Record<string, unknown>, string][] = [
+const canonical: [string, object, string][] = [
   ['the shortest id, source and name, a 3-character email', created({ id: 'i', source: 's' }, { name: 'n', email: 'a@b' }), `customer.created.${customerId}`],
   [
     'the longest id, source, subject-free envelope, name and email',
