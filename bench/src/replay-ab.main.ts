@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
@@ -7,7 +7,7 @@ import { Database } from '@calm/pg';
 import { REPLAY_NODE_FLAGS } from '@calm/config';
 import { accountsMigrations } from '../../migrations/accounts';
 import { seedHistory } from '../../apps/replay/src';
-import { benchDatabase, snapshot, startNats } from './infra';
+import { benchDatabase, procCpuMs, snapshot, startNats } from './infra';
 
 /**
  * `node dist/bench/src/replay-ab.main.js --variant A=<root> --variant B=<root> [--events 150000] [--rounds 3] [--out runs.jsonl]`:
@@ -55,18 +55,6 @@ function variants(): Variant[] {
   return list;
 }
 
-const TICK = 1000 / 100; // ms per clock tick (USER_HZ is 100 on Linux)
-
-/** utime + stime (and, with `children`, cutime + cstime) of a process, in ms; 0 once it is gone. */
-function cpuMsOf(pid: number, children = false): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0)) * TICK;
-  } catch {
-    return 0;
-  }
-}
-
 /** Polls the CPU of every backend of `database` until stopped; sums the last value seen of each. */
 function watchBackends(admin: Client, database: string): { stop(): Promise<number> } {
   const seen = new Map<number, number>();
@@ -75,7 +63,7 @@ function watchBackends(admin: Client, database: string): { stop(): Promise<numbe
     while (running) {
       const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
       for (const { pid } of rows) {
-        const ms = cpuMsOf(pid);
+        const ms = procCpuMs(pid);
         if (ms > 0) seen.set(pid, ms);
       }
       await new Promise((r) => setTimeout(r, 20));
@@ -135,7 +123,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= opts.rounds; round++) {
       for (const v of list) {
         const before = snapshot();
-        const natsBefore = cpuMsOf(natsPid);
+        const natsBefore = procCpuMs(natsPid);
         const backends = watchBackends(admin, db.name);
         const r = await rebuild(v, env);
         const pgCpuMs = await backends.stop();
@@ -147,7 +135,7 @@ async function main(): Promise<void> {
           phases: d.phases,
           peakRssMb: d.peakRssMb,
           rows: d.rows,
-          cpu_ms: { cli: r.cliCpuMs, cli_after_load: r.afterLoadMs, nats_server: cpuMsOf(natsPid) - natsBefore, postgres_backends: pgCpuMs },
+          cpu_ms: { cli: r.cliCpuMs, cli_after_load: r.afterLoadMs, nats_server: procCpuMs(natsPid) - natsBefore, postgres_backends: pgCpuMs },
           wall_ms: r.wallMs,
           loadavg_before: before.loadavg,
           loadavg_after: snapshot().loadavg,

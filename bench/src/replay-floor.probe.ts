@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
@@ -10,7 +9,7 @@ import { streams } from '@calm/contracts';
 import { readStream } from '@calm/jetstream';
 import { accountsMigrations } from '../../migrations/accounts';
 import { copyIn, replaceTableContents, seedHistory } from '../../apps/replay/src';
-import { benchDatabase, machine, snapshot, startNats } from './infra';
+import { benchDatabase, machine, procCpuMs, snapshot, startNats } from './infra';
 import { writeJson } from './report';
 import { FloorPart as Part, ReplayFloor } from './replay-floor';
 import { gitCommit } from './git-commit';
@@ -37,18 +36,12 @@ const opts = new Command()
   .parse(process.argv)
   .opts<{ events: number; accountsPerCustomer: number; rounds: number; out: string }>();
 
-/** utime + stime of a process, ms (USER_HZ 100). */
-function cpuMsOf(pid: number | 'self'): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
-
 async function measure(items: number, pids: Record<string, number | 'self'>, work: () => Promise<void>): Promise<Part> {
-  const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuMsOf(p)]));
+  const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, procCpuMs(p)]));
   const t0 = performance.now();
   await work();
   const wall = performance.now() - t0;
-  const cpu = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuMsOf(p) - before[k]]));
+  const cpu = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, procCpuMs(p) - before[k]]));
   const total = Object.values(cpu).reduce((a, b) => a + b, 0);
   return {
     wall_ms: Math.round(wall),
