@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -86,3 +86,13 @@ export const machine = () => ({
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 });
+
+/** utime + stime of a process from /proc (USER_HZ 100), in ms; 0 once it is gone. */
+export function procCpuMs(pid: number | 'self'): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}

@@ -57,8 +57,8 @@ const controls: Control[] = [
     patches: [
       {
         file: 'libs/jetstream/src/stream-reader.ts',
-        find: '        if (pending === 0 && Date.now() - checkedAt > 1000) {',
-        replace: '        if (pending === 0) break;\n        if (pending === 0 && Date.now() - checkedAt > 1000) {',
+        find: '          if (pending === 0 && Date.now() - checkedAt > 1000) {',
+        replace: '          if (pending === 0) return settle();\n          if (pending === 0 && Date.now() - checkedAt > 1000) {',
       },
     ],
     tests: ['libs/jetstream/src/stream-reader-cluster.int-spec.ts'],

@@ -84,6 +84,19 @@ const controls: Control[] = [
     tests: [FOLD_SPEC],
     testNamePattern: 'another time',
   },
+  {
+    name: 'stream-reader-swallows-handler-error',
+    breaks: 'a stream read goes on past a message its handler threw on, and ends as if whole',
+    patches: [{ file: 'libs/jetstream/src/stream-reader.ts', find: '            return settle(err);', replace: '            void err;' }],
+    tests: ['libs/jetstream/src/stream-reader.int-spec.ts'],
+    testNamePattern: 'what the handler threw',
+  },
+  {
+    name: 'copy-in-swallows-errors',
+    breaks: "the rebuild's COPY resolves although the server refused the data",
+    patches: [{ file: 'apps/replay/src/db/copy-in.ts', find: 'handleError: (err: Error) => reject(err),', replace: 'handleError: () => resolve(rows),' }],
+    tests: ['apps/replay/src/db/copy-in.int-spec.ts'],
+  },
 ];
 
 export default controls;

@@ -1,4 +1,4 @@
-import { AckPolicy, ClusterInfo, ConsumerInfo, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, ClusterInfo, ConsumerInfo, ConsumerMessages, DeliverPolicy, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { nanos, nuid, TimeoutError } from '@nats-io/transport-node';
 import { isStreamNotFound } from './jetstream-errors';
 
@@ -40,12 +40,7 @@ export interface StreamReadOptions {
  * new one lands on a random peer); one that still lags is read until it has delivered the
  * end, which it does once its replica catches up.
  */
-export async function readStream(
-  js: JetStreamClient,
-  jsm: JetStreamManager,
-  options: StreamReadOptions,
-  onMessage: (msg: JsMsg) => void | Promise<void>,
-): Promise<StreamRead> {
+export async function readStream(js: JetStreamClient, jsm: JetStreamManager, options: StreamReadOptions, onMessage: (msg: JsMsg) => void): Promise<StreamRead> {
   const info = await jsm.streams.info(options.stream).catch((err: Error) => {
     // No stream yet (nothing was ever published): an empty history, not an error.
     if (isStreamNotFound(err)) return null;
@@ -70,28 +65,51 @@ export async function readStream(
     // The end was not known (see lastMatching): the consumer's count says whether anything matches.
     if (matched === null && ci.num_pending === 0) return { count, lastSeq, ...(servedBy ? { servedBy } : {}) };
     const consumer = await js.consumers.get(options.stream, ci.name);
-    const messages = await consumer.consume({ max_messages: options.batch ?? 8192 });
-    const stall = new StallWatch(options.stallMs ?? 30_000, () => void messages.close().catch(() => undefined));
     let checkedAt = 0;
+    // Messages come to a callback, not an async iterator: no promise and no microtask per
+    // message (bench/results/ab/replay-callback-read). `settle` ends the read once: at the
+    // end, on an error, on a stall, or when the consumer closes.
+    let ended = false;
+    let settle: (err?: unknown) => void = () => undefined;
+    const finished = new Promise<void>((resolve, reject) => {
+      settle = (err) => {
+        if (ended) return;
+        ended = true;
+        if (err) reject(err instanceof Error ? err : new Error(String(err)));
+        else resolve();
+      };
+    });
+    const stall = new StallWatch(options.stallMs ?? 30_000, () => settle());
+    let messages: ConsumerMessages | undefined;
     try {
-      for await (const msg of messages) {
-        stall.progress();
-        const { seq, pending } = deliveryOf(msg);
-        if (seq > lastSeq) break;
-        count++;
-        const done = onMessage(msg);
-        if (done) await done;
-        if (seq >= endSeq) break;
-        // Nothing more on this consumer's replica yet. Its end is still to come, unless an
-        // operator's limit removed it meanwhile (asked at most once a second).
-        if (pending === 0 && Date.now() - checkedAt > 1000) {
-          checkedAt = Date.now();
-          if (!(await jsm.streams.getMessage(options.stream, { seq: endSeq }))) break;
-        }
-      }
+      messages = await consumer.consume({
+        max_messages: options.batch ?? 8192,
+        callback: (msg) => {
+          // Once the read has ended, what the server had already sent is not delivered.
+          if (ended) return;
+          stall.progress();
+          const { seq, pending } = deliveryOf(msg);
+          if (seq > lastSeq) return settle();
+          count++;
+          try {
+            onMessage(msg);
+          } catch (err) {
+            return settle(err);
+          }
+          if (seq >= endSeq) return settle();
+          // Nothing more on this consumer's replica yet. Its end is still to come, unless an
+          // operator's limit removed it meanwhile (asked at most once a second).
+          if (pending === 0 && Date.now() - checkedAt > 1000) {
+            checkedAt = Date.now();
+            jsm.streams.getMessage(options.stream, { seq: endSeq }).then((m) => (m ? undefined : settle()), settle);
+          }
+        },
+      });
+      void messages.closed().then((err) => settle(err ?? undefined), settle);
+      await finished;
     } finally {
       stall.stop();
-      await messages.close().catch(() => undefined);
+      await messages?.close().catch(() => undefined);
     }
     if (stall.fired)
       throw new Error(
