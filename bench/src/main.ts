@@ -260,6 +260,7 @@ async function main(opts: Options): Promise<void> {
           customer_second_p99_ms: round1(pct(conv.customerSecondMs, 99)),
         },
         rss_mb_by_service: rss.perProcess(),
+        rss_kinds_at_peak_mb: rss.kindsAtPeak(),
         replay: replay.eventsPerS === null ? null : replay.raw,
       },
     };
