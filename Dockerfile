@@ -34,4 +34,4 @@ USER node
 EXPOSE 3001 3002
 # Ready (database, NATS, consumer) on whichever service port this container serves.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.js"]
-CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=1024", "dist/apps/accounts/src/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=512", "--v8-pool-size=2", "dist/apps/accounts/src/main.js"]

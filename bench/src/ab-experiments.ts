@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { round1 } from './report';
 import { Results, n0, per } from './results-format';
 
 /**
@@ -9,7 +10,8 @@ import { Results, n0, per } from './results-format';
 export interface Experiment {
   order: number;
   title: string;
-  metric: 'rest' | 'events' | 'convergence';
+  /** rss: the largest RSS and its make-up, beside the CPU per POST at the fixed rate and per event. */
+  metric: 'rest' | 'events' | 'convergence' | 'rss';
   command: string;
   variants: Record<string, string>;
   decision: string;
@@ -32,6 +34,7 @@ const atRateCell = (r: Results): string => {
 /** A run as the figures an A/B compares: the ratio to its raw limit in the same run, and the service's CPU per operation. */
 function runCell(r: Results, metric: Experiment['metric']): string {
   const c = r.context;
+  if (metric === 'rss') return rssCell(r);
   if (metric === 'rest')
     return `${n0(r.rest_open_per_s)}/s vs pg_txn ${n0(r.pg_txn_per_s)}/s = **${r.ratios.rest_open_over_pg_txn ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_open, 2)} ms/POST${c.postgres_cpu_ms_per_open?.length ? ` (PostgreSQL ${per(c.postgres_cpu_ms_per_open, 2)})` : ''}${atRateCell(r)}; RSS ${n0(r.rss_mb_max)} MB${r.convergence_p99_ms === null || r.convergence_p99_ms === undefined ? '' : `; convergence p99 ${r.convergence_p99_ms} ms`}; load ${c.loadavg_before[0]}`;
   if (metric === 'convergence') {
@@ -43,6 +46,21 @@ function runCell(r: Results, metric: Experiment['metric']): string {
     );
   }
   return `${n0(r.events_per_s)}/s vs limit ${n0(r.events_limit_per_s)}/s = **${r.ratios.events_over_events_limit ?? 'n/a'}**; CPU ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]}`;
+}
+
+/** The largest RSS, what it was made of (rss-kinds.ts), and what the run cost in CPU at the same load for every variant. */
+function rssCell(r: Results): string {
+  const c = r.context;
+  const kinds = Object.entries(c.rss_kinds_at_peak_mb ?? {})
+    .map(([name, k]) =>
+      k
+        ? ` (${name}: node binary ${k.nodeBinary}, malloc ${round1(k.mallocMain + k.mallocArenas)} of which thread arenas ${k.mallocArenas}, other anonymous ${k.anonOther})`
+        : '',
+    )
+    .join('');
+  const a = c.cpu_ms_per_open_at_rate;
+  const atRate = a?.service.length ? `; at ${n0(c.half_rate_per_s)}/s: service ${per(a.service, 3)}, PostgreSQL ${per(a.postgres, 3)} ms/POST` : '';
+  return `RSS **${n0(r.rss_mb_max)} MB**${kinds}${atRate}; events: service ${per(c.service_cpu_ms_per_event, 3)} ms/event; load ${c.loadavg_before[0]} before, ${c.loadavg_after[0]} after`;
 }
 
 export function abSection(experiments: Experiment[]): string {

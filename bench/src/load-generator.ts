@@ -6,7 +6,8 @@ import { pacedPosts } from './paced-load';
  * HTTP load for POST /accounts, run as its own child process (forked by the bench) so the
  * generator never shares a CPU thread with the service or the bench. Every request opens
  * a new account for a new, unknown customer: a pending account plus its account.opened
- * outbox row, the same writes as the raw PostgreSQL figure.
+ * outbox row, the same writes as the raw PostgreSQL figure. With `resource: 'customers'`
+ * each request creates a new customer instead (the RSS probe's load on the customer service).
  */
 export interface LoadRequest {
   url: string;
@@ -20,6 +21,8 @@ export interface LoadRequest {
    * its quota of a second back to back, then pausing until the next second.
    */
   rateGenerator?: 'paced' | 'autocannon';
+  /** What is posted: new accounts (the default) or new customers (the customer service's RSS probe). */
+  resource?: 'accounts' | 'customers';
 }
 
 export interface LoadResult {
@@ -33,16 +36,22 @@ export interface LoadResult {
   durationS: number;
 }
 
+const newAccount = () => ({ accountId: randomUUID(), customerId: randomUUID() });
+const newCustomer = () => ({ customerId: randomUUID(), name: 'Ada Lovelace', email: 'ada@example.com' });
+
 async function run(req: LoadRequest): Promise<LoadResult> {
-  if (req.overallRate && req.rateGenerator !== 'autocannon') return pacedPosts({ ...req, overallRate: req.overallRate });
+  if (req.overallRate && req.rateGenerator !== 'autocannon') {
+    if (req.resource === 'customers') throw new Error('the paced generator posts accounts only: give customers a rateGenerator of autocannon');
+    return pacedPosts({ ...req, overallRate: req.overallRate });
+  }
   const result = await autocannon({
-    url: `${req.url}/accounts`,
+    url: `${req.url}/${req.resource ?? 'accounts'}`,
     connections: req.connections,
     duration: req.durationS,
     overallRate: req.overallRate,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify({ accountId: randomUUID(), customerId: randomUUID() }) }) }],
+    requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify(req.resource === 'customers' ? newCustomer() : newAccount()) }) }],
   });
   const ok = result['2xx'];
   return {

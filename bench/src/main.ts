@@ -186,7 +186,6 @@ async function main(opts: Options): Promise<void> {
     }
 
     const conv = phases.has('convergence') ? await convergencePhase({ accounts, js, jsm, accountsDb, rawDbUrl: rawDb.url }, perPath, log) : noConvergence;
-
     await accounts.stop();
     if (opts.stages)
       writeStageBreakdown(opts.stages, stageLog, conv.traces, { ...snapshot(), ...machine(), commit: gitCommit(), command: process.argv.slice(2).join(' ') });
@@ -275,6 +274,7 @@ async function main(opts: Options): Promise<void> {
           postgres: r3([conv.cpuMsPerAccount.postgres])[0],
         },
         rss_mb_by_service: rss.perProcess(),
+        rss_kinds_at_peak_mb: rss.kindsAtPeak(),
         replay: replay.eventsPerS === null ? null : replay.raw,
       },
     };

@@ -1,4 +1,5 @@
 import { Figures } from './report';
+import type { RssKinds } from './rss-kinds';
 
 /** A results file of the bench (bench/results/*.json) and how its figures are written in the documents. */
 export interface Results extends Figures {
@@ -37,6 +38,8 @@ export interface Results extends Figures {
     per_round: Record<string, number[]>;
     convergence: Record<string, number | null>;
     rss_mb_by_service: Record<string, number>;
+    /** The make-up of each service's largest RSS, in MB (rss-kinds.ts; absent from runs before it was measured). */
+    rss_kinds_at_peak_mb?: Record<string, RssKinds | null>;
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ServiceProcess as TestingServiceProcess, answersOk, startServiceProcess } from '@calm/testing';
 import { SERVICE_NODE_FLAGS } from '@calm/config';
 import { withPg } from './infra';
+import { RssKinds, rssKinds } from './rss-kinds';
 
 export interface ServiceSpec {
   name: 'accounts' | 'customers';
@@ -18,9 +19,12 @@ export interface ServiceSpec {
   env?: Record<string, string>;
 }
 
-/** Largest VmRSS seen per process, sampled from /proc while the bench runs. */
+/**
+ * Largest VmRSS seen per process, sampled from /proc while the bench runs, and what it
+ * was made of at that moment (/proc/<pid>/smaps read on each new maximum: rss-kinds.ts).
+ */
 export class RssSampler {
-  private readonly maxByPid = new Map<number, { name: string; kb: number }>();
+  private readonly maxByPid = new Map<number, { name: string; kb: number; kinds?: RssKinds | null }>();
   private timer?: NodeJS.Timeout;
 
   watch(pid: number, name: string): void {
@@ -32,7 +36,10 @@ export class RssSampler {
     for (const [pid, entry] of this.maxByPid) {
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (m) entry.kb = Math.max(entry.kb, Number(m[1]));
+        if (m && Number(m[1]) > entry.kb) {
+          entry.kb = Number(m[1]);
+          entry.kinds = rssKinds(pid) ?? entry.kinds;
+        }
       } catch {
         // the process has exited; its maximum stays recorded
       }
@@ -53,6 +60,13 @@ export class RssSampler {
     const out: Record<string, number> = {};
     for (const { name, kb } of this.maxByPid.values()) out[name] = Math.max(out[name] ?? 0, Math.round(kb / 1024));
     return out;
+  }
+
+  /** Per service, the make-up of its largest resident set (of whichever of its processes peaked highest). */
+  kindsAtPeak(): Record<string, RssKinds | null> {
+    const best = new Map<string, { kb: number; kinds?: RssKinds | null }>();
+    for (const e of this.maxByPid.values()) if (e.kb > (best.get(e.name)?.kb ?? -1)) best.set(e.name, e);
+    return Object.fromEntries([...best].map(([name, e]) => [name, e.kinds ?? null]));
   }
 }
 
@@ -93,8 +107,10 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const upper = this.spec.name.toUpperCase();
     const entry = this.spec.tuning ? join(__dirname, 'tuned-service.main.js') : join(__dirname, '..', '..', 'apps', this.spec.name, 'src', 'main.js');
-    // The heap settings the npm scripts, npm start and the Dockerfile run the services with.
-    const nodeArgs = [...SERVICE_NODE_FLAGS, ...(this.spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir] : [])];
+    // The heap settings the npm scripts, npm start and the Dockerfile run the services with,
+    // then BENCH_SERVICE_NODE_FLAGS (space-separated): an A/B's variant of them.
+    const variant = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = [...SERVICE_NODE_FLAGS, ...variant, ...(this.spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.spec.cpuProfDir] : [])];
     this.proc = await startServiceProcess({
       entry,
       nodeArgs,

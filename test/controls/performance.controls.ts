@@ -28,5 +28,23 @@ const controls: Control[] = [
     tests: ['apps/accounts/src/join/account-join.sql.spec.ts'],
     testNamePattern: 'only the event of the outcome',
   },
+  {
+    name: 'service-flags-drift',
+    breaks: 'the Dockerfile starts the account service without one of SERVICE_NODE_FLAGS (--v8-pool-size=2)',
+    patches: [{ file: 'Dockerfile', find: '"--v8-pool-size=2", "dist/apps/accounts/src/main.js"', replace: '"dist/apps/accounts/src/main.js"' }],
+    tests: ['libs/config/src/node-flags.spec.ts'],
+  },
+  {
+    name: 'rss-kinds-arenas-as-heap',
+    breaks: "the bench's RSS make-up counts glibc's thread arenas as other anonymous memory (V8's heap)",
+    patches: [
+      {
+        file: 'bench/src/rss-kinds.ts',
+        find: "sizeKb(r) + sizeKb(next!) === ARENA_KB) return 'mallocArenas';",
+        replace: "sizeKb(r) + sizeKb(next!) === ARENA_KB) return 'anonOther';",
+      },
+    ],
+    tests: ['bench/src/rss-kinds.spec.ts'],
+  },
 ];
 export default controls;

@@ -26,6 +26,7 @@ export const benchFields = {
   BENCH_HEAP_SAMPLES: internal('file a bench service writes heap samples to'),
   BENCH_HEAP_PROMOTED: internal('`1`: heap samples keep only objects promoted to the old generation'),
   BENCH_MEMLOG_MS: internal('interval of a bench service memory log (0: none)'),
+  BENCH_SERVICE_NODE_FLAGS: internal('node flags (space-separated) the bench adds after SERVICE_NODE_FLAGS when it starts a service: an A/B variant'),
   BENCH_STAGE_LOG: internal('file a bench service writes its stage times to when stopped (`--stages`)'),
   ONBOARDING_HTTP_PORT: optionalVariable({ description: '(set by the bench) HTTP port of the onboarding coordinator service (`sync` and `twopc`)' }, parsePort),
   ONBOARDING_DESIGN: internal('which design the onboarding coordinator runs: `sync` or `twopc`'),
