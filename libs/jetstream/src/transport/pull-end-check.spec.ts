@@ -31,6 +31,16 @@ describe('endWhenServerEnded', () => {
     expect(check.stopped()).toBe(false);
   });
 
+  it('leaves the fetch alone when the server does not answer', async () => {
+    const { consumer, messages, info, stop } = fakes(0);
+    info.mockRejectedValueOnce(new Error('timeout'));
+    const check = endWhenServerEnded(consumer, messages, 1000);
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(stop).not.toHaveBeenCalled();
+    expect(check.stopped()).toBe(false);
+  });
+
   it('asks nothing once the fetch has ended by itself', async () => {
     const { consumer, messages, info, stop } = fakes(0);
     endWhenServerEnded(consumer, messages, 1000).cancel();
