@@ -6,10 +6,10 @@ export const PULL_END_CHECK_AFTER_MS = 100;
 /**
  * Ends a fetch the server has already ended without a word. nats-server 2.9.10 drops a
  * pull request silently when a message arrives just past the request's expiry, ahead of
- * the server's own expiry check that sends the 408 (about 1 request in 8 that idle until
- * messages come around their expiry: pull-requests.int-spec.ts); nats.js then ends the
- * fetch only by its idle-heartbeat check, about twice the expiry after the request was
- * made, and no request is open in between. So once `expiresMs + PULL_END_CHECK_AFTER_MS`
+ * the server's own expiry check that sends the 408 (about 1 request in 10 to 2 in 5 of
+ * those idle until messages come around their expiry: pull-requests.int-spec.ts);
+ * nats.js then ends the fetch only by its idle-heartbeat check, about twice the expiry
+ * after the request was made, and no request is open in between. So once `expiresMs + PULL_END_CHECK_AFTER_MS`
  * has passed and the fetch is still going, this asks the server for the consumer's
  * waiting pull requests; none waiting means ours is over too, and the fetch is stopped.
  * What the server delivered into the request went out before the request was gone, so

@@ -36,10 +36,10 @@ function burstAtEachExpiry(consumer: Consumer, subject: string, publishing: () =
 /**
  * A pull request can end on the server with no status to the client: nats-server 2.9.10
  * drops a request silently when a message arrives just past its expiry, ahead of the
- * server's own expiry check (its 408). It struck about 1 request in 8 that were idle
- * until messages came around their expiry. nats.js then ends the fetch only by its
- * idle-heartbeat check, about twice the expiry after the request was made, and every
- * message stored in between waited for it: about a second. Here eight durable consumers
+ * server's own expiry check (its 408): about 1 request in 10 to 2 in 5 of those idle
+ * until messages came around their expiry, in runs of this test. nats.js then ends the
+ * fetch only by its idle-heartbeat check, about twice the expiry after the request was
+ * made, and every message stored in between waited for it: about a second. Here eight durable consumers
  * each get a burst of messages around each of their requests' expiry, until 3 requests
  * have ended otherwise than by their 408 (at most 20 s). Every message must be received within 800 ms of its publish: one that waits
  * for a request the server has already ended waits about 1000 ms; one stored while a
