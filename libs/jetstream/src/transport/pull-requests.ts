@@ -1,5 +1,6 @@
 import { Consumer, JetStreamError, JsMsg } from '@nats-io/jetstream';
 import { stageNow } from '@calm/config';
+import { endWhenServerEnded } from './pull-end-check';
 import { messageReceived, pullEnded } from './stage-channels';
 
 /**
@@ -11,11 +12,12 @@ export const PULL_EXPIRES_MS = 1000;
 
 /**
  * A durable consumer's messages, one pull request at a time, each of which ends by itself
- * (filled, or expired after PULL_EXPIRES_MS). A pull request is never abandoned open:
- * nats-server 2.9 goes on filling a request after its subscriber unsubscribed, as long
- * as the connection lives, and what it delivers there waits out ack_wait (up to a whole
- * request's worth at each close of nats.js's consume(), measured in
- * jetstream.server.int-spec.ts). Once `isStopping()`, no new request is made and the open
+ * (filled, or expired after PULL_EXPIRES_MS; one the server ended without a status is
+ * stopped once the server says it holds no request: endWhenServerEnded). A pull request
+ * is never abandoned open: nats-server 2.9 goes on filling a request after its subscriber
+ * unsubscribed, as long as the connection lives, and what it delivers there waits out
+ * ack_wait (up to a whole request's worth at each close of nats.js's consume(), measured
+ * in jetstream.server.int-spec.ts). Once `isStopping()`, no new request is made and the open
  * one is read to its end, its messages given back only after it has ended: a message
  * given back while the request is open is delivered into it again at once, and each
  * round spends one of its max_deliver deliveries (a spin of such rounds used them
@@ -43,6 +45,8 @@ export async function* pullOneRequestAtATime(
       let count = 0;
       let ended = 'done';
       const messages = await consumer.fetch({ max_messages: maxMessages, expires: PULL_EXPIRES_MS });
+      // A request the server ended without a status is stopped here once the server says so.
+      const check = endWhenServerEnded(consumer, messages, PULL_EXPIRES_MS);
       try {
         for await (const msg of messages) {
           count++;
@@ -58,6 +62,8 @@ export async function* pullOneRequestAtATime(
         ended = (err as Error).message;
         if (!isHeartbeatsMissed(err)) throw err;
       } finally {
+        check.cancel();
+        if (check.stopped()) ended = 'ended on the server';
         if (startedAt) pullEnded.publish({ startedAt, endedAt: stageNow(), count, ended });
       }
     }
