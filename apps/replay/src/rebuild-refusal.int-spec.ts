@@ -45,8 +45,19 @@ beforeAll(async () => {
     'the outbox to publish',
     async () => (await queryDatabase(system.accountsDb.url, 'SELECT 1 FROM outbox WHERE published_at IS NULL')).length === 0,
   );
-  // The service stops: from here on no database session of it is left.
+  // The service stops: from here on no database session of it is left. PostgreSQL ends a
+  // closed client's backend asynchronously, so wait until pg_stat_activity no longer lists it.
   await system.accounts.pop()!.app.close();
+  await waitFor(
+    "the closed service's sessions to end",
+    async () =>
+      (
+        await queryDatabase(
+          system.accountsDb.url,
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+        )
+      ).length === 0,
+  );
 });
 afterAll(() => system?.stop());
 
