@@ -27,6 +27,10 @@ export async function rawConvergenceMs(js: JetStreamClient, jsm: JetStreamManage
     `INSERT INTO account (account_id, customer_id, currency, status, opened_at) SELECT a, c, 'EUR', 'pending', now() FROM unnest($1::uuid[], $2::uuid[]) AS t(a, c)`,
     [accounts.map((a) => a.accountId), accounts.map((a) => a.customerId)],
   );
+  // The rounds before left the raw table full of pending accounts that no autovacuum has
+  // analyzed yet: with statistics of an empty table the planner may read the UPDATE's
+  // rows through the status index, every pending account, instead of the customer's.
+  await reader.query('ANALYZE account');
   const applied = new Map<string, () => void>();
   let stopping = false;
   const consumer = await js.consumers.get(stream, 'raw');
