@@ -67,12 +67,18 @@ export interface DecidedAccount {
   status?: 'pending' | 'valid' | 'rejected';
 }
 
+/** The outcomes an account's events are built for: the one its `status` names, or both when it is not given. */
+const outcomesOf = (a: DecidedAccount) => OUTCOMES.filter((o) => a.status === undefined || o.status === a.status);
+
+/** The subjects of the events outcomeEnvelopes builds for `a`, without building them. */
+export const outcomeSubjects = (a: DecidedAccount): string[] => outcomesOf(a).map((o) => subjectOf(o.type, a.accountId));
+
 /**
  * The envelopes of an account's outcome events: the one its `status` names, or, when the
  * status is not given, both possible ones (account.validated then account.rejected).
  */
 export function outcomeEnvelopes(a: DecidedAccount, time: string): OutcomeEnvelope[] {
-  return OUTCOMES.filter((o) => a.status === undefined || o.status === a.status).map((o) => {
+  return outcomesOf(a).map((o) => {
     const event = o.build(a, time);
     return { status: o.status, eventId: event.id, subject: subjectOf(o.type, a.accountId), payload: JSON.stringify(event) };
   });

@@ -4,7 +4,7 @@ import { Sql, queryNamed, sql } from '@calm/pg';
 import { claimEventsSql } from '@calm/outbox';
 import { TraceCarrier, tracingStarted } from '@calm/tracing';
 import { stageNow } from '@calm/config';
-import { joinEventRowsSql, lockCustomersSql, outcomeEnvelopes } from '../join/account-join.sql';
+import { joinEventRowsSql, lockCustomersSql, outcomeSubjects } from '../join/account-join.sql';
 import { convergenceSpan } from './join-trace';
 import { openingTraces, replicaTracesSql } from './fact-traces.sql';
 import { customerFactsTxn } from './stage-channels';
@@ -140,8 +140,8 @@ function outcomeTraces(rows: JoinedRow[], facts: CustomerFact[], now: Date, open
       openings.get(r.account_id),
     );
     if (!carrier?.traceparent) return [];
-    return outcomeEnvelopes({ accountId: r.account_id, customerId: r.customer_id, status: r.status }, now.toISOString()).map(
-      (e) => sql`(${e.subject}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null})`,
+    return outcomeSubjects({ accountId: r.account_id, customerId: r.customer_id, status: r.status }).map(
+      (subject) => sql`(${subject}, ${carrier.traceparent ?? null}, ${carrier.tracestate ?? null})`,
     );
   });
 }

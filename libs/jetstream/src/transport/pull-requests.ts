@@ -11,6 +11,14 @@ import { messageReceived, pullEnded } from './stage-channels';
 export const PULL_EXPIRES_MS = 1000;
 
 /**
+ * nats.js ends a fetch with this error when two of its pull request's idle heartbeats
+ * (half the request's expiry, by nats.js's default) came late. On an idle consumer the
+ * second check falls at the request's own expiry, so a busy event loop that reads the
+ * expiry's status after its timer fires is enough: the request was ending anyway.
+ */
+export const isHeartbeatsMissed = (err: unknown): boolean => err instanceof JetStreamError && err.message === 'heartbeats missed';
+
+/**
  * A durable consumer's messages, one pull request at a time, each of which ends by itself
  * (filled, or expired after PULL_EXPIRES_MS; one the server ended without a status is
  * stopped once the server says it holds no request: endWhenServerEnded). A pull request
@@ -24,14 +32,6 @@ export const PULL_EXPIRES_MS = 1000;
  * all up, and the server then stopped offering those messages: faults-broker's
  * "consumer stopped" test).
  */
-/**
- * nats.js ends a fetch with this error when two of its pull request's idle heartbeats
- * (half the request's expiry, by nats.js's default) came late. On an idle consumer the
- * second check falls at the request's own expiry, so a busy event loop that reads the
- * expiry's status after its timer fires is enough: the request was ending anyway.
- */
-export const isHeartbeatsMissed = (err: unknown): boolean => err instanceof JetStreamError && err.message === 'heartbeats missed';
-
 export async function* pullOneRequestAtATime(
   consumer: Consumer,
   maxMessages: number,
